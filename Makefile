@@ -1,0 +1,45 @@
+# Silicon Curtain: developer and CI entry points.
+#   make venv   create .venv and install the project (editable) with test+bench extras
+#   make test   headless test suite; this is the one command CI runs (.ci/run)
+#   make play   start the game
+#   make bench  performance benchmark (bench/bench_core.py)
+#   make clean  remove the venv and build/test caches
+
+PY    ?= python3
+VENV  := .venv
+VPY   := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# Fails when plain `pygame` shadows pygame-ce (both install the `pygame` module).
+PYGAME_CE_GUARD := import pygame,sys; sys.exit(not getattr(pygame,'IS_CE',0))
+
+.PHONY: venv test play bench clean
+
+venv: $(STAMP)
+	@PYGAME_HIDE_SUPPORT_PROMPT=1 $(VPY) -c "$(PYGAME_CE_GUARD)" || { \
+	  echo "ERROR: 'import pygame' in $(VENV) is plain pygame, not pygame-ce." >&2; \
+	  echo "       Plain pygame shadows pygame-ce; never install 'pygame'. Fix with:" >&2; \
+	  echo "       $(VPY) -m pip uninstall -y pygame pygame-ce && $(VPY) -m pip install pygame-ce==2.5.8" >&2; \
+	  exit 1; }
+
+$(VPY):
+	$(PY) -m venv $(VENV)
+
+# Re-install only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml | $(VPY)
+	$(VPY) -m pip install --upgrade pip
+	$(VPY) -m pip install -e ".[test,bench]"
+	@touch $@
+
+test: venv
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VPY) -m pytest -n 2
+
+play: venv
+	$(VENV)/bin/silicon-curtain play
+
+bench: venv
+	$(VPY) bench/bench_core.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,120 @@
+"""Policy commands: the only way anyone (scenario, player, sweep, bot) changes policy.
+
+Owns the command types, their validation against the model (answered at
+once with a :class:`CommandResult`) and their JSON form for command logs.
+Commands are applied at the start of the next month, in the order they were
+submitted. Imports the standard library and ``agents.regime`` only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from agents.regime import lever_error
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    ok: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class SetLevers:
+    """Change levers; with ``effective_month`` later than now it is announced first."""
+
+    levers: Mapping[str, Any] = field(default_factory=dict)
+    effective_month: int | None = None
+    source: str = "player"
+    kind: str = "set"
+
+
+@dataclass(frozen=True)
+class Rescind:
+    """Withdraw the Tier 2 regime and every announced change not yet in force."""
+
+    source: str = "player"
+    kind: str = "rescind"
+
+
+@dataclass(frozen=True)
+class SetTier:
+    country: str = ""
+    tier: int = 2
+    source: str = "player"
+    kind: str = "set_tier"
+
+
+@dataclass(frozen=True)
+class G2GAgreement:
+    """A government-to-government security agreement: the country's cap is multiplied."""
+
+    country: str = ""
+    source: str = "player"
+    kind: str = "g2g"
+
+
+@dataclass(frozen=True)
+class BilateralDeal:
+    """The country may import this much controlled compute a year outside its cap."""
+
+    country: str = ""
+    h100e_per_year: float = 0.0
+    source: str = "player"
+    kind: str = "deal"
+
+
+Command = SetLevers | Rescind | SetTier | G2GAgreement | BilateralDeal
+KINDS = {"set": SetLevers, "rescind": Rescind, "set_tier": SetTier, "g2g": G2GAgreement, "deal": BilateralDeal}
+
+
+def validate(command: Command, countries: Mapping[str, Any], month: int) -> CommandResult:
+    """Whether ``command`` can be applied; the reason says why not."""
+    if isinstance(command, SetLevers):
+        if not command.levers:
+            return CommandResult(False, "no levers to set")
+        for name, value in command.levers.items():
+            problem = lever_error(name, value)
+            if problem:
+                return CommandResult(False, f"{name}: {problem}")
+        if command.effective_month is not None and command.effective_month < month:
+            return CommandResult(False, f"effective_month {command.effective_month} is in the past (now {month})")
+        return CommandResult(True)
+    if isinstance(command, (SetTier, G2GAgreement, BilateralDeal)):
+        if command.country not in countries:
+            return CommandResult(False, f"unknown country {command.country!r}")
+        if isinstance(command, SetTier) and command.tier not in (1, 2, 3):
+            return CommandResult(False, f"tier must be 1, 2 or 3, got {command.tier!r}")
+        if isinstance(command, SetTier) and command.country == "USA":
+            return CommandResult(False, "the United States sets the tiers; it has none")
+        if isinstance(command, BilateralDeal) and not command.h100e_per_year > 0:
+            return CommandResult(False, f"h100e_per_year must be > 0, got {command.h100e_per_year!r}")
+        return CommandResult(True)
+    if isinstance(command, Rescind):
+        return CommandResult(True)
+    return CommandResult(False, f"not a command: {command!r}")
+
+
+def to_json(command: Command, month: int) -> str:
+    """One line of a command log."""
+    body = dataclasses.asdict(command)
+    if "levers" in body:
+        body["levers"] = {k: list(v) if isinstance(v, tuple) else v for k, v in body["levers"].items()}
+    return json.dumps({"month": month, **body}, sort_keys=True)
+
+
+def from_dict(data: Mapping[str, Any]) -> Command:
+    """Rebuild a command from its JSON form (without ``month``)."""
+    body = {k: v for k, v in data.items() if k != "month"}
+    kind = body.pop("kind", None)
+    cls = KINDS.get(kind)
+    if cls is None:
+        raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
+    names = {f.name for f in dataclasses.fields(cls)} - {"kind"}
+    unknown = set(body) - names
+    if unknown:
+        raise ValueError(f"{kind}: unknown keys {sorted(unknown)}")
+    return cls(**body)

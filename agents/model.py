@@ -1,0 +1,917 @@
+"""The Mesa model: builds the world from a Scenario and runs the month in order.
+
+Owns the world's arrays (countries, chips, holders), the regime in force and
+the announced changes, the command queue and log, the month's step order and
+the domain events. Agents hold identity and small decisions; numbers that
+every month touches live here in numpy arrays so the hot paths are
+vectorised. Imports mesa, numpy and the agents package; never pygame or game.
+
+A month, in order: policy → plans → orders (labs, operators, smugglers) →
+screening → market → shipping → production → installation and retirement →
+training → states react → metrics.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import mesa
+import numpy as np
+
+from agents import commands as cmd
+from agents import lab, market, smuggler
+from agents.firm import FirmAgent, Role
+from agents.lab import LabAgent
+from agents.ledger import Ledger
+from agents.metrics import build_datacollector
+from agents.regime import LEVERS, OrderBook, Regime, Rule, Veu, is_controlled, screen_orders
+from agents.scenario import Scenario, load_scenario
+from agents.smuggler import SmugglerAgent, SmugglerBook
+from agents.state import StateAgent
+
+MAX_ROUNDS = 3
+"""Times a buyer may re-spend money an order could not use (denied or sold out)."""
+FRONTIER_SHARE = 0.35
+"""Share of a country's lab spending by its leading lab (Pareto tail for the rest)."""
+POWER_COST_SHARE = 0.3
+"""Share of a chip's lifetime cost that is electricity: weighs the power penalty in choices."""
+
+
+class Kind:
+    """Holder kinds: who owns a row of the holder arrays."""
+
+    LAB = 0
+    CLOUD = 1
+    NATIONAL = 2
+
+
+@dataclass(frozen=True)
+class Event:
+    """A notable change with its cause, for the news log and the debrief."""
+
+    month: int
+    kind: str
+    text: str
+    country: str = ""
+    chip: str = ""
+
+
+class ComputeModel(mesa.Model):
+    """States, firms, smugglers and labs trading compute under an export regime.
+
+    Args:
+        scenario: a scenario name, a path to a TOML file, or a :class:`Scenario`.
+        seed: seeds every random draw (``model.rng`` / ``model.random``).
+        scale: multiplies the number of labs and smuggling networks and
+            divides each one's size, so world totals stay put.
+        **overrides: scenario keys, as for ``--set`` (``lpp_limit_h100e=500``).
+    """
+
+    def __init__(self, *, scenario: str | Path | Scenario = "diffusion_rule_2025", seed: int | None = None,
+                 scale: float = 1.0, check_conservation: bool = True, **overrides: Any):
+        super().__init__(rng=seed)
+        if isinstance(scenario, Scenario):
+            if overrides:
+                scenario = load_scenario(scenario.path, overrides)
+        else:
+            scenario = load_scenario(scenario, overrides)
+        if not scale > 0:
+            raise ValueError(f"scale: expected a number > 0, got {scale!r}")
+        self.scenario = scenario
+        self.world = scenario.world
+        self.scale = float(scale)
+        self.seed = seed
+        self.check_conservation = check_conservation
+        self.month = 0
+        self.regime: Regime = scenario.policy
+        self.pending: list[tuple[int, dict, str]] = []
+        self.queue: list[cmd.Command] = []
+        self.command_log: list[str] = []
+        self.events: list[Event] = []
+        self.tier2_since: int | None = 0 if self.regime.tier2_caps else None
+
+        self._build_countries()
+        self._build_chips()
+        self._build_holders()
+        self.ledger = Ledger(self.n_holders, self.n_chips)
+        self._seed_stock()
+        self._build_firms()
+        self.smugglers = SmugglerBook(self.n_chips)
+        self.diversion_transit = np.zeros((self.n_countries, self.n_chips))
+        self.ledger.in_transit_fn = lambda: self.smugglers.in_transit() + self.diversion_transit.sum(axis=0)
+        self._smuggler_agents: dict[int, SmugglerAgent] = {}
+        self.networks_opened = 0
+        self.networks_closed = 0
+        self.open_networks(int(round(self.world.smuggler_networks * self.scale)))
+        self._init_market()
+        self._queue_schedule()
+        self.datacollector = build_datacollector()
+        self.running = True
+        self.datacollector.collect(self)
+
+    # ==================================================================
+    # construction
+
+    def _build_countries(self) -> None:
+        sc = self.scenario
+        self.country_codes = list(sc.countries)
+        self.country_index = {c: i for i, c in enumerate(self.country_codes)}
+        cs = [sc.countries[c] for c in self.country_codes]
+        self.n_countries = len(cs)
+        self.country_names = [c.name for c in cs]
+        self.country_tier = np.array([c.tier for c in cs], dtype=int)
+        self.country_is_us = np.array([code == "USA" for code in self.country_codes])
+        self.transit_hub = np.array([c.transit_hub for c in cs])
+        self.goodwill0 = np.array([c.goodwill for c in cs], dtype=float)
+        self.goodwill = self.goodwill0.copy()
+        self.cooperation0 = np.array([c.cooperation for c in cs], dtype=float)
+        self.cooperation = self.cooperation0.copy()
+        self.g2g = np.zeros(self.n_countries, dtype=bool)
+        self.deal_per_year = np.zeros(self.n_countries)
+        self.deal_used = np.zeros(self.n_countries)
+        self.cap_used = np.zeros(self.n_countries)
+        self.requested_h100e = np.zeros(self.n_countries)
+        self.denied_h100e = np.zeros(self.n_countries)
+        self.denied_usd = np.zeros(self.n_countries)
+        self.unmet_usd = np.zeros(self.n_countries)
+        self.imports_h100e = np.zeros(self.n_countries)
+        self.subsidy0 = np.where(self.country_tier == 3, 0.0, 0.0)
+        self.subsidy_usd = np.zeros(self.n_countries)
+        if "CHN" in self.country_index:
+            self.subsidy0[self.country_index["CHN"]] = self.world.subsidy_usd_per_year
+        self.subsidy_usd[:] = self.subsidy0
+        self.states: list[StateAgent] = [
+            StateAgent(self, i, code, self.country_names[i]) for i, code in enumerate(self.country_codes)]
+
+    def _build_chips(self) -> None:
+        sc = self.scenario
+        self.chip_ids = list(sc.chips)
+        ks = [sc.chips[k] for k in self.chip_ids]
+        self.n_chips = len(ks)
+        self.chip_names = [k.name for k in ks]
+        self.chip_tpp = np.array([k.tpp for k in ks], dtype=float)
+        self.chip_die = np.array([k.die_mm2 for k in ks], dtype=float)
+        self.chip_h100e = self.chip_tpp / self.world.tpp_per_h100e
+        self.chip_watts = np.array([k.watts for k in ks], dtype=float)
+        self.chip_price0 = np.array([k.price_usd for k in ks], dtype=float)
+        self.chip_first = np.array([k.first_month for k in ks], dtype=int)
+        self.chip_domestic = np.array([k.designer == "domestic" for k in ks])
+        self.chip_variant = np.array([k.export_variant for k in ks])
+        self.chip_penalty = np.array([k.power_penalty for k in ks], dtype=float)
+        self.chip_cpw = np.array([k.chips_per_wafer for k in ks], dtype=float)
+        self._refresh_chips()
+
+    def _refresh_chips(self) -> None:
+        """Availability and control status of each chip under the regime in force."""
+        self.chip_available = self.chip_first <= self.month
+        self.chip_controlled = np.asarray(is_controlled(self.chip_tpp, self.chip_die, self.regime)) & ~self.chip_domestic
+        self.chip_price = market.chip_prices(self.chip_price0, self.chip_first, self.month,
+                                             self.world.price_perf_doubling_years)
+        us_ctrl = self.chip_available & ~self.chip_domestic & self.chip_controlled_by_tpp()
+        if us_ctrl.any() and self.regime.chip_controls:
+            value = np.where(us_ctrl, self.chip_h100e / self.chip_price, -np.inf)
+            self.grey_chip: int | None = int(np.argmax(value))
+        else:
+            self.grey_chip = None
+
+    def chip_controlled_by_tpp(self) -> np.ndarray:
+        """US chips the grey market trades: those controlled under the Oct 2023 thresholds."""
+        return np.asarray(is_controlled(self.chip_tpp, self.chip_die, Regime()))
+
+    def _build_holders(self) -> None:
+        """Labs per country, national operators, and cloud operators' sites."""
+        sc = self.scenario
+        country, kind, spend, growth, veu, openw, frontier = [], [], [], [], [], [], []
+        self._lab_specs = []
+        for code in self.country_codes:
+            c = sc.countries[code]
+            ci = self.country_index[code]
+            lab_spend = c.spend_usd_per_year * (1.0 - c.nveu_share)
+            n = max(1, int(round(c.labs * self.scale)))
+            others = n - 1
+            tail = self.rng.pareto(1.5, size=others) + 1.0 if others else np.zeros(0)
+            shares = np.r_[FRONTIER_SHARE if others else 1.0,
+                           (1 - FRONTIER_SHARE) * tail / tail.sum() if others else np.zeros(0)]
+            opens = self.rng.random(n) < c.open_weights_share
+            for j in range(n):
+                country.append(ci); kind.append(Kind.LAB); spend.append(lab_spend * shares[j])
+                growth.append(c.spend_growth_per_year); veu.append(Veu.NONE); openw.append(bool(opens[j]))
+                frontier.append(j == 0)
+                self._lab_specs.append((len(country) - 1, code, j == 0, bool(opens[j])))
+            if c.nveu_share > 0:
+                country.append(ci); kind.append(Kind.NATIONAL); spend.append(c.spend_usd_per_year * c.nveu_share)
+                growth.append(c.spend_growth_per_year); veu.append(Veu.NATIONAL); openw.append(False)
+                frontier.append(False)
+        self._cloud_specs = []
+        for cid, cl in sc.clouds.items():
+            sites = {}
+            home = len(country)
+            abroad = sum(cl.sites.values())
+            for site_code, share in [(cl.hq, 1.0 - abroad)] + list(cl.sites.items()):
+                sites[len(country)] = share
+                country.append(self.country_index[site_code]); kind.append(Kind.CLOUD)
+                spend.append(cl.spend_usd_per_year); growth.append(cl.spend_growth_per_year)
+                veu.append(Veu.UNIVERSAL if cl.uveu else Veu.NONE); openw.append(False); frontier.append(False)
+            self._cloud_specs.append((cid, cl, sites, home))
+        self.n_holders = len(country)
+        self.holder_country = np.array(country, dtype=int)
+        self.holder_kind = np.array(kind, dtype=int)
+        self.holder_spend0 = np.array(spend, dtype=float)
+        self.holder_growth = np.array(growth, dtype=float)
+        self.holder_veu = np.array(veu, dtype=int)
+        self.holder_open = np.array(openw, dtype=bool)
+        self.holder_frontier = np.array(frontier, dtype=bool)
+        self.holder_site_share = np.where(self.holder_kind == Kind.CLOUD, 0.0, 1.0)
+        self.holder_owner = np.full(self.n_holders, -1)
+        self.holder_denied_usd = np.zeros(self.n_holders)
+        self.lab_mask = self.holder_kind == Kind.LAB
+        self.lpp_used = np.zeros(self.n_holders)
+        self.nveu_used = np.zeros(self.n_holders)
+        self.run_ops = np.zeros(self.n_holders)
+        self.capability = np.zeros(self.n_holders)
+        self.effective_capability = np.zeros(self.n_holders)
+        self.rush_bought = np.zeros(self.n_holders)
+        self._refresh_holder_tiers()
+        self.labs = [LabAgent(self, h, code, fr, op) for h, code, fr, op in self._lab_specs]
+
+    def _refresh_holder_tiers(self) -> None:
+        self.holder_tier = self.country_tier[self.holder_country]
+        self.holder_is_us = self.country_is_us[self.holder_country]
+
+    def _seed_stock(self) -> None:
+        """Starting installed stock per country, split over chip types and holders."""
+        sc = self.scenario
+        chips = np.zeros((self.n_holders, self.n_chips))
+        share_us = np.array([sc.chips[k].initial_share_us for k in self.chip_ids])
+        share_adv = np.array([sc.chips[k].initial_share_adversary for k in self.chip_ids])
+        share_us = share_us / share_us.sum() if share_us.sum() > 0 else share_us
+        share_adv = share_adv / share_adv.sum() if share_adv.sum() > 0 else share_adv
+        for ci, code in enumerate(self.country_codes):
+            c = sc.countries[code]
+            mix = share_adv if c.tier == 3 else share_us
+            per_chip = c.stock_h100e * mix / self.chip_h100e
+            rows = np.flatnonzero(self.holder_country == ci)
+            weight = self.holder_spend0[rows] * self.holder_site_share_start(rows)
+            if weight.sum() <= 0:
+                weight = np.ones(len(rows))
+            chips[rows] += np.outer(weight / weight.sum(), per_chip)
+        self.ledger.seed_installed(chips)
+        installed_w = self._installed_watts()
+        self.power_w = installed_w * self.world.dc_power_headroom
+
+    def holder_site_share_start(self, rows: np.ndarray) -> np.ndarray:
+        share = np.ones(len(rows))
+        for _, _, sites, _ in getattr(self, "_cloud_specs", []):
+            for h, s in sites.items():
+                share[rows == h] = s
+        return share
+
+    def _build_firms(self) -> None:
+        hq = "USA"
+        adv = "CHN" if "CHN" in self.country_index else self.country_codes[int(np.argmax(self.country_tier))]
+        self.us_designer = FirmAgent(self, Role.US_DESIGNER, "US chip designer", hq)
+        self.domestic_designer = FirmAgent(self, Role.DOMESTIC_DESIGNER, "Domestic chip designer", adv)
+        self.leading_foundry = FirmAgent(self, Role.LEADING_FOUNDRY, "Leading-edge foundry", "TWN"
+                                         if "TWN" in self.country_index else hq)
+        self.domestic_foundry = FirmAgent(self, Role.DOMESTIC_FOUNDRY, "Domestic foundry", adv)
+        self.operators: list[FirmAgent] = []
+        for cid, cl, sites, home in self._cloud_specs:
+            f = FirmAgent(self, Role.CLOUD, cl.name, cl.hq, sites=sites, home=home)
+            for h, s in sites.items():
+                self.holder_owner[h] = f.unique_id
+                self.holder_site_share[h] = s
+            self.operators.append(f)
+        for h in np.flatnonzero(self.holder_kind == Kind.NATIONAL):
+            code = self.country_codes[self.holder_country[h]]
+            f = FirmAgent(self, Role.NATIONAL_OPERATOR, f"{self.country_names[self.holder_country[h]]} national "
+                          f"operator", code, sites={int(h): 1.0}, home=int(h))
+            self.holder_owner[h] = f.unique_id
+            self.operators.append(f)
+        w = self.world
+        self.vendor_capacity_h100e = w.vendor_capacity_h100e_per_month
+        self.domestic_wafers = w.domestic_wafers_per_month
+        self.domestic_yield = w.domestic_yield_start
+        self.domestic_made_cum = 0.0
+        self.domestic_output_h100e = 0.0
+        self.hbm_stock = w.hbm_stockpile_stacks
+        self.hbm_domestic_per_month = w.hbm_domestic_stacks_per_month
+        self.subsidy_history: list[float] = []
+
+    def _init_market(self) -> None:
+        self.price_mult = 1.0
+        self.domestic_price_mult = 1.0
+        self.grey_premium = 0.0
+        self.us_demand_ema = np.where(self.chip_available & ~self.chip_domestic, self.chip_h100e, 0.0)
+        self.domestic_demand_ema = 0.0
+        self.open_history: list[float] = []
+        self.us_closed_history: list[float] = []
+        self.frontier_gap_months = 0.0
+        self.capability_gap_months = 0.0
+        self.best_capability_us = 0.0
+        self.best_capability_adversary = 0.0
+        # cumulative counters (metrics)
+        self.smuggled_h100e_cum = 0.0
+        self.seized_h100e_cum = 0.0
+        self.seizures_cum = 0
+        self.diverted_h100e_cum = 0.0
+        self.structured_h100e_cum = 0.0
+        self.us_revenue_cum = 0.0
+        self.fees_cum = 0.0
+        self.domestic_exports_h100e_cum = 0.0
+        self.stockpiled_h100e_cum = 0.0
+        self.licensed_h100e_cum = 0.0
+        self.denied_h100e_cum = 0.0
+        self.grey_unmet_h100e = 0.0
+        self.grey_delivered_h100e = 0.0
+        self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
+        # first month's vendor stock: one month of output
+        self.us_designer._produce_us()
+        self.domestic_demand_ema = self._domestic_bootstrap_demand()
+        self.domestic_designer._produce_domestic()
+
+    def _domestic_bootstrap_demand(self) -> float:
+        """Before any orders, domestic vendors plan on their current capacity."""
+        k = self.newest_domestic_chip()
+        if k is None:
+            return 0.0
+        return self.domestic_wafers * self.chip_cpw[k] * self.domestic_yield * self.chip_h100e[k]
+
+    def _queue_schedule(self) -> None:
+        self.scheduled: dict[int, list[cmd.Command]] = {}
+        for name, entry in self.scenario.schedule.items():
+            if entry.command == "set":
+                c: cmd.Command = cmd.SetLevers(levers=dict(entry.levers), effective_month=entry.effective_month,
+                                               source=f"scenario:{name}")
+            elif entry.command == "rescind":
+                c = cmd.Rescind(source=f"scenario:{name}")
+            elif entry.command == "set_tier":
+                c = cmd.SetTier(country=entry.country, tier=entry.tier, source=f"scenario:{name}")
+            elif entry.command == "g2g":
+                c = cmd.G2GAgreement(country=entry.country, source=f"scenario:{name}")
+            else:
+                c = cmd.BilateralDeal(country=entry.country, h100e_per_year=entry.h100e_per_year,
+                                      source=f"scenario:{name}")
+            self.scheduled.setdefault(entry.month, []).append(c)
+
+    # ==================================================================
+    # the month
+
+    def step(self) -> None:
+        """One month, in the design's order."""
+        self.month = self.steps - 1
+        self.set_policy()
+        self.agents_by_type[FirmAgent].shuffle_do("plan")
+        self.place_and_clear_orders()
+        smuggler.ship(self)
+        self.produce()
+        self.install_and_retire()
+        lab.train(self)
+        self.agents_by_type[StateAgent].shuffle_do("react")
+        if self.check_conservation:
+            self.ledger.check()
+        self.month += 1
+        self.datacollector.collect(self)
+
+    # ---- 1. policy -----------------------------------------------------
+    def submit(self, command: cmd.Command) -> cmd.CommandResult:
+        """Queue a command for the next policy phase; refused commands say why."""
+        result = cmd.validate(command, self.country_index, self.month)
+        if result.ok:
+            self.queue.append(command)
+        return result
+
+    def set_policy(self) -> None:
+        """Apply scheduled and queued commands, then announced changes that are now due."""
+        if self.month in (0,) or (self.month % 12 == (13 - self.scenario.start_month) % 12):
+            pass
+        if self._is_january():
+            self.lpp_used[:] = 0.0
+            self.smugglers.lpp_used[:] = 0.0
+            self.deal_used[:] = 0.0
+        for c in self.scheduled.get(self.month, []):
+            result = self.submit(c)
+            if not result.ok:  # a scenario schedule was validated at load; this is a model bug
+                raise ValueError(f"scheduled command refused: {result.reason}")
+        queue, self.queue = self.queue, []
+        for c in queue:
+            self.command_log.append(cmd.to_json(c, self.month))
+            self._apply(c)
+        due = [p for p in self.pending if p[0] <= self.month]
+        self.pending = [p for p in self.pending if p[0] > self.month]
+        for _, levers, label in due:
+            self._set_levers(levers, label)
+        self._refresh_chips()
+
+    def _is_january(self) -> bool:
+        return (self.scenario.start_month - 1 + self.month) % 12 == 0
+
+    def _apply(self, c: cmd.Command) -> None:
+        if isinstance(c, cmd.SetLevers):
+            if c.effective_month is not None and c.effective_month > self.month:
+                self.pending.append((c.effective_month, dict(c.levers), c.source))
+                self.record_event("announced", f"Announced for {self.scenario.date(c.effective_month)}: "
+                                  + _describe_levers(c.levers))
+            else:
+                self._set_levers(dict(c.levers), c.source)
+        elif isinstance(c, cmd.Rescind):
+            self.pending = []
+            self._set_levers({"tier2_caps": False}, c.source)
+            self.record_event("rescinded", "The Tier 2 regime is rescinded; announced changes are withdrawn")
+        elif isinstance(c, cmd.SetTier):
+            i = self.country_index[c.country]
+            old = int(self.country_tier[i])
+            self.country_tier[i] = c.tier
+            self._refresh_holder_tiers()
+            if c.tier > old:
+                self.goodwill[i] = max(0.0, self.goodwill[i] - self.world.downgrade_goodwill_loss)
+            self.record_event("tier_changed", f"{self.country_names[i]} moved from Tier {old} to Tier {c.tier}",
+                              country=c.country)
+        elif isinstance(c, cmd.G2GAgreement):
+            i = self.country_index[c.country]
+            self.g2g[i] = True
+            self.goodwill[i] = min(1.0, self.goodwill[i] + 0.1)
+            self.record_event("g2g_signed", f"{self.country_names[i]} signs a security agreement: cap x"
+                              f"{self.regime.g2g_cap_multiplier:g}", country=c.country)
+        elif isinstance(c, cmd.BilateralDeal):
+            i = self.country_index[c.country]
+            self.deal_per_year[i] = c.h100e_per_year
+            self.goodwill[i] = min(1.0, self.goodwill[i] + 0.1)
+            self.record_event("deal_signed", f"{self.country_names[i]} gets a deal for "
+                              f"{c.h100e_per_year:,.0f} H100e a year", country=c.country)
+
+    def _set_levers(self, levers: Mapping[str, Any], source: str) -> None:
+        was_capped = self.regime.tier2_caps
+        self.regime = self.regime.changed(**levers)
+        if self.regime.tier2_caps and not was_capped:
+            self.tier2_since = self.month
+            self.record_event("in_force", "Tier 2 caps and the licence-free allowance are now in force")
+        if not self.regime.tier2_caps:
+            self.tier2_since = None
+        if any(k != "tier2_caps" for k in levers):
+            self.record_event("levers", "In force: " + _describe_levers(levers))
+
+    # ---- 2-6. orders, screening, market --------------------------------
+    def place_and_clear_orders(self) -> None:
+        """Labs, operators and smugglers order; the regime screens; the market fills.
+
+        A buyer whose order is denied or sold out re-spends the money on its
+        next-best allowed option, up to ``MAX_ROUNDS`` times.
+        """
+        H, K = self.n_holders, self.n_chips
+        self.requested_h100e[:] = 0.0
+        self.denied_h100e[:] = 0.0
+        self.denied_usd[:] = 0.0
+        self.imports_h100e[:] = 0.0
+        self.holder_denied_usd[:] = 0.0
+        budget = self.monthly_budget()
+        cost, unit = self._option_costs()
+        mask = self._option_mask()
+        self._count_outright_denials(budget, cost, unit)
+        supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
+        delivered = np.zeros((H, K))
+        grey_h100e = np.zeros(H)
+        us_requested = np.zeros(K)
+        dom_requested = 0.0
+
+        # anticipation: affected buyers pull demand forward into stockpiles
+        rush_budget, rush_mask = self._rush()
+        smuggler.plan_volume(self)
+        first = True
+        for rnd in range(MAX_ROUNDS + 1):
+            is_rush = rnd == 0
+            spend = rush_budget if is_rush else budget
+            m = rush_mask & mask if is_rush else mask
+            if spend.sum() <= 0 and not (first and not is_rush):
+                continue
+            shares = market.choice_shares(cost, m, self.world.choice_sharpness)
+            want_usd = spend[:, None] * shares
+            want_h100e = np.divide(want_usd, unit, out=np.zeros_like(want_usd), where=unit > 0)
+            sm_rows = np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if (first and not is_rush) else np.zeros(0, int)
+            book, order_h, order_k = self._order_book(want_h100e[:, :K], sm_rows)
+            allowed_h100e, scr = self._screen(book, order_h, order_k, sm_rows, count=not is_rush)
+            allowed = np.zeros((H, K))
+            np.add.at(allowed, (order_h[: len(order_h) - len(sm_rows)], order_k[: len(order_k) - len(sm_rows)]),
+                      allowed_h100e[: len(allowed_h100e) - len(sm_rows)])
+            sm_allowed = allowed_h100e[len(allowed_h100e) - len(sm_rows):] if len(sm_rows) else np.zeros(0)
+            # fill from supply (H100e), pro rata per chip type; grey is column K
+            demand_k = allowed.sum(axis=0) + (np.bincount(np.full(len(sm_rows), self.grey_chip or 0),
+                                                          weights=sm_allowed, minlength=K) if len(sm_rows) else 0)
+            grey_want = want_h100e[:, K] if mask.shape[1] > K else np.zeros(H)
+            supply_h100e = np.r_[supply[:K] * self.chip_h100e, supply[K]]
+            ratio = market.fill_ratio(np.r_[demand_k, grey_want.sum()], supply_h100e)
+            if not is_rush:
+                us_requested += np.where(self.chip_domestic, 0.0, demand_k)
+                dom_requested += float(demand_k[self.chip_domestic].sum())
+            got = allowed * ratio[None, :K]
+            got_grey = grey_want * ratio[K]
+            chips = got / self.chip_h100e
+            grey_chips = self._grey_chips(got_grey)
+            if is_rush:
+                self.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
+                self.ledger.sell_grey(np.zeros_like(grey_chips), to_stockpile=grey_chips)
+                self.stockpiled_h100e_cum += float(got.sum() + got_grey.sum())
+            else:
+                self.ledger.sell(chips)
+                self.ledger.sell_grey(grey_chips)
+                delivered += chips
+                grey_h100e += got_grey
+            supply[:K] -= chips.sum(axis=0)
+            supply[K] -= got_grey.sum()
+            if len(sm_rows):
+                sm_got = sm_allowed * ratio[self.grey_chip]
+                bought = np.zeros((len(sm_rows), K))
+                bought[:, self.grey_chip] = sm_got / self.chip_h100e[self.grey_chip]
+                self.ledger.sell_to_transit(bought.sum(axis=0))
+                self.smugglers.bought[sm_rows] += bought
+                supply[self.grey_chip] -= bought[:, self.grey_chip].sum()
+                lpp_part = scr.lpp[len(scr.lpp) - len(sm_rows):] * ratio[self.grey_chip]
+                self.smugglers.lpp_used[sm_rows] += lpp_part
+                if self.regime.tier2_caps:
+                    self.structured_h100e_cum += float(lpp_part.sum())
+            spent_usd = (got * unit[None, :K]).sum(axis=1) + got_grey * unit[K]
+            self._book_revenue(got, scr, order_h, order_k, len(sm_rows), sm_rows, ratio, unit)
+            if is_rush:
+                self.rush_bought += spent_usd
+                continue
+            # what could not be spent: denied or sold out -> next round, other options
+            unspent_h100e = want_h100e.copy()
+            unspent_h100e[:, :K] -= got
+            unspent_h100e[:, K] -= got_grey
+            denied_now = want_h100e[:, :K] - allowed
+            if first:
+                self._count_requests(want_h100e, denied_now, unit)
+            budget = (unspent_h100e * unit[None, :]).sum(axis=1)
+            budget = np.maximum(budget, 0.0)
+            exhausted = np.r_[ratio < 1.0]
+            mask = mask & ~(denied_now > 1e-9)[:, :] if False else self._next_mask(mask, denied_now, exhausted)
+            first = False
+        # money nobody could spend: unmet demand
+        self._record_unmet(budget, unit)
+        self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
+        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
+        self._update_prices(us_requested, dom_requested)
+        domestic_exports = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
+        self.domestic_exports_h100e_cum += float(domestic_exports[self.holder_tier != 3].sum())
+        imported = delivered @ self.chip_h100e + grey_h100e
+        np.add.at(self.imports_h100e, self.holder_country, imported)
+        self.grey_delivered_h100e = float(grey_h100e.sum())
+        smuggler.divert(self, delivered)
+
+    # helpers of the market phase ---------------------------------------
+    def monthly_budget(self) -> np.ndarray:
+        """USD each holder wants to spend on chips this month."""
+        years = self.month / 12.0
+        return self.holder_spend0 / 12.0 * self.holder_growth ** years * self.holder_site_share
+
+    def _option_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cost per effective H100e of each option (chips, then grey), and price per H100e."""
+        K = self.n_chips
+        price = self.chip_price * np.where(self.chip_domestic, self.domestic_price_mult, self.price_mult)
+        grey = self.grey_unit_price() * (1.0 + self.grey_premium) if self.grey_chip is not None else 0.0
+        unit = np.r_[price / self.chip_h100e, grey]
+        power = 1.0 + POWER_COST_SHARE * (np.r_[self.chip_penalty, 1.0] - 1.0)
+        cost = unit * power
+        return np.broadcast_to(cost, (self.n_holders, K + 1)).copy(), unit
+
+    def grey_unit_price(self) -> float:
+        """List price per H100e of the chip smugglers trade."""
+        if self.grey_chip is None:
+            return 0.0
+        return float(self.chip_price[self.grey_chip] * self.price_mult / self.chip_h100e[self.grey_chip])
+
+    def _option_mask(self) -> np.ndarray:
+        """Options each holder may try: available, and not denied outright by the regime."""
+        r = self.regime
+        tier = self.holder_tier[:, None]
+        avail = self.chip_available[None, :]
+        us = ~self.chip_domestic[None, :]
+        denied = us & self.chip_controlled[None, :] & (tier == 3)
+        denied |= us & self.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied") & r.chip_controls
+        denied |= ~us & (tier != 3) & r.huawei_guidance
+        self.regime_denied = avail & denied
+        chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
+        grey = (self.holder_tier == 3) & r.chip_controls & (self.grey_chip is not None)
+        return np.c_[chips, grey]
+
+    def _count_outright_denials(self, budget: np.ndarray, cost: np.ndarray, unit: np.ndarray) -> None:
+        """Demand the regime turns away before any order is placed (e.g. Tier 3 for controlled chips).
+
+        Measured as the spending each buyer would have put on those chips
+        with no regime: what a government sees as imports denied.
+        """
+        K = self.n_chips
+        us = ~self.chip_domestic[None, :]
+        tier1 = self.holder_tier[:, None] == 1
+        free = self.chip_available[None, :] & ~(~us & tier1)
+        shares = market.choice_shares(cost[:, :K], free, self.world.choice_sharpness)
+        usd = budget[:, None] * shares * self.regime_denied
+        h100e = np.divide(usd, unit[None, :K], out=np.zeros_like(usd), where=unit[None, :K] > 0).sum(axis=1)
+        usd = usd.sum(axis=1)
+        np.add.at(self.requested_h100e, self.holder_country, h100e)
+        np.add.at(self.denied_h100e, self.holder_country, h100e)
+        np.add.at(self.denied_usd, self.holder_country, usd)
+        self.denied_h100e_cum += float(h100e.sum())
+
+    def _next_mask(self, mask: np.ndarray, denied: np.ndarray, exhausted: np.ndarray) -> np.ndarray:
+        out = mask.copy()
+        out[:, : self.n_chips] &= ~(denied > 1e-9)
+        out &= ~exhausted[None, :]
+        return out
+
+    def _rush(self) -> tuple[np.ndarray, np.ndarray]:
+        """Extra spending by buyers an announced restriction will hit, and on which chips.
+
+        Tier 3 buyers count a coming Tier 2 regime as a hit to their grey
+        supply (smugglers will have to structure), and buy grey ahead.
+
+        A buyer pulls forward ``anticipation_months`` of its demand at the
+        effective date, spread over the months left: the shorter the window,
+        the sharper the rush; a later date never lowers the total.
+        """
+        H, K = self.n_holders, self.n_chips
+        budget = np.zeros(H)
+        mask = np.zeros((H, K + 1), dtype=bool)
+        w = self.world
+        for eff, levers, _ in self.pending:
+            after = self.regime.changed(**levers)
+            hit = self._restricted_after(after)
+            if not hit.any():
+                continue
+            months_left = max(1, eff - self.month)
+            growth = self.holder_growth ** (eff / 12.0)
+            future = self.holder_spend0 / 12.0 * growth * self.holder_site_share
+            extra = w.rush_intensity * w.anticipation_months * future / months_left
+            grey_hit = (self.holder_tier == 3) & after.tier2_caps & (not self.regime.tier2_caps)
+            affected = hit.any(axis=1) | grey_hit
+            budget += np.where(affected, extra, 0.0)
+            mask[:, :K] |= hit
+            mask[:, K] |= grey_hit
+        return budget, mask
+
+    def _restricted_after(self, after: Regime) -> np.ndarray:
+        """[holder, chip]: chips allowed now that ``after`` would deny or cap for the holder."""
+        tier = self.holder_tier[:, None]
+        us = ~self.chip_domestic[None, :]
+        avail = self.chip_available[None, :]
+        ctrl_now = self.chip_controlled[None, :]
+        ctrl_after = np.asarray(is_controlled(self.chip_tpp, self.chip_die, after))[None, :] & us
+        newly_t3 = (tier == 3) & ctrl_after & ~ctrl_now
+        variant_t3 = ((tier == 3) & self.chip_variant[None, :] & (after.variant_policy == "denied")
+                      & (self.regime.variant_policy != "denied"))
+        capped_t2 = (tier == 2) & ctrl_after & after.tier2_caps & (not self.regime.tier2_caps)
+        capped_t2 &= (self.holder_veu[:, None] == Veu.NONE)
+        return avail & us & (newly_t3 | variant_t3 | capped_t2)
+
+    def smuggler_rush_factor(self, hub: np.ndarray) -> np.ndarray:
+        """Networks buy ahead when an announced rule will force them to structure purchases."""
+        w = self.world
+        factor = np.zeros(len(hub))
+        for eff, levers, _ in self.pending:
+            after = self.regime.changed(**levers)
+            if after.tier2_caps and not self.regime.tier2_caps:
+                months_left = max(1, eff - self.month)
+                factor += np.where(self.country_tier[hub] == 2,
+                                   w.rush_intensity * w.anticipation_months / months_left, 0.0)
+        return factor
+
+    def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
+        """Non-zero orders in a random sequence, then smugglers' shell orders."""
+        h, k = np.nonzero(want_h100e > 1e-9)
+        perm = self.rng.permutation(len(h))
+        h, k = h[perm], k[perm]
+        q = want_h100e[h, k]
+        sm_k = np.full(len(sm_rows), self.grey_chip if self.grey_chip is not None else 0)
+        sm_country = self.smugglers.hub[sm_rows]
+        order_h = np.r_[h, self.n_holders + sm_rows]
+        order_k = np.r_[k, sm_k]
+        country = np.r_[self.holder_country[h], sm_country]
+        book = OrderBook(
+            consignee=order_h,
+            country=country,
+            tier=self.country_tier[country],
+            h100e=np.r_[q, self.smugglers.order_h100e[sm_rows]],
+            controlled=self.chip_controlled[order_k],
+            export_variant=self.chip_variant[order_k],
+            domestic=self.chip_domestic[order_k],
+            veu=np.r_[self.holder_veu[h], np.zeros(len(sm_rows), int)],
+            no_licence=np.r_[np.zeros(len(h), bool), np.ones(len(sm_rows), bool)],
+        )
+        return book, order_h, order_k
+
+    def _screen(self, book: OrderBook, order_h: np.ndarray, order_k: np.ndarray, sm_rows: np.ndarray,
+                count: bool):
+        """Screen the book against the pools left, then draw the pools down."""
+        n_sm = self.smugglers.n
+        lpp = self.regime.lpp_limit_h100e
+        lpp_left = np.r_[lpp - self.lpp_used, np.zeros(n_sm)]
+        if len(sm_rows):
+            lpp_left[self.n_holders + sm_rows] = np.maximum(
+                self.smugglers.shells[sm_rows] * lpp - self.smugglers.lpp_used[sm_rows], 0.0)
+        veu_room = np.r_[self._veu_room(), np.zeros(n_sm)]
+        deal_left = np.maximum(self.deal_per_year - self.deal_used, 0.0)
+        cap_left = np.array([self.cap_limit(c) for c in range(self.n_countries)]) - self.cap_used
+        scr = screen_orders(book, self.regime, lpp_left, veu_room, deal_left, cap_left)
+        n_h = len(order_h) - len(sm_rows)
+        # draw down pools (holders; smugglers' LPP is drawn after the fill)
+        np.add.at(self.lpp_used, order_h[:n_h], scr.lpp[:n_h])
+        np.add.at(self.nveu_used, order_h[:n_h], scr.veu[:n_h])
+        np.add.at(self.deal_used, book.country, scr.deal)
+        np.add.at(self.cap_used, book.country, scr.licence + (scr.lpp if self.regime.lpp_counts_against_cap else 0))
+        self.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
+        if count:
+            self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))
+            for rule_id in (Rule.CAP_REACHED,):
+                hit = scr.rule == rule_id
+                if hit.any():
+                    for c in np.unique(book.country[hit]):
+                        self._note_cap_reached(int(c))
+        return scr.allowed, scr
+
+    def _veu_room(self) -> np.ndarray:
+        """H100e each holder may still import as a validated end user."""
+        r = self.regime
+        room = np.zeros(self.n_holders)
+        if not (r.tier2_caps and r.veu_program):
+            return room
+        since = self.tier2_since if self.tier2_since is not None else self.month
+        year = min((self.month - since) // 12, len(r.nveu_cap_h100e) - 1)
+        nat = self.holder_veu == Veu.NATIONAL
+        room[nat] = np.maximum(r.nveu_cap_h100e[year] - self.nveu_used[nat], 0.0)
+        uni = np.flatnonzero(self.holder_veu == Veu.UNIVERSAL)
+        if len(uni):
+            held = self.ledger.installed[uni] @ self.chip_h100e
+            owner = self.holder_owner[uni]
+            for o in np.unique(owner):
+                rows = owner == o
+                total = held[rows].sum() * 1.0
+                tier = self.holder_tier[uni[rows]]
+                outside = held[rows][tier != 1].sum()
+                one = np.maximum(r.uveu_max_one_tier2 * total - held[rows], 0.0)
+                out_room = max((1 - r.uveu_min_tier1) * total - outside, 0.0)
+                room[uni[rows]] = np.where(tier == 2, np.minimum(one, out_room), np.inf)
+        return room
+
+    def cap_limit(self, c: int) -> float:
+        """Country ``c``'s cap on licensed controlled imports so far (H100e)."""
+        r = self.regime
+        cap = r.country_cap_h100e * (r.g2g_cap_multiplier if self.g2g[c] else 1.0)
+        if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:
+            cap = min(cap, r.cap_release_h100e_per_month * (self.month - self.tier2_since + 1))
+        return cap
+
+    def _note_cap_reached(self, c: int) -> None:
+        key = ("cap_reached", c)
+        if key in getattr(self, "_noted", set()):
+            return
+        self._noted = getattr(self, "_noted", set()) | {key}
+        self.record_event("cap_reached", f"Tier 2 cap reached in {self.country_names[c]}: further licences denied",
+                          country=self.country_codes[c])
+
+    def _grey_chips(self, got_h100e: np.ndarray) -> np.ndarray:
+        """Grey-market stock handed to holders in proportion to what each bought (chips)."""
+        stock = self.ledger.grey_stock
+        total = float(stock @ self.chip_h100e)
+        if total <= 0 or got_h100e.sum() <= 0:
+            return np.zeros((self.n_holders, self.n_chips))
+        return np.outer(got_h100e / total, stock)
+
+    def _book_revenue(self, got, scr, order_h, order_k, n_sm, sm_rows, ratio, unit) -> None:
+        """US vendor revenue (net of revenue-share fees) and fees paid."""
+        us = ~self.chip_domestic
+        gross = (got[:, us] * unit[: self.n_chips][us][None, :]).sum()
+        fee_share = np.zeros((self.n_holders, self.n_chips))
+        n_h = len(order_h) - n_sm
+        if scr.fee[:n_h].any():
+            np.maximum.at(fee_share, (order_h[:n_h], order_k[:n_h]), scr.fee[:n_h])
+        fees = float((got * unit[None, : self.n_chips] * fee_share).sum())
+        sm_gross = 0.0
+        if n_sm and self.grey_chip is not None:
+            sm_gross = float(scr.allowed[n_h:].sum() * ratio[self.grey_chip] * unit[self.grey_chip])
+        self.us_revenue_cum += float(gross) + sm_gross - fees
+        self.fees_cum += fees
+
+    def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:
+        want = want_h100e[:, : self.n_chips].sum(axis=1)
+        den = denied.sum(axis=1)
+        np.add.at(self.requested_h100e, self.holder_country, want)
+        np.add.at(self.denied_h100e, self.holder_country, den)
+        self.denied_h100e_cum += float(den.sum())
+        den_usd = (denied * unit[None, : self.n_chips]).sum(axis=1)
+        self.holder_denied_usd += den_usd
+        np.add.at(self.denied_usd, self.holder_country, den_usd)
+
+    def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
+        """Money left after every round: Tier 3's unmet demand sets the grey premium."""
+        self.unmet_usd[:] = 0.0
+        np.add.at(self.unmet_usd, self.holder_country, budget)
+        adv = self.holder_tier == 3
+        ref = unit[self.n_chips] / (1.0 + self.grey_premium)
+        self.grey_unmet_h100e = float(budget[adv].sum() / ref) if ref > 0 else 0.0
+
+    def _update_prices(self, us_requested: np.ndarray, dom_requested: float) -> None:
+        w = self.world
+        self.price_mult = market.price_multiplier(self.price_mult, float(us_requested.sum()),
+                                                  self.vendor_capacity_h100e, w.price_elasticity)
+        dom_cap = self._domestic_bootstrap_demand()
+        self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, dom_requested,
+                                                           max(dom_cap, 1e-9), w.price_elasticity)
+        premium = market.grey_premium(self.grey_unmet_h100e, self.grey_delivered_h100e,
+                                      w.grey_premium_max, w.grey_premium_exponent)
+        self.grey_premium = 0.5 * self.grey_premium + 0.5 * premium
+
+    # ---- 8. production --------------------------------------------------
+    def produce(self) -> None:
+        """Foundries grow capacity, then designers make chips."""
+        for role in (Role.LEADING_FOUNDRY, Role.DOMESTIC_FOUNDRY, Role.US_DESIGNER, Role.DOMESTIC_DESIGNER):
+            self.agents_by_type[FirmAgent].select(lambda f, role=role: f.role is role).do("produce")
+
+    def newest_domestic_chip(self) -> int | None:
+        avail = np.flatnonzero(self.chip_domestic & (self.chip_first <= self.month))
+        if len(avail) == 0:
+            return None
+        return int(avail[np.argmax(self.chip_first[avail])])
+
+    # ---- 9. installation and retirement ---------------------------------
+    def install_and_retire(self) -> None:
+        """Deliveries are installed where data-centre power allows; old chips retire."""
+        w = self.world
+        self.power_w *= w.dc_power_growth_per_year ** (1 / 12)
+        drain = 1.0 / max(w.anticipation_months, 1.0)
+        cand = self.ledger.arriving + self.ledger.stockpile * drain
+        cand_w = np.zeros(self.n_countries)
+        np.add.at(cand_w, self.holder_country, cand @ self.chip_watts)
+        room = np.maximum(self.power_w - self._installed_watts(), 0.0)
+        share_c = np.divide(room, cand_w, out=np.ones(self.n_countries), where=cand_w > 0).clip(0, 1)
+        self.ledger.settle(share_c[self.holder_country], drain)
+        self.ledger.retire(1.0 / w.service_life_months)
+        # data centres follow demand: capacity keeps a margin over what runs
+        self.power_w = np.maximum(self.power_w, self._installed_watts() * w.dc_power_headroom)
+
+    def _installed_watts(self) -> np.ndarray:
+        per_holder = self.ledger.installed @ self.chip_watts
+        out = np.zeros(self.n_countries)
+        np.add.at(out, self.holder_country, per_holder)
+        return out
+
+    # ---- smugglers ------------------------------------------------------
+    def open_networks(self, k: int) -> None:
+        """``k`` new smuggling networks, in transit hubs weighted by how little they cooperate."""
+        hubs = np.flatnonzero(self.transit_hub)
+        if k <= 0 or len(hubs) == 0:
+            return
+        weight = 1.0 - self.cooperation[hubs] + 0.05
+        chosen = self.rng.choice(hubs, size=k, p=weight / weight.sum())
+        cap = np.full(k, self.world.smuggler_capacity_h100e_per_month / self.scale)
+        rows = self.smugglers.add(chosen, cap)
+        for row, hub in zip(rows, chosen):
+            self._smuggler_agents[int(row)] = SmugglerAgent(self, int(row), self.country_codes[hub])
+        self.networks_opened += k
+        if self.month > 0:
+            self.record_event("networks_entered", f"{k} new smuggling network{'s' if k > 1 else ''} "
+                              f"(grey premium {self.grey_premium:.0%})")
+
+    def close_network(self, row: int) -> None:
+        self.smugglers.alive[row] = False
+        agent = self._smuggler_agents.pop(row, None)
+        if agent is not None:
+            agent.remove()
+        self.networks_closed += 1
+
+    def remote_access_h100e(self) -> float:
+        """Compute Tier 3 labs rent in data centres abroad (H100e), unless controlled."""
+        if self.regime.remote_access_controlled:
+            return 0.0
+        sites = (self.holder_kind == Kind.CLOUD) & (self.holder_tier == 2)
+        return float(self.world.remote_access_share * (self.ledger.installed[sites] @ self.chip_h100e).sum())
+
+    # ---- events and views -----------------------------------------------
+    def record_event(self, kind: str, text: str, country: str = "", chip: str = "") -> None:
+        self.events.append(Event(self.month, kind, text, country, chip))
+
+    def bloc_compute(self) -> dict[str, float]:
+        """Installed H100e by reporting bloc."""
+        per_holder = self.ledger.installed @ self.chip_h100e
+        tier = self.holder_tier
+        us = self.holder_is_us
+        return {
+            "us": float(per_holder[us].sum()),
+            "allies": float(per_holder[(tier == 1) & ~us].sum()),
+            "swing": float(per_holder[tier == 2].sum()),
+            "adversary": float(per_holder[tier == 3].sum()),
+        }
+
+
+def _describe_levers(levers: Mapping[str, Any]) -> str:
+    parts = []
+    for k, v in levers.items():
+        if isinstance(v, bool):
+            parts.append(f"{k.replace('_', ' ')} {'on' if v else 'off'}")
+        elif isinstance(v, float):
+            parts.append(f"{k.replace('_', ' ')} = {v:,.4g}")
+        else:
+            parts.append(f"{k.replace('_', ' ')} = {v}")
+    return ", ".join(parts)

@@ -1,0 +1,475 @@
+"""The export regime: its levers, and the rules that screen each order.
+
+Owns the lever table (name, type, range, meaning), the frozen
+:class:`Regime`, and the screening rules as pure functions: ``screen`` for
+one order (what the game explains) and ``screen_orders`` for a month's order
+book as numpy arrays (what the model runs). Both apply the same rules in the
+same order, and a test holds them equal. Imports numpy and the standard
+library only.
+
+Rule order for one order of a US-designed chip (H100e = TPP / 15,832):
+Tier 1 → allowed. Chip not controlled → allowed (export variants to Tier 3
+follow ``variant_policy``). Tier 3 → denied. Tier 2 without the Diffusion
+Rule in force → allowed. Tier 2 under the rule: the consignee's licence-free
+allowance (LPP) first, then its validated-end-user room (UVEU/NVEU), then
+the country's bilateral deal, then a licence against the country cap; what
+is left is denied. Shared pools (a consignee's LPP, a country's cap) are
+consumed in order: the order that crosses a limit gets what is left.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Mapping
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class LeverSpec:
+    """A policy lever: its type, allowed values and what it does (for tooltips)."""
+
+    kind: str  # "bool", "float", "choice", "floats"
+    default: Any
+    doc: str
+    lo: float | None = None
+    hi: float | None = None
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+
+    def expected(self) -> str:
+        if self.kind == "bool":
+            return "true or false"
+        if self.kind == "choice":
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind == "floats":
+            return "a list of numbers >= 0"
+        unit = f" {self.unit}" if self.unit else ""
+        hi = f" and {self.hi:g}" if self.hi is not None else ""
+        return f"a number between {self.lo:g}{hi}{unit}" if hi else f"a number >= {self.lo:g}{unit}"
+
+    def coerce(self, value: Any) -> Any:
+        if self.kind == "float":
+            return float(value)
+        if self.kind == "floats":
+            return tuple(float(v) for v in value)
+        return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
+LEVERS: dict[str, LeverSpec] = {
+    "chip_controls": LeverSpec("bool", True, "Oct 2022/2023 chip rules: controlled chips need a licence "
+                               "for Tier 3, which is denied; foundries may not make Tier 3 designs."),
+    "controlled_tpp": LeverSpec("float", 4800.0, "A chip with this Total Processing Performance or more is "
+                                "controlled. Lower catches more chips; vendors redesign to sit under it.",
+                                0, 1e6, "TPP"),
+    "density_rule": LeverSpec("bool", True, "Oct 2023: a chip of TPP >= density_tpp_floor with performance "
+                              "density >= density_threshold is controlled too (closes the A800/H800 gap)."),
+    "density_tpp_floor": LeverSpec("float", 1600.0, "TPP floor of the performance-density test.", 0, 1e6, "TPP"),
+    "density_threshold": LeverSpec("float", 5.92, "Performance density (TPP per mm^2 of die) that makes a "
+                                   "chip above the floor controlled.", 0, 1000, "TPP/mm^2"),
+    "tier2_caps": LeverSpec("bool", False, "The Diffusion Rule's Tier 2 regime: country caps, the "
+                            "licence-free allowance (LPP) and validated end users. Costs vendor revenue "
+                            "and Tier 2 goodwill; pushes smugglers to split orders."),
+    "country_cap_h100e": LeverSpec("float", 49900.0, "Licensed controlled compute a Tier 2 country may "
+                                   "import over the rule's period (790M TPP).", 0, 1e9, "H100e"),
+    "cap_release_h100e_per_month": LeverSpec("float", 0.0, "If > 0, the cap is released linearly at this "
+                                             "rate from the rule's effective month (0 = all at once).",
+                                             0, 1e9, "H100e/month"),
+    "g2g_cap_multiplier": LeverSpec("float", 2.0, "A government-to-government security agreement "
+                                    "multiplies the country cap by this.", 1, 100, "x"),
+    "lpp_limit_h100e": LeverSpec("float", 1699.0, "Licence-free allowance per consignee per calendar year "
+                                 "(26.9M TPP). Lower it and smugglers need more shell companies.",
+                                 0, 1e7, "H100e/consignee/year"),
+    "lpp_counts_against_cap": LeverSpec("bool", False, "Whether licence-free shipments use up the country cap."),
+    "veu_program": LeverSpec("bool", True, "Validated end users (universal and national) may import "
+                             "beyond the cap within their own limits."),
+    "nveu_cap_h100e": LeverSpec("floats", (100000.0, 270000.0, 320000.0), "A national VEU's cumulative "
+                                "limit by the end of the rule's first, second and third year.", 0, None, "H100e"),
+    "uveu_min_tier1": LeverSpec("float", 0.75, "A universal VEU keeps at least this share of its compute "
+                                "in Tier 1.", 0, 1, "share"),
+    "uveu_max_one_tier2": LeverSpec("float", 0.07, "A universal VEU keeps at most this share of its compute "
+                                    "in any one Tier 2 country.", 0, 1, "share"),
+    "uveu_min_us": LeverSpec("float", 0.5, "A US-headquartered universal VEU keeps at least this share "
+                             "in the US.", 0, 1, "share"),
+    "weights_controls": LeverSpec("bool", False, "Closed model weights trained above weights_control_ops "
+                                  "need a licence to leave Tier 1 (open weights are exempt)."),
+    "weights_control_ops": LeverSpec("float", 1e26, "Training operations above which closed weights are "
+                                     "controlled.", 1e20, 1e32, "operations"),
+    "enforcement_budget_usd": LeverSpec("float", 191e6, "Export enforcement funding. Detection per "
+                                        "shipment grows with its square root (elasticity 0.5).",
+                                        0, 1e11, "USD/year"),
+    "location_verification": LeverSpec("bool", False, "Controlled chips report their location "
+                                       "(Chip Security Act): diverted chips are far easier to find."),
+    "transit_cooperation_boost": LeverSpec("float", 0.0, "Diplomatic effort that raises transit "
+                                           "countries' enforcement cooperation.", 0, 1, "share"),
+    "huawei_guidance": LeverSpec("bool", False, "Using Tier 3 domestic chips anywhere is treated as an "
+                                 "export violation: their foreign buyers walk away."),
+    "variant_policy": LeverSpec("choice", "allowed", "Export variants (chips designed under the "
+                                "threshold) to Tier 3: allowed, licensed for a revenue-share fee, or denied.",
+                                choices=("allowed", "licence_fee", "denied")),
+    "variant_fee": LeverSpec("float", 0.15, "Share of variant sales paid to the US government under "
+                             "licence_fee.", 0, 1, "share"),
+    "remote_access_controlled": LeverSpec("bool", False, "Tier 3 labs may not rent controlled compute "
+                                          "in data centres abroad (cloud access)."),
+    "foundry_rule": LeverSpec("bool", True, "Leading-edge foundries may not make Tier 3 chip designs."),
+    "hbm_controls": LeverSpec("bool", True, "High-bandwidth memory may not be sold to Tier 3 (Dec 2024): "
+                              "domestic chips are limited by stockpiled and domestic HBM."),
+}
+
+
+def lever_error(name: str, value: Any) -> str | None:
+    """Why ``value`` is not valid for lever ``name`` (None if it is)."""
+    spec = LEVERS.get(name)
+    if spec is None:
+        return f"unknown lever (expected one of: {', '.join(sorted(LEVERS))})"
+    if spec.kind == "bool":
+        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+    if spec.kind == "choice":
+        return None if value in spec.choices else f"expected {spec.expected()}, got {value!r}"
+    if spec.kind == "floats":
+        ok = isinstance(value, (list, tuple)) and len(value) > 0 and all(_is_number(v) and v >= 0 for v in value)
+        return None if ok else f"expected {spec.expected()}, got {value!r}"
+    if not _is_number(value) or value in (float("inf"), float("-inf")):
+        return f"expected {spec.expected()}, got {value!r}"
+    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
+        return f"expected {spec.expected()}, got {value!r}"
+    return None
+
+
+@dataclass(frozen=True)
+class Regime:
+    """The levers in force in one month. Defaults: the Oct 2023 chip rules."""
+
+    chip_controls: bool = LEVERS["chip_controls"].default
+    controlled_tpp: float = LEVERS["controlled_tpp"].default
+    density_rule: bool = LEVERS["density_rule"].default
+    density_tpp_floor: float = LEVERS["density_tpp_floor"].default
+    density_threshold: float = LEVERS["density_threshold"].default
+    tier2_caps: bool = LEVERS["tier2_caps"].default
+    country_cap_h100e: float = LEVERS["country_cap_h100e"].default
+    cap_release_h100e_per_month: float = LEVERS["cap_release_h100e_per_month"].default
+    g2g_cap_multiplier: float = LEVERS["g2g_cap_multiplier"].default
+    lpp_limit_h100e: float = LEVERS["lpp_limit_h100e"].default
+    lpp_counts_against_cap: bool = LEVERS["lpp_counts_against_cap"].default
+    veu_program: bool = LEVERS["veu_program"].default
+    nveu_cap_h100e: tuple[float, ...] = LEVERS["nveu_cap_h100e"].default
+    uveu_min_tier1: float = LEVERS["uveu_min_tier1"].default
+    uveu_max_one_tier2: float = LEVERS["uveu_max_one_tier2"].default
+    uveu_min_us: float = LEVERS["uveu_min_us"].default
+    weights_controls: bool = LEVERS["weights_controls"].default
+    weights_control_ops: float = LEVERS["weights_control_ops"].default
+    enforcement_budget_usd: float = LEVERS["enforcement_budget_usd"].default
+    location_verification: bool = LEVERS["location_verification"].default
+    transit_cooperation_boost: float = LEVERS["transit_cooperation_boost"].default
+    huawei_guidance: bool = LEVERS["huawei_guidance"].default
+    variant_policy: str = LEVERS["variant_policy"].default
+    variant_fee: float = LEVERS["variant_fee"].default
+    remote_access_controlled: bool = LEVERS["remote_access_controlled"].default
+    foundry_rule: bool = LEVERS["foundry_rule"].default
+    hbm_controls: bool = LEVERS["hbm_controls"].default
+
+    def changed(self, **levers: Any) -> "Regime":
+        """A copy with some levers changed (validated)."""
+        for name, value in levers.items():
+            problem = lever_error(name, value)
+            if problem:
+                raise ValueError(f"{name}: {problem}")
+        return dataclasses.replace(self, **{k: LEVERS[k].coerce(v) for k, v in levers.items()})
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+assert set(LEVERS) == {f.name for f in dataclasses.fields(Regime)}, "LEVERS and Regime disagree"
+
+
+# --------------------------------------------------------------------------
+# decisions
+
+
+class Rule(IntEnum):
+    """The rule that decided (the last part of) an order; the game explains it."""
+
+    TIER1 = 0
+    NOT_CONTROLLED = 1
+    VARIANT_ALLOWED = 2
+    VARIANT_FEE = 3
+    VARIANT_DENIED = 4
+    TIER3_DENIED = 5
+    TIER2_OPEN = 6
+    LPP = 7
+    UVEU = 8
+    NVEU = 9
+    DEAL = 10
+    LICENCE = 11
+    CAP_REACHED = 12
+    DOMESTIC_GUIDANCE = 13
+    DOMESTIC = 14
+    NO_LICENCE = 15
+
+
+RULE_TEXT = {
+    Rule.TIER1: "Tier 1 destination: no licence needed",
+    Rule.NOT_CONTROLLED: "chip below the control thresholds",
+    Rule.VARIANT_ALLOWED: "export variant: allowed to Tier 3",
+    Rule.VARIANT_FEE: "export variant: licensed for a revenue-share fee",
+    Rule.VARIANT_DENIED: "export variant: licence denied",
+    Rule.TIER3_DENIED: "controlled chip to Tier 3: denied",
+    Rule.TIER2_OPEN: "Tier 2 without country caps: allowed",
+    Rule.LPP: "within the consignee's licence-free allowance (LPP)",
+    Rule.UVEU: "universal validated end user within its location limits",
+    Rule.NVEU: "national validated end user within its limit",
+    Rule.DEAL: "within the country's bilateral deal",
+    Rule.LICENCE: "licence granted against the country cap",
+    Rule.CAP_REACHED: "licence denied: country cap reached",
+    Rule.DOMESTIC_GUIDANCE: "Tier 3 domestic chip: guidance makes its use a violation",
+    Rule.DOMESTIC: "domestic chip sold at home",
+    Rule.NO_LICENCE: "above the licence-free allowance, and the buyer will not apply for a licence",
+}
+
+
+class Veu(IntEnum):
+    NONE = 0
+    NATIONAL = 1
+    UNIVERSAL = 2
+
+
+@dataclass(frozen=True)
+class Order:
+    """One consignee's order for one chip type, in H100e."""
+
+    consignee: int
+    country: int
+    tier: int
+    h100e: float
+    controlled: bool
+    export_variant: bool = False
+    domestic: bool = False
+    veu: Veu = Veu.NONE
+    no_licence: bool = False
+    """A buyer that never applies for a licence (a shell company)."""
+
+
+@dataclass(frozen=True)
+class WorldState:
+    """The shared limits an order is screened against (H100e)."""
+
+    lpp_left: float = 0.0
+    veu_room: float = 0.0
+    deal_left: float = 0.0
+    cap_left: float = 0.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """How an order was decided: the H100e granted under each rule, the rest denied."""
+
+    rule: Rule
+    allowed: float
+    denied: float
+    lpp: float = 0.0
+    veu: float = 0.0
+    deal: float = 0.0
+    licence: float = 0.0
+    fee: float = 0.0
+
+    @property
+    def explanation(self) -> str:
+        return RULE_TEXT[self.rule]
+
+
+def is_controlled(tpp: Any, die_mm2: Any, regime: Regime) -> Any:
+    """Whether a US-designed chip is controlled (works on scalars and arrays)."""
+    tpp = np.asarray(tpp, dtype=float)
+    die = np.asarray(die_mm2, dtype=float)
+    by_tpp = tpp >= regime.controlled_tpp
+    by_density = regime.density_rule & (tpp >= regime.density_tpp_floor) & (tpp / die >= regime.density_threshold)
+    out = regime.chip_controls & (by_tpp | by_density)
+    return bool(out) if out.ndim == 0 else out
+
+
+def screen(order: Order, regime: Regime, world: WorldState) -> Decision:
+    """Decide one order under ``regime`` given the shared limits left in ``world``."""
+    want = order.h100e
+    if order.domestic:
+        if order.tier != 3 and regime.huawei_guidance:
+            return Decision(Rule.DOMESTIC_GUIDANCE, 0.0, want)
+        return Decision(Rule.DOMESTIC, want, 0.0)
+    if order.tier == 1:
+        return Decision(Rule.TIER1, want, 0.0)
+    if not order.controlled:
+        if order.tier == 3 and order.export_variant and regime.chip_controls:
+            if regime.variant_policy == "denied":
+                return Decision(Rule.VARIANT_DENIED, 0.0, want)
+            if regime.variant_policy == "licence_fee":
+                return Decision(Rule.VARIANT_FEE, want, 0.0, fee=regime.variant_fee)
+            return Decision(Rule.VARIANT_ALLOWED, want, 0.0)
+        return Decision(Rule.NOT_CONTROLLED, want, 0.0)
+    if order.tier == 3:
+        return Decision(Rule.TIER3_DENIED, 0.0, want)
+    if not regime.tier2_caps:
+        return Decision(Rule.TIER2_OPEN, want, 0.0)
+    lpp = min(want, max(world.lpp_left, 0.0))
+    rest = want - lpp
+    if order.no_licence:
+        rule = Rule.NO_LICENCE if rest > 0 else Rule.LPP
+        return Decision(rule, lpp, rest, lpp=lpp)
+    veu = 0.0
+    if regime.veu_program and order.veu != Veu.NONE:
+        veu = min(rest, max(world.veu_room, 0.0))
+    rest -= veu
+    deal = min(rest, max(world.deal_left, 0.0))
+    rest -= deal
+    cap_left = world.cap_left - (lpp if regime.lpp_counts_against_cap else 0.0)
+    licence = min(rest, max(cap_left, 0.0))
+    rest -= licence
+    if rest > 0:
+        rule = Rule.CAP_REACHED
+    elif licence > 0:
+        rule = Rule.LICENCE
+    elif deal > 0:
+        rule = Rule.DEAL
+    elif veu > 0:
+        rule = Rule.UVEU if order.veu == Veu.UNIVERSAL else Rule.NVEU
+    else:
+        rule = Rule.LPP
+    return Decision(rule, want - rest, rest, lpp=lpp, veu=veu, deal=deal, licence=licence)
+
+
+# --------------------------------------------------------------------------
+# the vectorised order book
+
+
+@dataclass
+class OrderBook:
+    """A month's orders as parallel arrays, in the order they are screened."""
+
+    consignee: np.ndarray  # int, index into the consignee pools
+    country: np.ndarray  # int, index into the country pools
+    tier: np.ndarray  # int 1..3
+    h100e: np.ndarray  # float
+    controlled: np.ndarray  # bool
+    export_variant: np.ndarray  # bool
+    domestic: np.ndarray  # bool
+    veu: np.ndarray  # int (Veu)
+    no_licence: np.ndarray  # bool: shell companies never apply for a licence
+
+
+@dataclass
+class Screened:
+    """Per-order results of :func:`screen_orders` (H100e), plus the rule code."""
+
+    rule: np.ndarray
+    allowed: np.ndarray
+    denied: np.ndarray
+    lpp: np.ndarray
+    veu: np.ndarray
+    deal: np.ndarray
+    licence: np.ndarray
+    fee: np.ndarray
+
+
+def take_shared(request: np.ndarray, pool: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """Grant requests in sequence from shared pools: the order crossing a limit gets the rest.
+
+    ``pool[i]`` names the pool order ``i`` draws on, ``left[p]`` what pool ``p``
+    still holds. Vectorised with a stable sort and a grouped cumulative sum.
+    """
+    n = len(request)
+    if n == 0:
+        return np.zeros(0)
+    order = np.argsort(pool, kind="stable")
+    req_sorted = request[order]
+    pool_sorted = pool[order]
+    cum = np.cumsum(req_sorted)
+    starts = np.r_[True, pool_sorted[1:] != pool_sorted[:-1]]
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    before = cum - req_sorted - (cum[group_start] - req_sorted[group_start])
+    granted_sorted = np.clip(np.maximum(left[pool_sorted], 0.0) - before, 0.0, req_sorted)
+    granted = np.empty(n)
+    granted[order] = granted_sorted
+    return granted
+
+
+def screen_orders(book: OrderBook, regime: Regime, lpp_left: np.ndarray, veu_room: np.ndarray,
+                  deal_left: np.ndarray, cap_left: np.ndarray) -> Screened:
+    """Screen a whole order book at once; the same rules, in the same order, as :func:`screen`.
+
+    ``lpp_left`` and ``veu_room`` are indexed by consignee, ``deal_left`` and
+    ``cap_left`` by country. Pools are not modified.
+    """
+    n = len(book.h100e)
+    want = book.h100e.astype(float)
+    zeros = np.zeros(n)
+    rule = np.full(n, Rule.TIER2_OPEN, dtype=np.int8)
+    allowed = want.copy()
+    fee = zeros.copy()
+
+    dom = book.domestic
+    guidance = dom & (book.tier != 3) & regime.huawei_guidance
+    rule[dom] = Rule.DOMESTIC
+    rule[guidance] = Rule.DOMESTIC_GUIDANCE
+
+    us = ~dom
+    t1 = us & (book.tier == 1)
+    rule[t1] = Rule.TIER1
+    free = us & ~t1 & ~book.controlled
+    variant3 = free & (book.tier == 3) & book.export_variant & regime.chip_controls
+    rule[free] = Rule.NOT_CONTROLLED
+    vdenied = np.zeros(n, dtype=bool)
+    if regime.variant_policy == "denied":
+        rule[variant3] = Rule.VARIANT_DENIED
+        vdenied = variant3
+    elif regime.variant_policy == "licence_fee":
+        rule[variant3] = Rule.VARIANT_FEE
+        fee[variant3] = regime.variant_fee
+    else:
+        rule[variant3] = Rule.VARIANT_ALLOWED
+    ctrl = us & ~t1 & book.controlled
+    t3 = ctrl & (book.tier == 3)
+    rule[t3] = Rule.TIER3_DENIED
+    t2 = ctrl & (book.tier == 2)
+    capped = t2 & regime.tier2_caps
+
+    lpp = zeros.copy()
+    veu = zeros.copy()
+    deal = zeros.copy()
+    licence = zeros.copy()
+    if capped.any():
+        idx = np.flatnonzero(capped)
+        w = want[idx]
+        g_lpp = take_shared(w, book.consignee[idx], lpp_left)
+        rest = w - g_lpp
+        shell = book.no_licence[idx]
+        shell_rest = np.where(shell, rest, 0.0)
+        rest = np.where(shell, 0.0, rest)
+        has_veu = (book.veu[idx] != Veu.NONE) & regime.veu_program
+        g_veu = np.where(has_veu, take_shared(np.where(has_veu, rest, 0.0), book.consignee[idx], veu_room), 0.0)
+        rest = rest - g_veu
+        g_deal = take_shared(rest, book.country[idx], deal_left)
+        rest = rest - g_deal
+        counted = g_lpp if regime.lpp_counts_against_cap else np.zeros_like(g_lpp)
+        g_cap = take_shared(rest + counted, book.country[idx], cap_left)
+        g_lic = np.clip(g_cap - counted, 0.0, rest)
+        rest = rest - g_lic + shell_rest
+        lpp[idx], veu[idx], deal[idx], licence[idx] = g_lpp, g_veu, g_deal, g_lic
+        sub = np.where(rest > 0, Rule.CAP_REACHED,
+                       np.where(g_lic > 0, Rule.LICENCE,
+                                np.where(g_deal > 0, Rule.DEAL,
+                                         np.where(g_veu > 0, np.where(book.veu[idx] == Veu.UNIVERSAL,
+                                                                      Rule.UVEU, Rule.NVEU), Rule.LPP))))
+        sub = np.where(shell, np.where(shell_rest > 0, Rule.NO_LICENCE, Rule.LPP), sub)
+        rule[idx] = sub
+        allowed[idx] = w - rest
+    denied_all = guidance | t3 | vdenied
+    allowed[denied_all] = 0.0
+    denied = want - allowed
+    return Screened(rule=rule, allowed=allowed, denied=denied, lpp=lpp, veu=veu, deal=deal,
+                    licence=licence, fee=fee)
+

@@ -1,0 +1,536 @@
+"""Scenario files: load TOML, resolve ``extends``, apply overrides, validate.
+
+Owns the typed, frozen configuration every run starts from. A scenario file
+is TOML with the tables ``[meta]``, ``[world]``, ``[policy]``,
+``[countries.<ISO3>]``, ``[chips.<ID>]``, ``[clouds.<ID>]`` and
+``[schedule.<ID>]``. A file may name a parent with a top-level
+``extends = "name"``; tables merge key by key, so a variant states only
+what changes.
+
+Every problem is reported as ``file:dotted.key: expected …, got …`` and all
+problems of a file are reported together. Imports only the standard library
+and ``agents.regime`` (for the lever table).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import re
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Mapping
+
+from agents.regime import LEVERS, Regime, lever_error
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+"""Where named scenarios live: the repository's ``scenarios/`` folder."""
+
+COMMAND_KINDS = ("set", "rescind", "set_tier", "g2g", "deal")
+
+
+class ScenarioError(ValueError):
+    """A scenario (or override) is invalid; ``problems`` lists every one."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def _num(lo: float | None = None, hi: float | None = None, unit: str = "") -> Any:
+    return field(metadata={"min": lo, "max": hi, "unit": unit})
+
+
+@dataclass(frozen=True, kw_only=True)
+class Meta:
+    """Who the scenario is for and where its numbers come from."""
+
+    title: str
+    description: str
+    start: str
+    months: int = _num(1, 600, "months")
+    context: str = ""
+    objectives: tuple[str, ...] = ()
+    questions: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class World:
+    """Uncertain parameters of the world (not policy). Units in the names."""
+
+    tpp_per_h100e: float = _num(1, None, "TPP")
+    price_perf_doubling_years: float = _num(0.5, 20, "years")
+    frontier_compute_growth: float = _num(1.01, 100, "x per year")
+    service_life_months: float = _num(6, 240, "months")
+    vendor_capacity_h100e_per_month: float = _num(0, None, "H100e/month")
+    vendor_capacity_growth_per_year: float = _num(0.5, 10, "x per year")
+    price_elasticity: float = _num(0, 5, "")
+    choice_sharpness: float = _num(0, 50, "")
+    dc_power_headroom: float = _num(1, 10, "x installed power at start")
+    dc_power_growth_per_year: float = _num(1, 10, "x per year")
+    anticipation_months: float = _num(0, 36, "months of demand")
+    rush_intensity: float = _num(0, 1, "share of affected buyers")
+    utilisation: float = _num(0, 1, "")
+    training_run_months: int = _num(1, 36, "months")
+    open_weights_lag_months: float = _num(0, 60, "months")
+    weights_leak_lag_months: float = _num(0, 60, "months")
+    remote_access_share: float = _num(0, 1, "")
+    # grey market and smuggling
+    grey_premium_max: float = _num(0, 10, "x list price")
+    grey_premium_exponent: float = _num(0.01, 5, "")
+    smuggler_networks: int = _num(0, 100000, "networks at scale 1")
+    smuggler_capacity_h100e_per_month: float = _num(0, None, "H100e/month per network")
+    smuggler_cost_usd_per_h100e: float = _num(0, None, "USD/H100e")
+    smuggler_margin_scale_usd: float = _num(1, None, "USD/H100e")
+    smuggler_max_shells: int = _num(1, 100000, "shell companies per network")
+    shell_cost_usd_per_year: float = _num(0, None, "USD/year")
+    fine_multiple: float = _num(0, 100, "x shipment value")
+    detect_hazard: float = _num(0, 10, "per shipment at baseline")
+    detect_budget_ref_usd: float = _num(1, None, "USD/year")
+    enforcement_elasticity: float = _num(0, 5, "")
+    location_verification_mult: float = _num(0, 100, "")
+    detect_size_exponent: float = _num(0, 3, "")
+    detect_size_ref_h100e: float = _num(1, None, "H100e")
+    network_close_probability: float = _num(0, 1, "")
+    entry_rate_per_month: float = _num(0, 1000, "networks per unit premium")
+    entry_premium_floor: float = _num(0, 10, "x list price")
+    diversion_max_share: float = _num(0, 1, "")
+    # domestic chips
+    domestic_wafers_per_month: float = _num(0, None, "wafers/month")
+    domestic_wafer_growth_per_usd: float = _num(0, None, "wafers/month per USD/year")
+    domestic_capacity_lag_months: int = _num(0, 60, "months")
+    domestic_yield_start: float = _num(0, 1, "")
+    domestic_yield_max: float = _num(0, 1, "")
+    domestic_yield_learning_chips: float = _num(1, None, "chips to close half the yield gap")
+    hbm_stockpile_stacks: float = _num(0, None, "HBM stacks")
+    hbm_domestic_stacks_per_month: float = _num(0, None, "stacks/month")
+    hbm_domestic_growth_per_year: float = _num(0.5, 10, "x per year")
+    hbm_stacks_per_chip: float = _num(1, 64, "stacks/chip")
+    subsidy_usd_per_year: float = _num(0, None, "USD/year")
+    subsidy_response: float = _num(0, 10, "USD subsidy per USD denied")
+    # states
+    goodwill_loss_per_denied_share: float = _num(0, 1, "per month")
+    goodwill_recovery_per_month: float = _num(0, 1, "")
+    downgrade_goodwill_loss: float = _num(0, 1, "")
+    g2g_seek_probability: float = _num(0, 1, "per month")
+    g2g_min_goodwill: float = _num(0, 1, "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Country:
+    """A country (or a rest-of-tier aggregate) at the scenario's start."""
+
+    name: str
+    tier: int = _num(1, 3, "tier")
+    stock_h100e: float = _num(0, None, "H100e")
+    spend_usd_per_year: float = _num(0, None, "USD/year")
+    spend_growth_per_year: float = _num(0.1, 10, "x per year")
+    labs: int = _num(1, 10000, "labs at scale 1")
+    lat: float = _num(-90, 90, "degrees")
+    lon: float = _num(-180, 180, "degrees")
+    goodwill: float = _num(0, 1, "")
+    cooperation: float = _num(0, 1, "")
+    transit_hub: bool = False
+    nveu_share: float = _num(0, 1, "share of spend through a national VEU")
+    open_weights_share: float = _num(0, 1, "share of labs releasing open weights")
+    aggregate: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Chip:
+    """An accelerator type. ``designer`` is ``us`` or ``domestic``."""
+
+    name: str
+    tpp: float = _num(0, None, "TPP")
+    die_mm2: float = _num(1, None, "mm^2")
+    watts: float = _num(1, None, "W")
+    price_usd: float = _num(1, None, "USD")
+    first_month: int = _num(-600, 600, "month")
+    designer: Literal["us", "domestic"] = "us"
+    export_variant: bool = False
+    power_penalty: float = _num(1, 10, "x energy per FLOP")
+    chips_per_wafer: float = _num(0, 1000, "good-die chips per wafer at full yield")
+    initial_share_us: float = _num(0, 1, "share of non-Tier-3 starting stock")
+    initial_share_adversary: float = _num(0, 1, "share of Tier 3 starting stock")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cloud:
+    """A hyperscaler: a US firm that may be a universal VEU and build abroad."""
+
+    name: str
+    hq: str
+    spend_usd_per_year: float = _num(0, None, "USD/year")
+    spend_growth_per_year: float = _num(0.1, 10, "x per year")
+    uveu: bool = True
+    sites: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScheduledCommand:
+    """A policy command the scenario issues at ``month`` (see agents.commands)."""
+
+    month: int = _num(0, 600, "month")
+    command: Literal["set", "rescind", "set_tier", "g2g", "deal"] = "set"
+    effective_month: int | None = None
+    levers: Mapping[str, Any] = field(default_factory=dict)
+    country: str = ""
+    tier: int = 0
+    h100e_per_year: float = 0.0
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scenario:
+    """A fully resolved, validated scenario."""
+
+    name: str
+    path: str
+    meta: Meta
+    world: World
+    policy: Regime
+    countries: Mapping[str, Country]
+    chips: Mapping[str, Chip]
+    clouds: Mapping[str, Cloud]
+    schedule: Mapping[str, ScheduledCommand]
+
+    @property
+    def start_year(self) -> int:
+        return int(self.meta.start[:4])
+
+    @property
+    def start_month(self) -> int:
+        return int(self.meta.start[5:7])
+
+    def date(self, month: int) -> str:
+        """Calendar label YYYY-MM of model month ``month`` (0 = start)."""
+        m = self.start_year * 12 + self.start_month - 1 + month
+        return f"{m // 12:04d}-{m % 12 + 1:02d}"
+
+
+# --------------------------------------------------------------------------
+# reading files
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """A scenario name (``diffusion_rule_2025``) or a path to a TOML file."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        return Path(text)
+    return SCENARIO_DIR / f"{text}.toml"
+
+
+def available_scenarios() -> list[str]:
+    """Names of the shipped scenarios (files starting with _ are bases)."""
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if not p.stem.startswith("_"))
+
+
+def _read_toml(path: Path, label: str) -> dict:
+    if not path.is_file():
+        names = ", ".join(available_scenarios())
+        raise ScenarioError([f"{label}: no such scenario file (known scenarios: {names})"])
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{label}: not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{label}: cannot be read: {exc.strerror}"]) from None
+
+
+def _merge(base: dict, child: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in child.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_raw(name_or_path: str | Path) -> tuple[dict, str]:
+    """Read a scenario file and its ``extends`` chain into one merged dict."""
+    path = scenario_path(name_or_path)
+    chain: list[Path] = []
+    data: dict = {}
+    layers: list[dict] = []
+    current: Path | None = path
+    while current is not None:
+        resolved = current.resolve()
+        if resolved in chain:
+            cycle = " -> ".join(p.stem for p in chain + [resolved])
+            raise ScenarioError([f"{path}:extends: cycle in extends chain ({cycle})"])
+        chain.append(resolved)
+        label = str(current)
+        layer = _read_toml(current, label)
+        layers.append(layer)
+        parent = layer.get("extends")
+        if parent is None:
+            current = None
+        elif not isinstance(parent, str):
+            raise ScenarioError([f"{label}:extends: expected a scenario name, got {parent!r}"])
+        else:
+            parent_path = scenario_path(parent)
+            if not parent_path.is_absolute() and parent_path.parent == Path("."):
+                parent_path = current.parent / parent_path
+            if not parent_path.is_file():
+                raise ScenarioError([f"{label}:extends: no scenario named {parent!r} ({parent_path})"])
+            current = parent_path
+    for layer in reversed(layers):
+        data = _merge(data, layer)
+    data.pop("extends", None)
+    return data, str(path)
+
+
+# --------------------------------------------------------------------------
+# overrides (--set key=value)
+
+
+def parse_value(text: str) -> Any:
+    """A --set value: TOML syntax (numbers, true/false, "strings", [lists]) or a bare word."""
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text
+
+
+def override_path(raw: dict, key: str) -> list[str]:
+    """Resolve an override key to a path in the raw scenario.
+
+    Dotted keys (``schedule.diffusion_rule.effective_month``) are taken as
+    they are; a bare key is looked up among the levers (``[policy]``) and
+    the world parameters (``[world]``).
+    """
+    if "." in key:
+        return key.split(".")
+    if key in LEVERS:
+        return ["policy", key]
+    if key in {f.name for f in dataclasses.fields(World)}:
+        return ["world", key]
+    if key in {f.name for f in dataclasses.fields(Meta)}:
+        return ["meta", key]
+    raise ScenarioError([f"--set {key}: unknown key (expected a lever such as lpp_limit_h100e, "
+                         f"a [world] parameter, or a dotted path like countries.JPN.tier)"])
+
+
+def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
+    """Return ``raw`` with each override applied at its path."""
+    out = copy.deepcopy(raw)
+    for key, value in overrides.items():
+        path = override_path(out, key)
+        node = out
+        for part in path[:-1]:
+            nxt = node.get(part)
+            if not isinstance(nxt, dict):
+                raise ScenarioError([f"--set {key}: no table {part!r} in this scenario"])
+            node = nxt
+        if path[0] in ("policy", "world", "meta") and len(path) == 2:
+            known = LEVERS if path[0] == "policy" else {
+                f.name for f in dataclasses.fields(World if path[0] == "world" else Meta)}
+            if path[-1] not in known:
+                raise ScenarioError([f"--set {key}: unknown key {path[-1]!r} in [{path[0]}]"])
+        elif path[-1] not in node:
+            raise ScenarioError([f"--set {key}: no key {path[-1]!r} at {'.'.join(path[:-1])}"])
+        node[path[-1]] = value
+    return out
+
+
+# --------------------------------------------------------------------------
+# validation into dataclasses
+
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def _describe(tp: Any) -> str:
+    origin = typing.get_origin(tp)
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
+    if origin in (tuple, list):
+        return "a list"
+    if origin in (dict, Mapping) or tp is Mapping:
+        return "a table"
+    return _TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
+
+
+def _check_value(tp: Any, value: Any, where: str, meta: Mapping, errors: list[str]) -> Any:
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = [a for a in typing.get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _check_value(options[0], value, where, meta, errors)
+    if origin is Literal:
+        if value not in typing.get_args(tp):
+            errors.append(f"{where}: expected {_describe(tp)}, got {value!r}")
+        return value
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            errors.append(f"{where}: expected a list of strings, got {value!r}")
+            return ()
+        return tuple(value)
+    if origin is Mapping or tp is Mapping or origin is dict:
+        if not isinstance(value, dict):
+            errors.append(f"{where}: expected a table, got {value!r}")
+            return {}
+        return types.MappingProxyType(dict(value))
+    if tp is bool:
+        if not isinstance(value, bool):
+            errors.append(f"{where}: expected true or false, got {value!r}")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            else:
+                errors.append(f"{where}: expected an integer, got {value!r}")
+                return value
+    elif tp is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            errors.append(f"{where}: expected a number, got {value!r}")
+            return value
+        value = float(value)
+    elif tp is str:
+        if not isinstance(value, str):
+            errors.append(f"{where}: expected a string, got {value!r}")
+        return value
+    lo, hi = meta.get("min"), meta.get("max")
+    if value != value or value in (float("inf"), float("-inf")):
+        errors.append(f"{where}: expected a finite number, got {value!r}")
+    elif (lo is not None and value < lo) or (hi is not None and value > hi):
+        rng = f"between {lo:g} and {hi:g}" if lo is not None and hi is not None else (
+            f">= {lo:g}" if lo is not None else f"<= {hi:g}")
+        unit = f" {meta['unit']}" if meta.get("unit") else ""
+        errors.append(f"{where}: expected a number {rng}{unit}, got {value!r}")
+    return value
+
+
+def _build(cls: type, data: Any, where: str, errors: list[str]) -> Any:
+    """Build dataclass ``cls`` from a TOML table, recording every problem."""
+    if not isinstance(data, dict):
+        errors.append(f"{where}: expected a table, got {data!r}")
+        return None
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in fields:
+            errors.append(f"{where}.{key}: unknown key (expected one of: {', '.join(sorted(fields))})")
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in data:
+            kwargs[name] = _check_value(hints[name], data[name], f"{where}.{name}", f.metadata, errors)
+        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            errors.append(f"{where}.{name}: missing (expected {_describe(hints[name])})")
+    try:
+        return cls(**kwargs)
+    except TypeError:  # a missing field, already reported
+        return None
+
+
+def _build_regime(data: Any, where: str, errors: list[str]) -> Regime | None:
+    if not isinstance(data, dict):
+        errors.append(f"{where}: expected a table, got {data!r}")
+        return None
+    values = {}
+    for key, value in data.items():
+        problem = lever_error(key, value)
+        if problem:
+            errors.append(f"{where}.{key}: {problem}")
+        else:
+            values[key] = LEVERS[key].coerce(value)
+    missing = [k for k in LEVERS if k not in data]
+    for key in missing:
+        errors.append(f"{where}.{key}: missing (expected {LEVERS[key].expected()})")
+    if errors:
+        return None
+    return Regime(**values)
+
+
+def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mapping[str, Country],
+                       months: int, where: str, errors: list[str]) -> None:
+    for name, cmd in entries.items():
+        at = f"{where}.{name}"
+        if cmd.command == "set":
+            if not cmd.levers:
+                errors.append(f"{at}.levers: expected at least one lever to set, got nothing")
+            for key, value in cmd.levers.items():
+                problem = lever_error(key, value)
+                if problem:
+                    errors.append(f"{at}.levers.{key}: {problem}")
+            if cmd.effective_month is not None and cmd.effective_month < cmd.month:
+                errors.append(f"{at}.effective_month: expected a month >= month ({cmd.month}), "
+                              f"got {cmd.effective_month}")
+        if cmd.command in ("set_tier", "g2g", "deal") and cmd.country not in countries:
+            errors.append(f"{at}.country: expected a country of this scenario, got {cmd.country!r}")
+        if cmd.command == "set_tier" and cmd.tier not in (1, 2, 3):
+            errors.append(f"{at}.tier: expected 1, 2 or 3, got {cmd.tier!r}")
+        if cmd.command == "deal" and not cmd.h100e_per_year > 0:
+            errors.append(f"{at}.h100e_per_year: expected a number > 0, got {cmd.h100e_per_year!r}")
+
+
+def _table(raw: dict, key: str, cls: type, file: str, errors: list[str]) -> dict:
+    section = raw.get(key, {})
+    if not isinstance(section, dict):
+        errors.append(f"{file}:{key}: expected a table of tables, got {section!r}")
+        return {}
+    out = {}
+    for name, body in section.items():
+        built = _build(cls, body, f"{file}:{key}.{name}", errors)
+        if built is not None:
+            out[name] = built
+    return out
+
+
+def build_scenario(raw: dict, name: str, file: str) -> Scenario:
+    """Validate a merged raw scenario dict into a frozen :class:`Scenario`."""
+    errors: list[str] = []
+    allowed = {"meta", "world", "policy", "countries", "chips", "clouds", "schedule"}
+    for key in raw:
+        if key not in allowed:
+            errors.append(f"{file}:{key}: unknown table (expected one of: {', '.join(sorted(allowed))})")
+    meta = _build(Meta, raw.get("meta"), f"{file}:meta", errors)
+    if meta is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(meta.start)):
+        errors.append(f"{file}:meta.start: expected a month YYYY-MM, got {meta.start!r}")
+    world = _build(World, raw.get("world"), f"{file}:world", errors)
+    policy = _build_regime(raw.get("policy"), f"{file}:policy", errors)
+    countries = _table(raw, "countries", Country, file, errors)
+    chips = _table(raw, "chips", Chip, file, errors)
+    clouds = _table(raw, "clouds", Cloud, file, errors)
+    schedule = _table(raw, "schedule", ScheduledCommand, file, errors)
+    if not countries:
+        errors.append(f"{file}:countries: expected at least one country")
+    if not chips:
+        errors.append(f"{file}:chips: expected at least one chip")
+    if "USA" not in countries:
+        errors.append(f"{file}:countries.USA: missing (the United States sets the regime)")
+    for cid, cloud in clouds.items():
+        if cloud.hq not in countries:
+            errors.append(f"{file}:clouds.{cid}.hq: expected a country of this scenario, got {cloud.hq!r}")
+        for site, share in cloud.sites.items():
+            if site not in countries:
+                errors.append(f"{file}:clouds.{cid}.sites.{site}: expected a country of this scenario")
+            elif not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
+                errors.append(f"{file}:clouds.{cid}.sites.{site}: expected a share between 0 and 1, got {share!r}")
+        if sum(v for v in cloud.sites.values() if isinstance(v, (int, float))) > 1:
+            errors.append(f"{file}:clouds.{cid}.sites: expected shares summing to at most 1")
+    if meta is not None:
+        _validate_schedule(schedule, countries, meta.months, f"{file}:schedule", errors)
+    for kind in ("domestic",):
+        if chips and not any(c.designer == kind for c in chips.values()):
+            errors.append(f"{file}:chips: expected at least one chip with designer = {kind!r}")
+    if errors:
+        raise ScenarioError(errors)
+    return Scenario(name=name, path=file, meta=meta, world=world, policy=policy,
+                    countries=types.MappingProxyType(countries), chips=types.MappingProxyType(chips),
+                    clouds=types.MappingProxyType(clouds), schedule=types.MappingProxyType(schedule))
+
+
+def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load, merge, override and validate a scenario by name or path."""
+    raw, file = load_raw(name_or_path)
+    if overrides:
+        raw = apply_overrides(raw, overrides)
+    return build_scenario(raw, Path(file).stem, file)

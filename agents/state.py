@@ -1,0 +1,75 @@
+"""States: one agent per country (or rest-of-tier aggregate).
+
+Owns how governments react each month: goodwill towards the US falls when
+supply is cut and recovers slowly; transit cooperation follows goodwill;
+Tier 2 governments seek a government-to-government agreement when their cap
+binds; Tier 3 governments raise domestic chip subsidies as imports are
+denied; the US answers agreement requests. All changes to policy go through
+commands. Imports mesa and the agents package only.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+
+from agents.commands import G2GAgreement
+
+if TYPE_CHECKING:
+    from agents.model import ComputeModel
+
+
+class StateAgent(mesa.Agent):
+    """A government. Its tier, goodwill and cooperation live in the model's country arrays."""
+
+    def __init__(self, model: "ComputeModel", index: int, code: str, name: str):
+        super().__init__(model)
+        self.index = index
+        self.code = code
+        self.name = name
+        self.g2g_requested = False
+
+    @property
+    def tier(self) -> int:
+        return int(self.model.country_tier[self.index])
+
+    @property
+    def goodwill(self) -> float:
+        return float(self.model.goodwill[self.index])
+
+    def react(self) -> None:
+        """Update goodwill, cooperation and this government's own policy for next month."""
+        m = self.model
+        c = self.index
+        w = m.world
+        requested = m.requested_h100e[c]
+        denied_share = m.denied_h100e[c] / requested if requested > 0 else 0.0
+        g = m.goodwill[c]
+        g += w.goodwill_recovery_per_month * (m.goodwill0[c] - g) - w.goodwill_loss_per_denied_share * denied_share
+        m.goodwill[c] = min(1.0, max(0.0, g))
+        coop = m.cooperation0[c] * (m.goodwill[c] / max(m.goodwill0[c], 1e-9)) + m.regime.transit_cooperation_boost
+        m.cooperation[c] = min(1.0, max(0.0, coop))
+        if self.tier == 2:
+            self._seek_g2g()
+        elif self.tier == 3:
+            self._subsidise()
+
+    def _seek_g2g(self) -> None:
+        m = self.model
+        c = self.index
+        if self.g2g_requested or m.g2g[c] or not m.regime.tier2_caps:
+            return
+        cap = m.cap_limit(c)
+        binding = cap > 0 and m.cap_used[c] >= 0.9 * cap and m.denied_h100e[c] > 0
+        if binding and m.goodwill[c] >= m.world.g2g_min_goodwill and m.random.random() < m.world.g2g_seek_probability:
+            self.g2g_requested = True
+            m.submit(G2GAgreement(country=self.code, source=f"state:{self.code}"))
+            m.record_event("g2g_sought", f"{self.name} seeks a security agreement: its cap is binding",
+                           country=self.code)
+
+    def _subsidise(self) -> None:
+        m = self.model
+        c = self.index
+        denied_usd_year = (m.denied_usd[c] + m.unmet_usd[c]) * 12
+        m.subsidy_usd[c] = max(m.subsidy_usd[c], m.subsidy0[c] + m.world.subsidy_response * denied_usd_year)

@@ -1,0 +1,3 @@
+from game.cli import main
+import sys
+sys.exit(main())

@@ -1,0 +1,279 @@
+"""The ``silicon-curtain`` command line: list, validate and run scenarios headless.
+
+Owns argument parsing, turning bad input into one clear message (exit 2,
+no traceback), the end-of-run summary and atomic CSV output. Imports the
+``agents`` package only; pygame is imported lazily by ``play`` alone, so
+``run`` and ``validate`` work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+SUMMARY = [
+    ("compute_us", "H100e"), ("compute_allies", "H100e"), ("compute_swing", "H100e"),
+    ("compute_adversary", "H100e"), ("domestic_adversary", "H100e"), ("stockpile_adversary", "H100e"),
+    ("smuggled_cum", "H100e"), ("seized_cum", "H100e"), ("structured_orders_cum", "H100e"),
+    ("us_vendor_revenue_cum", "USD"), ("us_share_world_compute", "share"),
+    ("frontier_gap_months", "months"), ("domestic_exports_cum", "H100e"),
+]
+
+
+class UsageError(Exception):
+    """Bad input from the user: shown as one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"silicon-curtain: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("silicon-curtain: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="silicon-curtain",
+                                description="An agent-based game about AI-chip export controls.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("scenarios", help="list the scenarios: name, description, period")
+    s.set_defaults(func=cmd_scenarios)
+
+    s = sub.add_parser("levers", help="list the policy levers, their ranges and what they do")
+    s.set_defaults(func=cmd_levers)
+
+    s = sub.add_parser("run", help="run a scenario headless and write its monthly metrics")
+    s.add_argument("scenario", help="scenario name (see `scenarios`) or path to a .toml file")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
+    s.add_argument("--scale", type=_positive_float, default=1.0,
+                   help="multiply the number of labs and smuggling networks (world totals stay put)")
+    s.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario key, e.g. lpp_limit_h100e=500 or countries.JPN.tier=2")
+    s.add_argument("--out", type=Path, help="write one CSV row per month to this file")
+    s.add_argument("--quiet", action="store_true", help="no summary table")
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 1 if not")
+    s.add_argument("files", nargs="+", help="scenario names or .toml files")
+    s.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("play", help="start the game")
+    s.set_defaults(func=cmd_play)
+    return p
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of months > 0, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of months > 0, got {text!r}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not value > 0 or math.isinf(value):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+# ---------------------------------------------------------------------------
+# commands
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from agents.scenario import ScenarioError, available_scenarios, load_scenario
+
+    rows = []
+    for name in available_scenarios():
+        try:
+            sc = load_scenario(name)
+        except ScenarioError as exc:
+            rows.append((name, f"INVALID: {exc.problems[0]}", ""))
+            continue
+        period = f"{sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)"
+        rows.append((name, sc.meta.description, period))
+    _print_table(("scenario", "description", "period"), rows)
+    return EXIT_OK
+
+
+def cmd_levers(args: argparse.Namespace) -> int:
+    from agents.regime import LEVERS
+
+    rows = []
+    for name, spec in LEVERS.items():
+        rows.append((name, spec.expected(), spec.doc))
+    _print_table(("lever", "expects", "what it does"), rows)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from agents.scenario import ScenarioError, load_scenario
+
+    failed = 0
+    for f in args.files:
+        try:
+            load_scenario(f)
+        except ScenarioError as exc:
+            failed += 1
+            for problem in exc.problems:
+                print(problem)
+        else:
+            print(f"ok    {f}")
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) invalid", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from agents.scenario import ScenarioError, load_scenario, parse_value
+
+    overrides = _parse_overrides(args.overrides, parse_value)
+    out = _check_out_path(args.out) if args.out else None
+    try:
+        scenario = load_scenario(args.scenario, overrides)
+    except ScenarioError as exc:
+        raise UsageError("\n  ".join(exc.problems)) from None
+    months = args.months or scenario.meta.months
+    rows = simulate(scenario, seed=args.seed, months=months, scale=args.scale)
+    if out is not None:
+        write_csv(out, rows)
+    if not args.quiet:
+        _print_summary(scenario, args.seed, rows[-1], out)
+    return EXIT_OK
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    print("The pygame game arrives in a later release. Meanwhile try:\n"
+          "  silicon-curtain scenarios\n"
+          "  silicon-curtain run diffusion_rule_2025 --out runs/a.csv")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def simulate(scenario: Any, *, seed: int, months: int, scale: float = 1.0) -> list[dict[str, Any]]:
+    """Run ``months`` months and return one row per month (month 0 = the start)."""
+    from agents.metrics import COLUMNS
+    from agents.model import ComputeModel
+
+    model = ComputeModel(scenario=scenario, seed=seed, scale=scale)
+    for _ in range(months):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    return [dict(zip(COLUMNS, (row[c] for c in COLUMNS))) for _, row in frame.iterrows()]
+
+
+def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
+    """Write rows atomically: a temporary file in the same folder, renamed into place."""
+    from agents.metrics import COLUMNS
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(COLUMNS)
+            for row in rows:
+                writer.writerow([_cell(row[c]) for c in COLUMNS])
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int,)) and not isinstance(value, bool):
+        return str(value)
+    v = float(value)
+    if math.isnan(v):
+        return ""
+    return format(v, ".12g")
+
+
+def _parse_overrides(items: list[str], parse_value) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        key, sep, text = item.partition("=")
+        if not sep or not key.strip() or not text.strip():
+            raise UsageError(f"--set {item!r}: expected KEY=VALUE, e.g. lpp_limit_h100e=500")
+        out[key.strip()] = parse_value(text.strip())
+    return out
+
+
+def _check_out_path(path: Path) -> Path:
+    """Fail before simulating if the CSV cannot be written there."""
+    if path.is_dir():
+        raise UsageError(f"--out {path}: is a folder; expected a file name such as {path / 'run.csv'}")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--out {path}: cannot create folder {parent}: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK):
+        raise UsageError(f"--out {path}: folder {parent} is not writable")
+    return path
+
+
+def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | None) -> None:
+    print(f"{scenario.meta.title} — seed {seed}, {scenario.date(0)} to {last['date']} ({last['month']} months)")
+    rows = [(name, _human(last[name], unit), unit) for name, unit in SUMMARY]
+    _print_table(("metric", "value", "unit"), rows, right={1})
+    if out is not None:
+        print(f"wrote {last['month'] + 1} rows to {out}")
+
+
+def _human(value: Any, unit: str) -> str:
+    v = float(value)
+    if math.isnan(v):
+        return "n/a"
+    if unit == "share":
+        return f"{v:.1%}"
+    if unit == "months":
+        return f"{v:.1f}"
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:,.2f}{suffix}"
+    return f"{v:,.0f}"
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = frozenset()) -> None:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    def line(cells):
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+    print(line(header))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

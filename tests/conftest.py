@@ -1,0 +1,25 @@
+"""Shared fixtures: headless SDL, and cached scenario runs for behaviour tests."""
+
+import os
+from functools import lru_cache
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+SEEDS = (1, 2, 3)
+
+
+@lru_cache(maxsize=None)
+def run_final(scenario: str, seed: int, months: int = 72, overrides: tuple = ()) -> dict:
+    """Metrics at the last month of a run (cached: several tests compare the same runs)."""
+    from agents.model import ComputeModel
+
+    model = ComputeModel(scenario=scenario, seed=seed, **dict(overrides))
+    for _ in range(months):
+        model.step()
+    return model.datacollector.get_model_vars_dataframe().iloc[-1].to_dict()
+
+
+def total(metric: str, scenario: str, overrides: tuple = (), months: int = 72) -> float:
+    """A final metric summed over the behaviour seeds (same seeds for every comparison)."""
+    return sum(run_final(scenario, s, months, overrides)[metric] for s in SEEDS)
