@@ -28,7 +28,7 @@ from agents.firm import FirmAgent, Role
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
-from agents.regime import LEVERS, OrderBook, Regime, Rule, Veu, is_controlled, screen_orders
+from agents.regime import OrderBook, Regime, Rule, Screened, Veu, is_controlled, screen_orders
 from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent
@@ -47,6 +47,18 @@ class Kind:
     LAB = 0
     CLOUD = 1
     NATIONAL = 2
+
+
+@dataclass(frozen=True)
+class Round:
+    """What one round of trading delivered and left over."""
+
+    chips: np.ndarray  # [holder, chip] delivered
+    grey_h100e: np.ndarray  # [holder] bought on the grey market
+    demand: np.ndarray  # [chip] allowed H100e requested
+    denied: np.ndarray  # [holder, chip] H100e the regime denied
+    ratio: np.ndarray  # [option] share of demand supply could fill
+    unspent_usd: np.ndarray  # [holder] money to re-spend next round
 
 
 @dataclass(frozen=True)
@@ -234,7 +246,6 @@ class ComputeModel(mesa.Model):
         self.run_ops = np.zeros(self.n_holders)
         self.capability = np.zeros(self.n_holders)
         self.effective_capability = np.zeros(self.n_holders)
-        self.rush_bought = np.zeros(self.n_holders)
         self._refresh_holder_tiers()
         self.labs = [LabAgent(self, h, code, fr, op) for h, code, fr, op in self._lab_specs]
 
@@ -386,8 +397,6 @@ class ComputeModel(mesa.Model):
 
     def set_policy(self) -> None:
         """Apply scheduled and queued commands, then announced changes that are now due."""
-        if self.month in (0,) or (self.month % 12 == (13 - self.scenario.start_month) % 12):
-            pass
         if self._is_january():
             self.lpp_used[:] = 0.0
             self.smugglers.lpp_used[:] = 0.0
@@ -458,106 +467,113 @@ class ComputeModel(mesa.Model):
     def place_and_clear_orders(self) -> None:
         """Labs, operators and smugglers order; the regime screens; the market fills.
 
-        A buyer whose order is denied or sold out re-spends the money on its
-        next-best allowed option, up to ``MAX_ROUNDS`` times.
+        Buyers hit by an announced restriction first buy ahead into their
+        stockpiles. Then every buyer spends its month's budget; money an
+        order could not use (denied, or the chip sold out) is re-spent on the
+        buyer's next-best allowed option, up to ``MAX_ROUNDS`` rounds.
         """
-        H, K = self.n_holders, self.n_chips
-        self.requested_h100e[:] = 0.0
-        self.denied_h100e[:] = 0.0
-        self.denied_usd[:] = 0.0
-        self.imports_h100e[:] = 0.0
-        self.holder_denied_usd[:] = 0.0
+        self._reset_month_counters()
         budget = self.monthly_budget()
         cost, unit = self._option_costs()
         mask = self._option_mask()
         self._count_outright_denials(budget, cost, unit)
-        supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
-        delivered = np.zeros((H, K))
-        grey_h100e = np.zeros(H)
-        us_requested = np.zeros(K)
-        dom_requested = 0.0
-
-        # anticipation: affected buyers pull demand forward into stockpiles
+        self._supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
         rush_budget, rush_mask = self._rush()
+        if rush_budget.sum() > 0:
+            self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False, stockpile=True)
         smuggler.plan_volume(self)
-        first = True
-        for rnd in range(MAX_ROUNDS + 1):
-            is_rush = rnd == 0
-            spend = rush_budget if is_rush else budget
-            m = rush_mask & mask if is_rush else mask
-            if spend.sum() <= 0 and not (first and not is_rush):
-                continue
-            shares = market.choice_shares(cost, m, self.world.choice_sharpness)
-            want_usd = spend[:, None] * shares
-            want_h100e = np.divide(want_usd, unit, out=np.zeros_like(want_usd), where=unit > 0)
-            sm_rows = np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if (first and not is_rush) else np.zeros(0, int)
-            book, order_h, order_k = self._order_book(want_h100e[:, :K], sm_rows)
-            allowed_h100e, scr = self._screen(book, order_h, order_k, sm_rows, count=not is_rush)
-            allowed = np.zeros((H, K))
-            np.add.at(allowed, (order_h[: len(order_h) - len(sm_rows)], order_k[: len(order_k) - len(sm_rows)]),
-                      allowed_h100e[: len(allowed_h100e) - len(sm_rows)])
-            sm_allowed = allowed_h100e[len(allowed_h100e) - len(sm_rows):] if len(sm_rows) else np.zeros(0)
-            # fill from supply (H100e), pro rata per chip type; grey is column K
-            demand_k = allowed.sum(axis=0) + (np.bincount(np.full(len(sm_rows), self.grey_chip or 0),
-                                                          weights=sm_allowed, minlength=K) if len(sm_rows) else 0)
-            grey_want = want_h100e[:, K] if mask.shape[1] > K else np.zeros(H)
-            supply_h100e = np.r_[supply[:K] * self.chip_h100e, supply[K]]
-            ratio = market.fill_ratio(np.r_[demand_k, grey_want.sum()], supply_h100e)
-            if not is_rush:
-                us_requested += np.where(self.chip_domestic, 0.0, demand_k)
-                dom_requested += float(demand_k[self.chip_domestic].sum())
-            got = allowed * ratio[None, :K]
-            got_grey = grey_want * ratio[K]
-            chips = got / self.chip_h100e
-            grey_chips = self._grey_chips(got_grey)
-            if is_rush:
-                self.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
-                self.ledger.sell_grey(np.zeros_like(grey_chips), to_stockpile=grey_chips)
-                self.stockpiled_h100e_cum += float(got.sum() + got_grey.sum())
-            else:
-                self.ledger.sell(chips)
-                self.ledger.sell_grey(grey_chips)
-                delivered += chips
-                grey_h100e += got_grey
-            supply[:K] -= chips.sum(axis=0)
-            supply[K] -= got_grey.sum()
-            if len(sm_rows):
-                sm_got = sm_allowed * ratio[self.grey_chip]
-                bought = np.zeros((len(sm_rows), K))
-                bought[:, self.grey_chip] = sm_got / self.chip_h100e[self.grey_chip]
-                self.ledger.sell_to_transit(bought.sum(axis=0))
-                self.smugglers.bought[sm_rows] += bought
-                supply[self.grey_chip] -= bought[:, self.grey_chip].sum()
-                lpp_part = scr.lpp[len(scr.lpp) - len(sm_rows):] * ratio[self.grey_chip]
-                self.smugglers.lpp_used[sm_rows] += lpp_part
-                if self.regime.tier2_caps:
-                    self.structured_h100e_cum += float(lpp_part.sum())
-            spent_usd = (got * unit[None, :K]).sum(axis=1) + got_grey * unit[K]
-            self._book_revenue(got, scr, order_h, order_k, len(sm_rows), sm_rows, ratio, unit)
-            if is_rush:
-                self.rush_bought += spent_usd
-                continue
-            # what could not be spent: denied or sold out -> next round, other options
-            unspent_h100e = want_h100e.copy()
-            unspent_h100e[:, :K] -= got
-            unspent_h100e[:, K] -= got_grey
-            denied_now = want_h100e[:, :K] - allowed
-            if first:
-                self._count_requests(want_h100e, denied_now, unit)
-            budget = (unspent_h100e * unit[None, :]).sum(axis=1)
-            budget = np.maximum(budget, 0.0)
-            exhausted = np.r_[ratio < 1.0]
-            mask = mask & ~(denied_now > 1e-9)[:, :] if False else self._next_mask(mask, denied_now, exhausted)
-            first = False
-        # money nobody could spend: unmet demand
+        delivered = np.zeros((self.n_holders, self.n_chips))
+        grey_h100e = np.zeros(self.n_holders)
+        requested = np.zeros(self.n_chips)
+        for rnd in range(MAX_ROUNDS):
+            r = self._trade_round(budget, mask, cost, unit, first=rnd == 0, stockpile=False)
+            delivered += r.chips
+            grey_h100e += r.grey_h100e
+            requested += r.demand
+            budget = r.unspent_usd
+            mask = self._next_mask(mask, r.denied, r.ratio < 1.0)
+            if budget.sum() <= 0:
+                break
         self._record_unmet(budget, unit)
+        self._close_market(delivered, grey_h100e, requested)
+
+    def _reset_month_counters(self) -> None:
+        for arr in (self.requested_h100e, self.denied_h100e, self.denied_usd, self.imports_h100e,
+                    self.holder_denied_usd):
+            arr[:] = 0.0
+
+    def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
+                     first: bool, stockpile: bool) -> "Round":
+        """One round of choosing, screening and filling; smugglers order in the first round."""
+        K = self.n_chips
+        shares = market.choice_shares(cost, mask, self.world.choice_sharpness)
+        want_usd = spend[:, None] * shares
+        want = np.divide(want_usd, unit, out=np.zeros_like(want_usd), where=unit > 0)
+        sm_rows = (np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if first
+                   else np.zeros(0, dtype=int))
+        book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
+        scr = self._screen(book, count=not stockpile)
+        n_h = len(order_h) - len(sm_rows)
+        allowed = np.zeros((self.n_holders, K))
+        np.add.at(allowed, (order_h[:n_h], order_k[:n_h]), scr.allowed[:n_h])
+        sm_allowed = scr.allowed[n_h:]
+        demand = allowed.sum(axis=0)
+        if len(sm_rows):
+            demand[self.grey_chip] += sm_allowed.sum()
+        grey_want = want[:, K]
+        supply_h100e = np.r_[self._supply[:K] * self.chip_h100e, self._supply[K]]
+        ratio = market.fill_ratio(np.r_[demand, grey_want.sum()], supply_h100e)
+        got = allowed * ratio[None, :K]
+        got_grey = grey_want * ratio[K]
+        chips = got / self.chip_h100e
+        grey_chips = self._grey_chips(got_grey)
+        if stockpile:
+            self.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
+            self.ledger.sell_grey(np.zeros_like(grey_chips), to_stockpile=grey_chips)
+            self.stockpiled_h100e_cum += float(got.sum() + got_grey.sum())
+        else:
+            self.ledger.sell(chips)
+            self.ledger.sell_grey(grey_chips)
+        self._supply[:K] -= chips.sum(axis=0)
+        self._supply[K] -= got_grey.sum()
+        shell_got = np.zeros(0)
+        if len(sm_rows):
+            shell_got = sm_allowed * ratio[self.grey_chip]
+            self._fill_smugglers(sm_rows, shell_got, scr.lpp[n_h:] * ratio[self.grey_chip])
+        self._book_revenue(got, scr, order_h[:n_h], order_k[:n_h], shell_got, unit)
+        denied = want[:, :K] - allowed
+        if first:
+            self._count_requests(want, denied, unit)
+        unspent = want.copy()
+        unspent[:, :K] -= got
+        unspent[:, K] -= got_grey
+        if stockpile:
+            return Round(np.zeros_like(chips), np.zeros_like(got_grey), np.zeros(K), denied, ratio, spend * 0)
+        return Round(chips, got_grey, demand, denied, ratio, np.maximum((unspent * unit).sum(axis=1), 0.0))
+
+    def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
+        """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
+        k = self.grey_chip
+        chips = got_h100e / self.chip_h100e[k]
+        bought = np.zeros(self.n_chips)
+        bought[k] = chips.sum()
+        self.ledger.sell_to_transit(bought)
+        self.smugglers.bought[rows, k] += chips
+        self._supply[k] -= chips.sum()
+        self.smugglers.lpp_used[rows] += lpp_h100e
+        if self.regime.tier2_caps:
+            self.structured_h100e_cum += float(lpp_h100e.sum())
+
+    def _close_market(self, delivered: np.ndarray, grey_h100e: np.ndarray, requested: np.ndarray) -> None:
+        """Prices for next month, domestic exports, imports, and diversion of what arrived."""
+        us_requested = np.where(self.chip_domestic, 0.0, requested)
+        dom_requested = float(requested[self.chip_domestic].sum())
         self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
         self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
         self._update_prices(us_requested, dom_requested)
-        domestic_exports = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
-        self.domestic_exports_h100e_cum += float(domestic_exports[self.holder_tier != 3].sum())
-        imported = delivered @ self.chip_h100e + grey_h100e
-        np.add.at(self.imports_h100e, self.holder_country, imported)
+        domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
+        self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
+        np.add.at(self.imports_h100e, self.holder_country, delivered @ self.chip_h100e + grey_h100e)
         self.grey_delivered_h100e = float(grey_h100e.sum())
         smuggler.divert(self, delivered)
 
@@ -702,23 +718,24 @@ class ComputeModel(mesa.Model):
         )
         return book, order_h, order_k
 
-    def _screen(self, book: OrderBook, order_h: np.ndarray, order_k: np.ndarray, sm_rows: np.ndarray,
-                count: bool):
-        """Screen the book against the pools left, then draw the pools down."""
+    def _screen(self, book: OrderBook, count: bool) -> Screened:
+        """Screen the book against the pools left, then draw the pools down (holders' pools here;
+        shell companies' allowances are drawn when their orders are filled)."""
         n_sm = self.smugglers.n
         lpp = self.regime.lpp_limit_h100e
         lpp_left = np.r_[lpp - self.lpp_used, np.zeros(n_sm)]
-        if len(sm_rows):
-            lpp_left[self.n_holders + sm_rows] = np.maximum(
-                self.smugglers.shells[sm_rows] * lpp - self.smugglers.lpp_used[sm_rows], 0.0)
+        shells = np.flatnonzero(book.no_licence)
+        if len(shells):
+            rows = book.consignee[shells] - self.n_holders
+            lpp_left[book.consignee[shells]] = np.maximum(
+                self.smugglers.shells[rows] * lpp - self.smugglers.lpp_used[rows], 0.0)
         veu_room = np.r_[self._veu_room(), np.zeros(n_sm)]
         deal_left = np.maximum(self.deal_per_year - self.deal_used, 0.0)
         cap_left = np.array([self.cap_limit(c) for c in range(self.n_countries)]) - self.cap_used
         scr = screen_orders(book, self.regime, lpp_left, veu_room, deal_left, cap_left)
-        n_h = len(order_h) - len(sm_rows)
-        # draw down pools (holders; smugglers' LPP is drawn after the fill)
-        np.add.at(self.lpp_used, order_h[:n_h], scr.lpp[:n_h])
-        np.add.at(self.nveu_used, order_h[:n_h], scr.veu[:n_h])
+        holders = ~book.no_licence
+        np.add.at(self.lpp_used, book.consignee[holders], scr.lpp[holders])
+        np.add.at(self.nveu_used, book.consignee[holders], scr.veu[holders])
         np.add.at(self.deal_used, book.country, scr.deal)
         np.add.at(self.cap_used, book.country, scr.licence + (scr.lpp if self.regime.lpp_counts_against_cap else 0))
         self.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
@@ -729,7 +746,7 @@ class ComputeModel(mesa.Model):
                 if hit.any():
                     for c in np.unique(book.country[hit]):
                         self._note_cap_reached(int(c))
-        return scr.allowed, scr
+        return scr
 
     def _veu_room(self) -> np.ndarray:
         """H100e each holder may still import as a validated end user."""
@@ -779,19 +796,19 @@ class ComputeModel(mesa.Model):
             return np.zeros((self.n_holders, self.n_chips))
         return np.outer(got_h100e / total, stock)
 
-    def _book_revenue(self, got, scr, order_h, order_k, n_sm, sm_rows, ratio, unit) -> None:
-        """US vendor revenue (net of revenue-share fees) and fees paid."""
+    def _book_revenue(self, got: np.ndarray, scr: Screened, order_h: np.ndarray, order_k: np.ndarray,
+                      shell_h100e: np.ndarray, unit: np.ndarray) -> None:
+        """US vendor revenue (net of revenue-share fees) and the fees paid, for one round."""
+        K = self.n_chips
         us = ~self.chip_domestic
-        gross = (got[:, us] * unit[: self.n_chips][us][None, :]).sum()
-        fee_share = np.zeros((self.n_holders, self.n_chips))
-        n_h = len(order_h) - n_sm
+        sales = got * unit[None, :K]
+        fee_share = np.zeros((self.n_holders, K))
+        n_h = len(order_h)
         if scr.fee[:n_h].any():
-            np.maximum.at(fee_share, (order_h[:n_h], order_k[:n_h]), scr.fee[:n_h])
-        fees = float((got * unit[None, : self.n_chips] * fee_share).sum())
-        sm_gross = 0.0
-        if n_sm and self.grey_chip is not None:
-            sm_gross = float(scr.allowed[n_h:].sum() * ratio[self.grey_chip] * unit[self.grey_chip])
-        self.us_revenue_cum += float(gross) + sm_gross - fees
+            np.maximum.at(fee_share, (order_h, order_k), scr.fee[:n_h])
+        fees = float((sales * fee_share).sum())
+        shells = float(shell_h100e.sum() * unit[self.grey_chip]) if len(shell_h100e) else 0.0
+        self.us_revenue_cum += float(sales[:, us].sum()) + shells - fees
         self.fees_cum += fees
 
     def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:

@@ -14,6 +14,7 @@ and ``agents.regime`` (for the lever table).
 
 from __future__ import annotations
 
+import collections.abc
 import copy
 import dataclasses
 import re
@@ -333,10 +334,16 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
                 f.name for f in dataclasses.fields(World if path[0] == "world" else Meta)}
             if path[-1] not in known:
                 raise ScenarioError([f"--set {key}: unknown key {path[-1]!r} in [{path[0]}]"])
-        elif path[-1] not in node:
+        elif path[-1] not in node and not (len(path) == 3 and path[-1] in _entry_fields(path[0])):
             raise ScenarioError([f"--set {key}: no key {path[-1]!r} at {'.'.join(path[:-1])}"])
         node[path[-1]] = value
     return out
+
+
+def _entry_fields(table: str) -> set[str]:
+    """Keys an entry of ``[table.<id>]`` may have, whether or not the file spells them out."""
+    cls = {"countries": Country, "chips": Chip, "clouds": Cloud, "schedule": ScheduledCommand}.get(table)
+    return {f.name for f in dataclasses.fields(cls)} if cls else set()
 
 
 # --------------------------------------------------------------------------
@@ -351,7 +358,7 @@ def _describe(tp: Any) -> str:
         return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
     if origin in (tuple, list):
         return "a list"
-    if origin in (dict, Mapping) or tp is Mapping:
+    if origin in (dict, Mapping, collections.abc.Mapping) or tp is Mapping:
         return "a table"
     return _TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
 
@@ -372,7 +379,7 @@ def _check_value(tp: Any, value: Any, where: str, meta: Mapping, errors: list[st
             errors.append(f"{where}: expected a list of strings, got {value!r}")
             return ()
         return tuple(value)
-    if origin is Mapping or tp is Mapping or origin is dict:
+    if origin in (Mapping, collections.abc.Mapping, dict) or tp is Mapping:
         if not isinstance(value, dict):
             errors.append(f"{where}: expected a table, got {value!r}")
             return {}
@@ -419,15 +426,15 @@ def _build(cls: type, data: Any, where: str, errors: list[str]) -> Any:
         if key not in fields:
             errors.append(f"{where}.{key}: unknown key (expected one of: {', '.join(sorted(fields))})")
     kwargs: dict[str, Any] = {}
+    before = len(errors)
     for name, f in fields.items():
         if name in data:
             kwargs[name] = _check_value(hints[name], data[name], f"{where}.{name}", f.metadata, errors)
         elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             errors.append(f"{where}.{name}: missing (expected {_describe(hints[name])})")
-    try:
-        return cls(**kwargs)
-    except TypeError:  # a missing field, already reported
+    if len(errors) > before:  # reported; keep the bad value out of cross-checks
         return None
+    return cls(**kwargs)
 
 
 def _build_regime(data: Any, where: str, errors: list[str]) -> Regime | None:
