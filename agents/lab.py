@@ -50,9 +50,21 @@ def effective_compute(model: "ComputeModel") -> np.ndarray:
     return model.ledger.installed @ per_chip
 
 
+def start(model: "ComputeModel") -> None:
+    """Before month 0: each lab's latest run used its starting compute for a whole run."""
+    model.run_ops = _monthly_ops(model) * model.world.training_run_months
+    measure(model)
+
+
 def train(model: "ComputeModel") -> None:
-    """Every lab trains for a month: run size, capability, and the frontier gap."""
-    w = model.world
+    """Every lab trains for a month; its latest run is a moving sum over ``training_run_months``."""
+    m = model.world.training_run_months
+    model.run_ops = model.run_ops * (m - 1) / m + _monthly_ops(model)
+    measure(model)
+
+
+def _monthly_ops(model: "ComputeModel") -> np.ndarray:
+    """Training operations each holder can run this month, own and rented compute."""
     eff = _with_rented_compute(model, effective_compute(model))
     remote = model.remote_access_h100e()
     if remote > 0:
@@ -60,9 +72,12 @@ def train(model: "ComputeModel") -> None:
         weight = np.where(adv_labs, model.holder_spend0, 0.0)
         if weight.sum() > 0:
             eff = eff + remote * model.world.utilisation * weight / weight.sum()
-    monthly_ops = eff * H100_FLOPS * SECONDS_PER_MONTH
-    m = w.training_run_months
-    model.run_ops = model.run_ops * (m - 1) / m + monthly_ops
+    return eff * H100_FLOPS * SECONDS_PER_MONTH
+
+
+def measure(model: "ComputeModel") -> None:
+    """Capability of every lab, open-weight and leak floors, and the frontier gaps."""
+    w = model.world
     own = np.log10(np.maximum(model.run_ops, 1.0))
     model.capability = own
 
@@ -73,13 +88,13 @@ def train(model: "ComputeModel") -> None:
     us_closed_now = own[us_labs & ~model.holder_open].max(initial=0.0)
     model.us_closed_history.append(us_closed_now)
 
-    floor = _lagged(model.open_history, w.open_weights_lag_months)
+    per_month = np.log10(w.frontier_compute_growth) / 12.0
+    floor = _lagged(model.open_history, w.open_weights_lag_months, per_month)
     if not model.regime.weights_controls:
-        floor = max(floor, _lagged(model.us_closed_history, w.weights_leak_lag_months))
+        floor = max(floor, _lagged(model.us_closed_history, w.weights_leak_lag_months, per_month))
     model.effective_capability = np.where(labs, np.maximum(own, floor), 0.0)
 
     adv = labs & (model.holder_tier == 3)
-    per_month = np.log10(w.frontier_compute_growth) / 12.0
     model.frontier_gap_months = _gap(own, us_labs, adv, per_month)
     model.capability_gap_months = _gap(model.effective_capability, us_labs, adv, per_month)
     model.best_capability_us = float(model.effective_capability[us_labs].max(initial=0.0))
@@ -106,7 +121,9 @@ def _with_rented_compute(model: "ComputeModel", eff: np.ndarray) -> np.ndarray:
     return np.where(labs, eff + share * operator_eff[model.holder_country], eff)
 
 
-def _lagged(history: list[float], lag_months: float) -> float:
-    """The value ``lag_months`` ago (the earliest value if history is shorter)."""
+def _lagged(history: list[float], lag_months: float, per_month: float) -> float:
+    """The value ``lag_months`` ago; before the first month, back-cast at the frontier's growth."""
     i = len(history) - 1 - int(round(lag_months))
-    return history[max(i, 0)] if history else 0.0
+    if i >= 0:
+        return history[i]
+    return history[0] + i * per_month if history else 0.0

@@ -121,6 +121,7 @@ class ComputeModel(mesa.Model):
         self.open_networks(int(round(self.world.smuggler_networks * self.scale)))
         self._init_market()
         self._queue_schedule()
+        lab.start(self)
         self.datacollector = build_datacollector()
         self.running = True
         self.datacollector.collect(self)
