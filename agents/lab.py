@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from agents.market import scatter_add
+
 if TYPE_CHECKING:
     from agents.model import ComputeModel
 
@@ -112,10 +114,10 @@ def _with_rented_compute(model: "ComputeModel", eff: np.ndarray) -> np.ndarray:
     """Labs train on data-centre operators' compute in their country too, in proportion to spending."""
     labs = model.lab_mask
     operator_eff = np.zeros(model.n_countries)
-    np.add.at(operator_eff, model.holder_country[~labs], eff[~labs])
+    scatter_add(operator_eff, model.holder_country[~labs], eff[~labs])
     lab_spend = np.where(labs, model.holder_spend0, 0.0)
     per_country = np.zeros(model.n_countries)
-    np.add.at(per_country, model.holder_country, lab_spend)
+    scatter_add(per_country, model.holder_country, lab_spend)
     share = np.divide(lab_spend, per_country[model.holder_country], out=np.zeros_like(lab_spend),
                       where=per_country[model.holder_country] > 0)
     return np.where(labs, eff + share * operator_eff[model.holder_country], eff)

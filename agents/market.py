@@ -22,18 +22,29 @@ def chip_prices(price0: np.ndarray, first_month: np.ndarray, month: int, doublin
     return price0 * 0.5 ** (age / (12.0 * doubling_years))
 
 
-def choice_shares(cost: np.ndarray, mask: np.ndarray, sharpness: float) -> np.ndarray:
+def choice_shares(cost: np.ndarray, mask: np.ndarray, sharpness: float,
+                  per_unit: np.ndarray | None = None) -> np.ndarray:
     """Share of each buyer's spending on each option: ``(cost_min / cost)^sharpness`` normalised.
 
-    Rows with no allowed option get all zeros. ``cost`` and ``mask`` are
-    ``[buyer, option]``.
+    ``cost[option]`` is the same for every buyer; ``mask[buyer, option]`` says
+    what each may buy. Rows with no allowed option get all zeros. Buyers
+    share a handful of distinct masks, so shares are computed once per
+    distinct mask and looked up: the cost does not grow with the buyers.
+    With ``per_unit`` (price per option) the result is divided by it, giving
+    quantities per dollar in the same single pass.
     """
-    safe = np.where(mask, cost, np.inf)
+    codes = mask @ (1 << np.arange(mask.shape[1], dtype=np.int64))
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    m = mask[first]
+    safe = np.where(m, cost[None, :], np.inf)
     best = safe.min(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(mask, (best / safe) ** sharpness, 0.0)
+        weight = np.where(m, (best / safe) ** sharpness, 0.0)
     total = weight.sum(axis=1, keepdims=True)
-    return np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    shares = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)
+    if per_unit is not None:
+        shares = np.divide(shares, per_unit[None, :], out=np.zeros_like(shares), where=per_unit[None, :] > 0)
+    return shares[inverse.ravel()]
 
 
 def fill_ratio(demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
@@ -58,6 +69,19 @@ def grey_premium(unmet_h100e: float, grey_supply_h100e: float, premium_max: floa
     if total <= 0:
         return 0.0
     return premium_max * (unmet_h100e / total) ** exponent
+
+
+def scatter_add(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
+    """``target[index] += values`` with repeated indices summed (``np.add.at``, but via bincount: faster).
+
+    ``values`` may be 1-D (one per index) or 2-D (one row per index).
+    """
+    n = target.shape[0]
+    if values.ndim == 1:
+        target += np.bincount(index, weights=values, minlength=n)[:n]
+    else:
+        flat = (index[:, None] * values.shape[1] + np.arange(values.shape[1])[None, :]).ravel()
+        target += np.bincount(flat, weights=values.ravel(), minlength=target.size).reshape(target.shape)
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:

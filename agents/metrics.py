@@ -24,7 +24,7 @@ class Metric:
 
 
 def _installed_by_tier(model: Any, tier: int, us: bool | None = None) -> float:
-    per = model.ledger.installed @ model.chip_h100e
+    per = model.installed_h100e()
     sel = model.holder_tier == tier
     if us is not None:
         sel &= model.holder_is_us == us
@@ -43,7 +43,7 @@ def _stockpile(model: Any, tier: int) -> float:
 
 
 def _us_share(model: Any) -> float:
-    per = model.ledger.installed @ model.chip_h100e
+    per = model.installed_h100e()
     total = per.sum()
     return float(per[model.holder_is_us].sum() / total) if total > 0 else 0.0
 

@@ -33,7 +33,7 @@ from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent
 
-MAX_ROUNDS = 3
+MAX_ROUNDS = 2
 """Times a buyer may re-spend money an order could not use (denied or sold out)."""
 FRONTIER_SHARE = 0.35
 """Share of a country's lab spending by its leading lab (Pareto tail for the rest)."""
@@ -122,6 +122,7 @@ class ComputeModel(mesa.Model):
         self._init_market()
         self._queue_schedule()
         lab.start(self)
+        self._installed_cache: tuple[int, np.ndarray] = (-1, np.zeros(0))
         self.datacollector = build_datacollector()
         self.running = True
         self.datacollector.collect(self)
@@ -507,16 +508,14 @@ class ComputeModel(mesa.Model):
                      first: bool, stockpile: bool) -> "Round":
         """One round of choosing, screening and filling; smugglers order in the first round."""
         K = self.n_chips
-        shares = market.choice_shares(cost, mask, self.world.choice_sharpness)
-        want_usd = spend[:, None] * shares
-        want = np.divide(want_usd, unit, out=np.zeros_like(want_usd), where=unit > 0)
+        want = spend[:, None] * market.choice_shares(cost, mask, self.world.choice_sharpness, per_unit=unit)
         sm_rows = (np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if first
                    else np.zeros(0, dtype=int))
         book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
         scr = self._screen(book, count=not stockpile)
         n_h = len(order_h) - len(sm_rows)
         allowed = np.zeros((self.n_holders, K))
-        np.add.at(allowed, (order_h[:n_h], order_k[:n_h]), scr.allowed[:n_h])
+        market.scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
         sm_allowed = scr.allowed[n_h:]
         demand = allowed.sum(axis=0)
         if len(sm_rows):
@@ -541,16 +540,14 @@ class ComputeModel(mesa.Model):
         if len(sm_rows):
             shell_got = sm_allowed * ratio[self.grey_chip]
             self._fill_smugglers(sm_rows, shell_got, scr.lpp[n_h:] * ratio[self.grey_chip])
-        self._book_revenue(got, scr, order_h[:n_h], order_k[:n_h], shell_got, unit)
+        self._book_revenue(got, scr, order_k[:n_h], ratio, shell_got, unit)
         denied = want[:, :K] - allowed
         if first:
             self._count_requests(want, denied, unit)
-        unspent = want.copy()
-        unspent[:, :K] -= got
-        unspent[:, K] -= got_grey
         if stockpile:
             return Round(np.zeros_like(chips), np.zeros_like(got_grey), np.zeros(K), denied, ratio, spend * 0)
-        return Round(chips, got_grey, demand, denied, ratio, np.maximum((unspent * unit).sum(axis=1), 0.0))
+        unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
+        return Round(chips, got_grey, demand, denied, ratio, np.maximum(unspent, 0.0))
 
     def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
         """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
@@ -574,7 +571,7 @@ class ComputeModel(mesa.Model):
         self._update_prices(us_requested, dom_requested)
         domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
         self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
-        np.add.at(self.imports_h100e, self.holder_country, delivered @ self.chip_h100e + grey_h100e)
+        market.scatter_add(self.imports_h100e, self.holder_country, delivered @ self.chip_h100e + grey_h100e)
         self.grey_delivered_h100e = float(grey_h100e.sum())
         smuggler.divert(self, delivered)
 
@@ -591,8 +588,7 @@ class ComputeModel(mesa.Model):
         grey = self.grey_unit_price() * (1.0 + self.grey_premium) if self.grey_chip is not None else 0.0
         unit = np.r_[price / self.chip_h100e, grey]
         power = 1.0 + POWER_COST_SHARE * (np.r_[self.chip_penalty, 1.0] - 1.0)
-        cost = unit * power
-        return np.broadcast_to(cost, (self.n_holders, K + 1)).copy(), unit
+        return unit * power, unit
 
     def grey_unit_price(self) -> float:
         """List price per H100e of the chip smugglers trade."""
@@ -621,16 +617,20 @@ class ComputeModel(mesa.Model):
         with no regime: what a government sees as imports denied.
         """
         K = self.n_chips
+        rows = np.flatnonzero(self.regime_denied.any(axis=1))
+        if len(rows) == 0:
+            return
         us = ~self.chip_domestic[None, :]
-        tier1 = self.holder_tier[:, None] == 1
+        tier1 = self.holder_tier[rows, None] == 1
         free = self.chip_available[None, :] & ~(~us & tier1)
-        shares = market.choice_shares(cost[:, :K], free, self.world.choice_sharpness)
-        usd = budget[:, None] * shares * self.regime_denied
-        h100e = np.divide(usd, unit[None, :K], out=np.zeros_like(usd), where=unit[None, :K] > 0).sum(axis=1)
-        usd = usd.sum(axis=1)
-        np.add.at(self.requested_h100e, self.holder_country, h100e)
-        np.add.at(self.denied_h100e, self.holder_country, h100e)
-        np.add.at(self.denied_usd, self.holder_country, usd)
+        shares = market.choice_shares(cost[:K], free, self.world.choice_sharpness) * self.regime_denied[rows]
+        usd = budget[rows] * shares.sum(axis=1)
+        per_usd = np.divide(1.0, unit[:K], out=np.zeros(K), where=unit[:K] > 0)
+        h100e = budget[rows] * (shares @ per_usd)
+        country = self.holder_country[rows]
+        market.scatter_add(self.requested_h100e, country, h100e)
+        market.scatter_add(self.denied_h100e, country, h100e)
+        market.scatter_add(self.denied_usd, country, usd)
         self.denied_h100e_cum += float(h100e.sum())
 
     def _next_mask(self, mask: np.ndarray, denied: np.ndarray, exhausted: np.ndarray) -> np.ndarray:
@@ -697,9 +697,9 @@ class ComputeModel(mesa.Model):
 
     def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
         """Non-zero orders in a random sequence, then smugglers' shell orders."""
-        h, k = np.nonzero(want_h100e > 1e-9)
-        perm = self.rng.permutation(len(h))
-        h, k = h[perm], k[perm]
+        perm = self.rng.permutation(self.n_holders)  # who reaches the licensing desk first
+        rows, k = np.nonzero(want_h100e[perm] > 1e-9)
+        h = perm[rows]
         q = want_h100e[h, k]
         sm_k = np.full(len(sm_rows), self.grey_chip if self.grey_chip is not None else 0)
         sm_country = self.smugglers.hub[sm_rows]
@@ -735,10 +735,10 @@ class ComputeModel(mesa.Model):
         cap_left = np.array([self.cap_limit(c) for c in range(self.n_countries)]) - self.cap_used
         scr = screen_orders(book, self.regime, lpp_left, veu_room, deal_left, cap_left)
         holders = ~book.no_licence
-        np.add.at(self.lpp_used, book.consignee[holders], scr.lpp[holders])
-        np.add.at(self.nveu_used, book.consignee[holders], scr.veu[holders])
-        np.add.at(self.deal_used, book.country, scr.deal)
-        np.add.at(self.cap_used, book.country, scr.licence + (scr.lpp if self.regime.lpp_counts_against_cap else 0))
+        market.scatter_add(self.lpp_used, book.consignee[holders], scr.lpp[holders])
+        market.scatter_add(self.nveu_used, book.consignee[holders], scr.veu[holders])
+        market.scatter_add(self.deal_used, book.country, scr.deal)
+        market.scatter_add(self.cap_used, book.country, scr.licence + (scr.lpp if self.regime.lpp_counts_against_cap else 0))
         self.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
         if count:
             self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))
@@ -797,35 +797,35 @@ class ComputeModel(mesa.Model):
             return np.zeros((self.n_holders, self.n_chips))
         return np.outer(got_h100e / total, stock)
 
-    def _book_revenue(self, got: np.ndarray, scr: Screened, order_h: np.ndarray, order_k: np.ndarray,
+    def _book_revenue(self, got: np.ndarray, scr: Screened, order_k: np.ndarray, ratio: np.ndarray,
                       shell_h100e: np.ndarray, unit: np.ndarray) -> None:
         """US vendor revenue (net of revenue-share fees) and the fees paid, for one round."""
         K = self.n_chips
         us = ~self.chip_domestic
-        sales = got * unit[None, :K]
-        fee_share = np.zeros((self.n_holders, K))
-        n_h = len(order_h)
+        gross = float(got.sum(axis=0)[us] @ unit[:K][us])
+        fees = 0.0
+        n_h = len(order_k)
         if scr.fee[:n_h].any():
-            np.maximum.at(fee_share, (order_h, order_k), scr.fee[:n_h])
-        fees = float((sales * fee_share).sum())
+            k = order_k
+            fees = float((scr.fee[:n_h] * scr.allowed[:n_h] * ratio[k] * unit[k]).sum())
         shells = float(shell_h100e.sum() * unit[self.grey_chip]) if len(shell_h100e) else 0.0
-        self.us_revenue_cum += float(sales[:, us].sum()) + shells - fees
+        self.us_revenue_cum += gross + shells - fees
         self.fees_cum += fees
 
     def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:
         want = want_h100e[:, : self.n_chips].sum(axis=1)
         den = denied.sum(axis=1)
-        np.add.at(self.requested_h100e, self.holder_country, want)
-        np.add.at(self.denied_h100e, self.holder_country, den)
+        market.scatter_add(self.requested_h100e, self.holder_country, want)
+        market.scatter_add(self.denied_h100e, self.holder_country, den)
         self.denied_h100e_cum += float(den.sum())
         den_usd = (denied * unit[None, : self.n_chips]).sum(axis=1)
         self.holder_denied_usd += den_usd
-        np.add.at(self.denied_usd, self.holder_country, den_usd)
+        market.scatter_add(self.denied_usd, self.holder_country, den_usd)
 
     def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
         """Money left after every round: Tier 3's unmet demand sets the grey premium."""
         self.unmet_usd[:] = 0.0
-        np.add.at(self.unmet_usd, self.holder_country, budget)
+        market.scatter_add(self.unmet_usd, self.holder_country, budget)
         adv = self.holder_tier == 3
         ref = unit[self.n_chips] / (1.0 + self.grey_premium)
         self.grey_unmet_h100e = float(budget[adv].sum() / ref) if ref > 0 else 0.0
@@ -861,7 +861,7 @@ class ComputeModel(mesa.Model):
         drain = 1.0 / max(w.anticipation_months, 1.0)
         cand = self.ledger.arriving + self.ledger.stockpile * drain
         cand_w = np.zeros(self.n_countries)
-        np.add.at(cand_w, self.holder_country, cand @ self.chip_watts)
+        market.scatter_add(cand_w, self.holder_country, cand @ self.chip_watts)
         room = np.maximum(self.power_w - self._installed_watts(), 0.0)
         share_c = np.divide(room, cand_w, out=np.ones(self.n_countries), where=cand_w > 0).clip(0, 1)
         self.ledger.settle(share_c[self.holder_country], drain)
@@ -872,7 +872,7 @@ class ComputeModel(mesa.Model):
     def _installed_watts(self) -> np.ndarray:
         per_holder = self.ledger.installed @ self.chip_watts
         out = np.zeros(self.n_countries)
-        np.add.at(out, self.holder_country, per_holder)
+        market.scatter_add(out, self.holder_country, per_holder)
         return out
 
     # ---- smugglers ------------------------------------------------------
@@ -910,9 +910,15 @@ class ComputeModel(mesa.Model):
     def record_event(self, kind: str, text: str, country: str = "", chip: str = "") -> None:
         self.events.append(Event(self.month, kind, text, country, chip))
 
+    def installed_h100e(self) -> np.ndarray:
+        """Installed H100e per holder, computed once per month (metrics read it many times)."""
+        if self._installed_cache[0] != self.steps:
+            self._installed_cache = (self.steps, self.ledger.installed @ self.chip_h100e)
+        return self._installed_cache[1]
+
     def bloc_compute(self) -> dict[str, float]:
         """Installed H100e by reporting bloc."""
-        per_holder = self.ledger.installed @ self.chip_h100e
+        per_holder = self.installed_h100e()
         tier = self.holder_tier
         us = self.holder_is_us
         return {

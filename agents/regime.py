@@ -379,22 +379,33 @@ def take_shared(request: np.ndarray, pool: np.ndarray, left: np.ndarray) -> np.n
     """Grant requests in sequence from shared pools: the order crossing a limit gets the rest.
 
     ``pool[i]`` names the pool order ``i`` draws on, ``left[p]`` what pool ``p``
-    still holds. Vectorised with a stable sort and a grouped cumulative sum.
+    still holds. Vectorised with a grouped cumulative sum; a stable sort
+    brings each pool's orders together first unless they already are
+    (a consignee's orders usually are).
     """
     n = len(request)
-    if n == 0:
-        return np.zeros(0)
+    if n == 0 or not request.any():
+        return np.zeros(n)
+    if not (left[pool] > 0).any():
+        return np.zeros(n)
+    starts = np.r_[True, pool[1:] != pool[:-1]]
+    if np.bincount(pool[starts]).max() == 1:  # every pool's orders are adjacent
+        return _take_grouped(request, pool, left, starts)
     order = np.argsort(pool, kind="stable")
-    req_sorted = request[order]
-    pool_sorted = pool[order]
-    cum = np.cumsum(req_sorted)
-    starts = np.r_[True, pool_sorted[1:] != pool_sorted[:-1]]
-    group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
-    before = cum - req_sorted - (cum[group_start] - req_sorted[group_start])
-    granted_sorted = np.clip(np.maximum(left[pool_sorted], 0.0) - before, 0.0, req_sorted)
+    sorted_pool = pool[order]
     granted = np.empty(n)
-    granted[order] = granted_sorted
+    granted[order] = _take_grouped(request[order], sorted_pool, left,
+                                   np.r_[True, sorted_pool[1:] != sorted_pool[:-1]])
     return granted
+
+
+def _take_grouped(request: np.ndarray, pool: np.ndarray, left: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """take_shared for orders already grouped by pool (``starts`` marks each group's first order)."""
+    n = len(request)
+    cum = np.cumsum(request)
+    group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
+    before = cum - request - (cum[group_start] - request[group_start])
+    return np.clip(np.maximum(left[pool], 0.0) - before, 0.0, request)
 
 
 def screen_orders(book: OrderBook, regime: Regime, lpp_left: np.ndarray, veu_room: np.ndarray,
@@ -450,7 +461,9 @@ def screen_orders(book: OrderBook, regime: Regime, lpp_left: np.ndarray, veu_roo
         shell_rest = np.where(shell, rest, 0.0)
         rest = np.where(shell, 0.0, rest)
         has_veu = (book.veu[idx] != Veu.NONE) & regime.veu_program
-        g_veu = np.where(has_veu, take_shared(np.where(has_veu, rest, 0.0), book.consignee[idx], veu_room), 0.0)
+        g_veu = np.zeros_like(rest)
+        if has_veu.any():
+            g_veu[has_veu] = take_shared(rest[has_veu], book.consignee[idx][has_veu], veu_room)
         rest = rest - g_veu
         g_deal = take_shared(rest, book.country[idx], deal_left)
         rest = rest - g_deal

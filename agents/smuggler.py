@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.market import sigmoid
+from agents.market import scatter_add, sigmoid
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -172,7 +172,7 @@ def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
         return
     model.ledger.divert(amount)
     per_country = np.zeros((model.n_countries, model.n_chips))
-    np.add.at(per_country, model.holder_country, amount)
+    scatter_add(per_country, model.holder_country, amount)
     model.diversion_transit += per_country
 
 
