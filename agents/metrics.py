@@ -124,6 +124,14 @@ def build_datacollector() -> mesa.DataCollector:
     return mesa.DataCollector(model_reporters=reporters)
 
 
+def markdown_table() -> str:
+    """The metrics table for the README (a test keeps the README in step with it)."""
+    lines = ["| column | unit | meaning |", "|---|---|---|", "| `month` | month | 0 = the scenario's first month |"]
+    lines += [f"| `{m.name}` | {m.unit} | {m.doc} |" for m in METRICS]
+    lines.append("| `date` | YYYY-MM | calendar month |")
+    return "\n".join(lines)
+
+
 def snapshot(model: Any) -> dict[str, Any]:
     """The metrics now, as plain Python values (for summaries and views)."""
     row = {"month": model.month}

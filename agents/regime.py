@@ -51,6 +51,8 @@ class LeverSpec:
         return f"a number between {self.lo:g}{hi}{unit}" if hi else f"a number >= {self.lo:g}{unit}"
 
     def coerce(self, value: Any) -> Any:
+        if self.kind == "bool":
+            return bool(value)
         if self.kind == "float":
             return float(value)
         if self.kind == "floats":
@@ -59,7 +61,8 @@ class LeverSpec:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+    return (isinstance(value, (int, float, np.integer, np.floating))
+            and not isinstance(value, (bool, np.bool_)) and value == value)
 
 
 LEVERS: dict[str, LeverSpec] = {
@@ -129,7 +132,7 @@ def lever_error(name: str, value: Any) -> str | None:
     if spec is None:
         return f"unknown lever (expected one of: {', '.join(sorted(LEVERS))})"
     if spec.kind == "bool":
-        return None if isinstance(value, bool) else f"expected true or false, got {value!r}"
+        return None if isinstance(value, (bool, np.bool_)) else f"expected true or false, got {value!r}"
     if spec.kind == "choice":
         return None if value in spec.choices else f"expected {spec.expected()}, got {value!r}"
     if spec.kind == "floats":
@@ -400,12 +403,21 @@ def take_shared(request: np.ndarray, pool: np.ndarray, left: np.ndarray) -> np.n
 
 
 def _take_grouped(request: np.ndarray, pool: np.ndarray, left: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """take_shared for orders already grouped by pool (``starts`` marks each group's first order)."""
+    """take_shared for orders already grouped by pool (``starts`` marks each group's first order).
+
+    One cumulative sum serves every pool, so a pool's running total carries
+    rounding from the pools before it; grants within that rounding (1e-14 of
+    the running total) of all or nothing are snapped to it, as sequential
+    arithmetic would give.
+    """
     n = len(request)
     cum = np.cumsum(request)
     group_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0))
     before = cum - request - (cum[group_start] - request[group_start])
-    return np.clip(np.maximum(left[pool], 0.0) - before, 0.0, request)
+    granted = np.clip(np.maximum(left[pool], 0.0) - before, 0.0, request)
+    hair = 1e-14 * np.abs(cum - request)
+    granted = np.where(request - granted <= hair, request, granted)
+    return np.where(granted <= hair, 0.0, granted)
 
 
 def screen_orders(book: OrderBook, regime: Regime, lpp_left: np.ndarray, veu_room: np.ndarray,

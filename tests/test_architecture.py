@@ -34,3 +34,15 @@ def test_agents_source_never_mentions_pygame_or_game_imports():
     for path in (ROOT / "agents").glob("*.py"):
         text = path.read_text()
         assert "import pygame" not in text and "from game" not in text and "import game" not in text, path
+
+
+def test_readme_metrics_table_matches_the_reporters():
+    from agents.metrics import markdown_table
+
+    assert markdown_table() in (ROOT / "README.md").read_text()
+
+
+def test_readme_quick_start_and_ci_use_the_same_test_command():
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in readme and "make play" in readme
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
