@@ -514,7 +514,9 @@ class ComputeModel(mesa.Model):
         book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
         scr = self._screen(book, count=not stockpile)
         n_h = len(order_h) - len(sm_rows)
-        allowed = np.zeros((self.n_holders, K))
+        allowed = np.where(self.holder_tier[:, None] == 1, want[:, :K], 0.0)  # Tier 1: no licence needed
+        if not stockpile:
+            self.rule_counts[Rule.TIER1] += np.count_nonzero(allowed > 1e-9)
         market.scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
         sm_allowed = scr.allowed[n_h:]
         demand = allowed.sum(axis=0)
@@ -696,8 +698,13 @@ class ComputeModel(mesa.Model):
         return factor
 
     def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
-        """Non-zero orders in a random sequence, then smugglers' shell orders."""
-        perm = self.rng.permutation(self.n_holders)  # who reaches the licensing desk first
+        """Orders that need screening (from outside Tier 1) in a random sequence, then shell orders.
+
+        Tier 1 buyers need no licence for anything they may buy; their orders
+        are allowed without entering the book (see :meth:`_trade_round`).
+        """
+        screened = np.flatnonzero(self.holder_tier != 1)
+        perm = screened[self.rng.permutation(len(screened))]  # who reaches the licensing desk first
         rows, k = np.nonzero(want_h100e[perm] > 1e-9)
         h = perm[rows]
         q = want_h100e[h, k]
