@@ -92,8 +92,10 @@ def measure(model: "ComputeModel") -> None:
 
     per_month = np.log10(w.frontier_compute_growth) / 12.0
     floor = _lagged(model.open_history, w.open_weights_lag_months, per_month)
-    if not model.regime.weights_controls:
-        floor = max(floor, _lagged(model.us_closed_history, w.weights_leak_lag_months, per_month))
+    leaked = _lagged(model.us_closed_history, w.weights_leak_lag_months, per_month)
+    if model.regime.weights_controls:  # only weights trained above the threshold are controlled
+        leaked = min(leaked, np.log10(model.regime.weights_control_ops))
+    floor = max(floor, leaked)
     model.effective_capability = np.where(labs, np.maximum(own, floor), 0.0)
 
     adv = labs & (model.holder_tier == 3)

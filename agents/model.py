@@ -37,6 +37,9 @@ MAX_ROUNDS = 2
 """Times a buyer may re-spend money an order could not use (denied or sold out)."""
 FRONTIER_SHARE = 0.35
 """Share of a country's lab spending by its leading lab (Pareto tail for the rest)."""
+G2G_MIN_COOPERATION = 0.3
+"""The US (as a bot) grants a requested security agreement only to a country that enforces
+transit controls at least this much."""
 POWER_COST_SHARE = 0.3
 """Share of a chip's lifetime cost that is electricity: weighs the power penalty in choices."""
 
@@ -443,6 +446,11 @@ class ComputeModel(mesa.Model):
                               country=c.country)
         elif isinstance(c, cmd.G2GAgreement):
             i = self.country_index[c.country]
+            if c.source.startswith("state:") and self.cooperation[i] < G2G_MIN_COOPERATION:
+                self.record_event("g2g_refused", f"The US declines a security agreement with "
+                                  f"{self.country_names[i]}: it does too little against transshipment",
+                                  country=c.country)
+                return
             self.g2g[i] = True
             self.goodwill[i] = min(1.0, self.goodwill[i] + 0.1)
             self.record_event("g2g_signed", f"{self.country_names[i]} signs a security agreement: cap x"
