@@ -177,3 +177,72 @@ def test_batch_run_step_arithmetic_is_pinned():
                           max_steps=3, data_collection_period=1, number_processes=1, display_progress=False)
     assert [r["Step"] for r in rows] == [0, 1, 2, 3]
     assert [r["month"] for r in rows] == [0, 1, 2, 3]
+
+
+def run(scenario="diffusion_rule_2025", seed=1, months=36, **kw):
+    m = ComputeModel(scenario=scenario, seed=seed, **kw)
+    for _ in range(months):
+        m.step()
+    return m
+
+
+def test_tier2_governments_seek_agreements_when_caps_bind_and_the_us_vets_them():
+    m = run()
+    kinds = {e.kind for e in m.events}
+    assert {"cap_reached", "g2g_sought", "g2g_signed"} <= kinds
+    signed = {m.country_index[e.country] for e in m.events if e.kind == "g2g_signed"}
+    refused = {m.country_index[e.country] for e in m.events if e.kind == "g2g_refused"}
+    assert all(m.g2g[c] for c in signed)
+    assert all(not m.g2g[c] and m.cooperation[c] < 0.3 for c in refused)
+
+
+def test_an_agreement_doubles_the_country_cap():
+    m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
+    ind = m.country_index["IND"]
+    before = m.cap_limit(ind)
+    m.submit(cmd.G2GAgreement(country="IND"))
+    m.step()
+    assert m.cap_limit(ind) == 2 * before == 2 * 49900
+
+
+def test_adversary_stockpiles_before_the_rule_binds_and_not_without_controls():
+    ruled = ComputeModel(scenario="diffusion_rule_2025", seed=1)
+    free = ComputeModel(scenario="no_controls", seed=1)
+    peak_ruled = peak_free = 0.0
+    for _ in range(6):
+        ruled.step()
+        free.step()
+        peak_ruled = max(peak_ruled, snapshot(ruled)["stockpile_adversary"])
+        peak_free = max(peak_free, snapshot(free)["stockpile_adversary"])
+    assert peak_ruled > 1000 and peak_free == 0
+
+
+def test_vendor_redesigns_its_export_variant_under_a_lower_threshold():
+    m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
+    h20 = m.chip_ids.index("H20")
+    m.submit(cmd.SetLevers(levers={"controlled_tpp": 2000.0}))
+    for _ in range(3):
+        m.step()
+    assert m.chip_controlled[h20]  # caught by the new threshold
+    for _ in range(6):
+        m.step()
+    assert m.chip_tpp[h20] == pytest.approx(0.95 * 2000)
+    assert not m.chip_controlled[h20]
+    assert any(e.kind == "variant_redesigned" for e in m.events)
+
+
+def test_controlling_remote_access_cuts_rented_compute_to_zero():
+    open_ = run(months=12)
+    closed = run(months=12, remote_access_controlled=True)
+    assert snapshot(open_)["remote_access_adversary"] > 0
+    assert snapshot(closed)["remote_access_adversary"] == 0
+
+
+def test_location_verification_raises_seizures_and_cuts_smuggling():
+    seized = smuggled = 0.0
+    seized_lv = smuggled_lv = 0.0
+    for seed in (1, 2, 3):
+        base, lv = snapshot(run(seed=seed)), snapshot(run(seed=seed, location_verification=True))
+        seized += base["seized_cum"]; smuggled += base["smuggled_cum"]
+        seized_lv += lv["seized_cum"]; smuggled_lv += lv["smuggled_cum"]
+    assert seized_lv > seized and smuggled_lv < smuggled
