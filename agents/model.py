@@ -108,6 +108,7 @@ class ComputeModel(mesa.Model):
         self.command_log: list[str] = []
         self.events: list[Event] = []
         self.tier2_since: int | None = 0 if self.regime.tier2_caps else None
+        self._caps_reached: set[int] = set()
 
         self._build_countries()
         self._build_chips()
@@ -156,7 +157,7 @@ class ComputeModel(mesa.Model):
         self.denied_usd = np.zeros(self.n_countries)
         self.unmet_usd = np.zeros(self.n_countries)
         self.imports_h100e = np.zeros(self.n_countries)
-        self.subsidy0 = np.where(self.country_tier == 3, 0.0, 0.0)
+        self.subsidy0 = np.zeros(self.n_countries)
         self.subsidy_usd = np.zeros(self.n_countries)
         if "CHN" in self.country_index:
             self.subsidy0[self.country_index["CHN"]] = self.world.subsidy_usd_per_year
@@ -242,7 +243,10 @@ class ComputeModel(mesa.Model):
         self.holder_veu = np.array(veu, dtype=int)
         self.holder_open = np.array(openw, dtype=bool)
         self.holder_frontier = np.array(frontier, dtype=bool)
-        self.holder_site_share = np.where(self.holder_kind == Kind.CLOUD, 0.0, 1.0)
+        self.holder_site_share = np.ones(self.n_holders)
+        for _, _, sites, _ in self._cloud_specs:
+            for h, share in sites.items():
+                self.holder_site_share[h] = share
         self.holder_owner = np.full(self.n_holders, -1)
         self.holder_denied_usd = np.zeros(self.n_holders)
         self.lab_mask = self.holder_kind == Kind.LAB
@@ -271,20 +275,13 @@ class ComputeModel(mesa.Model):
             mix = share_adv if c.tier == 3 else share_us
             per_chip = c.stock_h100e * mix / self.chip_h100e
             rows = np.flatnonzero(self.holder_country == ci)
-            weight = self.holder_spend0[rows] * self.holder_site_share_start(rows)
+            weight = self.holder_spend0[rows] * self.holder_site_share[rows]
             if weight.sum() <= 0:
                 weight = np.ones(len(rows))
             chips[rows] += np.outer(weight / weight.sum(), per_chip)
         self.ledger.seed_installed(chips)
         installed_w = self._installed_watts()
         self.power_w = installed_w * self.world.dc_power_headroom
-
-    def holder_site_share_start(self, rows: np.ndarray) -> np.ndarray:
-        share = np.ones(len(rows))
-        for _, _, sites, _ in getattr(self, "_cloud_specs", []):
-            for h, s in sites.items():
-                share[rows == h] = s
-        return share
 
     def _build_firms(self) -> None:
         hq = "USA"
@@ -297,9 +294,8 @@ class ComputeModel(mesa.Model):
         self.operators: list[FirmAgent] = []
         for cid, cl, sites, home in self._cloud_specs:
             f = FirmAgent(self, Role.CLOUD, cl.name, cl.hq, sites=sites, home=home)
-            for h, s in sites.items():
+            for h in sites:
                 self.holder_owner[h] = f.unique_id
-                self.holder_site_share[h] = s
             self.operators.append(f)
         for h in np.flatnonzero(self.holder_kind == Kind.NATIONAL):
             code = self.country_codes[self.holder_country[h]]
@@ -797,10 +793,10 @@ class ComputeModel(mesa.Model):
         return cap
 
     def _note_cap_reached(self, c: int) -> None:
-        key = ("cap_reached", c)
-        if key in getattr(self, "_noted", set()):
+        """One event the first time a country's cap turns a licence away."""
+        if c in self._caps_reached:
             return
-        self._noted = getattr(self, "_noted", set()) | {key}
+        self._caps_reached.add(c)
         self.record_event("cap_reached", f"Tier 2 cap reached in {self.country_names[c]}: further licences denied",
                           country=self.country_codes[c])
 

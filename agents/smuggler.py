@@ -131,29 +131,36 @@ def plan_volume(model: "ComputeModel") -> None:
 def ship(model: "ComputeModel") -> None:
     """Last month's shipments are caught or arrive; this month's purchases set off."""
     book = model.smugglers
-    w = model.world
     n = book.n
     if n:
         rows = np.flatnonzero(book.transit[:n].sum(axis=1) > 0)
         if len(rows):
-            size = book.transit[rows] @ model.chip_h100e
-            p = detection_probability(model, book.hub[rows], size)
-            caught = model.rng.random(len(rows)) < p
-            seized = book.transit[rows][caught].sum(axis=0)
-            arrived = book.transit[rows][~caught].sum(axis=0)
-            model.ledger.seize(seized)
-            model.ledger.arrive_grey(arrived)
+            caught = _cross_border(model, book.hub[rows], book.transit[rows])
             book.transit[rows] = 0.0
-            model.seized_h100e_cum += float(seized @ model.chip_h100e)
-            model.smuggled_h100e_cum += float(arrived @ model.chip_h100e)
             model.seizures_cum += int(caught.sum())
-            closing = rows[caught & (model.rng.random(len(rows)) < w.network_close_probability)]
+            closing = rows[caught & (model.rng.random(len(rows)) < model.world.network_close_probability)]
             for row in closing:
                 model.close_network(int(row))
         book.transit[:n] = book.bought[:n]
         book.bought[:n] = 0.0
     _ship_diversion(model)
     _enter(model)
+
+
+def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndarray) -> np.ndarray:
+    """Each consignment (a row of chips) from its hub is seized or reaches the grey market.
+
+    Returns which were caught; the ledger and the cumulative counters are updated.
+    """
+    p = detection_probability(model, hubs, consignments @ model.chip_h100e)
+    caught = model.rng.random(len(hubs)) < p
+    seized = consignments[caught].sum(axis=0)
+    arrived = consignments[~caught].sum(axis=0)
+    model.ledger.seize(seized)
+    model.ledger.arrive_grey(arrived)
+    model.seized_h100e_cum += float(seized @ model.chip_h100e)
+    model.smuggled_h100e_cum += float(arrived @ model.chip_h100e)
+    return caught
 
 
 def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
@@ -179,20 +186,12 @@ def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
 def _ship_diversion(model: "ComputeModel") -> None:
     """Diverted consignments are caught or reach the grey market, one per country a month."""
     moving = model.diversion_transit
-    if moving.sum() <= 0:
-        return
     countries = np.flatnonzero(moving.sum(axis=1) > 0)
-    size = moving[countries] @ model.chip_h100e
-    p = detection_probability(model, countries, size)
-    caught = model.rng.random(len(countries)) < p
-    seized = moving[countries][caught].sum(axis=0)
-    arrived = moving[countries][~caught].sum(axis=0)
-    model.ledger.seize(seized)
-    model.ledger.arrive_grey(arrived)
-    model.seized_h100e_cum += float(seized @ model.chip_h100e)
-    model.smuggled_h100e_cum += float(arrived @ model.chip_h100e)
-    model.diverted_h100e_cum += float((seized + arrived) @ model.chip_h100e)
-    model.diversion_transit[:] = 0.0
+    if len(countries) == 0:
+        return
+    model.diverted_h100e_cum += float(moving[countries].sum(axis=0) @ model.chip_h100e)
+    _cross_border(model, countries, moving[countries])
+    moving[:] = 0.0
 
 
 def _enter(model: "ComputeModel") -> None:
