@@ -157,6 +157,13 @@ class ComputeModel(mesa.Model):
         self.denied_usd = np.zeros(self.n_countries)
         self.unmet_usd = np.zeros(self.n_countries)
         self.imports_h100e = np.zeros(self.n_countries)
+        # this month's flows by country (H100e), for the map: US chips and domestic chips
+        # delivered there, grey-market chips bought there, smuggled chips leaving a hub and seized at it
+        self.flow_us = np.zeros(self.n_countries)
+        self.flow_domestic = np.zeros(self.n_countries)
+        self.flow_grey = np.zeros(self.n_countries)
+        self.flow_smuggled = np.zeros(self.n_countries)
+        self.flow_seized = np.zeros(self.n_countries)
         self.subsidy0 = np.zeros(self.n_countries)
         self.subsidy_usd = np.zeros(self.n_countries)
         if "CHN" in self.country_index:
@@ -505,7 +512,8 @@ class ComputeModel(mesa.Model):
 
     def _reset_month_counters(self) -> None:
         for arr in (self.requested_h100e, self.denied_h100e, self.denied_usd, self.imports_h100e,
-                    self.holder_denied_usd):
+                    self.holder_denied_usd, self.flow_us, self.flow_domestic, self.flow_grey,
+                    self.flow_smuggled, self.flow_seized):
             arr[:] = 0.0
 
     def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
@@ -577,7 +585,11 @@ class ComputeModel(mesa.Model):
         self._update_prices(us_requested, dom_requested)
         domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
         self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
-        market.scatter_add(self.imports_h100e, self.holder_country, delivered @ self.chip_h100e + grey_h100e)
+        total = delivered @ self.chip_h100e
+        market.scatter_add(self.imports_h100e, self.holder_country, total + grey_h100e)
+        market.scatter_add(self.flow_domestic, self.holder_country, domestic)
+        market.scatter_add(self.flow_us, self.holder_country, total - domestic)
+        market.scatter_add(self.flow_grey, self.holder_country, grey_h100e)
         self.grey_delivered_h100e = float(grey_h100e.sum())
         smuggler.divert(self, delivered)
 

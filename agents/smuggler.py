@@ -160,6 +160,9 @@ def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndar
     model.ledger.arrive_grey(arrived)
     model.seized_h100e_cum += float(seized @ model.chip_h100e)
     model.smuggled_h100e_cum += float(arrived @ model.chip_h100e)
+    size = consignments @ model.chip_h100e
+    scatter_add(model.flow_seized, hubs[caught], size[caught])
+    scatter_add(model.flow_smuggled, hubs[~caught], size[~caught])
     return caught
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import math
 import os
 import sys
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+EXTRA_COMMANDS: tuple[str, ...] = ()
+"""Modules that add subcommands: each has ``register(subparsers)`` (imported lazily-light)."""
 
 SUMMARY = [
     ("compute_us", "H100e"), ("compute_allies", "H100e"), ("compute_swing", "H100e"),
@@ -77,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("play", help="start the game")
     s.set_defaults(func=cmd_play)
+    for module in EXTRA_COMMANDS:
+        importlib.import_module(module).register(sub)
     return p
 
 

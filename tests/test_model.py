@@ -246,3 +246,19 @@ def test_location_verification_raises_seizures_and_cuts_smuggling():
         seized += base["seized_cum"]; smuggled += base["smuggled_cum"]
         seized_lv += lv["seized_cum"]; smuggled_lv += lv["smuggled_cum"]
     assert seized_lv > seized and smuggled_lv < smuggled
+
+
+def test_month_view_is_read_only_plain_data_that_adds_up():
+    from agents.view import month_view
+
+    m = run(months=12)
+    v = month_view(m)
+    assert v.month == 12 and v.date == "2026-01" and len(v.codes) == len(v.tier) == 40
+    with pytest.raises(ValueError):
+        v.compute_h100e[0] = 0.0
+    with pytest.raises(TypeError):
+        v.metrics["compute_us"] = 0  # type: ignore[index]
+    blocs = v.metrics["compute_us"] + v.metrics["compute_allies"] + v.metrics["compute_swing"] + \
+        v.metrics["compute_adversary"]
+    assert v.compute_h100e.sum() == pytest.approx(blocs)
+    assert v.flow_us_h100e.sum() > 0 and v.flow_smuggled_h100e.sum() + v.flow_seized_h100e.sum() > 0

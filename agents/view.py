@@ -1,0 +1,106 @@
+"""The read-only view of one month that front ends draw from.
+
+Owns :class:`MonthView`, a frozen snapshot of plain data (read-only numpy
+arrays, tuples, dicts of floats) built after each step: per-country state
+and this month's flows, the metrics, the levers in force and the month's
+events. A front end keeps the last two views, never an agent. Imports numpy
+and the agents package; never pygame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+
+from agents.metrics import snapshot
+
+if TYPE_CHECKING:
+    from agents.model import ComputeModel, Event
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    out = np.array(a, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """One month of the world, as plain read-only data (units in the names: H100e, USD)."""
+
+    month: int
+    date: str
+    scenario: str
+    title: str
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    lat: np.ndarray
+    lon: np.ndarray
+    tier: np.ndarray
+    compute_h100e: np.ndarray
+    domestic_h100e: np.ndarray
+    stockpile_h100e: np.ndarray
+    imports_h100e: np.ndarray
+    flow_us_h100e: np.ndarray
+    flow_domestic_h100e: np.ndarray
+    flow_grey_h100e: np.ndarray
+    flow_smuggled_h100e: np.ndarray
+    flow_seized_h100e: np.ndarray
+    goodwill: np.ndarray
+    cooperation: np.ndarray
+    g2g: np.ndarray
+    cap_used_h100e: np.ndarray
+    cap_limit_h100e: np.ndarray
+    labs: np.ndarray
+    metrics: Mapping[str, Any]
+    levers: Mapping[str, Any]
+    pending: tuple[tuple[int, Mapping[str, Any]], ...]
+    events: tuple["Event", ...]
+
+
+def month_view(model: "ComputeModel") -> MonthView:
+    """Snapshot ``model`` after its latest step."""
+    c = model.holder_country
+    n = model.n_countries
+    per_holder = model.installed_h100e()
+    dom = model.ledger.installed[:, model.chip_domestic] @ model.chip_h100e[model.chip_domestic]
+    stock = model.ledger.stockpile @ model.chip_h100e
+
+    def by_country(values: np.ndarray) -> np.ndarray:
+        return np.bincount(c, weights=values, minlength=n)
+
+    sc = model.scenario
+    month_events = tuple(e for e in model.events if e.month == model.month - 1)
+    return MonthView(
+        month=model.month,
+        date=sc.date(model.month),
+        scenario=sc.name,
+        title=sc.meta.title,
+        codes=tuple(model.country_codes),
+        names=tuple(model.country_names),
+        lat=_frozen([sc.countries[k].lat for k in model.country_codes]),
+        lon=_frozen([sc.countries[k].lon for k in model.country_codes]),
+        tier=_frozen(model.country_tier),
+        compute_h100e=_frozen(by_country(per_holder)),
+        domestic_h100e=_frozen(by_country(dom)),
+        stockpile_h100e=_frozen(by_country(stock)),
+        imports_h100e=_frozen(model.imports_h100e),
+        flow_us_h100e=_frozen(model.flow_us),
+        flow_domestic_h100e=_frozen(model.flow_domestic),
+        flow_grey_h100e=_frozen(model.flow_grey),
+        flow_smuggled_h100e=_frozen(model.flow_smuggled),
+        flow_seized_h100e=_frozen(model.flow_seized),
+        goodwill=_frozen(model.goodwill),
+        cooperation=_frozen(model.cooperation),
+        g2g=_frozen(model.g2g),
+        cap_used_h100e=_frozen(model.cap_used),
+        cap_limit_h100e=_frozen([model.cap_limit(i) for i in range(n)]),
+        labs=_frozen(np.bincount(c[model.lab_mask], minlength=n)),
+        metrics=MappingProxyType(snapshot(model)),
+        levers=MappingProxyType(model.regime.as_dict()),
+        pending=tuple((eff, MappingProxyType(dict(lv))) for eff, lv, _ in model.pending),
+        events=month_events,
+    )
