@@ -156,6 +156,7 @@ class FirmAgent(mesa.Agent):
         m.ledger.produce(out)
         m.domestic_made_cum += made
         m.domestic_output_h100e = made * m.chip_h100e[k]
+        m.domestic_output_chips = made
 
     # ---- foundries ------------------------------------------------------
     def _expand_domestic(self) -> None:

@@ -316,6 +316,7 @@ class ComputeModel(mesa.Model):
         self.domestic_yield = w.domestic_yield_start
         self.domestic_made_cum = 0.0
         self.domestic_output_h100e = 0.0
+        self.domestic_output_chips = 0.0
         self.hbm_stock = w.hbm_stockpile_stacks
         self.hbm_domestic_per_month = w.hbm_domestic_stacks_per_month
         self.subsidy_history: list[float] = []
@@ -341,6 +342,7 @@ class ComputeModel(mesa.Model):
         self.us_revenue_cum = 0.0
         self.fees_cum = 0.0
         self.domestic_exports_h100e_cum = 0.0
+        self.variant_exports_chips_cum = 0.0
         self.stockpiled_h100e_cum = 0.0
         self.licensed_h100e_cum = 0.0
         self.denied_h100e_cum = 0.0
@@ -585,6 +587,8 @@ class ComputeModel(mesa.Model):
         self._update_prices(us_requested, dom_requested)
         domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
         self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
+        variants = delivered[self.holder_tier == 3][:, self.chip_variant]
+        self.variant_exports_chips_cum += float(variants.sum())
         total = delivered @ self.chip_h100e
         market.scatter_add(self.imports_h100e, self.holder_country, total + grey_h100e)
         market.scatter_add(self.flow_domestic, self.holder_country, domestic)
