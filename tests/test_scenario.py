@@ -554,8 +554,8 @@ def test_cloud_hq_of_wrong_type_is_an_error(tmp_path):
 
 
 def test_dotted_override_of_a_defaulted_schedule_key_works():
-    entry = load_scenario("rescission_2025", {"schedule.h20_ban.effective_month": 5}).schedule["h20_ban"]
-    assert (entry.month, entry.effective_month) == (3, 5)
+    entry = load_scenario("rescission_2025", {"schedule.h20_relicence.effective_month": 9}).schedule["h20_relicence"]
+    assert (entry.month, entry.effective_month) == (7, 9)
 
 
 def test_schedule_levers_of_a_loaded_scenario_are_read_only():
