@@ -67,7 +67,7 @@ class FirmAgent(mesa.Agent):
     def produce(self) -> None:
         """Grow capacity (foundries) or make chips (designers)."""
         if self.role is Role.LEADING_FOUNDRY:
-            self.model.vendor_capacity_h100e *= self.model.world.vendor_capacity_growth_per_year ** (1 / 12)
+            self.model.vendor_capacity_dies *= self.model.world.vendor_capacity_growth_per_year ** (1 / 12)
         elif self.role is Role.DOMESTIC_FOUNDRY:
             self._expand_domestic()
         elif self.role is Role.US_DESIGNER:
@@ -123,14 +123,13 @@ class FirmAgent(mesa.Agent):
         self.redesign_due = None
 
     def _produce_us(self) -> None:
-        """Turn leading-edge capacity into chips, in the mix buyers asked for."""
+        """Turn leading-edge capacity (H100-size dies) into chips, in the mix buyers asked for."""
         m = self.model
         avail = m.chip_available & ~m.chip_domestic
-        demand = np.where(avail, m.us_demand_ema, 0.0)
-        if demand.sum() <= 0:
-            demand = avail.astype(float)
-        mix = demand / demand.sum()
-        chips = m.vendor_capacity_h100e * mix / m.chip_h100e
+        dies = np.where(avail, m.us_demand_ema / m.chip_h100e * m.chip_dies, 0.0)
+        if dies.sum() <= 0:
+            dies = avail.astype(float)
+        chips = m.vendor_capacity_dies * (dies / dies.sum()) / m.chip_dies
         m.ledger.produce(np.where(avail, chips, 0.0))
 
     def _produce_domestic(self) -> None:

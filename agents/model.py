@@ -40,6 +40,10 @@ FRONTIER_SHARE = 0.35
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
 transit controls at least this much."""
+H100_DIE_MM2 = 814.0
+"""Die area of the reference chip; vendor capacity is counted in dies of this size."""
+H100_BANDWIDTH_TBS = 3.35
+"""Memory bandwidth of the reference chip (facts §3)."""
 POWER_COST_SHARE = 0.3
 """Share of a chip's lifetime cost that is electricity: weighs the power penalty in choices."""
 
@@ -182,6 +186,9 @@ class ComputeModel(mesa.Model):
         self.chip_die = np.array([k.die_mm2 for k in ks], dtype=float)
         self.chip_h100e = self.chip_tpp / self.world.tpp_per_h100e
         self.chip_watts = np.array([k.watts for k in ks], dtype=float)
+        self.chip_bw = np.array([k.memory_bw_tbs for k in ks], dtype=float)
+        self.chip_dies = self.chip_die / H100_DIE_MM2
+        """Leading-edge capacity a chip uses, in H100-size dies: an H20 costs a fab what an H100 does."""
         self.chip_price0 = np.array([k.price_usd for k in ks], dtype=float)
         self.chip_first = np.array([k.first_month for k in ks], dtype=int)
         self.chip_domestic = np.array([k.designer == "domestic" for k in ks])
@@ -311,7 +318,7 @@ class ComputeModel(mesa.Model):
             self.holder_owner[h] = f.unique_id
             self.operators.append(f)
         w = self.world
-        self.vendor_capacity_h100e = w.vendor_capacity_h100e_per_month
+        self.vendor_capacity_dies = w.vendor_capacity_dies_per_month
         self.domestic_wafers = w.domestic_wafers_per_month
         self.domestic_yield = w.domestic_yield_start
         self.domestic_made_cum = 0.0
@@ -353,6 +360,8 @@ class ComputeModel(mesa.Model):
         self.us_designer._produce_us()
         self.domestic_demand_ema = self._domestic_bootstrap_demand()
         self.domestic_designer._produce_domestic()
+        cost, _ = self._option_costs()
+        self.last_mix = market.choice_shares(cost, self._option_mask(), self.world.choice_sharpness)
 
     def _domestic_bootstrap_demand(self) -> float:
         """Before any orders, domestic vendors plan on their current capacity."""
@@ -493,13 +502,13 @@ class ComputeModel(mesa.Model):
         mask = self._option_mask()
         self._count_outright_denials(budget, cost, unit)
         self._supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
-        rush_budget, rush_mask = self._rush()
-        if rush_budget.sum() > 0:
-            self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False, stockpile=True)
+        requested = np.zeros(self.n_chips)
+        for rush_budget, rush_mask in self._rush():  # vendors see rush orders too, and make more of them
+            requested += self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False,
+                                           stockpile=True).demand
         smuggler.plan_volume(self)
         delivered = np.zeros((self.n_holders, self.n_chips))
         grey_h100e = np.zeros(self.n_holders)
-        requested = np.zeros(self.n_chips)
         for rnd in range(MAX_ROUNDS):
             r = self._trade_round(budget, mask, cost, unit, first=rnd == 0, stockpile=False)
             delivered += r.chips
@@ -542,6 +551,7 @@ class ComputeModel(mesa.Model):
         got = allowed * ratio[None, :K]
         got_grey = grey_want * ratio[K]
         chips = got / self.chip_h100e
+        self.variant_exports_chips_cum += float(chips[self.holder_tier == 3][:, self.chip_variant].sum())
         grey_chips = self._grey_chips(got_grey)
         if stockpile:
             self.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
@@ -560,8 +570,9 @@ class ComputeModel(mesa.Model):
         denied = want[:, :K] - allowed
         if first:
             self._count_requests(want, denied, unit)
-        if stockpile:
-            return Round(np.zeros_like(chips), np.zeros_like(got_grey), np.zeros(K), denied, ratio, spend * 0)
+            self._remember_demand(want * unit)
+        if stockpile:  # bought ahead: chips went to stockpiles, nothing left to re-spend
+            return Round(np.zeros_like(chips), np.zeros_like(got_grey), demand, denied, ratio, np.zeros_like(spend))
         unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
         return Round(chips, got_grey, demand, denied, ratio, np.maximum(unspent, 0.0))
 
@@ -587,8 +598,6 @@ class ComputeModel(mesa.Model):
         self._update_prices(us_requested, dom_requested)
         domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
         self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
-        variants = delivered[self.holder_tier == 3][:, self.chip_variant]
-        self.variant_exports_chips_cum += float(variants.sum())
         total = delivered @ self.chip_h100e
         market.scatter_add(self.imports_h100e, self.holder_country, total + grey_h100e)
         market.scatter_add(self.flow_domestic, self.holder_country, domestic)
@@ -597,6 +606,11 @@ class ComputeModel(mesa.Model):
         self.grey_delivered_h100e = float(grey_h100e.sum())
         smuggler.divert(self, delivered)
 
+    def _remember_demand(self, want_usd: np.ndarray) -> None:
+        """Each buyer's first-choice spending by option (shares): what an announced rule would hit."""
+        total = want_usd.sum(axis=1, keepdims=True)
+        self.last_mix = np.divide(want_usd, total, out=np.zeros_like(want_usd), where=total > 0)
+
     # helpers of the market phase ---------------------------------------
     def monthly_budget(self) -> np.ndarray:
         """USD each holder wants to spend on chips this month."""
@@ -604,13 +618,21 @@ class ComputeModel(mesa.Model):
         return self.holder_spend0 / 12.0 * self.holder_growth ** years * self.holder_site_share
 
     def _option_costs(self) -> tuple[np.ndarray, np.ndarray]:
-        """Cost per effective H100e of each option (chips, then grey), and price per H100e."""
-        K = self.n_chips
+        """What buyers weigh (price per unit of value, power included) and price per H100e, per option.
+
+        Value blends training throughput (H100e) with memory bandwidth
+        (inference), relative to an H100: an export variant with little
+        compute but much bandwidth (H20-class) is worth buying.
+        """
         price = self.chip_price * np.where(self.chip_domestic, self.domestic_price_mult, self.price_mult)
         grey = self.grey_unit_price() * (1.0 + self.grey_premium) if self.grey_chip is not None else 0.0
         unit = np.r_[price / self.chip_h100e, grey]
+        a = self.world.inference_weight
+        value = (1 - a) * self.chip_h100e + a * self.chip_bw / H100_BANDWIDTH_TBS
+        per_h100e = np.r_[value / self.chip_h100e, value[self.grey_chip] / self.chip_h100e[self.grey_chip]
+                          if self.grey_chip is not None else 1.0]
         power = 1.0 + POWER_COST_SHARE * (np.r_[self.chip_penalty, 1.0] - 1.0)
-        return unit * power, unit
+        return unit / per_h100e * power, unit
 
     def grey_unit_price(self) -> float:
         """List price per H100e of the chip smugglers trade."""
@@ -629,6 +651,8 @@ class ComputeModel(mesa.Model):
         denied |= ~us & (tier != 3) & r.huawei_guidance
         self.regime_denied = avail & denied
         chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
+        if not r.chip_controls:  # export variants exist only to sit under a control threshold
+            chips &= ~self.chip_variant[None, :]
         grey = (self.holder_tier == 3) & r.chip_controls & (self.grey_chip is not None)
         return np.c_[chips, grey]
 
@@ -661,35 +685,31 @@ class ComputeModel(mesa.Model):
         out &= ~exhausted[None, :]
         return out
 
-    def _rush(self) -> tuple[np.ndarray, np.ndarray]:
-        """Extra spending by buyers an announced restriction will hit, and on which chips.
+    def _rush(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each announced restriction: who buys ahead, how much (USD), and which options.
 
+        A buyer pulls forward ``anticipation_months`` of its demand for the
+        options the restriction will deny or cap (its share of last month's
+        spending on them), spread over the months left: the shorter the
+        window, the sharper the rush; a later date never lowers the total.
         Tier 3 buyers count a coming Tier 2 regime as a hit to their grey
-        supply (smugglers will have to structure), and buy grey ahead.
-
-        A buyer pulls forward ``anticipation_months`` of its demand at the
-        effective date, spread over the months left: the shorter the window,
-        the sharper the rush; a later date never lowers the total.
+        supply (smugglers will have to structure) and buy grey ahead.
         """
-        H, K = self.n_holders, self.n_chips
-        budget = np.zeros(H)
-        mask = np.zeros((H, K + 1), dtype=bool)
+        K = self.n_chips
         w = self.world
+        rushes = []
         for eff, levers, _ in self.pending:
             after = self.regime.changed(**levers)
-            hit = self._restricted_after(after)
-            if not hit.any():
+            hit = np.zeros((self.n_holders, K + 1), dtype=bool)
+            hit[:, :K] = self._restricted_after(after)
+            hit[:, K] = (self.holder_tier == 3) & after.tier2_caps & (not self.regime.tier2_caps)
+            share = (self.last_mix * hit).sum(axis=1)
+            if not share.any():
                 continue
             months_left = max(1, eff - self.month)
-            growth = self.holder_growth ** (eff / 12.0)
-            future = self.holder_spend0 / 12.0 * growth * self.holder_site_share
-            extra = w.rush_intensity * w.anticipation_months * future / months_left
-            grey_hit = (self.holder_tier == 3) & after.tier2_caps & (not self.regime.tier2_caps)
-            affected = hit.any(axis=1) | grey_hit
-            budget += np.where(affected, extra, 0.0)
-            mask[:, :K] |= hit
-            mask[:, K] |= grey_hit
-        return budget, mask
+            future = self.holder_spend0 / 12.0 * self.holder_growth ** (eff / 12.0) * self.holder_site_share
+            rushes.append((w.rush_intensity * w.anticipation_months * future * share / months_left, hit))
+        return rushes
 
     def _restricted_after(self, after: Regime) -> np.ndarray:
         """[holder, chip]: chips allowed now that ``after`` would deny or cap for the holder."""
@@ -859,8 +879,9 @@ class ComputeModel(mesa.Model):
 
     def _update_prices(self, us_requested: np.ndarray, dom_requested: float) -> None:
         w = self.world
-        self.price_mult = market.price_multiplier(self.price_mult, float(us_requested.sum()),
-                                                  self.vendor_capacity_h100e, w.price_elasticity)
+        dies_requested = float((us_requested / self.chip_h100e) @ self.chip_dies)
+        self.price_mult = market.price_multiplier(self.price_mult, dies_requested,
+                                                  self.vendor_capacity_dies, w.price_elasticity)
         dom_cap = self._domestic_bootstrap_demand()
         self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, dom_requested,
                                                            max(dom_cap, 1e-9), w.price_elasticity)

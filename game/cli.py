@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-EXTRA_COMMANDS: tuple[str, ...] = ()
+EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli",)
 """Modules that add subcommands: each has ``register(subparsers)`` (imported lazily-light)."""
 
 SUMMARY = [
@@ -58,6 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("scenarios", help="list the scenarios: name, description, period")
+    s.add_argument("--markdown", type=Path, metavar="FILE",
+                   help="also write the scenario guide (context, objectives, questions) to FILE")
     s.set_defaults(func=cmd_scenarios)
 
     s = sub.add_parser("levers", help="list the policy levers, their ranges and what they do")
@@ -123,6 +125,11 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         period = f"{sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)"
         rows.append((name, sc.meta.description, period))
     _print_table(("scenario", "description", "period"), rows)
+    if args.markdown:
+        from game.study import scenarios_markdown, write_text
+
+        write_text(_check_out_path(args.markdown), scenarios_markdown())
+        print(f"wrote {args.markdown}")
     return EXIT_OK
 
 

@@ -1,0 +1,315 @@
+"""Scenario studies: calibration against the sourced record, side-by-side comparison, scenario docs.
+
+Owns the calibration targets (each with its source and range), running
+scenarios over many seeds into tidy DataFrames, paired comparisons of two
+scenarios on the same seeds, their fan-chart figure, and the Markdown pages
+generated from scenario ``[meta]`` tables. No pygame; matplotlib is imported
+only to draw, with the headless Agg backend.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from agents.model import ComputeModel
+from agents.scenario import Scenario, available_scenarios, load_scenario
+
+KEY_METRICS = (
+    ("compute_adversary", "H100e"),
+    ("compute_swing", "H100e"),
+    ("domestic_adversary", "H100e"),
+    ("smuggled_cum", "H100e"),
+    ("seized_cum", "H100e"),
+    ("structured_orders_cum", "H100e"),
+    ("stockpiled_cum", "H100e"),
+    ("us_vendor_revenue_cum", "USD"),
+    ("frontier_gap_months", "months"),
+    ("domestic_exports_cum", "H100e"),
+)
+
+
+# --------------------------------------------------------------------------
+# running
+
+
+def run_frame(scenario: str | Scenario, seed: int, months: int | None = None) -> pd.DataFrame:
+    """One run, one row per month (the DataCollector's table)."""
+    model = ComputeModel(scenario=scenario, seed=seed)
+    for _ in range(months if months is not None else model.scenario.meta.months):
+        model.step()
+    return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+
+
+def run_seeds(scenario: str, seeds: Sequence[int], months: int | None = None) -> pd.DataFrame:
+    """Runs of one scenario on several seeds, stacked with a ``seed`` column."""
+    frames = []
+    for seed in seeds:
+        frame = run_frame(scenario, seed, months)
+        frame.insert(0, "seed", seed)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------
+# calibration
+
+
+@dataclass(frozen=True)
+class Target:
+    """A sourced figure the model should reproduce, and how to read it off runs."""
+
+    name: str
+    unit: str
+    sourced: str
+    low: float
+    high: float
+    source: str
+    read: Callable[[dict[str, pd.DataFrame]], pd.Series]
+    """Given runs by scenario name (stacked seeds), one model value per seed."""
+    note: str = ""
+
+
+def _at(frame: pd.DataFrame, metric: str, month: int) -> pd.Series:
+    return frame[frame["month"] == month].set_index("seed")[metric]
+
+
+def _between(frame: pd.DataFrame, metric: str, first: int, last: int) -> pd.Series:
+    rows = frame[(frame["month"] >= first) & (frame["month"] <= last)]
+    return rows.groupby("seed")[metric].sum()
+
+
+def _share(frame: pd.DataFrame, bloc: str, month: int) -> pd.Series:
+    rows = frame[frame["month"] == month].set_index("seed")
+    total = rows[["compute_us", "compute_allies", "compute_swing", "compute_adversary"]].sum(axis=1)
+    return rows[f"compute_{bloc}"] / total
+
+
+TARGETS: tuple[Target, ...] = (
+    Target("US share of AI compute, mid-2025", "share", "~75%", 0.65, 0.85,
+           "Epoch AI GPU Clusters, Aug-Oct 2025 (facts §4) [H]",
+           lambda r: _share(r["diffusion_rule_2025"], "us", 5),
+           "The source covers 10-20% of global compute; the range is an estimate around it."),
+    Target("China (Tier 3) share of AI compute, mid-2025", "share", "~15%", 0.10, 0.20,
+           "Epoch AI GPU Clusters, Aug-Oct 2025 (facts §4) [H]",
+           lambda r: _share(r["diffusion_rule_2025"], "adversary", 5),
+           "Tier 3 in the model is China plus Russia, Iran and the rest (under 3% of Tier 3 compute)."),
+    Target("Chips smuggled into Tier 3 in the first year", "H100e", "~140,000 (2024)", 1e4, 4e5,
+           "CNAS, Grunewald & Fist, Jun 2025 (facts §5) [H]; 90% range estimate (facts §10)",
+           lambda r: _at(r["diffusion_rule_2025"], "smuggled_cum", 12),
+           "The model's first year is 2025 (the source's is 2024); smuggled chips are mostly H100/H200 (1 H100e each)."),
+    Target("Domestic (Ascend-class) chips made in 2025", "chips", "200k-805k", 2e5, 8.05e5,
+           "FT Feb 2025 (plan 400k); Kessler Jun 2025 (<=200k); SemiAnalysis Sep 2025 (~805k) (facts §7)",
+           lambda r: _between(r["diffusion_rule_2025"], "domestic_output_chips", 1, 12)),
+    Target("Domestic (Ascend-class) chips made in 2026", "chips", "300k-1.6M", 3e5, 1.6e6,
+           "Bloomberg Sep 2025 (~600k 910C, up to 1.6M dies); SemiAnalysis (~300k if HBM-bound) (facts §7)",
+           lambda r: _between(r["diffusion_rule_2025"], "domestic_output_chips", 13, 24)),
+    Target("H20 pull-forward before the April 2025 licence requirement", "chips",
+           "~1M ordered; several $B shipped first", 2.5e5, 6e5,
+           "Nikkei Asia, Apr 23 2025 (facts §6) [H]; delivered share 40-60% estimate (facts §10)",
+           lambda r: _at(r["rescission_2025"], "variant_exports_cum", 3)
+           - _at(r["diffusion_rule_2025"], "variant_exports_cum", 3),
+           "Extra H20s delivered to Tier 3 in Jan-Mar 2025 when the restriction is expected, against the "
+           "same seeds without it. Range: 'several $B shipped first' at ~$12k a chip (>= 250k) up to 60% "
+           "of the ~1M ordered."),
+    Target("US frontier lead, early 2026", "months", "12-24 months", 12, 24,
+           "Anthropic, May 2026 (facts §4) [M]; White House: lag 1-2 years (facts §7) [H]",
+           lambda r: _at(r["diffusion_rule_2025"], "frontier_gap_months", 12)),
+)
+
+
+def calibrate(seeds: Sequence[int], progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Model value (mean and 5-95% over seeds) against each sourced target."""
+    needed = ("diffusion_rule_2025", "rescission_2025")
+    runs = {}
+    for name in needed:
+        if progress:
+            progress(f"running {name} on {len(seeds)} seeds")
+        runs[name] = run_seeds(name, seeds, months=24)
+    rows = []
+    for t in TARGETS:
+        values = t.read(runs).astype(float)
+        mean = float(values.mean())
+        rows.append({
+            "target": t.name, "unit": t.unit, "model_mean": mean,
+            "model_p05": float(values.quantile(0.05)), "model_p95": float(values.quantile(0.95)),
+            "sourced": t.sourced, "low": t.low, "high": t.high,
+            "inside": bool(t.low <= mean <= t.high), "source": t.source, "note": t.note,
+        })
+    return pd.DataFrame(rows)
+
+
+def calibration_markdown(table: pd.DataFrame, seeds: Sequence[int]) -> str:
+    """docs/calibration.md, generated (never typed by hand)."""
+    lines = [
+        "# Calibration against the sourced record",
+        "",
+        "Generated by `silicon-curtain calibrate` — do not edit by hand. "
+        f"Seeds {seeds[0]}..{seeds[-1]} ({len(seeds)} runs per scenario); the model value is the mean "
+        "over seeds, with the 5-95% spread across seeds.",
+        "",
+        "| target | model (mean) | model 5-95% | sourced | range checked | inside? | source |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in table.itertuples():
+        lines.append(f"| {r.target} | {_fmt(r.model_mean, r.unit)} | {_fmt(r.model_p05, r.unit)} – "
+                     f"{_fmt(r.model_p95, r.unit)} | {r.sourced} | {_fmt(r.low, r.unit)} – {_fmt(r.high, r.unit)} | "
+                     f"{'yes' if r.inside else '**no**'} | {r.source} |")
+    notes = [f"- **{r.target}**: {r.note}" for r in table.itertuples() if r.note]
+    if notes:
+        lines += ["", "## Notes on comparability", ""] + notes
+    return "\n".join(lines) + "\n"
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "share":
+        return f"{value:.0%}"
+    if unit == "months":
+        return f"{value:.1f} months"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:.2f}M"
+    if abs(value) >= 1e3:
+        return f"{value / 1e3:.0f}k"
+    return f"{value:.0f}"
+
+
+# --------------------------------------------------------------------------
+# comparison
+
+
+def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None = None,
+            horizon: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Runs of ``a`` and ``b`` on the same seeds, and the paired differences ``b - a``.
+
+    Returns ``(runs, table)``: runs stacked with a ``scenario`` column, and
+    per key metric and month the mean of each, the mean difference and its
+    95% interval across seeds (normal approximation to the paired differences).
+    """
+    sa, sb = load_scenario(a), load_scenario(b)
+    horizon = horizon or min(sa.meta.months, sb.meta.months)
+    months = sorted(set(months or (12, horizon // 2, horizon)))
+    frames = []
+    for name in (a, b):
+        frame = run_seeds(name, seeds, months=horizon)
+        frame.insert(0, "scenario", name)
+        frames.append(frame)
+    runs = pd.concat(frames, ignore_index=True)
+    rows = []
+    for metric, unit in KEY_METRICS:
+        for month in months:
+            va = _at(runs[runs.scenario == a], metric, month)
+            vb = _at(runs[runs.scenario == b], metric, month)
+            diff = (vb - va).astype(float)
+            half = 1.96 * float(diff.std(ddof=1)) / math.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+            rows.append({"metric": metric, "unit": unit, "month": month, "date": sa.date(month),
+                         f"mean_{a}": float(va.mean()), f"mean_{b}": float(vb.mean()),
+                         "mean_diff": float(diff.mean()), "ci_low": float(diff.mean()) - half,
+                         "ci_high": float(diff.mean()) + half})
+    return runs, pd.DataFrame(rows)
+
+
+def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
+    """Median and 5-95% band over seeds for each key metric, both scenarios on the same axes."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = KEY_METRICS[:9]
+    fig, axes = plt.subplots(3, 3, figsize=(15, 11), constrained_layout=True)
+    colours = {a: "#0072B2", b: "#D55E00"}  # Okabe-Ito: safe for colour-blind readers
+    for ax, (metric, unit) in zip(axes.flat, metrics):
+        for name in (a, b):
+            wide = runs[runs.scenario == name].pivot(index="month", columns="seed", values=metric)
+            ax.fill_between(wide.index, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1),
+                            color=colours[name], alpha=0.2, linewidth=0)
+            ax.plot(wide.index, wide.median(axis=1), color=colours[name], label=name)
+        ax.set_title(metric.replace("_", " "))
+        ax.set_xlabel("month")
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3)
+    axes.flat[0].legend(loc="upper left")
+    fig.suptitle(f"{a} vs {b}: median and 5-95% over {runs.seed.nunique()} seeds")
+    _save_figure(fig, path)
+    plt.close(fig)
+
+
+def _save_figure(fig, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        fig.savefig(tmp, dpi=110)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------
+# scenario docs
+
+
+def scenarios_markdown() -> str:
+    """docs/scenarios.md from the scenarios' [meta] tables (never typed by hand)."""
+    lines = ["# Scenarios", "",
+             "Generated by `silicon-curtain scenarios --markdown docs/scenarios.md` from each file's "
+             "`[meta]` table — do not edit by hand.", ""]
+    lines += ["| name | title | period |", "|---|---|---|"]
+    scenarios = [load_scenario(n) for n in available_scenarios()]
+    for sc in scenarios:
+        lines.append(f"| [`{sc.name}`](#{sc.name.replace('_', '-')}) | {sc.meta.title} | "
+                     f"{sc.date(0)} to {sc.date(sc.meta.months)} |")
+    for sc in scenarios:
+        meta = sc.meta
+        lines += ["", f"## {sc.name}", "", f"**{meta.title}** — {meta.description}.", "",
+                  " ".join(meta.context.split()), ""]
+        changes = _changes(sc)
+        if changes:
+            lines += ["What happens, in the model's own commands:", ""] + [f"- {c}" for c in changes] + [""]
+        if meta.objectives:
+            lines += ["Learning objectives:", ""] + [f"- {o}" for o in meta.objectives] + [""]
+        if meta.questions:
+            lines += ["Questions for discussion:", ""] + [f"- {q}" for q in meta.questions] + [""]
+        if meta.sources:
+            lines += ["Sources:", ""] + [f"- {s}" for s in meta.sources]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _changes(sc: Scenario) -> list[str]:
+    out = []
+    for entry in sorted(sc.schedule.values(), key=lambda e: e.month):
+        when = sc.date(entry.month)
+        if entry.command == "set":
+            levers = ", ".join(f"`{k} = {v}`" for k, v in entry.levers.items())
+            if entry.effective_month is not None and entry.effective_month > entry.month:
+                out.append(f"{when}: announced, in force from {sc.date(entry.effective_month)}: {levers}")
+            else:
+                out.append(f"{when}: {levers}")
+        elif entry.command == "rescind":
+            out.append(f"{when}: the Tier 2 regime is rescinded")
+        elif entry.command == "set_tier":
+            out.append(f"{when}: {entry.country} moved to Tier {entry.tier}")
+        elif entry.command == "g2g":
+            out.append(f"{when}: security agreement with {entry.country}")
+        elif entry.command == "deal":
+            out.append(f"{when}: bilateral deal, {entry.country} may import {entry.h100e_per_year:,.0f} H100e a year")
+    return out
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write atomically: a temporary file in the same folder, renamed into place."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,94 @@
+"""CLI commands for scenario studies: ``calibrate`` and ``compare`` (see game.study)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from game.cli import EXIT_OK, UsageError, _check_out_path, _print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("calibrate", help="run the baseline scenarios over many seeds against the sourced record")
+    s.add_argument("--seeds", type=_count, default=20, help="seeds per scenario (default 20)")
+    s.add_argument("--out", type=Path, default=Path("docs/calibration.md"),
+                   help="Markdown table to write (default docs/calibration.md)")
+    s.set_defaults(func=cmd_calibrate)
+
+    s = sub.add_parser("compare", help="run two scenarios on the same seeds and compare key metrics")
+    s.add_argument("a", help="first scenario (the baseline)")
+    s.add_argument("b", help="second scenario")
+    s.add_argument("--seeds", type=_count, default=20, help="seeds (default 20)")
+    s.add_argument("--months", type=_months, default=None,
+                   help="comma-separated months to report, e.g. 12,36,72 (default: 12, half, end)")
+    s.add_argument("--out", type=Path, help="folder for compare.csv, runs.csv and fan_chart.png")
+    s.set_defaults(func=cmd_compare)
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 2, got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 2, got {text!r}")
+    return value
+
+
+def _months(text: str) -> list[int]:
+    try:
+        values = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected months like 12,36,72, got {text!r}") from None
+    if not values or min(values) < 0:
+        raise argparse.ArgumentTypeError(f"expected months like 12,36,72 (>= 0), got {text!r}")
+    return values
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from game import study
+
+    out = _check_out_path(args.out)
+    seeds = list(range(1, args.seeds + 1))
+    table = study.calibrate(seeds, progress=lambda msg: print(msg, file=sys.stderr))
+    rows = [(r.target, study._fmt(r.model_mean, r.unit),
+             f"{study._fmt(r.model_p05, r.unit)} – {study._fmt(r.model_p95, r.unit)}", r.sourced,
+             "inside" if r.inside else "OUTSIDE") for r in table.itertuples()]
+    _print_table(("target", "model", "5-95% over seeds", "sourced", "check"), rows)
+    study.write_text(out, study.calibration_markdown(table, seeds))
+    print(f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from agents.scenario import ScenarioError, load_scenario
+    from game import study
+
+    for name in (args.a, args.b):
+        try:
+            sc = load_scenario(name)
+        except ScenarioError as exc:
+            raise UsageError("\n  ".join(exc.problems)) from None
+        if args.months and max(args.months) > sc.meta.months:
+            raise UsageError(f"--months {max(args.months)}: {name} runs only {sc.meta.months} months")
+    out_dir = None
+    if args.out is not None:
+        if args.out.exists() and not args.out.is_dir():
+            raise UsageError(f"--out {args.out}: is a file; expected a folder")
+        _check_out_path(args.out / "compare.csv")
+        out_dir = args.out
+    seeds = list(range(1, args.seeds + 1))
+    runs, table = study.compare(args.a, args.b, seeds, args.months)
+    print(f"{args.b} minus {args.a}, paired over {len(seeds)} seeds (95% interval of the mean difference)")
+    rows = [(r.metric, r.date, study._fmt(getattr(r, f"mean_{args.a}"), r.unit),
+             study._fmt(getattr(r, f"mean_{args.b}"), r.unit), study._fmt(r.mean_diff, r.unit),
+             f"[{study._fmt(r.ci_low, r.unit)}, {study._fmt(r.ci_high, r.unit)}]")
+            for r in table.itertuples()]
+    _print_table(("metric", "month", args.a, args.b, "difference", "95% interval"), rows, right={2, 3, 4})
+    if out_dir is not None:
+        study.write_text(out_dir / "compare.csv", table.to_csv(index=False))
+        study.write_text(out_dir / "runs.csv", runs.to_csv(index=False))
+        study.fan_chart(runs, args.a, args.b, out_dir / "fan_chart.png")
+        print(f"wrote {out_dir / 'compare.csv'}, {out_dir / 'runs.csv'}, {out_dir / 'fan_chart.png'}")
+    return EXIT_OK
