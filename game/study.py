@@ -173,6 +173,11 @@ def _fmt(value: float, unit: str) -> str:
         return f"{value:.0%}"
     if unit == "months":
         return f"{value:.1f} months"
+    if unit == "USD":
+        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+            if abs(value) >= div:
+                return f"${value / div:,.2f}{suffix}"
+        return f"${value:,.0f}"
     if abs(value) >= 1e6:
         return f"{value / 1e6:.2f}M"
     if abs(value) >= 1e3:
