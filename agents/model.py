@@ -13,8 +13,6 @@ training → states react → metrics.
 
 from __future__ import annotations
 
-import dataclasses
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -306,7 +304,7 @@ class ComputeModel(mesa.Model):
                                          if "TWN" in self.country_index else hq)
         self.domestic_foundry = FirmAgent(self, Role.DOMESTIC_FOUNDRY, "Domestic foundry", adv)
         self.operators: list[FirmAgent] = []
-        for cid, cl, sites, home in self._cloud_specs:
+        for _, cl, sites, home in self._cloud_specs:
             f = FirmAgent(self, Role.CLOUD, cl.name, cl.hq, sites=sites, home=home)
             for h in sites:
                 self.holder_owner[h] = f.unique_id
