@@ -1,0 +1,1173 @@
+"""Research batches: sweep files, their designs and seeds, and a resumable runner.
+
+Owns the sweep file (TOML: a base scenario, levers and uncertainties, a
+design, seeds, months, outputs), the run table it expands to (every run's
+inputs, and a seed derived from one root seed and its point with numpy's
+``SeedSequence``), running those runs through an executor passed in (a
+process pool, a Ray cluster, or this process) and the output folder:
+Parquet parts written atomically while the batch runs, merged into
+``results.parquet`` and ``runs.parquet`` at the end, with ``manifest.json``.
+
+A batch killed at any moment (SIGKILL included) loses at most the runs in
+flight; ``resume=True`` runs only the missing ones, and the result equals an
+uninterrupted batch because no seed depends on the order, the chunking or
+the number of workers. Imports the agents package, numpy, pandas, pyarrow
+and scipy (SALib for Sobol designs, Ray on request); never pygame, and no
+figures (that is ``game.report``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import dataclasses
+import datetime as dt
+import functools
+import hashlib
+import itertools
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import types
+import typing
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from agents.metrics import METRICS
+from agents.regime import LEVERS
+from agents.scenario import (Chip, Cloud, Country, Meta, ScenarioError, ScheduledCommand, World,
+                             apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path)
+
+DESIGNS = ("grid", "random", "lhs", "sobol")
+TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
+SPEC_KEYS = ("values", "min", "max", "steps", "log", "integer", "per")
+BACKENDS = ("process", "ray")
+
+RESULTS, RUNS, MANIFEST, PARTS, SWEEP_COPY = (
+    "results.parquet", "runs.parquet", "manifest.json", "parts", "sweep.toml")
+"""The output folder: results, the run table, provenance, parts in progress, the sweep file."""
+
+RUN_COLUMNS = ("run_id", "point", "block", "sample", "replicate", "seed")
+"""Columns of the run table before the factors (one column per factor, named by its key)."""
+
+DESIGN_STREAM, RUN_STREAM = 0, 1
+"""SeedSequence spawn-key prefixes: design sampling and run seeds never share a stream."""
+
+METRIC_NAMES = tuple(m.name for m in METRICS)
+
+
+class SweepError(ScenarioError):
+    """A sweep file is invalid; ``problems`` lists every one as ``file:key: expected …, got …``."""
+
+
+class BatchError(Exception):
+    """The batch cannot start or go on (output folder, failed run): one clear message."""
+
+
+class RunFailed(Exception):
+    """One run raised; carries its id, seed and inputs so the user can reproduce it."""
+
+    def __init__(self, run_id: int, seed: int, overrides: dict, message: str):
+        super().__init__(run_id, seed, overrides, message)
+        self.run_id, self.seed, self.overrides, self.message = run_id, seed, overrides, message
+
+    def __str__(self) -> str:
+        return f"run {self.run_id} (seed {self.seed}, inputs {self.overrides}) failed: {self.message}"
+
+
+# ===========================================================================
+# the sweep file
+
+
+@dataclass(frozen=True)
+class Factor:
+    """One swept input: a lever (policy) or an uncertainty (world), by its override key.
+
+    ``values`` lists the settings (crossed with every other factor's); otherwise
+    ``lo``..``hi`` is a range, sampled by the design (or cut into ``steps``
+    for a grid), uniformly or on a log scale, rounded when ``integer``.
+    ``per`` is the step in which the report states effects (e.g. 1e8 USD).
+    """
+
+    key: str
+    kind: str  # "lever" or "uncertainty"
+    values: tuple[Any, ...] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    steps: int | None = None
+    log: bool = False
+    integer: bool = False
+    per: float | None = None
+
+    @property
+    def ranged(self) -> bool:
+        return self.values is None
+
+    @property
+    def numeric(self) -> bool:
+        return self.ranged or all(_is_number(v) for v in self.values)
+
+    def bounds(self) -> tuple[Any, Any]:
+        """Lowest and highest setting (first and last for non-numeric values)."""
+        if self.ranged:
+            return self.lo, self.hi
+        if self.numeric:
+            return min(self.values), max(self.values)
+        return self.values[0], self.values[-1]
+
+    def grid(self) -> tuple[Any, ...]:
+        """The settings of a grid: the values, or ``steps`` points from lo to hi."""
+        if self.values is not None:
+            return self.values
+        pts = (np.geomspace if self.log else np.linspace)(self.lo, self.hi, self.steps)
+        return tuple(int(v) for v in np.rint(pts)) if self.integer else tuple(float(v) for v in pts)
+
+    def from_unit(self, u: np.ndarray) -> list[Any]:
+        """Map points of [0, 1] to settings of the range (uniform or log-uniform)."""
+        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
+        if self.integer and not self.log:
+            v = np.floor(self.lo + u * (self.hi - self.lo + 1))
+            return [int(x) for x in np.clip(v, self.lo, self.hi)]
+        if self.log:
+            v = np.exp(np.log(self.lo) + u * (np.log(self.hi) - np.log(self.lo)))
+        else:
+            v = self.lo + u * (self.hi - self.lo)
+        if self.integer:
+            return [int(x) for x in np.clip(np.rint(v), self.lo, self.hi)]
+        return [float(x) for x in v]
+
+    def describe(self) -> dict[str, Any]:
+        """Plain data for the manifest (and the report)."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep file: what to run, how often, and what to keep."""
+
+    path: str
+    name: str
+    title: str
+    description: str
+    scenario: str  # resolved path of the scenario file
+    months: int
+    scale: float
+    design: str
+    samples: int | None
+    seeds: int
+    root_seed: int
+    common_random_numbers: bool
+    factors: tuple[Factor, ...]
+    metrics: tuple[str, ...]
+    monthly: bool
+    csv: bool
+    report: Mapping[str, Any]
+
+    @property
+    def levers(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.kind == "lever")
+
+    @property
+    def uncertainties(self) -> tuple[Factor, ...]:
+        return tuple(f for f in self.factors if f.kind == "uncertainty")
+
+    def sampled(self) -> tuple[Factor, ...]:
+        """Factors the design samples (ranges, unless the design is a grid)."""
+        return tuple(f for f in self.factors if f.ranged and self.design != "grid")
+
+    def crossed(self) -> tuple[Factor, ...]:
+        """Factors crossed as a full grid (values, and every range of a grid design)."""
+        return tuple(f for f in self.factors if not (f.ranged and self.design != "grid"))
+
+
+_REQUIRED = object()
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+class _Reader:
+    """Reads typed keys out of one TOML table, recording ``file:table.key: expected …, got …``."""
+
+    def __init__(self, file: str, errors: list[str]):
+        self.file, self.errors = file, errors
+
+    def table(self, data: dict, name: str, known: Sequence[str] | None) -> dict:
+        value = data.get(name, {})
+        if not isinstance(value, dict):
+            self.errors.append(f"{self.file}:{name}: expected a table, got {value!r}")
+            return {}
+        if known is not None:
+            for key in value:
+                if key not in known:
+                    self.errors.append(f"{self.file}:{name}.{key}: unknown key (expected one of: "
+                                       f"{', '.join(known)})")
+        return value
+
+    def get(self, tbl: dict, where: str, key: str, kind: str, default: Any = _REQUIRED,
+            lo: float | None = None, hi: float | None = None, choices: Sequence[str] = ()) -> Any:
+        at = f"{self.file}:{where}.{key}"
+        expected = {
+            "str": "a string", "bool": "true or false", "int": "an integer", "number": "a number",
+            "strlist": "a list of strings", "choice": "one of " + ", ".join(repr(c) for c in choices),
+        }[kind]
+        if lo is not None:
+            expected += f" >= {lo:g}" if hi is None else f" between {lo:g} and {hi:g}"
+        if key not in tbl:
+            if default is _REQUIRED:
+                self.errors.append(f"{at}: missing (expected {expected})")
+            return None if default is _REQUIRED else default
+        v = tbl[key]
+        ok = {
+            "str": isinstance(v, str),
+            "bool": isinstance(v, bool),
+            "int": isinstance(v, int) and not isinstance(v, bool),
+            "number": _is_number(v),
+            "strlist": isinstance(v, list) and all(isinstance(x, str) for x in v),
+            "choice": v in choices,
+        }[kind]
+        if ok and kind in ("int", "number"):
+            ok = (lo is None or v >= lo) and (hi is None or v <= hi)
+        if not ok:
+            self.errors.append(f"{at}: expected {expected}, got {v!r}")
+            return None if default is _REQUIRED else default
+        return float(v) if kind == "number" else v
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Read and validate a sweep file; raise :class:`SweepError` listing every problem.
+
+    Every factor is checked against the scenario itself (each range's ends,
+    then all factors at their low and at their high ends together), so a
+    sweep gets the same ``expected …, got …`` messages as ``--set``.
+    """
+    path = Path(path)
+    file = str(path)
+    if not path.is_file():
+        raise SweepError([f"{file}: no such sweep file"])
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise SweepError([f"{file}: not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise SweepError([f"{file}: cannot be read: {exc.strerror}"]) from None
+
+    errors: list[str] = []
+    r = _Reader(file, errors)
+    for key in data:
+        if key not in TABLES:
+            errors.append(f"{file}:{key}: unknown table (expected one of: {', '.join(TABLES)})")
+    sw = r.table(data, "sweep", ("title", "description", "scenario", "months", "scale"))
+    de = r.table(data, "design", ("kind", "samples", "seeds", "root_seed", "common_random_numbers"))
+    ou = r.table(data, "outputs", ("metrics", "monthly", "csv"))
+    rp = r.table(data, "report", ("metrics", "by", "thresholds"))
+
+    title = r.get(sw, "sweep", "title", "str", path.stem)
+    description = r.get(sw, "sweep", "description", "str", "")
+    scenario_text = r.get(sw, "sweep", "scenario", "str")
+    months = r.get(sw, "sweep", "months", "int", None, lo=1, hi=600)
+    scale = r.get(sw, "sweep", "scale", "number", 1.0, lo=0.01, hi=1000)
+    design = r.get(de, "design", "kind", "choice", "grid", choices=DESIGNS)
+    samples = r.get(de, "design", "samples", "int", None, lo=1, hi=10_000_000)
+    seeds = r.get(de, "design", "seeds", "int", 1, lo=1, hi=1_000_000)
+    root_seed = r.get(de, "design", "root_seed", "int", 0, lo=0)
+    crn = r.get(de, "design", "common_random_numbers", "bool", False)
+    metrics = r.get(ou, "outputs", "metrics", "strlist", list(METRIC_NAMES))
+    monthly = r.get(ou, "outputs", "monthly", "bool", True)
+    csv = r.get(ou, "outputs", "csv", "bool", False)
+    for i, m in enumerate(metrics):
+        if m not in METRIC_NAMES:
+            errors.append(f"{file}:outputs.metrics[{i}]: expected a metric name "
+                          f"({', '.join(METRIC_NAMES)}), got {m!r}")
+    if not metrics:
+        errors.append(f"{file}:outputs.metrics: expected at least one metric, got []")
+    if len(set(metrics)) != len(metrics):
+        errors.append(f"{file}:outputs.metrics: expected each metric once, got {metrics!r}")
+
+    factors = _read_factors(data, r)
+    ranged = [f for f in factors if f.ranged]
+    if design == "grid":
+        for f in ranged:
+            if f.steps is None:
+                errors.append(f"{file}:{_table_of(f)}.{f.key}.steps: missing (a grid design needs steps "
+                              f"for a range, or list values)")
+        if samples is not None:
+            errors.append(f"{file}:design.samples: expected no samples for a grid design (the grid sets "
+                          f"the points), got {samples!r}")
+    else:
+        for f in ranged:
+            if f.steps is not None:
+                errors.append(f"{file}:{_table_of(f)}.{f.key}.steps: expected no steps for design "
+                              f"{design!r} (it samples the range), got {f.steps!r}")
+        if not ranged:
+            errors.append(f"{file}:design.kind: expected 'grid' when no factor has a range (min and max) "
+                          f"to sample, got {design!r}")
+        elif samples is None:
+            errors.append(f"{file}:design.samples: missing (expected the number of samples for "
+                          f"design {design!r})")
+        elif design == "sobol" and samples & (samples - 1):
+            errors.append(f"{file}:design.samples: expected a power of 2 for a Sobol design "
+                          f"(Saltelli sampling), got {samples!r}")
+
+    report = _read_report(rp, r, factors, metrics)
+
+    scenario_file = None
+    if scenario_text is not None:
+        scenario_file = _check_scenario(scenario_text, path, factors, errors, file)
+        if scenario_file is not None and months is None and not errors:
+            raw, sfile = load_raw(scenario_file)
+            months = build_scenario(raw, Path(sfile).stem, sfile).meta.months
+    if errors:
+        raise SweepError(errors)
+    return Sweep(path=file, name=path.stem, title=title, description=description.strip(),
+                 scenario=str(scenario_file), months=int(months), scale=float(scale), design=design,
+                 samples=samples, seeds=seeds, root_seed=root_seed, common_random_numbers=crn,
+                 factors=tuple(factors), metrics=tuple(metrics), monthly=monthly, csv=csv, report=report)
+
+
+def _table_of(f: Factor) -> str:
+    return "levers" if f.kind == "lever" else "uncertainties"
+
+
+def _flatten(table: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (dotted key, spec): unquoted dotted keys arrive as nested tables."""
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not set(value) & set(SPEC_KEYS):
+            yield from _flatten(value, f"{name}.")
+        else:
+            yield name, value
+
+
+_WORLD = {f.name for f in dataclasses.fields(World)}
+_ENTRY_CLASSES = {"countries": Country, "chips": Chip, "clouds": Cloud, "schedule": ScheduledCommand}
+
+
+def _integer_key(key: str) -> bool:
+    """Whether the scenario key holds an integer (months, tiers, counts): ranges then round."""
+    path = key.split(".")
+    if len(path) == 1:
+        cls, name = (World if key in _WORLD else None), key
+    elif len(path) == 2 and path[0] in ("world", "meta"):
+        cls, name = (World if path[0] == "world" else Meta), path[1]
+    elif len(path) == 3 and path[0] in _ENTRY_CLASSES:
+        cls, name = _ENTRY_CLASSES[path[0]], path[2]
+    else:
+        return False
+    hint = typing.get_type_hints(cls).get(name) if cls else None
+    return hint is int or (typing.get_origin(hint) in (typing.Union, types.UnionType) and int in typing.get_args(hint))
+
+
+def _read_factors(data: dict, r: _Reader) -> list[Factor]:
+    file, errors = r.file, r.errors
+    factors: list[Factor] = []
+    seen: dict[str, str] = {}
+    for table, kind in (("levers", "lever"), ("uncertainties", "uncertainty")):
+        tbl = data.get(table, {})
+        if not isinstance(tbl, dict):
+            errors.append(f"{file}:{table}: expected a table of inputs, got {tbl!r}")
+            continue
+        for key, spec in _flatten(tbl):
+            at = f"{file}:{table}.{key}"
+            if key in seen:
+                errors.append(f"{at}: expected each input once, but it is also under [{seen[key]}]")
+                continue
+            seen[key] = table
+            if "." not in key:
+                if kind == "lever" and key not in LEVERS:
+                    hint = (" (a [world] parameter: put it under [uncertainties])" if key in _WORLD else "")
+                    errors.append(f"{at}: expected a lever (see `silicon-curtain levers`) or a dotted "
+                                  f"scenario key such as schedule.diffusion_rule.effective_month, got "
+                                  f"{key!r}{hint}")
+                    continue
+                if kind == "uncertainty" and key not in _WORLD:
+                    hint = (" (a policy lever: put it under [levers])" if key in LEVERS else "")
+                    errors.append(f"{at}: expected a [world] parameter or a dotted scenario key such as "
+                                  f"countries.CHN.spend_growth_per_year, got {key!r}{hint}")
+                    continue
+            f = _read_spec(key, kind, spec, at, errors)
+            if f is not None:
+                factors.append(f)
+    return factors
+
+
+def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Factor | None:
+    before = len(errors)
+    if isinstance(spec, list):
+        spec = {"values": spec}
+    if not isinstance(spec, dict):
+        errors.append(f"{at}: expected a list of values or a table with values, or min and max, got {spec!r}")
+        return None
+    for k in spec:
+        if k not in SPEC_KEYS:
+            errors.append(f"{at}.{k}: unknown key (expected one of: {', '.join(SPEC_KEYS)})")
+    integer = spec.get("integer", _integer_key(key))
+    if not isinstance(integer, bool):
+        errors.append(f"{at}.integer: expected true or false, got {integer!r}")
+    log = spec.get("log", False)
+    if not isinstance(log, bool):
+        errors.append(f"{at}.log: expected true or false, got {log!r}")
+    per = spec.get("per")
+    if per is not None and not (_is_number(per) and per > 0):
+        errors.append(f"{at}.per: expected a number > 0 (the step to state effects in), got {per!r}")
+    values = lo = hi = steps = None
+    if "values" in spec:
+        if "min" in spec or "max" in spec or "steps" in spec:
+            errors.append(f"{at}: expected either values or min and max, got both")
+        values = spec["values"]
+        if not isinstance(values, list) or not values:
+            errors.append(f"{at}.values: expected a non-empty list, got {values!r}")
+            return None
+        kinds = {"number" if _is_number(v) else type(v).__name__ for v in values}
+        if len(kinds) > 1 or not kinds <= {"number", "bool", "str"}:
+            errors.append(f"{at}.values: expected values of one kind (numbers, true/false or strings), "
+                          f"got {values!r}")
+        elif len(set(values)) != len(values):
+            errors.append(f"{at}.values: expected distinct values, got {values!r}")
+        elif kinds == {"number"} and any(isinstance(v, float) for v in values):
+            values = [float(v) for v in values]
+        if log:
+            errors.append(f"{at}.log: expected log only with min and max")
+        values = tuple(values)
+    else:
+        lo, hi = spec.get("min"), spec.get("max")
+        for name, v in (("min", lo), ("max", hi)):
+            if v is None:
+                errors.append(f"{at}.{name}: missing (expected a number, or give values instead)")
+            elif not _is_number(v):
+                errors.append(f"{at}.{name}: expected a number, got {v!r}")
+        if _is_number(lo) and _is_number(hi):
+            if not lo < hi:
+                errors.append(f"{at}.max: expected a number > min ({lo!r}), got {hi!r}")
+            if log is True and lo <= 0:
+                errors.append(f"{at}.min: expected a number > 0 for a log range, got {lo!r}")
+            if integer is True and not (float(lo).is_integer() and float(hi).is_integer()):
+                errors.append(f"{at}: expected whole-number min and max for an integer input, got "
+                              f"{lo!r} and {hi!r}")
+        steps = spec.get("steps")
+        if steps is not None:
+            if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
+                errors.append(f"{at}.steps: expected an integer >= 2, got {steps!r}")
+            elif integer is True and _is_number(lo) and _is_number(hi) and lo < hi and steps > hi - lo + 1:
+                errors.append(f"{at}.steps: expected at most {int(hi - lo + 1)} steps for whole numbers "
+                              f"from {lo!r} to {hi!r}, got {steps!r}")
+    if len(errors) > before:
+        return None
+    if lo is not None:
+        lo, hi = (int(lo), int(hi)) if integer else (float(lo), float(hi))
+    return Factor(key=key, kind=kind, values=values, lo=lo, hi=hi, steps=steps, log=log,
+                  integer=integer, per=float(per) if per is not None else None)
+
+
+def _read_report(rp: dict, r: _Reader, factors: list[Factor], metrics: list[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    keep = r.get(rp, "report", "metrics", "strlist", None)
+    if keep is not None:
+        for i, m in enumerate(keep):
+            if m not in metrics:
+                r.errors.append(f"{r.file}:report.metrics[{i}]: expected a metric kept under "
+                                f"[outputs] ({', '.join(metrics)}), got {m!r}")
+        out["metrics"] = keep
+    by = r.get(rp, "report", "by", "str", None)
+    if by is not None:
+        keys = [f.key for f in factors]
+        if by not in keys:
+            r.errors.append(f"{r.file}:report.by: expected one of the swept inputs ({', '.join(keys) or 'none'}), "
+                            f"got {by!r}")
+        out["by"] = by
+    thresholds = r.get(rp, "report", "thresholds", "strlist", [])
+    for i, text in enumerate(thresholds or []):
+        try:
+            parse_threshold(text, metrics)
+        except ValueError as exc:
+            r.errors.append(f"{r.file}:report.thresholds[{i}]: {exc}")
+    out["thresholds"] = thresholds
+    return out
+
+
+THRESHOLD_OPS = (">=", "<=", ">", "<")
+
+
+def parse_threshold(text: str, metrics: Sequence[str]) -> tuple[str, str, float]:
+    """``"smuggled_cum > 150000"`` → (metric, operator, value); ValueError says what was expected."""
+    for op in THRESHOLD_OPS:
+        name, sep, value = text.partition(op)
+        if sep:
+            name, value = name.strip(), value.strip()
+            if name not in metrics:
+                raise ValueError(f"expected METRIC{op}VALUE with a kept metric ({', '.join(metrics)}), "
+                                 f"got {text!r}")
+            try:
+                number = float(value)
+            except ValueError:
+                raise ValueError(f"expected a number after {op!r}, got {text!r}") from None
+            return name, op, number
+    raise ValueError(f"expected METRIC>VALUE (or >=, <, <=), e.g. smuggled_cum>150000, got {text!r}")
+
+
+def _resolve_scenario(text: str, sweep_path: Path) -> Path:
+    """A scenario name, or a path (relative to the sweep file's folder if it exists there)."""
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        p = Path(text)
+        if not p.is_absolute() and (sweep_path.parent / p).is_file():
+            return sweep_path.parent / p
+        return p
+    return scenario_path(text)
+
+
+def _short(problem: str, key: str) -> str:
+    """A scenario problem restated for the sweep key it came from."""
+    loc, sep, msg = problem.partition(": ")
+    if not sep:
+        return problem
+    if loc.startswith("--set ") or loc.endswith("." + key.split(".")[-1]) or loc.endswith(":" + key):
+        return msg
+    return f"{msg} (at {loc})"
+
+
+def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: list[str],
+                    file: str) -> Path | None:
+    """Check the base scenario, then every factor's ends, then the low and high corners."""
+    spath = _resolve_scenario(text, sweep_path)
+    if not spath.is_file():
+        errors.append(f"{file}:sweep.scenario: expected a scenario name ({', '.join(available_scenarios())}) "
+                      f"or a path to a .toml file, got {text!r}")
+        return None
+    try:
+        raw, sfile = load_raw(spath)
+        build_scenario(raw, Path(sfile).stem, sfile)
+    except ScenarioError as exc:
+        errors.extend(f"{file}:sweep.scenario: {p}" for p in exc.problems)
+        return None
+
+    def problems(overrides: dict) -> list[str]:
+        try:
+            build_scenario(apply_overrides(raw, overrides), Path(sfile).stem, sfile)
+        except ScenarioError as exc:
+            return exc.problems
+        return []
+
+    before = len(errors)
+    for f in factors:
+        at = f"{file}:{_table_of(f)}.{f.key}"
+        if f.ranged:
+            probes = [(".min", f.lo), (".max", f.hi)]
+        elif f.numeric:
+            probes = [(f"[{f.values.index(v)}]", v) for v in dict.fromkeys((min(f.values), max(f.values)))]
+        else:
+            probes = [(f"[{i}]", v) for i, v in enumerate(f.values)]
+        reported: set[str] = set()
+        for label, value in probes:
+            for p in problems({f.key: value}):
+                msg = _short(p, f.key)
+                if msg not in reported:
+                    reported.add(msg)
+                    errors.append(f"{at}{label}: {msg}")
+    if len(errors) == before and factors:
+        for end, pick in (("low", 0), ("high", 1)):
+            corner = {f.key: f.bounds()[pick] for f in factors}
+            for p in problems(corner):
+                errors.append(f"{file}:levers+uncertainties (all at their {end} ends): {p}")
+    return spath
+
+
+# ===========================================================================
+# the design: points, runs and seeds
+
+
+def run_seed(root_seed: int, key: int, replicate: int) -> int:
+    """A run's model seed: ``SeedSequence(root_seed, spawn_key=(1, key, replicate))``.
+
+    ``key`` is the run's point (or, with common random numbers, its
+    uncertainty setting). Derived, never drawn in order, so a run's seed does
+    not depend on workers, chunking, backend or resuming.
+    """
+    ss = np.random.SeedSequence(root_seed, spawn_key=(RUN_STREAM, key, replicate))
+    return int(ss.generate_state(1, dtype=np.uint64)[0])
+
+
+def _unit_samples(sweep: Sweep, d: int) -> np.ndarray:
+    """``samples`` points in [0, 1]^d (Sobol: Saltelli's N·(d+2) rows), seeded from the root seed."""
+    rng = np.random.default_rng(np.random.SeedSequence(sweep.root_seed, spawn_key=(DESIGN_STREAM,)))
+    n = sweep.samples
+    if sweep.design == "random":
+        return rng.random((n, d))
+    if sweep.design == "lhs":
+        from scipy.stats import qmc
+        return qmc.LatinHypercube(d, rng=rng).random(n)
+    from SALib.sample import sobol
+    problem = {"num_vars": d, "names": [f"x{i}" for i in range(d)], "bounds": [[0.0, 1.0]] * d}
+    return sobol.sample(problem, n, calc_second_order=False, seed=int(rng.integers(2**31)))
+
+
+def plan_runs(sweep: Sweep) -> pd.DataFrame:
+    """The run table: one row per run with its point, replicate, seed and every input.
+
+    Points are the crossed factors' grid (outer, ``block``) times the
+    design's samples of the ranged factors (inner, ``sample``); each point
+    runs ``seeds`` times. Run ids count from 0 in that order.
+    """
+    crossed, sampled = sweep.crossed(), sweep.sampled()
+    grid = list(itertools.product(*(f.grid() for f in crossed)))
+    if sampled:
+        u = _unit_samples(sweep, len(sampled))
+        cols = [f.from_unit(u[:, j]) for j, f in enumerate(sampled)]
+        samples = list(zip(*cols))
+    else:
+        samples = [()]
+    unc_keys = [f.key for f in sweep.factors if f.kind == "uncertainty"]
+    order = [f.key for f in sweep.factors]
+    rows: list[dict[str, Any]] = []
+    crn_index: dict[tuple, int] = {}
+    run_id = 0
+    for b, g in enumerate(grid):
+        for s, x in enumerate(samples):
+            point = b * len(samples) + s
+            inputs = dict(zip([f.key for f in crossed], g)) | dict(zip([f.key for f in sampled], x))
+            key = point
+            if sweep.common_random_numbers:
+                key = crn_index.setdefault(tuple(inputs[k] for k in unc_keys), len(crn_index))
+            for rep in range(sweep.seeds):
+                row = {"run_id": run_id, "point": point, "block": b, "sample": s, "replicate": rep,
+                       "seed": run_seed(sweep.root_seed, key, rep)}
+                row.update((k, inputs[k]) for k in order)
+                rows.append(row)
+                run_id += 1
+    table = pd.DataFrame(rows, columns=[*RUN_COLUMNS, *order])
+    for c in RUN_COLUMNS:
+        table[c] = table[c].astype("uint64" if c == "seed" else "int64")
+    return table
+
+
+def run_inputs(table: pd.DataFrame, sweep: Sweep) -> list[dict[str, Any]]:
+    """Each run's overrides as plain Python values (what ``--set`` would pass)."""
+    keys = [f.key for f in sweep.factors]
+    return [{k: _native(v) for k, v in zip(keys, row)} for row in table[keys].itertuples(index=False)]
+
+
+def _native(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+# ===========================================================================
+# one run, and a task of runs (top-level and picklable: workers import them)
+
+
+@dataclass(frozen=True)
+class Task:
+    """A chunk of runs for one worker; everything a worker needs, nothing else."""
+
+    scenario: str
+    months: int
+    scale: float
+    metrics: tuple[str, ...]
+    monthly: bool
+    runs: tuple[tuple[int, int, tuple[tuple[str, Any], ...]], ...]  # (run_id, seed, overrides)
+
+
+@functools.lru_cache(maxsize=8)
+def _raw_scenario(path: str) -> tuple[dict, str]:
+    """The merged scenario dict, read once per worker process."""
+    return load_raw(path)
+
+
+def simulate_run(scenario: str, overrides: Mapping[str, Any], seed: int, months: int, *, scale: float = 1.0,
+                 metrics: Sequence[str] = METRIC_NAMES, monthly: bool = True) -> pd.DataFrame:
+    """Run one configuration; return its rows (month 0..months, or the last only)."""
+    from agents.model import ComputeModel
+
+    raw, file = _raw_scenario(scenario)
+    sc = build_scenario(apply_overrides(raw, overrides), Path(file).stem, file)
+    model = ComputeModel(scenario=sc, seed=seed, scale=scale)
+    for _ in range(months):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    if not monthly:
+        frame = frame.iloc[[-1]]
+    out = pd.DataFrame({"month": frame["month"].to_numpy(dtype="int64"),
+                        "date": frame["date"].astype(str).to_numpy()})
+    for m in metrics:
+        out[m] = frame[m].to_numpy(dtype="float64")
+    return out
+
+
+def run_task(task: Task) -> pd.DataFrame:
+    """Run a chunk; one frame with a ``run_id`` column. A failing run raises :class:`RunFailed`."""
+    frames = []
+    for run_id, seed, overrides in task.runs:
+        ov = dict(overrides)
+        try:
+            frame = simulate_run(task.scenario, ov, seed, task.months, scale=task.scale,
+                                 metrics=task.metrics, monthly=task.monthly)
+        except Exception as exc:  # noqa: BLE001 - reported with the run's inputs
+            raise RunFailed(run_id, seed, ov, f"{type(exc).__name__}: {exc}") from None
+        frame.insert(0, "run_id", np.int64(run_id))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
+# ===========================================================================
+# executors
+
+
+class InlineExecutor(cf.Executor):
+    """Runs each task in this process when submitted: one worker, no process start-up."""
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller through the future
+            future.set_exception(exc)
+        return future
+
+
+class RayExecutor(cf.Executor):
+    """The Ray backend behind the Executor interface (``pip install silicon-curtain[cluster]``).
+
+    Connects to ``RAY_ADDRESS`` if set, else starts a local Ray with
+    ``num_cpus`` CPUs. The cluster's nodes need this package installed.
+    """
+
+    def __init__(self, num_cpus: int | None = None):
+        try:
+            import ray
+        except ImportError:
+            raise BatchError("--backend ray: Ray is not installed; install it with "
+                             "pip install 'silicon-curtain[cluster]'") from None
+        import logging
+
+        os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        self._ray = ray
+        self._owns = not ray.is_initialized()
+        if self._owns:
+            address = os.environ.get("RAY_ADDRESS") or None
+            kwargs: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR,
+                                          log_to_driver=False)
+            if address is None:
+                kwargs["num_cpus"] = num_cpus
+            try:
+                ray.init(address=address or "local", **kwargs)
+            except Exception as exc:  # noqa: BLE001 - connection problems, one message
+                raise BatchError(f"--backend ray: cannot start or reach Ray "
+                                 f"({'RAY_ADDRESS=' + address if address else 'local'}): {exc}") from None
+        self._remote: dict[Callable, Any] = {}
+
+    @property
+    def workers(self) -> int:
+        return max(1, int(self._ray.cluster_resources().get("CPU", 1)))
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
+        remote = self._remote.get(fn)
+        if remote is None:
+            remote = self._remote[fn] = self._ray.remote(fn)
+        return remote.remote(*args, **kwargs).future()
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._owns and self._ray.is_initialized():
+            self._ray.shutdown()
+
+
+def make_executor(backend: str = "process", workers: int | None = None) -> cf.Executor:
+    """A process pool (``workers`` processes; in-process for 1) or a Ray executor."""
+    if backend == "ray":
+        return RayExecutor(num_cpus=workers)
+    if backend != "process":
+        raise BatchError(f"--backend: expected one of {', '.join(BACKENDS)}, got {backend!r}")
+    workers = workers or default_workers()
+    if workers == 1:
+        return InlineExecutor()
+    # `import mesa` forces the spawn start method anyway; ask for it so it is explicit.
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def default_workers() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def _capacity(executor: cf.Executor, workers: int | None) -> int:
+    if isinstance(executor, RayExecutor):
+        return executor.workers
+    if isinstance(executor, InlineExecutor):
+        return 1
+    return getattr(executor, "_max_workers", None) or workers or default_workers()
+
+
+def default_batch_size(n_runs: int, workers: int) -> int:
+    """Runs per task: about four tasks per worker, at most 10 runs (a few seconds) per task."""
+    return max(1, min(10, math.ceil(n_runs / (workers * 4)))) if n_runs else 1
+
+
+# ===========================================================================
+# the output folder
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the same folder, flushed to disk, then renamed."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are ordinary files
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _write_parquet(path: Path, frame: pd.DataFrame) -> None:
+    _atomic_write(path, lambda p: frame.to_parquet(p, index=False))
+
+
+def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+    _atomic_write(path, lambda p: frame.to_csv(p, index=False, float_format="%.12g"))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    _atomic_write(path, lambda p: p.write_text(json.dumps(data, indent=2, default=_native) + "\n"))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def scenario_files(path: str | Path) -> list[Path]:
+    """The scenario file and every file it ``extends``, in that order."""
+    chain: list[Path] = []
+    current: Path | None = Path(path)
+    while current is not None and current.resolve() not in chain and current.is_file():
+        chain.append(current.resolve())
+        with current.open("rb") as fh:
+            parent = tomllib.load(fh).get("extends")
+        if not isinstance(parent, str):
+            break
+        nxt = scenario_path(parent)
+        if not nxt.is_absolute() and nxt.parent == Path("."):
+            nxt = current.parent / nxt
+        current = nxt
+    return chain
+
+
+def plan_hash(sweep: Sweep, table: pd.DataFrame) -> str:
+    """What makes two batches the same: scenario contents, months, outputs and every run's inputs."""
+    body = {
+        "scenario_sha256": [_sha256(p) for p in scenario_files(sweep.scenario)],
+        "months": sweep.months, "scale": sweep.scale, "metrics": list(sweep.metrics),
+        "monthly": sweep.monthly, "columns": list(table.columns),
+        "runs": [[_native(v) for v in row] for row in table.itertuples(index=False)],
+    }
+    return hashlib.sha256(json.dumps(body, default=_native).encode()).hexdigest()
+
+
+def _git(*args: str) -> str | None:
+    root = Path(__file__).resolve().parent.parent
+    if not (root / ".git").exists():
+        return None
+    try:
+        out = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def provenance() -> dict[str, Any]:
+    """Package version, git commit, Python, platform and library versions, for the manifest."""
+    from importlib import metadata
+
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    commit = _git("rev-parse", "HEAD")
+    status = _git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {
+        "package": "silicon-curtain", "version": version("silicon-curtain"),
+        "git_commit": commit, "git_dirty": bool(status) if status is not None else None,
+        "python": platform.python_version(), "platform": platform.platform(),
+        "libraries": {n: version(n) for n in ("mesa", "numpy", "pandas", "pyarrow", "scipy")},
+    }
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def read_manifest(out: str | Path) -> dict[str, Any]:
+    path = Path(out) / MANIFEST
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise BatchError(f"{out}: no {MANIFEST} here (not a batch output folder)") from None
+    except (OSError, json.JSONDecodeError) as exc:
+        raise BatchError(f"{path}: cannot be read: {exc}") from None
+
+
+def _done_runs(out: Path) -> set[int]:
+    """Run ids saved in parts; unreadable parts (never from this runner) are set aside, not trusted."""
+    import pyarrow.parquet as pq
+
+    done: set[int] = set()
+    for tmp in itertools.chain(out.glob(".*.tmp"), (out / PARTS).glob(".*.tmp")):
+        tmp.unlink(missing_ok=True)
+    for part in sorted((out / PARTS).glob("part-*.parquet")):
+        try:
+            ids = pq.read_table(part, columns=["run_id"]).column("run_id").to_numpy()
+        except Exception:  # noqa: BLE001 - any unreadable file: redo its runs
+            warnings.warn(f"{part}: unreadable, its runs will be redone", stacklevel=2)
+            part.rename(part.with_suffix(".unreadable"))
+            continue
+        done.update(int(i) for i in np.unique(ids))
+    return done
+
+
+def _prepare(out: Path, sweep: Sweep, table: pd.DataFrame, phash: str, resume: bool) -> tuple[dict, set[int]]:
+    """Start a new output folder, or check an existing one on ``resume``; return (manifest, done)."""
+    if out.exists() and not out.is_dir():
+        raise BatchError(f"--out {out}: is a file; expected a folder for the batch's results")
+    nonempty = out.is_dir() and any(out.iterdir())
+    if nonempty:
+        has_manifest = (out / MANIFEST).is_file()
+        if not resume:
+            if has_manifest:
+                m = read_manifest(out)
+                state = ("is complete" if m.get("status") == "complete"
+                         else f"has {len(_done_runs(out))} of {m.get('runs')} runs done")
+                raise BatchError(f"--out {out}: folder is not empty: it holds a batch that {state}; add "
+                                 f"--resume to finish it, or choose a new --out folder (nothing was changed)")
+            raise BatchError(f"--out {out}: folder is not empty; choose a new or empty --out folder "
+                             f"(nothing was changed)")
+        if not has_manifest:
+            raise BatchError(f"--out {out}: nothing to resume here (no {MANIFEST}); choose a new or empty "
+                             f"--out folder")
+        manifest = read_manifest(out)
+        if manifest.get("plan_hash") != phash:
+            raise BatchError(_mismatch(out, manifest, sweep))
+        current = provenance()
+        if manifest.get("git_commit") != current["git_commit"] or manifest.get("version") != current["version"]:
+            print(f"silicon-curtain: warning: {out} was started with version {manifest.get('version')} "
+                  f"(commit {str(manifest.get('git_commit'))[:12]}), now {current['version']} "
+                  f"(commit {str(current['git_commit'])[:12]}); results may mix code versions",
+                  file=sys.stderr)
+        if manifest.get("status") == "complete" and (out / RESULTS).is_file():
+            return manifest, set(range(len(table)))
+        return manifest, _done_runs(out)
+
+    out.mkdir(parents=True, exist_ok=True)
+    (out / PARTS).mkdir(exist_ok=True)
+    shutil.copyfile(sweep.path, out / SWEEP_COPY)
+    _write_parquet(out / RUNS, table)
+    files = scenario_files(sweep.scenario)
+    manifest = {
+        "format": 1,
+        "status": "running",
+        **provenance(),
+        "sweep": {"file": sweep.path, "sha256": _sha256(Path(sweep.path)), "name": sweep.name,
+                  "title": sweep.title, "description": sweep.description, "design": sweep.design,
+                  "samples": sweep.samples, "seeds": sweep.seeds, "root_seed": sweep.root_seed,
+                  "common_random_numbers": sweep.common_random_numbers, "months": sweep.months,
+                  "scale": sweep.scale, "metrics": list(sweep.metrics), "monthly": sweep.monthly},
+        "factors": [f.describe() for f in sweep.factors],
+        "report": dict(sweep.report),
+        "scenario": {"file": sweep.scenario, "files": {str(p): _sha256(p) for p in files}},
+        "runs": int(len(table)),
+        "points": int(table["point"].nunique()) if len(table) else 0,
+        "plan_hash": phash,
+        "started": _now(), "finished": None, "wall_seconds": 0.0,
+        "sessions": [],
+    }
+    _write_json(out / MANIFEST, manifest)
+    return manifest, set()
+
+
+def _mismatch(out: Path, manifest: dict, sweep: Sweep) -> str:
+    """Say what differs between the folder's batch and this sweep."""
+    changed = []
+    if manifest.get("sweep", {}).get("sha256") != _sha256(Path(sweep.path)):
+        changed.append(f"the sweep file ({sweep.path})")
+    old = manifest.get("scenario", {}).get("files", {})
+    now = {str(p): _sha256(p) for p in scenario_files(sweep.scenario)}
+    if sorted(old.values()) != sorted(now.values()):
+        changed.append("the scenario files (" + ", ".join(Path(p).name for p in now) + ")")
+    what = " and ".join(changed) or "the plan of runs"
+    return (f"--resume {out}: this folder holds a different batch: {what} changed since it started; "
+            f"resuming would mix two experiments. Choose a new --out folder")
+
+
+def _finish(out: Path, table: pd.DataFrame, sweep: Sweep, csv: bool) -> pd.DataFrame:
+    """Merge the parts into results.parquet (sorted by run and month), then drop the parts."""
+    parts = sorted((out / PARTS).glob("part-*.parquet")) if (out / PARTS).is_dir() else []
+    if parts:
+        frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+        frame = (frame.drop_duplicates(["run_id", "month"])
+                 .sort_values(["run_id", "month"], kind="stable").reset_index(drop=True))
+        missing = set(table["run_id"].tolist()) - set(frame["run_id"].unique().tolist())
+        if missing:
+            raise BatchError(f"{out}: {len(missing)} runs have no results (e.g. run {min(missing)}); "
+                             f"finish them with --resume")
+        _write_parquet(out / RESULTS, frame)
+    else:
+        frame = pd.read_parquet(out / RESULTS)
+    if csv:
+        _write_csv(out / "results.csv", frame)
+        _write_csv(out / "runs.csv", table)
+    return frame
+
+
+def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], executor: cf.Executor,
+             capacity: int, batch_size: int, progress: bool) -> None:
+    """Submit chunks (a few per worker in flight), save each finished chunk as an atomic part."""
+    from tqdm import tqdm
+
+    inputs = run_inputs(table, sweep)
+    seeds = table["seed"].tolist()
+    chunks = (todo[i:i + batch_size] for i in range(0, len(todo), batch_size))
+    in_flight: dict[cf.Future, list[int]] = {}
+    bar = tqdm(total=len(table), initial=len(table) - len(todo), unit="run", desc=sweep.name,
+               disable=not progress, dynamic_ncols=True, smoothing=0.05, file=sys.stderr)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(in_flight) < 2 * capacity:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                task = Task(scenario=sweep.scenario, months=sweep.months, scale=sweep.scale,
+                            metrics=sweep.metrics, monthly=sweep.monthly,
+                            runs=tuple((i, int(seeds[i]), tuple(inputs[i].items())) for i in chunk))
+                in_flight[executor.submit(run_task, task)] = chunk
+            if not in_flight:
+                break
+            finished, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            for fut in sorted(finished, key=lambda f: in_flight[f][0]):
+                chunk = in_flight.pop(fut)
+                try:
+                    frame = fut.result()
+                except RunFailed as exc:
+                    raise BatchError(f"{exc}; the runs finished so far are saved in {out}: reproduce it with "
+                                     f"silicon-curtain run, fix, then --resume") from None
+                except cf.process.BrokenProcessPool:
+                    raise BatchError(f"a worker process died (out of memory?); the runs finished so far are "
+                                     f"saved in {out}: finish with --resume") from None
+                _write_parquet(out / PARTS / f"part-{chunk[0]:07d}-{chunk[-1]:07d}.parquet", frame)
+                bar.update(len(chunk))
+    except BaseException:
+        for fut in in_flight:
+            fut.cancel()
+        raise
+    finally:
+        bar.close()
+
+
+# ===========================================================================
+# the entry points
+
+
+def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Executor | None = None,
+              workers: int | None = None, backend: str = "process", resume: bool = False,
+              csv: bool | None = None, batch_size: int | None = None, progress: bool | None = None) -> Path:
+    """Run (or, with ``resume``, finish) a sweep into the folder ``out``; return ``out``.
+
+    ``executor`` is any ``concurrent.futures.Executor`` (its workers import
+    this module); without one, ``backend`` and ``workers`` make one (and shut
+    it down). Identical results with any executor, workers or batch size.
+    """
+    sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
+    out = Path(out)
+    table = plan_runs(sweep)
+    phash = plan_hash(sweep, table)
+    manifest, done = _prepare(out, sweep, table, phash, resume)
+    todo = [i for i in range(len(table)) if i not in done]
+    csv = sweep.csv if csv is None else csv
+    progress = sys.stderr.isatty() if progress is None else progress
+    started, t0 = _now(), time.perf_counter()
+    owns = executor is None
+    capacity = workers
+    if todo and owns:
+        if backend == "process":
+            workers = min(workers or default_workers(), math.ceil(len(todo) / (batch_size or 1)))
+        executor = make_executor(backend, workers)
+    try:
+        if todo:
+            capacity = _capacity(executor, workers)
+            size = batch_size or default_batch_size(len(todo), capacity)
+            _execute(out, table, sweep, todo, executor, capacity, size, progress)
+    finally:
+        if owns and executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        if todo:  # record the session even when interrupted: how long, how many saved
+            manifest = read_manifest(out)
+            manifest["sessions"].append({"started": started, "finished": _now(), "backend": backend,
+                                         "workers": capacity,
+                                         "runs_before": len(done),
+                                         "runs_after": len(_done_runs(out)) if (out / PARTS).is_dir() else 0,
+                                         "seconds": round(time.perf_counter() - t0, 3)})
+            manifest["wall_seconds"] = round(sum(s["seconds"] for s in manifest["sessions"]), 3)
+            _write_json(out / MANIFEST, manifest)
+    _finish(out, table, sweep, csv)
+    manifest = read_manifest(out)
+    if manifest.get("status") != "complete":
+        manifest["status"], manifest["finished"] = "complete", _now()
+        _write_json(out / MANIFEST, manifest)
+    shutil.rmtree(out / PARTS, ignore_errors=True)
+    return out
+
+
+def load_results(out: str | Path, *, inputs: bool = True) -> pd.DataFrame:
+    """A finished batch's results, one row per run × month (or per run), with its inputs joined."""
+    out = Path(out)
+    manifest = read_manifest(out)
+    if manifest.get("status") != "complete" or not (out / RESULTS).is_file():
+        raise BatchError(f"{out}: the batch is not finished; finish it with "
+                         f"silicon-curtain batch {manifest.get('sweep', {}).get('file', 'SWEEP')} "
+                         f"--out {out} --resume")
+    results = pd.read_parquet(out / RESULTS)
+    if not inputs:
+        return results
+    runs = pd.read_parquet(out / RUNS)
+    return runs.merge(results, on="run_id", how="right", validate="one_to_many")
+
+
+def load_runs(out: str | Path) -> pd.DataFrame:
+    """The run table: each run's point, replicate, seed and inputs."""
+    return pd.read_parquet(Path(out) / RUNS)
+
+
+def run_sweep(sweep: str | Path | Sweep, out: str | Path | None = None, **kwargs: Any) -> pd.DataFrame:
+    """Run a sweep and return its results joined with each run's inputs, as a DataFrame.
+
+    Without ``out`` the batch runs in a temporary folder that is removed
+    afterwards; keyword arguments are those of :func:`run_batch`.
+    """
+    if out is not None:
+        return load_results(run_batch(sweep, out, **kwargs))
+    with tempfile.TemporaryDirectory(prefix="silicon-curtain-") as tmp:
+        return load_results(run_batch(sweep, Path(tmp) / "batch", **kwargs))

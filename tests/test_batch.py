@@ -1,0 +1,419 @@
+"""Research batches: sweep files, designs, seeds, workers, resuming after SIGKILL, the Python API."""
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from pandas.testing import assert_frame_equal
+
+import game.batch as batch
+from game.batch import (MANIFEST, PARTS, RESULTS, RUNS, BatchError, SweepError, load_results, load_sweep,
+                        plan_runs, run_batch, run_seed, run_sweep)
+from game.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+TINY = """\
+[sweep]
+title = "tiny"
+scenario = "diffusion_rule_2025"
+months = 12
+
+[design]
+kind = "lhs"
+samples = 2
+seeds = 2
+root_seed = 11
+common_random_numbers = true
+
+[levers]
+enforcement_budget_usd = [191e6, 591e6]
+
+[uncertainties]
+detect_hazard = { min = 0.02, max = 0.05 }
+
+[outputs]
+metrics = ["smuggled_cum", "seized_cum", "compute_adversary"]
+"""
+"""Two lever settings x two LHS samples x two seeds = 8 runs of 12 months."""
+
+METRICS = ["smuggled_cum", "seized_cum", "compute_adversary"]
+
+
+def write(tmp_path: Path, text: str, name: str = "tiny.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def frames(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return pd.read_parquet(out / RESULTS), pd.read_parquet(out / RUNS)
+
+
+@pytest.fixture(scope="module")
+def tiny_batch(tmp_path_factory) -> tuple[Path, Path]:
+    """The tiny sweep run once, uninterrupted, in this process (1 worker)."""
+    tmp = tmp_path_factory.mktemp("tiny")
+    sweep = write(tmp, TINY)
+    return sweep, run_batch(sweep, tmp / "out", workers=1)
+
+
+# ---------------------------------------------------------------------------
+# designs and seeds
+
+
+def test_levers_are_crossed_with_the_same_latin_hypercube_of_uncertainties(tmp_path):
+    table = plan_runs(load_sweep(write(tmp_path, TINY)))
+    assert table["run_id"].tolist() == list(range(8))
+    assert table["enforcement_budget_usd"].tolist() == [191e6] * 4 + [591e6] * 4
+    assert table["replicate"].tolist() == [0, 1] * 4
+    hazard = table["detect_hazard"].to_numpy()
+    assert (hazard[:4] == hazard[4:]).all()  # each lever setting meets the same draws
+    first, second = sorted({hazard[0], hazard[2]})
+    assert 0.02 <= first < 0.035 <= second <= 0.05  # one draw in each half: a Latin hypercube
+
+
+def test_run_seeds_derive_from_the_root_seed_and_the_point(tmp_path):
+    table = plan_runs(load_sweep(write(tmp_path, TINY)))
+    # common random numbers: the key is the uncertainty sample, shared by both lever settings
+    expected = [run_seed(11, s, r) for _ in range(2) for s in range(2) for r in range(2)]
+    assert table["seed"].tolist() == expected
+    assert expected[0] == int(np.random.SeedSequence(11, spawn_key=(1, 0, 0)).generate_state(1, np.uint64)[0])
+    plain = plan_runs(load_sweep(write(tmp_path, TINY.replace("common_random_numbers = true", ""))))
+    assert plain["seed"].tolist() == [run_seed(11, p, r) for p in range(4) for r in range(2)]
+    assert plain["seed"].nunique() == 8
+
+
+def test_grid_design_crosses_every_setting_and_rounds_integer_keys(tmp_path):
+    text = """
+[sweep]
+scenario = "diffusion_rule_2025"
+months = 6
+[design]
+kind = "grid"
+[levers]
+"schedule.diffusion_rule.effective_month" = { min = 0, max = 12, steps = 4 }
+lpp_limit_h100e = [500, 1699]
+[uncertainties]
+rush_intensity = { min = 0.4, max = 0.6, steps = 3 }
+"""
+    table = plan_runs(load_sweep(write(tmp_path, text)))
+    assert len(table) == 4 * 2 * 3
+    assert sorted(table["schedule.diffusion_rule.effective_month"].unique().tolist()) == [0, 4, 8, 12]
+    assert table["schedule.diffusion_rule.effective_month"].dtype == np.int64
+    assert sorted(table["rush_intensity"].unique().tolist()) == pytest.approx([0.4, 0.5, 0.6])
+    assert table["block"].nunique() == 24 and (table["sample"] == 0).all()
+
+
+def test_sobol_design_makes_saltelli_rows_per_lever_setting(tmp_path):
+    text = TINY.replace('kind = "lhs"', 'kind = "sobol"').replace("samples = 2", "samples = 4").replace(
+        "seeds = 2", "seeds = 1")
+    text = text.replace("[outputs]", "grey_premium_max = { min = 0.3, max = 0.9 }\n\n[outputs]")
+    table = plan_runs(load_sweep(write(tmp_path, text)))
+    assert len(table) == 2 * 4 * (2 + 2)  # two lever settings x N(D + 2) Saltelli rows
+    assert table["sample"].max() == 15
+
+
+def test_random_design_is_reproducible_from_the_root_seed(tmp_path):
+    text = TINY.replace('kind = "lhs"', 'kind = "random"').replace("samples = 2", "samples = 5")
+    a = plan_runs(load_sweep(write(tmp_path, text)))
+    b = plan_runs(load_sweep(write(tmp_path, text, "again.toml")))
+    c = plan_runs(load_sweep(write(tmp_path, text.replace("root_seed = 11", "root_seed = 12"), "other.toml")))
+    assert_frame_equal(a, b)
+    assert not np.array_equal(a["detect_hazard"], c["detect_hazard"])
+
+
+# ---------------------------------------------------------------------------
+# running
+
+
+def test_results_have_one_row_per_run_and_month(tiny_batch):
+    _, out = tiny_batch
+    results, runs = frames(out)
+    assert list(results.columns) == ["run_id", "month", "date", *METRICS]
+    assert len(results) == 8 * 13
+    assert results.groupby("run_id")["month"].apply(list).tolist() == [list(range(13))] * 8
+    assert results["date"].iloc[12] == "2026-01"
+    assert list(runs.columns) == ["run_id", "point", "block", "sample", "replicate", "seed",
+                                  "enforcement_budget_usd", "detect_hazard"]
+    assert not (out / PARTS).exists()
+
+
+def test_a_run_in_the_batch_equals_the_same_run_alone(tiny_batch):
+    from agents.model import ComputeModel
+
+    _, out = tiny_batch
+    df = load_results(out)
+    row = df[df["run_id"] == 5].reset_index(drop=True)
+    model = ComputeModel(scenario="diffusion_rule_2025", seed=int(row["seed"][0]),
+                         enforcement_budget_usd=float(row["enforcement_budget_usd"][0]),
+                         detect_hazard=float(row["detect_hazard"][0]))
+    for _ in range(12):
+        model.step()
+    alone = model.datacollector.get_model_vars_dataframe()
+    assert row["smuggled_cum"].tolist() == alone["smuggled_cum"].tolist()
+
+
+def test_one_and_two_workers_give_identical_tables(tiny_batch, tmp_path):
+    sweep, out1 = tiny_batch
+    out2 = run_batch(sweep, tmp_path / "two", workers=2, batch_size=1)
+    assert_frame_equal(frames(out1)[0], frames(out2)[0], check_exact=True)
+    assert_frame_equal(frames(out1)[1], frames(out2)[1], check_exact=True)
+    sessions = json.loads((out2 / MANIFEST).read_text())["sessions"]
+    assert sessions[0]["workers"] == 2
+
+
+def test_an_executor_passed_in_gives_identical_tables(tiny_batch, tmp_path):
+    sweep, out1 = tiny_batch
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        out3 = run_batch(sweep, tmp_path / "threads", executor=pool, batch_size=3)
+    assert_frame_equal(frames(out1)[0], frames(out3)[0], check_exact=True)
+
+
+def test_manifest_records_versions_hashes_seed_and_times(tiny_batch):
+    sweep, out = tiny_batch
+    m = json.loads((out / MANIFEST).read_text())
+    assert m["status"] == "complete" and m["runs"] == 8 and m["points"] == 4
+    assert m["version"] == "0.1.0" and m["python"] and m["platform"]
+    assert m["sweep"]["sha256"] == hashlib.sha256(sweep.read_bytes()).hexdigest()
+    assert m["sweep"]["root_seed"] == 11
+    world = next(h for p, h in m["scenario"]["files"].items() if p.endswith("_world.toml"))
+    assert world == hashlib.sha256((ROOT / "scenarios" / "_world.toml").read_bytes()).hexdigest()
+    assert m["started"] <= m["finished"]
+    assert "git_commit" in m and (out / "sweep.toml").read_text() == TINY
+
+
+def test_final_only_outputs_one_row_per_run_and_csv_on_request(tmp_path):
+    sweep = write(tmp_path, TINY.replace('"compute_adversary"]', '"compute_adversary"]\nmonthly = false'))
+    out = run_batch(sweep, tmp_path / "out", workers=1, csv=True)
+    results = pd.read_parquet(out / RESULTS)
+    assert results["run_id"].tolist() == list(range(8)) and (results["month"] == 12).all()
+    from_csv = pd.read_csv(out / "results.csv")
+    assert from_csv["run_id"].tolist() == list(range(8))
+    assert np.allclose(from_csv["smuggled_cum"], results["smuggled_cum"], rtol=1e-11)
+    assert len(pd.read_csv(out / "runs.csv")) == 8
+
+
+def test_python_api_returns_a_dataframe_with_inputs_and_metrics(tmp_path):
+    df = run_sweep(write(tmp_path, TINY), workers=1)
+    assert isinstance(df, pd.DataFrame)
+    assert list(df.columns) == ["run_id", "point", "block", "sample", "replicate", "seed",
+                                "enforcement_budget_usd", "detect_hazard", "month", "date", *METRICS]
+    assert len(df) == 8 * 13
+    assert df["seed"].dtype == np.uint64 and df["smuggled_cum"].dtype == np.float64
+
+
+# ---------------------------------------------------------------------------
+# the output folder: refusing, resuming, failing
+
+
+def test_rerunning_into_a_non_empty_folder_refuses_and_says_so(tiny_batch, capsys):
+    sweep, out = tiny_batch
+    before = (out / RESULTS).read_bytes()
+    with pytest.raises(BatchError, match=r"not empty: it holds a batch that is complete; add --resume"):
+        run_batch(sweep, out, workers=1)
+    assert main(["batch", str(sweep), "--out", str(out), "--workers", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--resume" in err
+    assert (out / RESULTS).read_bytes() == before
+
+
+def test_a_folder_that_is_not_a_batch_is_refused(tmp_path, tiny_batch):
+    sweep, _ = tiny_batch
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(BatchError, match="folder is not empty"):
+        run_batch(sweep, tmp_path, workers=1)
+    with pytest.raises(BatchError, match="nothing to resume"):
+        run_batch(sweep, tmp_path, workers=1, resume=True)
+
+
+def test_resuming_a_complete_batch_runs_nothing(tiny_batch, monkeypatch):
+    sweep, out = tiny_batch
+    monkeypatch.setattr(batch, "run_task", lambda task: pytest.fail("ran a run"))
+    assert run_batch(sweep, out, workers=1, resume=True) == out
+
+
+def test_resume_refuses_a_changed_sweep(tiny_batch, tmp_path):
+    _, out = tiny_batch
+    changed = write(tmp_path, TINY.replace("months = 12", "months = 6"))
+    with pytest.raises(BatchError, match=r"different batch: the sweep file .* changed"):
+        run_batch(changed, out, workers=1, resume=True)
+
+
+def test_killed_batch_resumes_to_the_uninterrupted_result(tmp_path):
+    """SIGKILL the whole process group mid-batch; every file left is readable; resume equals a clean run."""
+    text = TINY.replace("seeds = 2", "seeds = 6")  # 24 runs
+    sweep = write(tmp_path, text)
+    out = tmp_path / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "game", "batch", str(sweep), "--out", str(out),
+                             "--workers", "1", "--batch-size", "1", "--no-progress"],
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    try:
+        while len(list((out / PARTS).glob("part-*.parquet"))) < 3:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.monotonic() < deadline, "the batch never got going"
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    parts = list((out / PARTS).glob("part-*.parquet"))
+    assert 3 <= len(parts) < 24 and not (out / RESULTS).exists()
+    for part in parts:  # atomic writes: nothing half-written under a real name
+        assert pq.read_table(part).num_rows == 13
+    assert json.loads((out / MANIFEST).read_text())["status"] == "running"
+
+    calls = []
+    real = batch.run_task
+    resumed = run_batch(sweep, out, workers=1, resume=True,
+                        executor=_Spy(calls, real))
+    assert sum(len(t.runs) for t in calls) == 24 - len(parts)  # only the missing runs
+    clean = run_batch(sweep, tmp_path / "clean", workers=1)
+    assert_frame_equal(frames(resumed)[0], frames(clean)[0], check_exact=True)
+    assert_frame_equal(frames(resumed)[1], frames(clean)[1], check_exact=True)
+    assert json.loads((resumed / MANIFEST).read_text())["status"] == "complete"
+
+
+class _Spy(batch.InlineExecutor):
+    """An in-process executor that records the tasks it is given."""
+
+    def __init__(self, calls, real):
+        self.calls, self.real = calls, real
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.calls.append(args[0])
+        return super().submit(fn, *args, **kwargs)
+
+
+def test_a_failing_run_stops_with_its_inputs_and_keeps_the_rest(tiny_batch, tmp_path, monkeypatch):
+    sweep, out_ok = tiny_batch
+    real = batch.simulate_run
+
+    def flaky(scenario, overrides, seed, months, **kw):
+        if overrides["enforcement_budget_usd"] == 591e6:
+            raise ValueError("boom")
+        return real(scenario, overrides, seed, months, **kw)
+
+    monkeypatch.setattr(batch, "simulate_run", flaky)
+    out = tmp_path / "flaky"
+    with pytest.raises(BatchError, match=r"run 4 \(seed \d+, inputs .*591000000.*\) failed: ValueError: boom"):
+        run_batch(sweep, out, workers=1, batch_size=1)
+    assert len(list((out / PARTS).glob("part-*.parquet"))) == 4
+    monkeypatch.setattr(batch, "simulate_run", real)
+    run_batch(sweep, out, workers=1, resume=True)
+    assert_frame_equal(frames(out)[0], frames(out_ok)[0], check_exact=True)
+
+
+# ---------------------------------------------------------------------------
+# bad sweep files: one clear message naming the file, the key and what was expected
+
+
+BAD = [
+    ("[levers]\nenforcement_budget_usd", "[levers]\nnot_a_lever = [1, 2]\nenforcement_budget_usd",
+     r"tiny\.toml:levers\.not_a_lever: expected a lever .*got 'not_a_lever'"),
+    ("enforcement_budget_usd = [191e6, 591e6]", "utilisation = [0.3, 0.5]",
+     r"tiny\.toml:levers\.utilisation: .*put it under \[uncertainties\]"),
+    ("[191e6, 591e6]", "{ min = 1e6, max = 2e11 }",
+     r"tiny\.toml:levers\.enforcement_budget_usd\.max: expected a number between 0 and 1e\+11 USD/year, "
+     r"got 200000000000\.0"),
+    ("{ min = 0.02, max = 0.05 }", "{ min = 0.05, max = 0.02 }",
+     r"tiny\.toml:uncertainties\.detect_hazard\.max: expected a number > min \(0\.05\), got 0\.02"),
+    ("{ min = 0.02, max = 0.05 }", "{ min = 0.02, max = 20 }",
+     r"tiny\.toml:uncertainties\.detect_hazard\.max: expected a number between 0 and 10 per shipment at "
+     r"baseline, got 20"),
+    ('kind = "lhs"', 'kind = "latin"',
+     r"tiny\.toml:design\.kind: expected one of 'grid', 'random', 'lhs', 'sobol', got 'latin'"),
+    ('kind = "lhs"\nsamples = 2', 'kind = "sobol"\nsamples = 6',
+     r"tiny\.toml:design\.samples: expected a power of 2 for a Sobol design .*got 6"),
+    ('kind = "lhs"\nsamples = 2', 'kind = "grid"',
+     r"tiny\.toml:uncertainties\.detect_hazard\.steps: missing"),
+    ("samples = 2", "samples = 0", r"tiny\.toml:design\.samples: expected an integer between 1 and"),
+    ("seeds = 2", 'seeds = "two"', r"tiny\.toml:design\.seeds: expected an integer .*got 'two'"),
+    ('"compute_adversary"]', '"compute_adversry"]',
+     r"tiny\.toml:outputs\.metrics\[2\]: expected a metric name .*got 'compute_adversry'"),
+    ("[outputs]", "[sweeps]\nx = 1\n[outputs]", r"tiny\.toml:sweeps: unknown table"),
+    ('scenario = "diffusion_rule_2025"', 'scenario = "diffusion_rule_2052"',
+     r"tiny\.toml:sweep\.scenario: expected a scenario name .*got 'diffusion_rule_2052'"),
+    ('scenario = "diffusion_rule_2025"', "",
+     r"tiny\.toml:sweep\.scenario: missing \(expected a string\)"),
+    ("[uncertainties]", '[uncertainties]\n"schedule.nope.effective_month" = [1, 2]',
+     r"tiny\.toml:uncertainties\.schedule\.nope\.effective_month\[0\]: no table 'nope'"),
+    ("[uncertainties]", '[uncertainties]\n"schedule.diffusion_rule.effective_month" = [1.5, 3]',
+     r"tiny\.toml:uncertainties\.schedule\.diffusion_rule\.effective_month\[0\]: expected an integer, got 1\.5"),
+    ("[uncertainties]", "[uncertainties]\nvariant_policy = ['allowed', 'banned']",
+     r"tiny\.toml:uncertainties\.variant_policy: .*a policy lever: put it under \[levers\]"),
+    ("[levers]", "[levers]\nvariant_policy = ['allowed', 'banned']",
+     r"tiny\.toml:levers\.variant_policy\[1\]: expected one of 'allowed', 'licence_fee', 'denied', got 'banned'"),
+    ("[191e6, 591e6]", "[191e6, 191e6]", r"tiny\.toml:levers\.enforcement_budget_usd\.values: expected distinct"),
+    ("[outputs]", '[report]\nthresholds = ["smuggled > 5"]\n[outputs]',
+     r"tiny\.toml:report\.thresholds\[0\]: expected METRIC>VALUE with a kept metric"),
+    ("months = 12", "months = 12.5", r"tiny\.toml:sweep\.months: expected an integer between 1 and 600, got 12\.5"),
+    ("[design]", "[design\n", r"tiny\.toml: not valid TOML"),
+]
+
+
+@pytest.mark.parametrize("old,new,message", BAD, ids=[m.split(":", 1)[1][:40] for _, _, m in BAD])
+def test_bad_sweep_files_get_one_clear_message(tmp_path, capsys, old, new, message):
+    assert old in TINY
+    path = write(tmp_path, TINY.replace(old, new, 1))
+    with pytest.raises(SweepError) as info:
+        load_sweep(path)
+    assert any(re.search(message, p) for p in info.value.problems), info.value.problems
+    assert all(p.startswith(str(path)) for p in info.value.problems)
+    assert main(["batch", str(path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("silicon-curtain: error: ") and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_sweep_file_is_named(tmp_path):
+    with pytest.raises(SweepError, match=r"nope\.toml: no such sweep file"):
+        load_sweep(tmp_path / "nope.toml")
+
+
+def test_unquoted_dotted_keys_are_the_same_input(tmp_path):
+    quoted = TINY.replace("[uncertainties]", '[uncertainties]\n"countries.CHN.spend_growth_per_year" = [1.2, 1.4]')
+    bare = TINY.replace("[uncertainties]", "[uncertainties]\ncountries.CHN.spend_growth_per_year = [1.2, 1.4]")
+    a = load_sweep(write(tmp_path, quoted, "a.toml"))
+    b = load_sweep(write(tmp_path, bare, "b.toml"))
+    assert a.factors == b.factors
+
+
+# ---------------------------------------------------------------------------
+# the shipped sweeps and the Ray backend
+
+
+SWEEPS = sorted((ROOT / "sweeps").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", SWEEPS, ids=[p.stem for p in SWEEPS])
+def test_shipped_sweeps_are_valid_and_cite_their_ranges(path):
+    sweep = load_sweep(path)
+    assert len(plan_runs(sweep)) >= 100
+    assert sweep.levers and sweep.uncertainties
+    lines = path.read_text().splitlines()
+    for f in sweep.factors:
+        key = f.key.split(".")[-1]
+        i = next(i for i, line in enumerate(lines) if re.match(rf'^"?[\w.]*{re.escape(key)}"?\s*=', line))
+        context = " ".join(lines[max(0, i - 3): i + 1])
+        assert "source:" in context or "estimate" in context, f"{path.name}: {f.key} cites nothing"
+
+
+def test_ray_backend_gives_the_same_table(tiny_batch, tmp_path):
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'silicon-curtain[cluster]')")
+    sweep, out1 = tiny_batch
+    out = run_batch(sweep, tmp_path / "ray", backend="ray", workers=2, batch_size=2)
+    assert_frame_equal(frames(out1)[0], frames(out)[0], check_exact=True)
+    assert json.loads((out / MANIFEST).read_text())["sessions"][0]["backend"] == "ray"
