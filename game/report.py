@@ -1,0 +1,596 @@
+"""Figures and a Markdown summary of a finished batch, for a paper or a memo.
+
+Owns ``DIR/report/``: fan charts of key metrics over time per lever setting,
+the distribution of final outcomes, each input's main effect (tornado) and
+marginal effect per step (least squares over all runs), variance-based
+sensitivity where the design supports it (SALib: Sobol indices for a Sobol
+design, RBD-FAST for random and Latin hypercube designs), and the runs in
+which an outcome crosses a threshold the user names. Reads the folder
+through ``game.batch``; draws headless (matplotlib's Agg backend); never
+imports pygame.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from agents.metrics import METRICS
+from game.batch import BatchError, load_results, parse_threshold, read_manifest
+
+REPORT_DIR = "report"
+MAX_GROUPS = 12
+"""A split input with more distinct settings than this is cut into quantile bins."""
+BINS = 4
+UNITS = {m.name: m.unit for m in METRICS}
+
+
+class ReportError(BatchError):
+    """The report cannot be made (unfinished batch, bad threshold or metric): one clear message."""
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A finished batch, read once: its manifest, monthly rows and one row per run at the end."""
+
+    folder: Path
+    manifest: dict
+    rows: pd.DataFrame  # run × month (or run), inputs joined
+    final: pd.DataFrame  # one row per run at its last month, inputs joined
+    factors: list[dict]
+    metrics: list[str]
+
+    @property
+    def monthly(self) -> bool:
+        return bool(self.manifest["sweep"]["monthly"])
+
+    def factor(self, key: str) -> dict:
+        return next(f for f in self.factors if f["key"] == key)
+
+
+def read_batch(folder: str | Path) -> Batch:
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    rows = load_results(folder)
+    final = rows.sort_values(["run_id", "month"], kind="stable").groupby("run_id", sort=True).tail(1)
+    return Batch(folder=folder, manifest=manifest, rows=rows, final=final.reset_index(drop=True),
+                 factors=list(manifest.get("factors", [])), metrics=list(manifest["sweep"]["metrics"]))
+
+
+# ===========================================================================
+# analysis (pure: frames in, frames out)
+
+
+def numeric(factor: dict) -> bool:
+    values = factor.get("values")
+    return values is None or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+
+
+def fmt(v: Any) -> str:
+    """Numbers for tables: 4 significant digits, no float noise."""
+    if isinstance(v, (bool, np.bool_)) or isinstance(v, str):
+        return str(v)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e6:
+        return f"{int(v):d}"
+    return f"{v:.4g}"
+
+
+def groups(final: pd.DataFrame, by: str | None, factor: dict | None) -> pd.Series:
+    """Label each run with its setting of ``by`` (quantile bins if it has many settings)."""
+    if by is None:
+        return pd.Series("all runs", index=final.index)
+    col = final[by]
+    distinct = sorted(col.unique().tolist(), key=lambda v: (isinstance(v, str), v))
+    if len(distinct) <= MAX_GROUPS or not (factor and numeric(factor)):
+        order = {v: i for i, v in enumerate(distinct)}
+        labels = col.map(lambda v: f"{order[v]:02d}|{by} = {fmt(v)}")
+        return labels
+    edges = np.unique(np.quantile(col.to_numpy(dtype=float), np.linspace(0, 1, BINS + 1)))
+    idx = np.clip(np.searchsorted(edges, col.to_numpy(dtype=float), side="right") - 1, 0, len(edges) - 2)
+    names = [f"{i:02d}|{by} in [{fmt(edges[i])}, {fmt(edges[i + 1])}]" for i in range(len(edges) - 1)]
+    return pd.Series([names[i] for i in idx], index=final.index)
+
+
+def label(group: str) -> str:
+    return group.split("|", 1)[-1]
+
+
+def short(group: str, by: str | None) -> str:
+    """A group's label without the input's name (for axis ticks)."""
+    text = label(group)
+    return text.removeprefix(f"{by} = ").removeprefix(f"{by} ") if by else text
+
+
+def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | None,
+               by_values: pd.Series | None) -> pd.DataFrame:
+    """Per setting: runs, mean, 5th/50th/95th percentiles, and the change in the mean per ``per``."""
+    rows = []
+    prev = None
+    for g in sorted(grp.unique()):
+        y = final.loc[grp == g, metric].to_numpy(dtype=float)
+        row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p5": np.percentile(y, 5),
+               "p50": np.median(y), "p95": np.percentile(y, 95), "change": np.nan, "ci": np.nan}
+        if by_values is not None and prev is not None:
+            x = float(by_values[grp == g].iloc[0])
+            dx = x - prev[0]
+            if dx:
+                scale = (per or dx) / dx
+                row["change"] = (y.mean() - prev[1].mean()) * scale
+                row["ci"] = 1.96 * math.sqrt(y.var(ddof=1) / len(y) + prev[1].var(ddof=1) / len(prev[1])) * abs(
+                    scale) if len(y) > 1 and len(prev[1]) > 1 else np.nan
+        if by_values is not None:
+            prev = (float(by_values[grp == g].iloc[0]), y)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def main_effects(final: pd.DataFrame, factors: Sequence[dict], metric: str) -> pd.DataFrame:
+    """Tornado data: the mean outcome at each input's low and high end, all else averaged over."""
+    rows = []
+    y = final[metric].to_numpy(dtype=float)
+    for f in factors:
+        col = final[f["key"]]
+        distinct = sorted(col.unique().tolist(), key=lambda v: (isinstance(v, str), v))
+        if len(distinct) < 2:
+            continue
+        if not numeric(f):
+            means = {v: y[(col == v).to_numpy()].mean() for v in distinct}
+            lo_v, hi_v = min(means, key=means.get), max(means, key=means.get)
+            lo, hi, lo_l, hi_l = means[lo_v], means[hi_v], fmt(lo_v), fmt(hi_v)
+        elif len(distinct) <= MAX_GROUPS:
+            lo = y[(col == distinct[0]).to_numpy()].mean()
+            hi = y[(col == distinct[-1]).to_numpy()].mean()
+            lo_l, hi_l = fmt(distinct[0]), fmt(distinct[-1])
+        else:
+            x = col.to_numpy(dtype=float)
+            q20, q80 = np.quantile(x, [0.2, 0.8])
+            lo, hi = y[x <= q20].mean(), y[x >= q80].mean()
+            lo_l, hi_l = f"<= {fmt(q20)} (lowest 20%)", f">= {fmt(q80)} (highest 20%)"
+        rows.append({"input": f["key"], "kind": f["kind"], "low": lo_l, "mean_low": lo, "high": hi_l,
+                     "mean_high": hi, "swing": abs(hi - lo)})
+    frame = pd.DataFrame(rows, columns=["input", "kind", "low", "mean_low", "high", "mean_high", "swing"])
+    return frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def marginal_effects(final: pd.DataFrame, factors: Sequence[dict], metric: str) -> tuple[pd.DataFrame, float]:
+    """Least squares of the final outcome on every numeric input: effect per ``per`` with a 95% CI.
+
+    Returns the table and R². Inputs that do not vary are left out.
+    """
+    keys = [f["key"] for f in factors if numeric(f) and final[f["key"]].nunique() > 1]
+    y = final[metric].to_numpy(dtype=float)
+    if not keys or len(y) <= len(keys) + 1:
+        return pd.DataFrame(columns=["input", "per", "effect", "ci"]), float("nan")
+    X = np.column_stack([np.ones(len(y))] + [final[k].to_numpy(dtype=float) for k in keys])
+    beta, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ beta
+    dof = len(y) - X.shape[1]
+    sigma2 = float(resid @ resid) / dof if dof > 0 else float("nan")
+    try:
+        cov = sigma2 * np.linalg.inv(X.T @ X)
+        se = np.sqrt(np.clip(np.diag(cov), 0, None))
+    except np.linalg.LinAlgError:
+        se = np.full(X.shape[1], np.nan)
+    tss = float(((y - y.mean()) ** 2).sum())
+    r2 = 1 - float(resid @ resid) / tss if tss > 0 else float("nan")
+    rows = []
+    for j, k in enumerate(keys, start=1):
+        f = next(f for f in factors if f["key"] == k)
+        x = final[k].to_numpy(dtype=float)
+        per = f.get("per") or float(x.max() - x.min())
+        rows.append({"input": k, "per": per, "effect": beta[j] * per, "ci": 1.96 * se[j] * per})
+    return pd.DataFrame(rows), r2
+
+
+def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
+    """Variance-based indices of the sampled inputs, per block of crossed settings, averaged.
+
+    Sobol design: first-order (S1) and total (ST) Sobol indices; random and
+    LHS designs: RBD-FAST first-order indices. Returns (table, method or the
+    reason there is none).
+    """
+    design = batch.manifest["sweep"]["design"]
+    sampled = [f for f in batch.factors if "lo" in f and design != "grid"]
+    if not sampled:
+        return pd.DataFrame(), ("none: variance-based sensitivity needs ranges sampled by a random, lhs or "
+                                "sobol design (this batch's design is a grid of settings)")
+    names = [f["key"] for f in sampled]
+    problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
+    points = (batch.final.groupby("point", sort=True)
+              .agg(block=("block", "first"), sample=("sample", "first"), y=(metric, "mean"),
+                   **{f"x{i}": (k, "first") for i, k in enumerate(names)}))
+    per_block = []
+    for _, blk in points.groupby("block", sort=True):
+        blk = blk.sort_values("sample")
+        y = blk["y"].to_numpy(dtype=float)
+        if np.ptp(y) == 0:
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if design == "sobol":
+                from SALib.analyze import sobol
+                si = sobol.analyze(problem, y, calc_second_order=False, seed=0)
+                per_block.append(pd.DataFrame({"input": names, "S1": si["S1"], "S1_conf": si["S1_conf"],
+                                               "ST": si["ST"], "ST_conf": si["ST_conf"]}))
+            else:
+                if len(y) < 24:
+                    return pd.DataFrame(), (f"none: RBD-FAST needs at least 24 samples per setting of the "
+                                            f"crossed inputs, this batch has {len(y)}")
+                from SALib.analyze import rbd_fast
+                X = blk[[f"x{i}" for i in range(len(names))]].to_numpy(dtype=float)
+                si = rbd_fast.analyze(problem, X, y, M=4 if len(y) < 128 else 10, seed=0)
+                per_block.append(pd.DataFrame({"input": names, "S1": si["S1"]}))
+    method = ("Sobol indices (SALib, Saltelli sampling): S1 first order, ST total" if design == "sobol"
+              else "RBD-FAST first-order indices (SALib)")
+    if not per_block:
+        return pd.DataFrame(), f"none: {metric} does not vary across the sampled inputs"
+    both = pd.concat(per_block, ignore_index=True)
+    agg = both.groupby("input", sort=False).agg(["mean", "min", "max"])
+    agg.columns = [f"{a}_{b}" for a, b in agg.columns]
+    agg = agg.reset_index()
+    agg["blocks"] = len(per_block)
+    agg["samples"] = len(points) // max(1, points["block"].nunique())
+    return agg, method
+
+
+def crossings(batch: Batch, metric: str, op: str, value: float) -> pd.DataFrame:
+    """Runs whose ``metric`` crosses the threshold, with the first month it does and the final value."""
+    cmp = {">": np.greater, ">=": np.greater_equal, "<": np.less, "<=": np.less_equal}[op]
+    rows = batch.rows.sort_values(["run_id", "month"], kind="stable")
+    hit = rows[cmp(rows[metric].to_numpy(dtype=float), value)]
+    first = hit.groupby("run_id", sort=True).head(1)[["run_id", "month", "date"]]
+    first = first.rename(columns={"month": "first_month", "date": "first_date"})
+    keys = [f["key"] for f in batch.factors]
+    final = batch.final[["run_id", "seed", *keys, metric]].rename(columns={metric: f"final_{metric}"})
+    out = first.merge(final, on="run_id", how="left")
+    out.insert(0, "threshold", f"{metric} {op} {fmt(value)}")
+    return out.sort_values(["first_month", "run_id"], kind="stable").reset_index(drop=True)
+
+
+# ===========================================================================
+# figures
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg", force=True)
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"svg.hashsalt": "silicon-curtain", "font.size": 8, "axes.titlesize": 8,
+                         "figure.dpi": 150, "axes.spines.top": False, "axes.spines.right": False})
+    return plt
+
+
+def _save(fig, stem: Path, svg: bool) -> list[Path]:
+    plt = _pyplot()
+    paths = [stem.with_suffix(".png")]
+    fig.savefig(paths[0], metadata={"Software": None})
+    if svg:
+        paths.append(stem.with_suffix(".svg"))
+        fig.savefig(paths[1], metadata={"Date": None})
+    plt.close(fig)
+    return paths
+
+
+def _title(metric: str) -> str:
+    return f"{metric} ({UNITS.get(metric, '')})"
+
+
+def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg: bool) -> list[Path]:
+    """One panel per setting: median, 50% and 90% bands over runs; other settings' medians in grey."""
+    plt = _pyplot()
+    rows = batch.rows[["run_id", "month", metric]]
+    run_group = dict(zip(batch.final["run_id"], grp_by_run))
+    rows = rows.assign(group=rows["run_id"].map(run_group))
+    table = rows.pivot(index="month", columns="run_id", values=metric)
+    names = sorted(set(run_group.values()))
+    bands = {}
+    for g in names:
+        ids = [r for r, gg in run_group.items() if gg == g]
+        q = np.percentile(table[ids].to_numpy(dtype=float), [5, 25, 50, 75, 95], axis=1)
+        bands[g] = q
+    n = len(names)
+    ncols = min(3, n)
+    nrows = math.ceil(n / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.4), sharex=True, sharey=True,
+                             squeeze=False, layout="constrained")
+    months = table.index.to_numpy()
+    colour = plt.get_cmap("viridis")
+    for i, g in enumerate(names):
+        ax = axes[i // ncols][i % ncols]
+        for other in names:
+            if other != g:
+                ax.plot(months, bands[other][2], color="0.8", lw=0.8)
+        c = colour(i / max(1, n - 1) * 0.9)
+        q = bands[g]
+        ax.fill_between(months, q[0], q[4], color=c, alpha=0.2, lw=0, label="90% of runs")
+        ax.fill_between(months, q[1], q[3], color=c, alpha=0.4, lw=0, label="50% of runs")
+        ax.plot(months, q[2], color=c, lw=1.5, label="median")
+        ax.set_title(label(g))
+    for j in range(n, nrows * ncols):
+        axes[j // ncols][j % ncols].set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("month")
+    for row in axes:
+        row[0].set_ylabel(UNITS.get(metric, ""))
+    axes[0][0].legend(loc="upper left", frameon=False)
+    fig.suptitle(f"{_title(metric)} over time: median, 50% and 90% of runs")
+    return _save(fig, stem, svg)
+
+
+def distributions(batch: Batch, metrics: Sequence[str], grp: pd.Series, by: str | None, stem: Path,
+                  svg: bool) -> list[Path]:
+    """Box plots (whiskers at the 5th and 95th percentiles) of each final outcome per setting, runs as dots."""
+    plt = _pyplot()
+    names = sorted(grp.unique())
+    ncols = min(2, len(metrics))
+    nrows = math.ceil(len(metrics) / ncols)
+    width = max(2.8, 0.55 * len(names) + 1.2)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width * ncols, 2.4 * nrows + 0.3), squeeze=False,
+                             layout="constrained")
+    rng = np.random.default_rng(0)
+    ticks = [short(g, by) for g in names]
+    rotate = sum(len(t) for t in ticks) > 6 * width
+    for i, metric in enumerate(metrics):
+        ax = axes[i // ncols][i % ncols]
+        data = [batch.final.loc[grp == g, metric].to_numpy(dtype=float) for g in names]
+        ax.boxplot(data, whis=(5, 95), showfliers=False, widths=0.5, medianprops={"color": "#ee6677"})
+        for j, d in enumerate(data, start=1):
+            ax.scatter(j + rng.uniform(-0.12, 0.12, len(d)), d, s=4, alpha=0.35, color="#4477aa", lw=0)
+        ax.set_xticks(range(1, len(names) + 1), ticks, rotation=30 if rotate else 0,
+                      ha="right" if rotate else "center")
+        if by:
+            ax.set_xlabel(by)
+        ax.set_ylabel(UNITS.get(metric, ""))
+        ax.set_title(f"{_title(metric)} at month {int(batch.final['month'].max())}")
+    for j in range(len(metrics), nrows * ncols):
+        axes[j // ncols][j % ncols].set_visible(False)
+    return _save(fig, stem, svg)
+
+
+def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: Path, svg: bool) -> list[Path]:
+    """Per outcome: bars from the overall mean to the mean at each input's low and high end."""
+    plt = _pyplot()
+    metrics = [m for m, e in effects.items() if len(e)]
+    if not metrics:
+        return []
+    n_in = max(len(effects[m]) for m in metrics)
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, (0.35 * n_in + 0.8) * len(metrics) + 0.3),
+                             squeeze=False, layout="constrained")
+    for ax, metric in zip(axes[:, 0], metrics):
+        e = effects[metric].iloc[::-1]
+        base = overall[metric]
+        ypos = np.arange(len(e))
+        ax.barh(ypos, e["mean_low"] - base, left=base, color="#4477aa", label="input at its low end")
+        ax.barh(ypos, e["mean_high"] - base, left=base, color="#ee6677", label="input at its high end")
+        ax.axvline(base, color="0.3", lw=0.8)
+        ax.set_yticks(ypos, e["input"])
+        ax.set_title(f"{_title(metric)}: mean over runs, one input at a time")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
+    return _save(fig, stem, svg)
+
+
+def sensitivity_chart(tables: dict[str, pd.DataFrame], stem: Path, svg: bool) -> list[Path]:
+    plt = _pyplot()
+    metrics = [m for m, t in tables.items() if len(t)]
+    if not metrics:
+        return []
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, 1.6 * len(metrics) + 0.5), squeeze=False,
+                             layout="constrained")
+    for ax, metric in zip(axes[:, 0], metrics):
+        t = tables[metric]
+        y = np.arange(len(t))
+        h = 0.38 if "ST_mean" in t else 0.6
+        ax.barh(y + (h / 2 if "ST_mean" in t else 0), t["S1_mean"], height=h, color="#4477aa", label="S1")
+        if "ST_mean" in t:
+            ax.barh(y - h / 2, t["ST_mean"], height=h, color="#ccbb44", label="ST")
+        ax.set_yticks(y, t["input"])
+        ax.set_xlim(0, max(1.0, float(np.nanmax(t.filter(like="_mean").to_numpy())) * 1.05))
+        ax.set_title(f"{_title(metric)}: share of variance")
+        ax.legend(loc="lower right", frameon=False, fontsize=7)
+    return _save(fig, stem, svg)
+
+
+# ===========================================================================
+# the summary
+
+
+def _md_table(frame: pd.DataFrame, columns: dict[str, str], limit: int | None = None) -> str:
+    rows = frame if limit is None else frame.head(limit)
+    lines = ["| " + " | ".join(columns.values()) + " |", "|" + "---|" * len(columns)]
+    for _, r in rows.iterrows():
+        lines.append("| " + " | ".join(fmt(r[c]) if not isinstance(r[c], str) else r[c] for c in columns) + " |")
+    return "\n".join(lines)
+
+
+def _inputs_table(batch: Batch) -> str:
+    lines = ["| input | kind | settings |", "|---|---|---|"]
+    for f in batch.factors:
+        if "values" in f:
+            what = ", ".join(fmt(v) for v in f["values"])
+        else:
+            what = (f"{fmt(f['lo'])} to {fmt(f['hi'])}" + (" (log scale)" if f.get("log") else "")
+                    + (f", {f['steps']} steps" if f.get("steps") else ", sampled"))
+        lines.append(f"| `{f['key']}` | {f['kind']} | {what} |")
+    return "\n".join(lines)
+
+
+def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics: Sequence[str] | None = None,
+                 by: str | None = None, svg: bool = True) -> Path:
+    """Write figures (PNG, and SVG unless ``svg=False``) and ``summary.md`` into ``folder/report``."""
+    batch = read_batch(folder)
+    m = batch.manifest
+    keys = [f["key"] for f in batch.factors]
+    wanted = list(metrics or m.get("report", {}).get("metrics") or batch.metrics[:4])
+    for name in wanted:
+        if name not in batch.metrics:
+            raise ReportError(f"--metrics {name}: expected a metric this batch kept ({', '.join(batch.metrics)})")
+    by = by or m.get("report", {}).get("by")
+    if by is not None and by not in keys:
+        raise ReportError(f"--by {by}: expected one of the swept inputs ({', '.join(keys) or 'none'})")
+    if by is None:
+        levers = [f for f in batch.factors if f["kind"] == "lever"]
+        by = (levers or batch.factors or [{"key": None}])[0]["key"]
+    parsed = []
+    for text in [*m.get("report", {}).get("thresholds", []), *thresholds]:
+        try:
+            parsed.append(parse_threshold(text, batch.metrics))
+        except ValueError as exc:
+            raise ReportError(f"--threshold: {exc}") from None
+
+    out = batch.folder / REPORT_DIR
+    out.mkdir(exist_ok=True)
+    by_factor = batch.factor(by) if by else None
+    grp = groups(batch.final, by, by_factor)
+    grouped_numeric = by_factor is not None and numeric(by_factor) and batch.final[by].nunique() <= MAX_GROUPS
+    figures: dict[str, list[Path]] = {}
+    if batch.monthly:
+        for metric in wanted:
+            figures[f"fan_{metric}"] = fan_chart(batch, metric, grp, out / f"fan_{metric}", svg)
+    figures["final_distributions"] = distributions(batch, wanted, grp, by, out / "final_distributions", svg)
+    effects = {metric: main_effects(batch.final, batch.factors, metric) for metric in wanted}
+    overall = {metric: float(batch.final[metric].mean()) for metric in wanted}
+    figures["tornado"] = tornado(effects, overall, out / "tornado", svg)
+    sens = {metric: sensitivity(batch, metric) for metric in wanted}
+    figures["sensitivity"] = sensitivity_chart({k: v[0] for k, v in sens.items()}, out / "sensitivity", svg)
+    cross = [crossings(batch, *t) for t in parsed]
+    if cross:
+        all_cross = pd.concat(cross, ignore_index=True)
+        all_cross.to_csv(out / "thresholds.csv", index=False, float_format="%.12g")
+
+    md = _summary(batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures)
+    (out / "summary.md").write_text(md)
+    return out
+
+
+def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures) -> str:
+    m = batch.manifest
+    sw = m["sweep"]
+    n_runs = len(batch.final)
+    last = int(batch.final["month"].max())
+    commit = m.get("git_commit")
+    lines = [f"# {sw.get('title') or sw['name']}", ""]
+    if sw.get("description"):
+        lines += [sw["description"], ""]
+    design = sw["design"] + (f", {sw['samples']} samples" if sw.get("samples") else "")
+    lines += [
+        f"{n_runs} runs: {m['points']} points x {sw['seeds']} seed(s); design {design}; root seed "
+        f"{sw['root_seed']}{' with common random numbers' if sw.get('common_random_numbers') else ''}; "
+        f"{sw['months']} months of scenario `{Path(m['scenario']['file']).stem}` (scale {fmt(sw['scale'])}).",
+        "",
+        f"Made with silicon-curtain {m.get('version')}"
+        + (f", commit `{commit[:12]}`{' (uncommitted changes)' if m.get('git_dirty') else ''}" if commit else "")
+        + f", Python {m.get('python')} on {m.get('platform')}; started {m.get('started')}, finished "
+          f"{m.get('finished')}, {fmt(m.get('wall_seconds'))} s of computing. Sweep file sha256 "
+          f"`{sw['sha256'][:16]}…`; plan hash `{m['plan_hash'][:16]}…` (`manifest.json`).",
+        "",
+    ]
+    if batch.factors:
+        lines += ["## Inputs", "", _inputs_table(batch), ""]
+
+    lines += [f"## Outcomes at month {last}" + (f", by `{by}`" if by else ""), ""]
+    by_values = batch.final[by] if grouped_numeric else None
+    per = batch.factor(by).get("per") if by else None
+    for metric in wanted:
+        table = by_setting(batch.final, metric, grp, per, by_values)
+        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p5": "5th pct", "p50": "median",
+                "p95": "95th pct"}
+        if by_values is not None and len(table) > 1:
+            step = f"per {fmt(per)}" if per else "per step"
+            cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
+        lines += [f"**{_title(metric)}**", "", _md_table(table, cols), ""]
+    if by_values is not None:
+        lines += ["The change compares each setting's mean with the previous setting's, scaled to the "
+                  "step; the interval treats the two groups as independent samples (conservative under "
+                  "common random numbers).", ""]
+
+    if figures.get(f"fan_{wanted[0]}"):
+        lines += ["## Over time", ""]
+        for metric in wanted:
+            lines += [f"![{metric} over time](fan_{metric}.png)", ""]
+    lines += ["## Distribution of final outcomes", "", "![final outcomes](final_distributions.png)", ""]
+
+    lines += ["## Effect of each input, one at a time", ""]
+    if figures.get("tornado"):
+        lines += ["Mean outcome over all runs with the input at its low end and at its high end (every other "
+                  "input and seed averaged over); inputs sorted by swing.", "",
+                  "![tornado](tornado.png)", ""]
+        for metric in wanted:
+            e = effects[metric]
+            if len(e):
+                lines += [f"**{_title(metric)}** (mean over all runs {fmt(batch.final[metric].mean())})", "",
+                          _md_table(e, {"input": "input", "low": "low end", "mean_low": "mean",
+                                        "high": "high end", "mean_high": "mean", "swing": "swing"}), ""]
+        lines += ["**Marginal effects** (least squares of the final outcome on every numeric input over all "
+                  "runs; effect per the input's `per`, or over its whole range):", ""]
+        for metric in wanted:
+            table, r2 = marginal_effects(batch.final, batch.factors, metric)
+            if len(table):
+                lines += [f"*{metric}* (R² {fmt(r2)})", "",
+                          _md_table(table, {"input": "input", "per": "per", "effect": "effect", "ci": "± 95% CI"}),
+                          ""]
+    else:
+        lines += ["No input varies in this batch (a Monte Carlo over seeds only).", ""]
+
+    lines += ["## Variance-based sensitivity", ""]
+    method = next(iter(sens.values()))[1] if sens else "none"
+    if any(len(t) for t, _ in sens.values()):
+        first = next(t for t, _ in sens.values() if len(t))
+        n = int(first["samples"].iloc[0])
+        lines += [f"Method: {method}. Computed on each point's mean over seeds, for each setting of the crossed "
+                  f"inputs ({first['blocks'].iloc[0]} block(s) of {n} samples); the table gives the mean over "
+                  f"blocks and its range. As a rough guide an index is uncertain by about ±{1 / math.sqrt(n):.2f} "
+                  f"(1/√N): read smaller values, and negative ones, as zero.", "",
+                  "![sensitivity](sensitivity.png)", ""]
+        for metric, (t, _) in sens.items():
+            if len(t):
+                cols = {"input": "input", "S1_mean": "S1", "S1_min": "S1 min", "S1_max": "S1 max"}
+                if "ST_mean" in t:
+                    cols |= {"ST_mean": "ST", "ST_min": "ST min", "ST_max": "ST max"}
+                lines += [f"**{_title(metric)}**", "", _md_table(t, cols), ""]
+    else:
+        lines += [f"Not computed: {method.removeprefix('none: ')}.", ""]
+
+    lines += ["## Threshold crossings", ""]
+    if not parsed:
+        lines += ["No threshold named (`silicon-curtain report DIR --threshold 'smuggled_cum>150000'`, or "
+                  "`thresholds` under `[report]` in the sweep file).", ""]
+    for (metric, op, value), table in zip(parsed, cross):
+        when = "at any month" if batch.monthly else f"at month {last}"
+        lines += [f"**{metric} {op} {fmt(value)}** {when}: {len(table)} of {n_runs} runs "
+                  f"({100 * len(table) / max(1, n_runs):.1f}%).", ""]
+        if by and len(table):
+            share = (grp.groupby(grp).size().rename("runs").to_frame()
+                     .join(grp[batch.final["run_id"].isin(table["run_id"]).to_numpy()]
+                           .groupby(grp).size().rename("crossed"), how="left").fillna(0))
+            share["share"] = share["crossed"] / share["runs"]
+            share = share.reset_index(names="setting")
+            share["setting"] = share["setting"].map(label)
+            lines += [_md_table(share, {"setting": "setting", "runs": "runs", "crossed": "crossed",
+                                        "share": "share"}), ""]
+        if len(table):
+            keys = [f["key"] for f in batch.factors]
+            cols = {"run_id": "run", "seed": "seed", **{k: k for k in keys}, "first_month": "first month",
+                    f"final_{metric}": f"final {metric}"}
+            lines += [_md_table(table, cols, limit=30), ""]
+            if len(table) > 30:
+                lines += [f"(first 30 of {len(table)}; all in `thresholds.csv`)", ""]
+    lines += ["## Files", "",
+              "`../results.parquet` (one row per run" + (" and month" if batch.monthly else "") + "), "
+              "`../runs.parquet` (each run's inputs and seed; join on `run_id`), `../manifest.json` "
+              "(provenance). Figures here as PNG" + (" and SVG" if any(
+                  p.suffix == ".svg" for ps in figures.values() for p in ps) else "") + ".", ""]
+    return "\n".join(lines)
