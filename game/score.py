@@ -1,0 +1,236 @@
+"""The score: goals per role, computed each month from the metrics the player sees.
+
+Owns the goal table of every role and the formula that turns one month's
+metrics (with the same month of two baseline runs on the same seed) into a
+score from 0 to 100. Imports the standard library only: it reads plain
+views (anything with ``metrics``, ``codes``, ``compute_h100e``, ``goodwill``,
+``cooperation`` and ``tier``), never a model, never pygame.
+
+Baselines, both on the player's seed and the same month:
+
+* ``N`` — the ``no_controls`` scenario (what Tier 3 and US vendors would have
+  without any controls);
+* ``S`` — the player's scenario exactly as scheduled, with no player command
+  (what would have happened anyway).
+
+Each goal is worth ``weight`` points and scores a fraction ``v`` in [0, 1];
+the score is ``sum(weight * v)`` (the weights of a role sum to 100).
+
+US Commerce Department (``us_commerce``, every lever):
+
+* Keep Tier 3 compute down, 30: ``v = clamp((1 - A / A_N) / 0.75)``, A =
+  ``compute_adversary``: full marks when Tier 3 has at most a quarter of the
+  compute it would have without controls.
+* Keep the frontier lead, 30: ``v = clamp(frontier_gap_months / 24)``: full
+  marks at a two-year lead.
+* Keep US vendors selling, 20: ``v = clamp((R / R_N - 0.7) / 0.3)``, R =
+  ``us_vendor_revenue_cum``: nothing at 70% of the no-controls revenue or
+  less, full marks at 100%.
+* Keep Tier 2 goodwill, 20: ``v = clamp(G / G_0)``, G = ``goodwill_swing``,
+  G_0 its value at month 0.
+
+Export enforcement (``bis_enforcement``: enforcement budget, location
+verification, transit diplomacy):
+
+* Cut smuggling, 40: ``v = clamp(1.5 - X / X_S)``, X = ``smuggled_cum``:
+  half marks at the scenario's own leak, full marks at half of it (full
+  marks when the scenario leaks nothing).
+* Seize shipments, 20: ``v = clamp(rate / 0.2)``, rate = ``seized_cum /
+  (seized_cum + smuggled_cum)``.
+* Stay within budget, 25: ``v = clamp(1 - (K - K_0) / (4 K_0))`` where the
+  yearly cost ``K = enforcement_budget_usd + 150e6 * location_verification +
+  500e6 * transit_cooperation_boost`` (USD/year) and K_0 is the cost at
+  month 0. The two prices are estimates of the game, not of the model (the
+  model charges nobody for verification or diplomacy): no lever is free.
+* Keep Tier 2 goodwill, 15: as for the US.
+
+Tier 2 government (``tier2_government`` of country X: request a security
+agreement):
+
+* Grow your compute, 50: ``v = clamp(C_X / C_X,N)``, C_X = installed compute
+  in X.
+* Keep goodwill with the US, 25: ``v = clamp(g_X / g_X,0)``.
+* Stay a trusted partner, 25: ``v = clamp(k_X / k_X,0)`` with k_X the transit
+  cooperation of X, and 0 if X has been moved to Tier 3.
+
+``clamp`` limits to [0, 1]; a ratio with a zero denominator counts as 1.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+LOCATION_VERIFICATION_COST_USD = 150e6
+"""Yearly cost the enforcement role is charged for location verification (estimate)."""
+TRANSIT_DIPLOMACY_COST_USD = 500e6
+"""Yearly cost charged per unit of ``transit_cooperation_boost`` (estimate)."""
+
+
+@dataclass(frozen=True)
+class GoalSpec:
+    key: str
+    label: str
+    weight: float
+    doc: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One goal this month: its fraction ``value`` in [0, 1] and what was measured."""
+
+    key: str
+    label: str
+    weight: float
+    value: float
+    detail: str
+    doc: str
+
+    @property
+    def points(self) -> float:
+        return self.weight * self.value
+
+
+@dataclass(frozen=True)
+class Score:
+    total: float
+    goals: tuple[Goal, ...]
+
+    def as_row(self) -> dict[str, float]:
+        """Columns for a CSV: ``score`` and ``goal_<key>`` (points)."""
+        row = {"score": self.total}
+        row.update({f"goal_{g.key}": g.points for g in self.goals})
+        return row
+
+
+GOALS: dict[str, tuple[GoalSpec, ...]] = {
+    "us_commerce": (
+        GoalSpec("deny", "Keep Tier 3 compute down", 30,
+                 "Full marks when Tier 3 has at most 25% of the compute it would have without controls "
+                 "(same seed, same month)."),
+        GoalSpec("lead", "Keep the frontier lead", 30,
+                 "The best US lab's lead over the best Tier 3 lab, in months; full marks at 24."),
+        GoalSpec("revenue", "Keep US vendors selling", 20,
+                 "US vendor revenue so far against the no-controls run: nothing at 70% or less, "
+                 "full marks at 100%."),
+        GoalSpec("goodwill", "Keep Tier 2 goodwill", 20,
+                 "Mean goodwill of Tier 2 governments against its value at the start."),
+    ),
+    "bis_enforcement": (
+        GoalSpec("smuggling", "Cut smuggling", 40,
+                 "Chips smuggled so far against the scenario as scheduled: half marks at the same, "
+                 "full marks at half."),
+        GoalSpec("seizures", "Seize shipments", 20,
+                 "Share of smuggled chips seized; full marks at 20%."),
+        GoalSpec("budget", "Stay within budget", 25,
+                 "Yearly cost: the enforcement budget, plus $150M for location verification and "
+                 "$500M per unit of transit diplomacy (game estimates); nothing left at 5x the "
+                 "starting cost."),
+        GoalSpec("goodwill", "Keep Tier 2 goodwill", 15,
+                 "Mean goodwill of Tier 2 governments against its value at the start."),
+    ),
+    "tier2_government": (
+        GoalSpec("compute", "Grow your compute", 50,
+                 "Your installed compute against what you would have without controls (same month)."),
+        GoalSpec("goodwill", "Keep goodwill with the US", 25,
+                 "Your government's goodwill towards the US against its value at the start."),
+        GoalSpec("trust", "Stay a trusted partner", 25,
+                 "Your transit cooperation against its value at the start (the US signs security "
+                 "agreements only with countries that enforce); nothing if moved to Tier 3."),
+    ),
+}
+
+
+def clamp(x: float, lo: float = 0.0, hi: float = 1.0) -> float:
+    if x != x:  # nan
+        return lo
+    return max(lo, min(hi, x))
+
+
+def ratio(a: float, b: float) -> float:
+    """a / b, or 1 when b is zero (nothing to compare with)."""
+    return a / b if b else 1.0
+
+
+def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
+          country: str | None = None) -> Score:
+    """The score of ``view`` (a month of the player's run) for ``role``.
+
+    Args:
+        role: a key of :data:`GOALS`.
+        view: the player's month (a ``MonthView`` or anything with the same fields).
+        start: the player's month 0.
+        no_controls: the same month of the no-controls baseline (or None: goals
+            that need it score as if equal to it).
+        scheduled: the same month of the scenario as scheduled (or None: same).
+        country: the player's country, for ``tier2_government``.
+    """
+    m = view.metrics
+    n = no_controls.metrics if no_controls is not None else m
+    s = scheduled.metrics if scheduled is not None else m
+    m0 = start.metrics
+    values: dict[str, tuple[float, str]] = {}
+    if role == "us_commerce":
+        share = ratio(m["compute_adversary"], n["compute_adversary"])
+        values["deny"] = (clamp((1 - share) / 0.75), f"Tier 3 has {share:.0%} of its no-controls compute")
+        gap = m["frontier_gap_months"]
+        values["lead"] = (clamp(gap / 24), f"US lead {gap:.1f} months")
+        rev = ratio(m["us_vendor_revenue_cum"], n["us_vendor_revenue_cum"])
+        values["revenue"] = (clamp((rev - 0.7) / 0.3), f"revenue {rev:.0%} of no-controls")
+        values["goodwill"] = _goodwill(m, m0)
+    elif role == "bis_enforcement":
+        x, xs = m["smuggled_cum"], s["smuggled_cum"]
+        leak = ratio(x, xs)
+        values["smuggling"] = (clamp(1.5 - leak) if xs > 0 else 1.0, f"smuggled {leak:.0%} of as-scheduled")
+        caught = m["seized_cum"] + m["smuggled_cum"]
+        rate = m["seized_cum"] / caught if caught > 0 else 0.0
+        values["seizures"] = (clamp(rate / 0.2), f"{rate:.1%} of smuggled chips seized")
+        k, k0 = enforcement_cost(view.levers), enforcement_cost(start.levers)
+        values["budget"] = (clamp(1 - (k - k0) / (4 * k0)) if k0 > 0 else clamp(1 - k / 1e9),
+                            f"${k / 1e6:,.0f}M a year (start ${k0 / 1e6:,.0f}M)")
+        values["goodwill"] = _goodwill(m, m0)
+    elif role == "tier2_government":
+        i = _index(view, country)
+        j = _index(no_controls, country) if no_controls is not None else None
+        c = float(view.compute_h100e[i])
+        cn = float(no_controls.compute_h100e[j]) if j is not None else c
+        share = ratio(c, cn)
+        values["compute"] = (clamp(share), f"{_h(c)} H100e, {share:.0%} of no-controls")
+        g, g0 = float(view.goodwill[i]), float(start.goodwill[i])
+        values["goodwill"] = (clamp(ratio(g, g0)), f"goodwill {g:.2f} (start {g0:.2f})")
+        k, k0 = float(view.cooperation[i]), float(start.cooperation[i])
+        trusted = int(view.tier[i]) <= 2
+        values["trust"] = (clamp(ratio(k, k0)) if trusted else 0.0,
+                           f"cooperation {k:.2f} (start {k0:.2f})" + ("" if trusted else ", now Tier 3"))
+    else:
+        raise ValueError(f"unknown role {role!r} (expected one of: {', '.join(GOALS)})")
+    goals = tuple(Goal(g.key, g.label, g.weight, values[g.key][0], values[g.key][1], g.doc) for g in GOALS[role])
+    return Score(total=sum(g.points for g in goals), goals=goals)
+
+
+def enforcement_cost(levers: Mapping[str, Any]) -> float:
+    """Yearly cost of the enforcement levers in USD, as the enforcement role is charged."""
+    return (float(levers["enforcement_budget_usd"])
+            + LOCATION_VERIFICATION_COST_USD * bool(levers["location_verification"])
+            + TRANSIT_DIPLOMACY_COST_USD * float(levers["transit_cooperation_boost"]))
+
+
+def _goodwill(m: Mapping[str, Any], m0: Mapping[str, Any]) -> tuple[float, str]:
+    g, g0 = m["goodwill_swing"], m0["goodwill_swing"]
+    return clamp(ratio(g, g0)), f"Tier 2 goodwill {g:.2f} (start {g0:.2f})"
+
+
+def _index(view: Any, country: str | None) -> int:
+    if country is None or country not in view.codes:
+        raise ValueError(f"country {country!r} is not in this scenario")
+    return view.codes.index(country)
+
+
+def _h(v: float) -> str:
+    if not math.isfinite(v):
+        return "n/a"
+    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:,.1f}{suffix}"
+    return f"{v:,.0f}"

@@ -1,0 +1,895 @@
+"""One game: the model, the player's role and commands, the months seen, saves and replays.
+
+Owns :class:`GameSession` (a ComputeModel, the role, every MonthView since
+month 0, the player's command log with the month each command was
+submitted, the news with its explanations, the score), the roles and what
+each may order, the baseline runs the score and the debrief compare with,
+and the versioned save file (write atomically; load by rebuilding the model
+and replaying the commands month by month, which is exact because the model
+is deterministic for a seed). Imports the ``agents`` package, numpy, pandas
+and the standard library; never pygame (the UI in ``game.ui`` reads this).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from agents import commands as cmd
+from agents.model import ComputeModel
+from agents.regime import LEVERS
+from agents.scenario import Scenario, ScenarioError, load_scenario
+from agents.view import MonthView, month_view
+from game.score import GOALS, Score, score
+
+SAVE_FORMAT = "silicon-curtain-save"
+SAVE_VERSION = 1
+"""The save-file version this game writes and reads (older and newer are refused, with a reason)."""
+
+NO_CONTROLS = "no_controls"
+PUBLISHED_RULE = "diffusion_rule_2025"
+EFFECT_WINDOW_MONTHS = 12
+"""How long after a decision the debrief looks for what followed."""
+
+
+# ---------------------------------------------------------------------------
+# where files go
+
+
+def game_home() -> Path:
+    """Folder for saves, exports and settings: ``$SILICON_CURTAIN_HOME`` or ``~/.silicon-curtain``."""
+    env = os.environ.get("SILICON_CURTAIN_HOME")
+    return Path(env) if env else Path.home() / ".silicon-curtain"
+
+
+def saves_dir() -> Path:
+    return game_home() / "saves"
+
+
+# ---------------------------------------------------------------------------
+# roles
+
+
+ENFORCEMENT_LEVERS = ("enforcement_budget_usd", "location_verification", "transit_cooperation_boost")
+
+
+@dataclass(frozen=True)
+class Role:
+    """Who the player is: which levers and commands the UI offers, and which goals score."""
+
+    id: str
+    title: str
+    summary: str
+    levers: tuple[str, ...]
+    commands: tuple[str, ...]
+    country: str | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.title} ({self.country})" if self.country else self.title
+
+
+ROLE_IDS = ("us_commerce", "bis_enforcement", "tier2_government")
+
+_ROLE_TEXT = {
+    "us_commerce": ("US Commerce Department",
+                    "You write the export rules: every lever of the regime, tiers, security agreements "
+                    "and bilateral deals. Keep Tier 3's compute and the frontier gap in your favour "
+                    "without ruining US chip vendors or Tier 2 goodwill."),
+    "bis_enforcement": ("Export enforcement office",
+                        "You cannot change the rules, only how hard they are enforced: the enforcement "
+                        "budget, chip location verification and diplomacy with transit countries. Cut "
+                        "smuggling and seize shipments without overspending."),
+    "tier2_government": ("Tier 2 government",
+                         "You govern a Tier 2 country under US rules you do not write. You may ask the US "
+                         "for a security agreement, which doubles your cap if the US trusts your transit "
+                         "controls. Grow your compute and stay a trusted partner."),
+}
+
+
+def make_role(role_id: str, country: str | None = None, scenario: Scenario | None = None) -> Role:
+    """Build a role; ``tier2_government`` needs a Tier 2 country of the scenario."""
+    if role_id not in _ROLE_TEXT:
+        raise ValueError(f"role: expected one of {', '.join(ROLE_IDS)}, got {role_id!r}")
+    title, summary = _ROLE_TEXT[role_id]
+    if role_id == "us_commerce":
+        return Role(role_id, title, summary, tuple(LEVERS), ("set", "rescind", "set_tier", "g2g", "deal"))
+    if role_id == "bis_enforcement":
+        return Role(role_id, title, summary, ENFORCEMENT_LEVERS, ("set",))
+    if country is None:
+        raise ValueError("tier2_government needs a country (--country ISO3, a Tier 2 country of the scenario)")
+    if scenario is not None:
+        tier2 = tier2_countries(scenario)
+        if country not in tier2:
+            raise ValueError(f"country: expected a Tier 2 country of {scenario.name} "
+                             f"({', '.join(tier2)}), got {country!r}")
+    return Role(role_id, title, summary, (), ("g2g",), country)
+
+
+def tier2_countries(scenario: Scenario) -> list[str]:
+    """Tier 2 countries at the start, aggregates last."""
+    codes = [c for c, v in scenario.countries.items() if v.tier == 2]
+    return sorted(codes, key=lambda c: (c.startswith("ROW"), c))
+
+
+def role_problem(role: Role, command: cmd.Command) -> str | None:
+    """Why ``role`` may not give ``command`` (None if it may)."""
+    kind = getattr(command, "kind", None)
+    if kind not in role.commands:
+        what = {"set": "change levers", "rescind": "rescind the rule", "set_tier": "change tiers",
+                "g2g": "sign security agreements", "deal": "make bilateral deals"}.get(kind, "give that order")
+        return f"as the {role.title} you cannot {what}"
+    if isinstance(command, cmd.SetLevers):
+        others = [k for k in command.levers if k not in role.levers]
+        if others:
+            return f"as the {role.title} you cannot change {', '.join(others)}"
+    if isinstance(command, cmd.G2GAgreement) and role.country is not None and command.country != role.country:
+        return f"you may only ask for an agreement for your own country ({role.country})"
+    return None
+
+
+def prepare(role: Role, command: cmd.Command) -> cmd.Command:
+    """A Tier 2 government asks for an agreement as a state (the US answers, in the model)."""
+    if role.country is not None and isinstance(command, cmd.G2GAgreement):
+        return dataclasses.replace(command, source=f"state:{role.country}")
+    return command
+
+
+# ---------------------------------------------------------------------------
+# formatting (shared by the news, the debrief and the UI)
+
+
+def human(v: float, digits: int = 1) -> str:
+    """1234567 -> '1.2M'."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "n/a"
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:,.{digits}f}{suffix}"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{digits}g}"
+
+
+def format_value(unit: str, v: Any) -> str:
+    """A value with its unit, as a person reads it."""
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return ", ".join(human(float(x)) for x in v) + (f" {unit}" if unit else "")
+    v = float(v)
+    if unit.startswith("USD"):
+        return f"${human(v)}{unit[3:]}"
+    if unit in ("share", "0-1"):
+        return f"{v:.0%}" if unit == "share" else f"{v:.2f}"
+    if unit == "months":
+        return f"{v:.1f} months"
+    if unit == "x":
+        return f"x{v:g}"
+    return f"{human(v)} {unit}".strip()
+
+
+def format_lever(name: str, value: Any) -> str:
+    spec = LEVERS[name]
+    return format_value(spec.unit, value)
+
+
+def lever_label(name: str) -> str:
+    return LEVER_LABELS.get(name, name.replace("_", " "))
+
+
+LEVER_LABELS = {
+    "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",
+    "density_rule": "Density rule", "density_tpp_floor": "Density TPP floor",
+    "density_threshold": "Density threshold", "tier2_caps": "Tier 2 caps (Diffusion Rule)",
+    "country_cap_h100e": "Country cap", "cap_release_h100e_per_month": "Cap release rate",
+    "g2g_cap_multiplier": "G2G cap multiplier", "lpp_limit_h100e": "Licence-free allowance (LPP)",
+    "lpp_counts_against_cap": "LPP counts against cap", "veu_program": "Validated end users",
+    "nveu_cap_h100e": "National VEU limits", "uveu_min_tier1": "UVEU share in Tier 1",
+    "uveu_max_one_tier2": "UVEU max in one Tier 2", "uveu_min_us": "UVEU share in US",
+    "weights_controls": "Model-weight controls", "weights_control_ops": "Weights threshold",
+    "enforcement_budget_usd": "Enforcement budget", "location_verification": "Location verification",
+    "transit_cooperation_boost": "Transit diplomacy", "huawei_guidance": "Huawei guidance",
+    "variant_policy": "Export variants to Tier 3", "variant_fee": "Variant revenue share",
+    "remote_access_controlled": "Remote-access controls", "foundry_rule": "Foundry rule",
+    "hbm_controls": "HBM controls",
+}
+
+
+def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapping[str, str] | None = None) -> str:
+    """A command in words, e.g. 'Enforcement budget $400.0M USD/year, location verification on'."""
+    names = names or {}
+    if isinstance(command, cmd.SetLevers):
+        parts = [f"{lever_label(k)} {format_lever(k, v) if lever_error_free(k, v) else repr(v)}"
+                 for k, v in command.levers.items()]
+        text = "; ".join(parts)
+        if command.effective_month is not None and scenario is not None:
+            text += f" (from {scenario.date(command.effective_month)})"
+        return text
+    if isinstance(command, cmd.Rescind):
+        return "Rescind the Tier 2 regime"
+    country = names.get(getattr(command, "country", ""), getattr(command, "country", ""))
+    if isinstance(command, cmd.SetTier):
+        return f"Move {country} to Tier {command.tier}"
+    if isinstance(command, cmd.G2GAgreement):
+        if command.source.startswith("state:"):
+            return f"{country} asks the US for a security agreement"
+        return f"Security agreement with {country}"
+    if isinstance(command, cmd.BilateralDeal):
+        return f"Bilateral deal: {country} may import {human(command.h100e_per_year)} H100e a year"
+    return repr(command)
+
+
+def lever_error_free(name: str, value: Any) -> bool:
+    from agents.regime import lever_error
+
+    return lever_error(name, value) is None
+
+
+# ---------------------------------------------------------------------------
+# news: the model's events with their causes, and what the game observes in the metrics
+
+
+WHY = {
+    "announced": "A rule announced before it binds gives buyers time to race it: expect stockpiling "
+                 "and a smuggling rush until it takes effect.",
+    "in_force": "Tier 2 orders are now screened: the licence-free allowance first, then validated end "
+                "users, deals and the country cap.",
+    "levers": "The new rules apply to every order from now on.",
+    "rescinded": "Without the Tier 2 regime caps no longer bind: compute flows to Tier 2, and "
+                 "smugglers no longer need to split their orders.",
+    "cap_reached": "Its licensed imports hit the cap: buyers there turn to validated end users, domestic "
+                   "chips or the grey market, and goodwill towards the US falls.",
+    "networks_entered": "Denied demand raises the grey-market premium; when smuggling pays, new networks "
+                        "open in transit hubs.",
+    "g2g_sought": "A binding cap makes a security agreement worth asking for: it multiplies the cap.",
+    "g2g_signed": "The agreement multiplies the country's cap and improves its goodwill.",
+    "g2g_refused": "The US signs only with countries that cooperate against transshipment; low goodwill "
+                   "lowers cooperation.",
+    "deal_signed": "A bilateral deal lets the country import outside its cap, and improves goodwill.",
+    "tier_changed": "A downgrade cuts a country off and costs goodwill and cooperation; an upgrade opens "
+                    "its market.",
+    "variant_redesigned": "Vendors design chips to sit just under a threshold: the line moves the "
+                          "product, not the demand.",
+}
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """One line of the news log: what happened in ``month`` (the month simulated), and why."""
+
+    month: int
+    date: str
+    kind: str
+    text: str
+    why: str = ""
+    country: str = ""
+    origin: str = "model"  # model (an event), game (observed in the metrics), you (your order)
+
+
+@dataclass
+class _Watch:
+    """What the observations have already reported (so each says something new)."""
+
+    last: dict[str, int] = field(default_factory=dict)
+    domestic_level: int = 0
+    gap_bucket: int | None = None
+    goodwill_level: int = 0
+    smuggled_recent: list[float] = field(default_factory=list)
+
+
+DOMESTIC_STEPS = (2, 3, 5, 10, 20, 50)
+GOODWILL_STEPS = (0.6, 0.5, 0.4, 0.3, 0.2, 0.1)
+
+
+def observe(prev: MonthView, now: MonthView, start: MonthView, watch: _Watch) -> list[NewsItem]:
+    """What the metrics of the month just simulated show (rate-limited, deterministic)."""
+    a, b = prev.metrics, now.metrics
+    month = prev.month
+    date = prev.date
+    out: list[NewsItem] = []
+
+    def say(kind: str, text: str, why: str, every: int = 6) -> None:
+        if month - watch.last.get(kind, -10**6) >= every:
+            watch.last[kind] = month
+            out.append(NewsItem(month, date, kind, text, why, origin="game"))
+
+    d_stock = b["stockpiled_cum"] - a["stockpiled_cum"]
+    if d_stock > 1.0:
+        say("stockpiling", f"Buyers race an announced rule: {human(d_stock)} H100e bought ahead this month",
+            "A restriction is announced but not yet in force: buyers pull future orders forward into stockpiles.")
+    d_smug = b["smuggled_cum"] - a["smuggled_cum"]
+    recent = watch.smuggled_recent
+    if d_smug > 1.0 and not any(x > 0 for x in recent):
+        say("smuggling", f"Smuggled chips reach Tier 3: {human(d_smug)} H100e this month",
+            f"Controlled chips are denied to Tier 3, so its buyers pay a grey-market premium "
+            f"(now {b['grey_premium']:.0%}) that makes smuggling pay.", every=1)
+    elif recent and d_smug > 1.5 * max(recent) and d_smug > 1000:
+        say("smuggling_surge", f"Smuggling surges: {human(d_smug)} H100e this month",
+            f"More networks ({b['smuggling_networks']}) are shipping at a grey premium of {b['grey_premium']:.0%}.")
+    recent.append(d_smug)
+    del recent[:-6]
+    d_seize = b["seizures_cum"] - a["seizures_cum"]
+    if d_seize > 0:
+        say("seizures", f"Enforcement seizes {d_seize} shipment{'s' if d_seize > 1 else ''} "
+            f"({human(b['seized_cum'] - a['seized_cum'])} H100e) in transit hubs",
+            "Detection rises with the enforcement budget (square root), location verification and "
+            "the hub's cooperation.")
+    base = start.metrics["domestic_output_adversary"]
+    out_now = b["domestic_output_adversary"]
+    while (watch.domestic_level < len(DOMESTIC_STEPS) and base > 0
+           and out_now >= DOMESTIC_STEPS[watch.domestic_level] * base):
+        k = DOMESTIC_STEPS[watch.domestic_level]
+        watch.domestic_level += 1
+        out.append(NewsItem(month, date, "domestic", f"Tier 3 makes {k}x as many domestic chips as at "
+                            f"the start ({human(out_now)} H100e a month)",
+                            "Denied imports raise Tier 3's chip subsidies; after a lag, capacity and "
+                            "yield grow.", origin="game"))
+    gap = b["frontier_gap_months"]
+    bucket = int(math.floor(gap / 6))
+    if watch.gap_bucket is None:
+        watch.gap_bucket = int(math.floor(start.metrics["frontier_gap_months"] / 6))
+    if bucket != watch.gap_bucket:
+        wider = bucket > watch.gap_bucket
+        watch.gap_bucket = bucket
+        say("gap", f"The US frontier lead {'widens' if wider else 'narrows'} to {gap:.0f} months",
+            "The lead is measured in months of frontier growth: compute Tier 3 cannot buy it must "
+            "smuggle, stockpile or build — or train on open weights.", every=1)
+    g = b["goodwill_swing"]
+    while watch.goodwill_level < len(GOODWILL_STEPS) and g < GOODWILL_STEPS[watch.goodwill_level]:
+        watch.goodwill_level += 1
+        out.append(NewsItem(month, date, "goodwill", f"Tier 2 goodwill towards the US falls to {g:.2f}",
+                            "Denied orders sour Tier 2 governments; less goodwill means less "
+                            "cooperation against transshipment.", origin="game"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# baselines
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """A run without the player: its name, a label, and its MonthViews from month 0."""
+
+    key: str
+    label: str
+    views: tuple[MonthView, ...]
+
+
+@lru_cache(maxsize=16)
+def _run_baseline(scenario_ref: str, seed: int, overrides: tuple, scale: float, months: int) -> tuple[MonthView, ...]:
+    sc = load_scenario(scenario_ref, dict(overrides))
+    model = ComputeModel(scenario=sc, seed=seed, scale=scale)
+    views = [month_view(model)]
+    for _ in range(months):
+        model.step()
+        views.append(month_view(model))
+    return tuple(views)
+
+
+def _world_overrides(overrides: Mapping[str, Any]) -> tuple:
+    """Overrides a baseline of another scenario keeps: not levers, not schedule entries."""
+    return tuple(sorted((k, _freeze(v)) for k, v in overrides.items()
+                        if k not in LEVERS and not k.startswith(("schedule.", "policy."))))
+
+
+def _freeze(v: Any) -> Any:
+    return tuple(v) if isinstance(v, list) else v
+
+
+# ---------------------------------------------------------------------------
+# the session
+
+
+@dataclass(frozen=True)
+class PlayerCommand:
+    """A command the player gave, and the month it was submitted (applied at that month's policy phase)."""
+
+    month: int
+    command: cmd.Command
+
+
+@dataclass(frozen=True)
+class DecisionEffect:
+    """A decision, and what followed in the months after it against the scenario as scheduled."""
+
+    month: int
+    date: str
+    text: str
+    effects: tuple[str, ...]
+    events: tuple[str, ...]
+
+
+class GameSession:
+    """A game in progress.
+
+    Args:
+        scenario: a scenario name or a path to a TOML file.
+        seed: the model's seed (the same seed replays the same world).
+        role: one of :data:`ROLE_IDS`.
+        country: the player's country for ``tier2_government``.
+        overrides: scenario keys, as for ``silicon-curtain run --set``.
+        scale: agents multiplier (see ``ComputeModel``).
+    """
+
+    def __init__(self, scenario: str | Path = "diffusion_rule_2025", *, seed: int = 0, role: str = "us_commerce",
+                 country: str | None = None, overrides: Mapping[str, Any] | None = None, scale: float = 1.0):
+        self.scenario_ref = str(scenario)
+        self.overrides = dict(overrides or {})
+        self.scenario = load_scenario(self.scenario_ref, self.overrides)
+        self.seed = int(seed)
+        self.scale = float(scale)
+        self.role = make_role(role, country, self.scenario)
+        self.model = ComputeModel(scenario=self.scenario, seed=self.seed, scale=self.scale)
+        self.views: list[MonthView] = [month_view(self.model)]
+        self.commands: list[PlayerCommand] = []
+        self.news: list[NewsItem] = []
+        self.load_warning = ""
+        self._watch = _Watch()
+        self._scores: dict[int, Score] = {}
+        self._baselines: dict[str, Baseline] | None = None
+        self._names = dict(zip(self.views[0].codes, self.views[0].names))
+
+    # ---- reading --------------------------------------------------------
+    @property
+    def month(self) -> int:
+        return self.model.month
+
+    @property
+    def horizon(self) -> int:
+        return self.scenario.meta.months
+
+    @property
+    def finished(self) -> bool:
+        return self.month >= self.horizon
+
+    @property
+    def view(self) -> MonthView:
+        return self.views[-1]
+
+    @property
+    def prev_view(self) -> MonthView:
+        return self.views[-2] if len(self.views) > 1 else self.views[-1]
+
+    def country_name(self, code: str) -> str:
+        return self._names.get(code, code)
+
+    def queued(self) -> list[cmd.Command]:
+        """Player commands submitted this month, applied at the start of the next step."""
+        return [p.command for p in self.commands if p.month == self.month]
+
+    def metrics_rows(self) -> list[dict[str, Any]]:
+        """The metrics the player saw, one dict per month from month 0."""
+        return [dict(v.metrics) for v in self.views]
+
+    # ---- baselines and score --------------------------------------------
+    @property
+    def baselines(self) -> dict[str, Baseline]:
+        """``no_controls``, ``scheduled`` (this scenario without the player) and ``published``, same seed."""
+        if self._baselines is None:
+            world = _world_overrides(self.overrides)
+            own = tuple(sorted((k, _freeze(v)) for k, v in self.overrides.items()))
+            runs = {"no_controls": ("No controls", NO_CONTROLS, world),
+                    "scheduled": ("As scheduled (no player)", self.scenario_ref, own),
+                    "published": ("The published rule", PUBLISHED_RULE, world)}
+            out = {}
+            for key, (label, ref, ov) in runs.items():
+                try:
+                    views = _run_baseline(ref, self.seed, ov, self.scale, self.horizon)
+                except ScenarioError:
+                    views = _run_baseline(ref, self.seed, (), self.scale, self.horizon)
+                out[key] = Baseline(key, label, views)
+            self._baselines = out
+        return self._baselines
+
+    def baseline_view(self, key: str, month: int) -> MonthView | None:
+        views = self.baselines[key].views
+        return views[month] if 0 <= month < len(views) else None
+
+    def score_at(self, month: int | None = None) -> Score:
+        """The score at ``month`` (default: now), from the views the player saw."""
+        m = self.month if month is None else month
+        if m not in self._scores:
+            self._scores[m] = score(self.role.id, self.views[m], self.views[0],
+                                    self.baseline_view("no_controls", m), self.baseline_view("scheduled", m),
+                                    self.role.country)
+        return self._scores[m]
+
+    @property
+    def score(self) -> Score:
+        return self.score_at()
+
+    def baseline_score(self, key: str, month: int | None = None) -> Score:
+        """What a baseline run scores under the player's goals (for the debrief)."""
+        views = self.baselines[key].views
+        m = min(self.month if month is None else month, len(views) - 1)
+        return score(self.role.id, views[m], views[0], self.baseline_view("no_controls", m),
+                     self.baseline_view("scheduled", m), self.role.country)
+
+    # ---- writing ---------------------------------------------------------
+    def submit(self, command: cmd.Command) -> cmd.CommandResult:
+        """Check the role, then the model; a refused command says why and is not recorded."""
+        if self.finished:
+            return cmd.CommandResult(False, "the game is over: no more orders")
+        problem = role_problem(self.role, command)
+        if problem:
+            return cmd.CommandResult(False, problem)
+        command = prepare(self.role, command)
+        problem = self._session_problem(command)
+        if problem:
+            return cmd.CommandResult(False, problem)
+        result = self.model.submit(command)
+        if result.ok:
+            self.commands.append(PlayerCommand(self.month, command))
+        return result
+
+    def _session_problem(self, command: cmd.Command) -> str | None:
+        if isinstance(command, cmd.G2GAgreement) and self.role.country is not None:
+            i = self.view.codes.index(command.country)
+            if self.view.g2g[i]:
+                return "you already have a security agreement"
+            if any(isinstance(c, cmd.G2GAgreement) for c in self.queued()):
+                return "you have already asked this month; the US answers next month"
+        return None
+
+    def advance_month(self) -> MonthView:
+        """Simulate one month (queued commands apply first) and record its view and news."""
+        if self.finished:
+            raise RuntimeError(f"the scenario ends at month {self.horizon}")
+        prev = self.view
+        applied = [p for p in self.commands if p.month == self.month]
+        self.model.step()
+        view = month_view(self.model)
+        self.views.append(view)
+        date = prev.date
+        for p in applied:
+            self.news.append(NewsItem(prev.month, date, "you", "Your order: " + self.describe(p.command),
+                                      "Orders apply at the start of the month after you give them.",
+                                      origin="you"))
+        for e in view.events:
+            self.news.append(NewsItem(e.month, self.scenario.date(e.month), e.kind, e.text,
+                                      WHY.get(e.kind, ""), e.country))
+        self.news.extend(observe(prev, view, self.views[0], self._watch))
+        return view
+
+    def describe(self, command: cmd.Command) -> str:
+        return describe(command, self.scenario, self._names)
+
+    # ---- debrief ---------------------------------------------------------
+    def decision_effects(self, window: int = EFFECT_WINDOW_MONTHS) -> list[DecisionEffect]:
+        """Each decision, and how the next ``window`` months differed from the scenario as scheduled.
+
+        The difference is (player change over the window) minus (baseline change
+        over the same months), so earlier decisions do not count twice; when
+        decisions are closer than the window their effects overlap, and the
+        text says so.
+        """
+        out = []
+        base = self.baselines["scheduled"].views
+        months = sorted({p.month for p in self.commands})
+        for i, m in enumerate(months):
+            cmds = [p.command for p in self.commands if p.month == m]
+            end = min(m + 1 + window, self.month)
+            effects: list[str] = []
+            if end > m + 1:
+                effects = _compare(self.views[m], self.views[end], base[m], base[min(end, len(base) - 1)])
+                if i + 1 < len(months) and months[i + 1] < end:
+                    effects.append(f"(overlaps with your next decision in {self.scenario.date(months[i + 1])})")
+            else:
+                effects = ["(too recent to tell)"]
+            events = tuple(f"{n.date}: {n.text}" for n in self.news
+                           if n.origin == "model" and m <= n.month < end and n.kind != "levers")[:4]
+            out.append(DecisionEffect(m, self.scenario.date(m), "; ".join(self.describe(c) for c in cmds),
+                                      tuple(effects), events))
+        return out
+
+    # ---- saving ----------------------------------------------------------
+    def to_save(self) -> dict[str, Any]:
+        m = self.view.metrics
+        return {
+            "format": SAVE_FORMAT,
+            "version": SAVE_VERSION,
+            "scenario": self.scenario_ref,
+            "seed": self.seed,
+            "overrides": self.overrides,
+            "scale": self.scale,
+            "role": self.role.id,
+            "country": self.role.country,
+            "month": self.month,
+            "commands": [json.loads(cmd.to_json(p.command, p.month)) for p in self.commands],
+            "check": {k: m[k] for k in CHECK_KEYS},
+            "title": self.scenario.meta.title,
+            "date": self.view.date,
+            "saved_at": _dt.datetime.now().isoformat(timespec="seconds"),
+        }
+
+    def save(self, path: str | Path | None = None) -> Path:
+        """Write a save file atomically (a temporary file renamed into place); returns its path."""
+        target = Path(path) if path is not None else self.default_save_path()
+        write_json_atomic(target, self.to_save())
+        return target
+
+    def default_save_path(self) -> Path:
+        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        name = f"{Path(self.scenario_ref).stem}-{self.role.id}-{self.view.date}-{stamp}"
+        folder = saves_dir()
+        path = folder / f"{name}.json"
+        n = 2
+        while path.exists():
+            path = folder / f"{name}-{n}.json"
+            n += 1
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> "GameSession":
+        """Rebuild a game from a save file; any problem raises :class:`SaveError` (nothing is written)."""
+        data = read_save(path)
+        return cls.from_save(data, str(path))
+
+    @classmethod
+    def from_save(cls, data: Mapping[str, Any], file: str = "<save>") -> "GameSession":
+        h = check_header(data, file)
+        try:
+            session = cls(h["scenario"], seed=h["seed"], role=h["role"], country=h["country"],
+                          overrides=h["overrides"], scale=h["scale"])
+        except ScenarioError as exc:
+            raise SaveError(file, "scenario", exc.problems[0]) from None
+        except ValueError as exc:
+            raise SaveError(file, "role", str(exc)) from None
+        if h["month"] > session.horizon:
+            raise SaveError(file, "month", f"expected 0 to {session.horizon} (the scenario's length), "
+                                           f"got {h['month']}")
+        commands = _parse_commands(data["commands"], h["month"], file)
+        pending = list(commands)
+        for month in range(h["month"] + 1):
+            while pending and pending[0][1] == month:
+                i, _, command = pending.pop(0)
+                result = session.submit(command)
+                if not result.ok:
+                    raise SaveError(file, f"commands[{i}]", f"refused at month {month}: {result.reason}")
+            if month < h["month"]:
+                session.advance_month()
+        check = data.get("check")
+        if isinstance(check, dict):
+            m = session.view.metrics
+            differ = [k for k in CHECK_KEYS if k in check and not _same(check[k], m[k])]
+            if differ:
+                session.load_warning = (f"{file}: replaying the commands gives different numbers than when "
+                                        f"it was saved ({', '.join(differ)}): the model has changed since")
+        return session
+
+
+CHECK_KEYS = ("compute_adversary", "smuggled_cum", "us_vendor_revenue_cum", "frontier_gap_months")
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return float(a) == float(b) or abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(b)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView) -> list[str]:
+    """The biggest differences between the player's change and the baseline's, in words."""
+    rows = []
+    for key, label, unit in EFFECT_METRICS:
+        dp = p1.metrics[key] - p0.metrics[key]
+        db = b1.metrics[key] - b0.metrics[key]
+        diff = dp - db
+        scale_ = max(abs(db), abs(b1.metrics[key]) * 0.05, 1e-9)
+        rel = diff / scale_
+        if abs(rel) < 0.05:
+            continue
+        rows.append((abs(rel), label, diff, unit))
+    rows.sort(reverse=True)
+    out = []
+    for _, label, diff, unit in rows[:3]:
+        sign = "+" if diff > 0 else "-"
+        if unit == "USD":
+            val = f"{sign}${human(abs(diff))}"
+        elif unit == "months":
+            val = f"{sign}{abs(diff):.1f} months"
+        elif unit == "0-1":
+            val = f"{sign}{abs(diff):.2f}"
+        else:
+            val = f"{sign}{human(abs(diff))} {unit}"
+        out.append(f"{label} {val}")
+    return out or ["no clear difference from the scenario as scheduled"]
+
+
+EFFECT_METRICS = (
+    ("compute_adversary", "Tier 3 compute", "H100e"),
+    ("smuggled_cum", "smuggled", "H100e"),
+    ("seized_cum", "seized", "H100e"),
+    ("stockpiled_cum", "stockpiled", "H100e"),
+    ("domestic_output_adversary", "Tier 3 domestic output", "H100e/month"),
+    ("us_vendor_revenue_cum", "US vendor revenue", "USD"),
+    ("compute_swing", "Tier 2 compute", "H100e"),
+    ("goodwill_swing", "Tier 2 goodwill", "0-1"),
+    ("frontier_gap_months", "US lead", "months"),
+)
+
+
+# ---------------------------------------------------------------------------
+# save files
+
+
+class SaveError(Exception):
+    """A save file cannot be loaded: names the file, the key and what was expected."""
+
+    def __init__(self, file: str, key: str, message: str):
+        self.file, self.key, self.message = str(file), key, message
+        super().__init__(f"{self.file}: {key}: {message}" if key else f"{self.file}: {message}")
+
+
+def read_save(path: str | Path) -> dict:
+    """Read and parse a save file (JSON object), or raise SaveError saying what is wrong."""
+    p = Path(path)
+    if p.is_dir():
+        raise SaveError(str(p), "", "is a folder; expected a save file (.json)")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SaveError(str(p), "", "no such file") from None
+    except UnicodeDecodeError:
+        raise SaveError(str(p), "", "not a save file (not UTF-8 text)") from None
+    except OSError as exc:
+        raise SaveError(str(p), "", f"cannot be read: {exc.strerror}") from None
+    if not text.strip():
+        raise SaveError(str(p), "", "is empty; expected a save file (the save may have been interrupted)")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SaveError(str(p), "", f"not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
+                                    "the file is truncated or corrupt") from None
+    if not isinstance(data, dict):
+        raise SaveError(str(p), "", f"expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
+    """Validate everything but the commands; returns the header with defaults filled in."""
+    fmt = data.get("format")
+    if fmt != SAVE_FORMAT:
+        raise SaveError(file, "format", f"expected {SAVE_FORMAT!r}, got {fmt!r}: not a Silicon Curtain save")
+    version = data.get("version")
+    if not _is_int(version) or version < 1:
+        raise SaveError(file, "version", f"expected a whole number >= 1, got {version!r}")
+    if version > SAVE_VERSION:
+        raise SaveError(file, "version", f"this save was written by a newer version of the game (save version "
+                                         f"{version}; this game reads version {SAVE_VERSION}): update the game")
+    for key in ("scenario", "seed", "role", "month", "commands"):
+        if key not in data:
+            raise SaveError(file, key, "missing")
+    scenario = data["scenario"]
+    if not isinstance(scenario, str) or not scenario:
+        raise SaveError(file, "scenario", f"expected a scenario name, got {scenario!r}")
+    if not _is_int(data["seed"]):
+        raise SaveError(file, "seed", f"expected a whole number, got {data['seed']!r}")
+    overrides = data.get("overrides", {})
+    if not isinstance(overrides, dict) or not all(isinstance(k, str) for k in overrides):
+        raise SaveError(file, "overrides", f"expected a table of KEY: value, got {overrides!r}")
+    scale = data.get("scale", 1.0)
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 < scale < math.inf:
+        raise SaveError(file, "scale", f"expected a number > 0, got {scale!r}")
+    role = data["role"]
+    if role not in ROLE_IDS:
+        raise SaveError(file, "role", f"expected one of {', '.join(ROLE_IDS)}, got {role!r}")
+    country = data.get("country")
+    if country is not None and not isinstance(country, str):
+        raise SaveError(file, "country", f"expected a country code or null, got {country!r}")
+    month = data["month"]
+    if not _is_int(month) or month < 0:
+        raise SaveError(file, "month", f"expected a whole number >= 0, got {month!r}")
+    if not isinstance(data["commands"], list):
+        raise SaveError(file, "commands", f"expected a list, got {type(data['commands']).__name__}")
+    return {"scenario": scenario, "seed": int(data["seed"]), "overrides": overrides, "scale": float(scale),
+            "role": role, "country": country, "month": int(month)}
+
+
+def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[int, int, cmd.Command]]:
+    out = []
+    last = 0
+    for i, item in enumerate(items):
+        key = f"commands[{i}]"
+        if not isinstance(item, dict):
+            raise SaveError(file, key, f"expected an object, got {item!r}")
+        m = item.get("month")
+        if not _is_int(m) or not 0 <= m <= month:
+            raise SaveError(file, f"{key}.month", f"expected a whole number from 0 to {month}, got {m!r}")
+        if m < last:
+            raise SaveError(file, f"{key}.month", f"commands must be in month order ({m} after {last})")
+        last = m
+        try:
+            command = cmd.from_dict(item)
+        except (ValueError, TypeError) as exc:
+            raise SaveError(file, key, str(exc)) from None
+        out.append((i, int(m), command))
+    return out
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
+    path = Path(path)
+    if path.is_dir():
+        raise OSError(f"{path} is a folder")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, sort_keys=False)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class SaveInfo:
+    """A save file as the load screen lists it: a summary, or why it cannot be loaded."""
+
+    path: Path
+    ok: bool
+    summary: str
+
+
+def list_saves(folder: Path | None = None) -> list[SaveInfo]:
+    """Save files in ``folder`` (newest first), each checked without replaying it."""
+    folder = folder or saves_dir()
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True):
+        try:
+            data = read_save(p)
+            h = check_header(data, p.name)
+            role = _ROLE_TEXT[h["role"]][0] + (f" ({h['country']})" if h["country"] else "")
+            title = data.get("title") if isinstance(data.get("title"), str) else h["scenario"]
+            date = data.get("date") if isinstance(data.get("date"), str) else f"month {h['month']}"
+            out.append(SaveInfo(p, True, f"{title} - {role} - {date} (month {h['month']}), seed {h['seed']}"))
+        except SaveError as exc:
+            out.append(SaveInfo(p, False, f"cannot load: {exc.key + ': ' if exc.key else ''}{exc.message}"))
+    return out
+
+
+# ---------------------------------------------------------------------------
+# replay
+
+
+def replay(save: str | Path | Mapping[str, Any]):
+    """Replay a save's command log headless: one row per month the player saw (metrics and score).
+
+    Returns a pandas DataFrame with the metric columns (``agents.metrics.COLUMNS``)
+    followed by ``score`` and ``goal_<key>`` (points per goal).
+    """
+    import pandas as pd
+
+    from agents.metrics import COLUMNS
+
+    if isinstance(save, Mapping):
+        session = GameSession.from_save(save)
+    else:
+        session = GameSession.load(save)
+    rows = []
+    for m, v in enumerate(session.views):
+        row = {c: v.metrics[c] for c in COLUMNS}
+        row.update(session.score_at(m).as_row())
+        rows.append(row)
+    goal_cols = [f"goal_{g.key}" for g in GOALS[session.role.id]]
+    return pd.DataFrame(rows, columns=[*COLUMNS, "score", *goal_cols])
