@@ -112,25 +112,39 @@ def short(group: str, by: str | None) -> str:
     return text.removeprefix(f"{by} = ").removeprefix(f"{by} ") if by else text
 
 
-def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | None,
-               by_values: pd.Series | None) -> pd.DataFrame:
-    """Per setting: runs, mean, 5th/50th/95th percentiles, and the change in the mean per ``per``."""
+def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | None, by: str | None,
+               keys: Sequence[str]) -> pd.DataFrame:
+    """Per setting: runs, mean, 5th/50th/95th percentiles, and the change in the mean per ``per``.
+
+    ``by`` (numeric, one value per group) turns on the change from the previous
+    setting, with a 95% interval. When every run has a twin at the previous
+    setting that differs only in ``by`` (same other inputs and replicate) the
+    change is the mean of the paired differences; otherwise the groups are
+    compared as independent samples. ``paired`` says which.
+    """
     rows = []
-    prev = None
+    prev: tuple[float, pd.DataFrame] | None = None
+    match = [k for k in keys if k != by] + ["replicate"]
     for g in sorted(grp.unique()):
-        y = final.loc[grp == g, metric].to_numpy(dtype=float)
+        sub = final.loc[grp == g]
+        y = sub[metric].to_numpy(dtype=float)
         row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p5": np.percentile(y, 5),
-               "p50": np.median(y), "p95": np.percentile(y, 95), "change": np.nan, "ci": np.nan}
-        if by_values is not None and prev is not None:
-            x = float(by_values[grp == g].iloc[0])
-            dx = x - prev[0]
-            if dx:
-                scale = (per or dx) / dx
-                row["change"] = (y.mean() - prev[1].mean()) * scale
-                row["ci"] = 1.96 * math.sqrt(y.var(ddof=1) / len(y) + prev[1].var(ddof=1) / len(prev[1])) * abs(
-                    scale) if len(y) > 1 and len(prev[1]) > 1 else np.nan
-        if by_values is not None:
-            prev = (float(by_values[grp == g].iloc[0]), y)
+               "p50": np.median(y), "p95": np.percentile(y, 95), "change": np.nan, "ci": np.nan, "paired": False}
+        if by is not None and prev is not None and float(sub[by].iloc[0]) != prev[0]:
+            scale = (per or float(sub[by].iloc[0]) - prev[0]) / (float(sub[by].iloc[0]) - prev[0])
+            a, b = prev[1][match + [metric]], sub[match + [metric]]
+            twins = a.merge(b, on=match, suffixes=("_a", "_b"))
+            if len(twins) == len(a) == len(b) and not a.duplicated(match).any():
+                d = (twins[f"{metric}_b"] - twins[f"{metric}_a"]).to_numpy(dtype=float) * scale
+                row.update(change=d.mean(), paired=True,
+                           ci=1.96 * d.std(ddof=1) / math.sqrt(len(d)) if len(d) > 1 else np.nan)
+            else:
+                ya = a[metric].to_numpy(dtype=float)
+                row["change"] = (y.mean() - ya.mean()) * scale
+                if len(y) > 1 and len(ya) > 1:
+                    row["ci"] = 1.96 * math.sqrt(y.var(ddof=1) / len(y) + ya.var(ddof=1) / len(ya)) * abs(scale)
+        if by is not None:
+            prev = (float(sub[by].iloc[0]), sub)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -373,8 +387,10 @@ def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: P
         e = effects[metric].iloc[::-1]
         base = overall[metric]
         ypos = np.arange(len(e))
-        ax.barh(ypos, e["mean_low"] - base, left=base, color="#4477aa", label="input at its low end")
-        ax.barh(ypos, e["mean_high"] - base, left=base, color="#ee6677", label="input at its high end")
+        ax.barh(ypos + 0.2, e["mean_low"] - base, left=base, height=0.4, color="#4477aa",
+                label="input at its low end")
+        ax.barh(ypos - 0.2, e["mean_high"] - base, left=base, height=0.4, color="#ee6677",
+                label="input at its high end")
         ax.axvline(base, color="0.3", lw=0.8)
         ax.set_yticks(ypos, e["input"])
         ax.set_title(f"{_title(metric)}: mean over runs, one input at a time")
@@ -502,20 +518,24 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         lines += ["## Inputs", "", _inputs_table(batch), ""]
 
     lines += [f"## Outcomes at month {last}" + (f", by `{by}`" if by else ""), ""]
-    by_values = batch.final[by] if grouped_numeric else None
     per = batch.factor(by).get("per") if by else None
+    paired = []
     for metric in wanted:
-        table = by_setting(batch.final, metric, grp, per, by_values)
+        table = by_setting(batch.final, metric, grp, per, by if grouped_numeric else None,
+                           [f["key"] for f in batch.factors])
         cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p5": "5th pct", "p50": "median",
                 "p95": "95th pct"}
-        if by_values is not None and len(table) > 1:
+        if grouped_numeric and len(table) > 1:
             step = f"per {fmt(per)}" if per else "per step"
             cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
+            paired.append(bool(table["paired"].iloc[1:].all()))
         lines += [f"**{_title(metric)}**", "", _md_table(table, cols), ""]
-    if by_values is not None:
-        lines += ["The change compares each setting's mean with the previous setting's, scaled to the "
-                  "step; the interval treats the two groups as independent samples (conservative under "
-                  "common random numbers).", ""]
+    if paired:
+        how = ("the mean of paired differences: each run against its twin at the previous setting (same "
+               "other inputs and replicate)" if all(paired) else
+               "the difference of the two settings' means, treated as independent samples")
+        lines += [f"The change from the previous setting, scaled to the step, is {how}; ± is a 95% "
+                  f"interval.", ""]
 
     if figures.get(f"fan_{wanted[0]}"):
         lines += ["## Over time", ""]

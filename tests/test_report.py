@@ -8,7 +8,7 @@ import pytest
 
 from game.batch import MANIFEST, BatchError, load_results, run_batch
 from game.cli import main
-from game.report import main_effects, marginal_effects, write_report
+from game.report import by_setting, groups, main_effects, marginal_effects, write_report
 
 SWEEP = """\
 [sweep]
@@ -67,6 +67,7 @@ def test_report_writes_png_and_svg_figures_and_a_summary(lhs_report):
     for figure in ("fan_smuggled_cum.png", "final_distributions.png", "tornado.png", "sensitivity.png"):
         assert f"]({figure})" in summary
     assert "RBD-FAST" in summary and "change in mean per 1e+08" in summary
+    assert "mean of paired differences" in summary  # same LHS draws at both budgets: runs have twins
 
 
 def test_threshold_table_lists_exactly_the_runs_that_cross(lhs_batch, lhs_report):
@@ -99,6 +100,20 @@ def test_marginal_effect_recovers_a_known_slope():
                                          {"key": "z", "values": [0.0, 1.0]}], "y")
     assert table.loc[0, "effect"] == pytest.approx(30) and table.loc[1, "effect"] == pytest.approx(-2)
     assert r2 == pytest.approx(1)
+
+
+def test_change_per_step_pairs_runs_that_differ_only_in_the_split_input():
+    final = pd.DataFrame({"budget": [1.0, 1.0, 3.0, 3.0], "hazard": [0.1, 0.2, 0.1, 0.2],
+                          "replicate": [0, 0, 0, 0], "y": [10.0, 20.0, 6.0, 18.0]})
+    factor = {"key": "budget", "values": [1.0, 3.0]}
+    table = by_setting(final, "y", groups(final, "budget", factor), 1.0, "budget", ["budget", "hazard"])
+    # twins: (10 -> 6) and (20 -> 18), per unit of budget: -2 and -1
+    assert table["mean"].tolist() == [15.0, 12.0]
+    assert table.loc[1, "change"] == pytest.approx(-1.5) and bool(table.loc[1, "paired"])
+    assert table.loc[1, "ci"] == pytest.approx(1.96 * pd.Series([-2.0, -1.0]).std() / 2 ** 0.5)
+    unpaired = by_setting(final.iloc[[0, 1, 2]], "y", groups(final.iloc[[0, 1, 2]], "budget", factor), 1.0,
+                          "budget", ["budget", "hazard"])
+    assert unpaired.loc[1, "change"] == pytest.approx((6 - 15) / 2) and not unpaired.loc[1, "paired"]
 
 
 def test_sobol_design_reports_first_order_and_total_indices(tmp_path):
