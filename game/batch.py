@@ -582,7 +582,7 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
             corner = {f.key: f.bounds()[pick] for f in factors}
             for p in problems(corner):
                 errors.append(f"{file}:levers+uncertainties (all at their {end} ends): {p}")
-    return spath
+    return spath.resolve()
 
 
 # ===========================================================================
@@ -671,7 +671,7 @@ def _native(v: Any) -> Any:
 class Task:
     """A chunk of runs for one worker; everything a worker needs, nothing else."""
 
-    scenario: str
+    scenario: tuple[dict, str]  # the merged scenario as validated (no files needed on workers), its path
     months: int
     scale: float
     metrics: tuple[str, ...]
@@ -679,18 +679,15 @@ class Task:
     runs: tuple[tuple[int, int, tuple[tuple[str, Any], ...]], ...]  # (run_id, seed, overrides)
 
 
-@functools.lru_cache(maxsize=8)
-def _raw_scenario(path: str) -> tuple[dict, str]:
-    """The merged scenario dict, read once per worker process."""
-    return load_raw(path)
+def simulate_run(scenario: str | Path | tuple[dict, str], overrides: Mapping[str, Any], seed: int, months: int, *,
+                 scale: float = 1.0, metrics: Sequence[str] = METRIC_NAMES, monthly: bool = True) -> pd.DataFrame:
+    """Run one configuration; return its rows (month 0..months, or the last only).
 
-
-def simulate_run(scenario: str, overrides: Mapping[str, Any], seed: int, months: int, *, scale: float = 1.0,
-                 metrics: Sequence[str] = METRIC_NAMES, monthly: bool = True) -> pd.DataFrame:
-    """Run one configuration; return its rows (month 0..months, or the last only)."""
+    ``scenario`` is a name or path, or ``(raw, file)`` as from ``load_raw``.
+    """
     from agents.model import ComputeModel
 
-    raw, file = _raw_scenario(scenario)
+    raw, file = scenario if isinstance(scenario, tuple) else load_raw(scenario)
     sc = build_scenario(apply_overrides(raw, overrides), Path(file).stem, file)
     model = ComputeModel(scenario=sc, seed=seed, scale=scale)
     for _ in range(months):
@@ -1048,6 +1045,7 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
 
     inputs = run_inputs(table, sweep)
     seeds = table["seed"].tolist()
+    scenario = load_raw(sweep.scenario)
     chunks = (todo[i:i + batch_size] for i in range(0, len(todo), batch_size))
     in_flight: dict[cf.Future, list[int]] = {}
     bar = tqdm(total=len(table), initial=len(table) - len(todo), unit="run", desc=sweep.name,
@@ -1060,7 +1058,7 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
                 if chunk is None:
                     exhausted = True
                     break
-                task = Task(scenario=sweep.scenario, months=sweep.months, scale=sweep.scale,
+                task = Task(scenario=scenario, months=sweep.months, scale=sweep.scale,
                             metrics=sweep.metrics, monthly=sweep.monthly,
                             runs=tuple((i, int(seeds[i]), tuple(inputs[i].items())) for i in chunk))
                 in_flight[executor.submit(run_task, task)] = chunk
