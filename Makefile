@@ -2,7 +2,7 @@
 #   make venv   create .venv and install the project (editable) with test+bench extras
 #   make test   headless test suite; this is the one command CI runs (.ci/run)
 #   make play   start the game
-#   make bench  performance benchmarks (bench/bench_core.py, bench/bench_batch.py)
+#   make bench  performance benchmarks (bench/bench_core.py, bench/bench_batch.py, bench/bench_ui.py)
 #   make clean  remove the venv and build/test caches
 
 PY    ?= python3
@@ -40,6 +40,7 @@ play: venv
 bench: venv
 	$(VPY) bench/bench_core.py
 	$(VPY) bench/bench_batch.py
+	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VPY) bench/bench_ui.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

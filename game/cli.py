@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli", "game.batch_cli")
+EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli", "game.batch_cli", "game.play_cli")
 """Modules that add subcommands: each has ``register(subparsers)`` (imported lazily-light)."""
 
 SUMMARY = [
@@ -81,8 +81,6 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", help="scenario names or .toml files")
     s.set_defaults(func=cmd_validate)
 
-    s = sub.add_parser("play", help="start the game")
-    s.set_defaults(func=cmd_play)
     for module in EXTRA_COMMANDS:
         importlib.import_module(module).register(sub)
     return p
@@ -176,13 +174,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         write_csv(out, rows)
     if not args.quiet:
         _print_summary(scenario, args.seed, rows[-1], out)
-    return EXIT_OK
-
-
-def cmd_play(args: argparse.Namespace) -> int:
-    print("The pygame game arrives in a later release. Meanwhile try:\n"
-          "  silicon-curtain scenarios\n"
-          "  silicon-curtain run diffusion_rule_2025 --out runs/a.csv")
     return EXIT_OK
 
 

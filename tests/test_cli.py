@@ -133,6 +133,3 @@ def test_validate_all_shipped_scenarios_passes(capsys):
     files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
     assert main(["validate", *files]) == 0
 
-
-def test_play_does_not_fail_before_the_game_exists():
-    assert cli("play").returncode == 0

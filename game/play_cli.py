@@ -1,0 +1,207 @@
+"""``silicon-curtain play`` and ``silicon-curtain replay``.
+
+Owns their arguments and turning bad input (an unknown scenario, role or
+country, a bad commands file, a corrupt save, no display) into one clear
+line and exit code 2. ``play`` imports pygame lazily (``game.ui.app``);
+``replay`` never does: it rebuilds the game from the save headless and
+writes exactly the metrics the player saw, one row per month.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from game.cli import EXIT_OK, UsageError, _check_out_path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from game.session import ROLE_IDS
+
+    s = sub.add_parser("play", help="play the game; with no arguments, the title screen",
+                       description="Play Silicon Curtain in a window. With a scenario, start straight at its "
+                                   "briefing. With --autoplay MONTHS, play that many months headless with the "
+                                   "scenario's schedule (or --commands FILE) and optionally --screenshot.")
+    s.add_argument("scenario", nargs="?", help="scenario name (see `scenarios`) or a .toml file")
+    s.add_argument("--role", choices=ROLE_IDS, default="us_commerce", help="who you play (default us_commerce)")
+    s.add_argument("--country", help="your country for --role tier2_government (a Tier 2 ISO3 code, e.g. IND)")
+    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--autoplay", type=_months, metavar="MONTHS", help="play MONTHS months headless, then stop")
+    s.add_argument("--screenshot", type=Path, metavar="FILE.png", help="save a screenshot of the main screen")
+    s.add_argument("--commands", type=Path, metavar="FILE",
+                   help="JSON lines of commands, each with its month (the form of a save's or the model's "
+                        "command log), given at their months during --autoplay")
+    s.add_argument("--load", type=Path, metavar="SAVE", help="start from a save file")
+    s.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1920x1080 (default 1280x720)")
+    s.set_defaults(func=cmd_play)
+
+    r = sub.add_parser("replay", help="replay a save's commands headless; write the metrics the player saw",
+                       description="Rebuild a saved game from its scenario, seed and command log, month by "
+                                   "month, and write one CSV row per month: the metrics columns of `run`, then "
+                                   "the score and the points of each goal.")
+    r.add_argument("save", type=Path, help="a save file (.json)")
+    r.add_argument("--out", type=Path, required=True, help="CSV file to write")
+    r.set_defaults(func=cmd_replay)
+
+
+def _months(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of months >= 0, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of months >= 0, got {text!r}")
+    return v
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
+    if w < 1024 or h < 600:
+        raise argparse.ArgumentTypeError(f"expected at least 1024x600, got {text!r}")
+    return w, h
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from agents.scenario import ScenarioError, load_scenario
+    from game.session import make_role
+
+    scripted = args.autoplay is not None or args.screenshot is not None
+    if args.load is not None and args.scenario is not None:
+        raise UsageError("give a scenario or --load SAVE, not both")
+    if args.load is not None:
+        from game.session import SaveError, read_save, check_header
+
+        try:
+            check_header(read_save(args.load), str(args.load))
+        except SaveError as exc:
+            raise UsageError(str(exc)) from None
+    scenario = args.scenario
+    if scenario is None and args.load is None and scripted:
+        scenario = "diffusion_rule_2025"
+    if scenario is not None:
+        try:
+            sc = load_scenario(scenario)
+        except ScenarioError as exc:
+            raise UsageError("\n  ".join(exc.problems)) from None
+        try:
+            make_role(args.role, args.country, sc)
+        except ValueError as exc:
+            raise UsageError(f"--role/--country: {exc}") from None
+    commands = read_commands(args.commands) if args.commands else None
+    if commands and not scripted:
+        raise UsageError("--commands needs --autoplay MONTHS")
+    if args.screenshot is not None:
+        if args.screenshot.suffix.lower() != ".png":
+            raise UsageError(f"--screenshot {args.screenshot}: expected a .png file name")
+        _check_out_path(args.screenshot)
+    if scripted:
+        os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.session import SaveError
+    from game.ui.app import DisplayError, play
+
+    try:
+        return play(scenario=scenario, role=args.role, country=args.country, seed=args.seed,
+                    autoplay=args.autoplay, screenshot=args.screenshot, commands=commands, load=args.load,
+                    size=args.size)
+    except DisplayError as exc:
+        raise UsageError(str(exc)) from None
+    except SaveError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
+    """Commands from JSON lines (or a JSON list), each an object with ``month`` and ``kind``."""
+    from agents.commands import from_dict
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"--commands {path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"--commands {path}: not a text file") from None
+    items: list[tuple[str, Any]] = []
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--commands {path}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+        items = [(f"{path}[{i}]", d) for i, d in enumerate(data)]
+    else:
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            try:
+                items.append((f"{path}:{n}", json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"--commands {path}:{n}: not valid JSON ({exc.msg})") from None
+    out = []
+    for label, d in items:
+        if not isinstance(d, dict):
+            raise UsageError(f"--commands {label}: expected an object with month and kind, got {d!r}")
+        month = d.get("month")
+        if not isinstance(month, int) or isinstance(month, bool) or month < 0:
+            raise UsageError(f"--commands {label}: month: expected a whole number >= 0, got {month!r}")
+        try:
+            command = from_dict(d)
+        except (ValueError, TypeError) as exc:
+            raise UsageError(f"--commands {label}: {exc}") from None
+        out.append((month, (label, command)))
+    return out
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from game.session import SaveError, replay
+
+    out = _check_out_path(args.out)
+    try:
+        frame = replay(args.save)
+    except SaveError as exc:
+        raise UsageError(str(exc)) from None
+    write_frame(out, frame)
+    print(f"replayed {len(frame) - 1} months of {args.save}; wrote {len(frame)} rows to {out}")
+    return EXIT_OK
+
+
+def write_frame(path: Path, frame) -> None:
+    """CSV with floats written exactly (shortest round-trip form), atomically."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(list(frame.columns))
+            for row in frame.itertuples(index=False):
+                w.writerow([_cell(v) for v in row])
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iu"):
+        return str(int(v))
+    f = float(v)
+    if math.isnan(f):
+        return ""
+    return repr(f)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(1)

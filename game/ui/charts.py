@@ -1,0 +1,247 @@
+"""Line charts drawn with pygame: axes, units, year ticks, a legend, baselines dotted.
+
+Owns the chart definitions the main screen and the debrief show (which
+metric, which unit, which colour) and their rendering to a surface, once per
+month (never per frame). Reads metric dicts; imports pygame, the standard
+library and ``game.session`` (for number formatting).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import pygame
+
+from game.session import human
+from game.ui.style import Palette, Text
+
+
+@dataclass(frozen=True)
+class Series:
+    label: str
+    key: str
+    colour: int  # index into palette.series
+    baseline: str | None = None  # a baseline key: drawn dotted from that run instead of the player's
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    key: str
+    title: str
+    unit: str
+    series: tuple[Series, ...]
+    log: bool = False
+    doc: str = ""
+    smooth: int = 1  # months in a trailing moving average (for noisy monthly flows)
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("compute", "Compute by bloc", "H100e", (
+        Series("US", "compute_us", 0), Series("Allies", "compute_allies", 1),
+        Series("Tier 2", "compute_swing", 2), Series("Tier 3", "compute_adversary", 3),
+        Series("Tier 3, no controls", "compute_adversary", 3, baseline="no_controls")), log=True,
+        doc="Installed accelerators by bloc (log scale). Dashed: Tier 3 in the no-controls run."),
+    ChartSpec("smuggling", "Smuggled vs seized", "H100e", (
+        Series("Smuggled", "smuggled_cum", 4), Series("Seized", "seized_cum", 3),
+        Series("Smuggled, as scheduled", "smuggled_cum", 4, baseline="scheduled")),
+        doc="Controlled chips that reached Tier 3 illegally, and those seized, cumulative."),
+    ChartSpec("stockpile", "Stockpiles", "H100e", (
+        Series("Tier 3", "stockpile_adversary", 3), Series("Tier 2", "stockpile_swing", 2)),
+        doc="Chips bought ahead of a restriction and not yet installed."),
+    ChartSpec("domestic", "Tier 3 domestic chips made", "H100e/month", (
+        Series("3-month average", "domestic_output_adversary", 5),
+        Series("No controls", "domestic_output_adversary", 5, baseline="no_controls")), smooth=3,
+        doc="Domestic (Tier 3-designed) chips made each month, averaged over 3 months (output comes in "
+            "batches). Dashed: the no-controls run."),
+    ChartSpec("revenue", "US vendor revenue", "USD", (
+        Series("Revenue", "us_vendor_revenue_cum", 0),
+        Series("No controls", "us_vendor_revenue_cum", 0, baseline="no_controls")),
+        doc="US chip designers' sales, net of fees, cumulative. Dashed: the no-controls run."),
+    ChartSpec("gap", "Frontier gap", "months", (
+        Series("Frontier", "frontier_gap_months", 0), Series("With open weights", "capability_gap_months", 4),
+        Series("No controls", "frontier_gap_months", 0, baseline="no_controls")),
+        doc="Months the best Tier 3 lab trails the best US lab."),
+)
+
+CHART_PAGES = (("compute", "smuggling", "stockpile"), ("domestic", "revenue", "gap"))
+
+
+def nice_ticks(lo: float, hi: float, n: int = 4) -> list[float]:
+    """Round tick values (1, 2, 5 x 10^k) covering [lo, hi]."""
+    if hi <= lo:
+        hi = lo + 1.0
+    raw = (hi - lo) / n
+    mag = 10 ** math.floor(math.log10(raw))
+    step = min((m * mag for m in (1, 2, 5, 10) if m * mag >= raw), default=10 * mag)
+    start = math.floor(lo / step) * step
+    ticks = [start]
+    while ticks[-1] < hi - 1e-12 * max(abs(hi), 1.0):
+        ticks.append(ticks[-1] + step)
+    if len(ticks) < 2:
+        ticks.append(ticks[-1] + step)
+    return ticks
+
+
+def _smooth(vals: list[float], k: int) -> list[float]:
+    """Trailing mean over ``k`` values (the first values average what there is)."""
+    if k <= 1:
+        return vals
+    out, acc = [], 0.0
+    for i, v in enumerate(vals):
+        acc += v
+        if i >= k:
+            acc -= vals[i - k]
+        out.append(acc / min(i + 1, k))
+    return out
+
+
+def dashed(surf: pygame.Surface, colour, pts: list[tuple[float, float]], dash: float = 5.0, gap: float = 4.0,
+           width: int = 1) -> None:
+    """A dashed polyline: dashes measured along its length, so steep stretches stay dashed."""
+    on, left = True, dash
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        seg = math.hypot(x1 - x0, y1 - y0)
+        pos = 0.0
+        while seg - pos > 1e-9:
+            step = min(left, seg - pos)
+            if on:
+                a, b = pos / seg, (pos + step) / seg
+                pygame.draw.line(surf, colour, (x0 + (x1 - x0) * a, y0 + (y1 - y0) * a),
+                                 (x0 + (x1 - x0) * b, y0 + (y1 - y0) * b), width)
+            pos += step
+            left -= step
+            if left <= 1e-9:
+                on = not on
+                left = dash if on else gap
+
+
+def fmt_axis(v: float, unit: str) -> str:
+    if unit == "USD":
+        return f"${human(v, 0)}" if v else "$0"
+    if unit == "months":
+        return f"{v:g}"
+    return human(v, 0) if abs(v) >= 1000 else f"{v:g}"
+
+
+def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Palette,
+                 rows: Sequence[dict], horizon: int, baselines: dict[str, Sequence[dict]] | None = None,
+                 cursor: int | None = None, years: Callable[[int], str] | None = None,
+                 font: int = 12, full_baseline: bool = False) -> pygame.Surface:
+    """One chart as a surface.
+
+    Args:
+        rows: the player's metric dicts, month 0 onwards.
+        horizon: the last month of the x axis.
+        baselines: metric rows of baseline runs by key (dotted series).
+        cursor: a month to mark (the month being inspected).
+        years: month -> label for January ticks (None: month numbers).
+        full_baseline: draw baselines over the whole horizon, not just up to now.
+    """
+    w, h = size
+    surf = pygame.Surface(size)
+    surf.fill(palette.panel)
+    pygame.draw.rect(surf, palette.panel_edge, surf.get_rect(), 1)
+    pad = 6
+    title_h = text.line_height(font + 1, True)
+    surf.blit(text.render(text.fit(spec.title, font + 1, w - 2 * pad - 60, True), font + 1, palette.text, True),
+              (pad, 3))
+    unit = spec.unit + (", log" if spec.log else "")
+    u = text.render(unit, font - 1, palette.text_dim)
+    surf.blit(u, (w - pad - u.get_width(), 5))
+    # legend: one row of coloured labels under the title
+    lx, ly = pad, 3 + title_h
+    leg_h = text.line_height(font - 1)
+    for s in spec.series:
+        col = palette.series[s.colour]
+        label = s.label
+        lw = text.width(label, font - 1) + 16
+        if lx + lw > w - pad:
+            break
+        if s.baseline:
+            for k in range(0, 10, 4):
+                pygame.draw.line(surf, col, (lx + k, ly + leg_h // 2), (lx + k + 2, ly + leg_h // 2), 2)
+        else:
+            pygame.draw.line(surf, col, (lx, ly + leg_h // 2), (lx + 10, ly + leg_h // 2), 2)
+        surf.blit(text.render(label, font - 1, palette.text_dim), (lx + 13, ly))
+        lx += lw + 6
+    top = ly + leg_h + 4
+    # values
+    n = len(rows)
+    data: list[tuple[Series, list[float]]] = []
+    for s in spec.series:
+        if s.baseline:
+            b = (baselines or {}).get(s.baseline)
+            if not b:
+                continue
+            upto = len(b) if full_baseline else min(n, len(b))
+            data.append((s, _smooth([float(r[s.key]) for r in b[:upto]], spec.smooth)))
+        else:
+            data.append((s, _smooth([float(r[s.key]) for r in rows], spec.smooth)))
+    values = [v for _, vals in data for v in vals if math.isfinite(v)]
+    if spec.log:
+        values = [v for v in values if v > 0]
+    if not values:
+        values = [0.0, 1.0]
+    lo, hi = min(values), max(values)
+    if spec.log:
+        llo, lhi = math.floor(math.log10(lo)), math.ceil(math.log10(hi))
+        if lhi <= llo:
+            lhi = llo + 1
+        ticks = [10.0 ** k for k in range(llo, lhi + 1)]
+        if len(ticks) > 5:
+            ticks = ticks[::2] if (len(ticks) - 1) % 2 == 0 else ticks[::2] + [ticks[-1]]
+        ylo, yhi = math.log10(ticks[0]), math.log10(ticks[-1])
+        fy = lambda v: math.log10(v) if v > 0 else ylo  # noqa: E731
+    else:
+        lo = min(lo, 0.0)
+        ticks = nice_ticks(lo, hi)
+        ylo, yhi = ticks[0], ticks[-1]
+        fy = lambda v: v  # noqa: E731
+    labels = [fmt_axis(t, spec.unit) for t in ticks]
+    left = pad + max(text.width(lb, font - 1) for lb in labels) + 4
+    bottom = h - pad - text.line_height(font - 1)
+    right = w - pad - 2
+    plot = pygame.Rect(left, top, max(10, right - left), max(10, bottom - top))
+    lh = text.line_height(font - 1)
+    for t, lb in zip(ticks, labels):
+        y = plot.bottom - (fy(t) - ylo) / (yhi - ylo or 1) * plot.h
+        pygame.draw.line(surf, (34, 46, 64), (plot.left, int(y)), (plot.right, int(y)), 1)
+        img = text.render(lb, font - 1, palette.text_dim)
+        surf.blit(img, (plot.left - 4 - img.get_width(), int(y) - lh // 2))
+    pygame.draw.line(surf, palette.panel_edge, plot.bottomleft, plot.bottomright, 1)
+    # x ticks: every January (or every 12 months)
+    last_label_x = -1000
+    for m in range(0, horizon + 1):
+        label = years(m) if years else (str(m) if m % 12 == 0 else None)
+        if not label:
+            continue
+        x = plot.left + m / max(horizon, 1) * plot.w
+        pygame.draw.line(surf, (34, 46, 64), (int(x), plot.top), (int(x), plot.bottom), 1)
+        img = text.render(label, font - 1, palette.text_dim)
+        lx = int(x) - img.get_width() // 2
+        if lx > last_label_x + 4 and lx + img.get_width() <= w:
+            surf.blit(img, (max(0, lx), plot.bottom + 1))
+            last_label_x = lx + img.get_width()
+    if cursor is not None and 0 <= cursor <= horizon:
+        x = plot.left + cursor / max(horizon, 1) * plot.w
+        pygame.draw.line(surf, palette.warn, (int(x), plot.top), (int(x), plot.bottom), 1)
+    for s, vals in data:
+        if len(vals) < 2:
+            continue
+        col = palette.series[s.colour]
+        pts = []
+        for m, v in enumerate(vals):
+            if not math.isfinite(v):
+                continue
+            x = plot.left + m / max(horizon, 1) * plot.w
+            y = plot.bottom - (fy(v) - ylo) / (yhi - ylo or 1) * plot.h
+            pts.append((x, min(max(y, plot.top), plot.bottom)))
+        if len(pts) < 2:
+            continue
+        if s.baseline:
+            dashed(surf, col, pts)
+        else:
+            pygame.draw.lines(surf, col, False, pts, 2)
+    return surf

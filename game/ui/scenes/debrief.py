@@ -1,0 +1,255 @@
+"""The debrief: the player's run against the baselines on the same seed, the decisions on a
+timeline with what followed each, the score, and the discussion questions; exportable as PNG.
+
+The whole debrief is rendered once to one tall surface (``render_debrief``),
+shown through a scrolling window and saved as the PNG, so the export is
+exactly what the screen shows. Imports pygame and the game package.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pygame
+
+from game.session import GameSession, game_home, human
+from game.ui.charts import ChartSpec, Series, render_chart
+from game.ui.scene import Scene
+from game.ui.scenes.menus import ScrollText, heading
+from game.ui.style import Palette, Text
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+DEBRIEF_CHARTS = (
+    ChartSpec("d_adv", "Tier 3 compute", "H100e", (
+        Series("You", "compute_adversary", 3), Series("As scheduled", "compute_adversary", 2, baseline="scheduled"),
+        Series("No controls", "compute_adversary", 1, baseline="no_controls"))),
+    ChartSpec("d_smug", "Smuggled to Tier 3 (cumulative)", "H100e", (
+        Series("You", "smuggled_cum", 4), Series("As scheduled", "smuggled_cum", 2, baseline="scheduled"))),
+    ChartSpec("d_dom", "Tier 3 domestic chips made (3-month average)", "H100e/month", (
+        Series("You", "domestic_output_adversary", 5),
+        Series("As scheduled", "domestic_output_adversary", 2, baseline="scheduled"),
+        Series("No controls", "domestic_output_adversary", 1, baseline="no_controls")), smooth=3),
+    ChartSpec("d_rev", "US vendor revenue (cumulative)", "USD", (
+        Series("You", "us_vendor_revenue_cum", 0), Series("As scheduled", "us_vendor_revenue_cum", 2,
+                                                           baseline="scheduled"),
+        Series("No controls", "us_vendor_revenue_cum", 1, baseline="no_controls"))),
+    ChartSpec("d_good", "Tier 2 goodwill", "0-1", (
+        Series("You", "goodwill_swing", 0), Series("As scheduled", "goodwill_swing", 2, baseline="scheduled"))),
+    ChartSpec("d_gap", "Frontier gap", "months", (
+        Series("You", "frontier_gap_months", 0), Series("As scheduled", "frontier_gap_months", 2,
+                                                         baseline="scheduled"),
+        Series("No controls", "frontier_gap_months", 1, baseline="no_controls"))),
+)
+
+TABLE_METRICS = (
+    ("compute_adversary", "Tier 3 compute", "H100e"), ("smuggled_cum", "Smuggled", "H100e"),
+    ("seized_cum", "Seized", "H100e"), ("domestic_output_adversary", "T3 domestic/mo", "H100e"),
+    ("us_vendor_revenue_cum", "US revenue", "USD"), ("goodwill_swing", "T2 goodwill", "0-1"),
+    ("frontier_gap_months", "Gap", "months"),
+)
+
+
+def _fmt(v: float, unit: str) -> str:
+    if unit == "USD":
+        return "$" + human(v)
+    if unit == "0-1":
+        return f"{v:.2f}"
+    if unit == "months":
+        return f"{v:.1f} mo"
+    return human(v)
+
+
+def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u) -> pygame.Surface:
+    """The whole debrief on one surface ``width`` pixels wide (as tall as it needs)."""
+    t, p = text, palette
+    m = session.month
+    pad = u(24)
+    inner = width - 2 * pad
+    parts: list[tuple[str, object]] = []  # drawn in a second pass once the height is known
+    sc = session.scenario
+    runs = [("You", None)] + [(b.label, k) for k, b in session.baselines.items()
+                               if not (k == "published" and _same_run(session))]
+    # --- measure and draw on a generous canvas, then crop
+    canvas = pygame.Surface((width, u(6000)))
+    canvas.fill(p.bg)
+    y = pad
+    y += heading(canvas, t, f"Debrief: {sc.meta.title}", (pad, y), 24, p.text) + u(2)
+    sub = (f"You played the {session.role.label}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
+           f"({m} of {session.horizon} months).")
+    y += t.block(canvas, sub, (pad, y), inner, 14, p.accent) + u(10)
+    # score table
+    goals = session.score.goals
+    cols = ["Run", "Score"] + [g.label for g in goals] + [lab for _, lab, _ in TABLE_METRICS]
+    col_w = [u(190), u(60)] + [u(86)] * len(goals) + [u(86)] * len(TABLE_METRICS)
+    scale = min(1.0, inner / sum(col_w))
+    col_w = [int(c * scale) for c in col_w]
+    y += heading(canvas, t, f"Your run against the same world without you (month {m})", (pad, y), 17,
+                 p.accent) + u(6)
+    x = pad
+    hh = 0
+    for c, w in zip(cols, col_w):
+        hh = max(hh, t.block(canvas, c, (x, y), w - u(6), 11, p.text_dim, max_lines=3))
+        x += w
+    y += hh + u(2)
+    pygame.draw.line(canvas, p.panel_edge, (pad, y), (pad + sum(col_w), y))
+    y += u(4)
+    for label, key in runs:
+        if key is None:
+            s = session.score
+            metrics = session.view.metrics
+        else:
+            s = session.baseline_score(key)
+            metrics = session.baselines[key].views[min(m, len(session.baselines[key].views) - 1)].metrics
+        cells = [label, f"{s.total:.0f}"] + [f"{g.points:.0f}/{g.weight:g}" for g in s.goals]
+        cells += [_fmt(float(metrics[k]), unit) for k, _, unit in TABLE_METRICS]
+        x = pad
+        colour = p.text if key is None else p.text_dim
+        for c, w in zip(cells, col_w):
+            canvas.blit(t.render(t.fit(c, 13, w - u(6), key is None), 13, colour, key is None), (x, y))
+            x += w
+        y += t.line_height(13) + u(4)
+    y += u(12)
+    # charts: the whole horizon for the baselines, up to now for the player
+    rows = [dict(v.metrics) for v in session.views]
+    base = {k: [dict(v.metrics) for v in b.views] for k, b in session.baselines.items()}
+    gap = u(10)
+    cw = (inner - 2 * gap) // 3
+    ch = u(190)
+    years = lambda mm: sc.date(mm)[:4] if sc.date(mm).endswith("-01") else None  # noqa: E731
+    for i, spec in enumerate(DEBRIEF_CHARTS):
+        r, c = divmod(i, 3)
+        surf = render_chart(spec, (cw, ch), t, p, rows, session.horizon, base, years=years, font=12,
+                            full_baseline=True)
+        canvas.blit(surf, (pad + c * (cw + gap), y + r * (ch + gap)))
+    y += 2 * (ch + gap) + u(10)
+    # decisions on a timeline
+    effects = session.decision_effects()
+    y += heading(canvas, t, "Your decisions, and what followed", (pad, y), 17, p.accent) + u(8)
+    line_y = y + u(12)
+    x0, x1 = pad + u(10), pad + inner - u(10)
+    pygame.draw.line(canvas, p.panel_edge, (x0, line_y), (x1, line_y), 2)
+    for mm in range(0, session.horizon + 1, 12):
+        x = x0 + (x1 - x0) * mm / max(session.horizon, 1)
+        pygame.draw.line(canvas, p.panel_edge, (x, line_y - u(5)), (x, line_y + u(5)), 1)
+        img = t.render(sc.date(mm)[:4], 11, p.text_dim)
+        canvas.blit(img, (x - img.get_width() // 2, line_y + u(7)))
+    xnow = x0 + (x1 - x0) * m / max(session.horizon, 1)
+    pygame.draw.line(canvas, p.warn, (xnow, line_y - u(9)), (xnow, line_y + u(9)), 2)
+    for n, e in enumerate(effects, 1):
+        x = x0 + (x1 - x0) * e.month / max(session.horizon, 1)
+        pygame.draw.circle(canvas, p.accent, (int(x), line_y), u(7))
+        img = t.render(str(n), 10, p.bg, True)
+        canvas.blit(img, (int(x) - img.get_width() // 2, line_y - img.get_height() // 2))
+    y = line_y + u(30)
+    if not effects:
+        y += t.block(canvas, "You gave no orders: your run is the scenario as scheduled. Try again with a "
+                     "lever that worries you, and compare.", (pad, y), inner, 14, p.text) + u(6)
+    for n, e in enumerate(effects, 1):
+        y += t.block(canvas, f"{n}.  {e.date}: {e.text}", (pad, y), inner, 14, p.text, bold=True)
+        follow = "; ".join(e.effects)
+        y += t.block(canvas, f"Next 12 months against the scenario as scheduled: {follow}.",
+                     (pad + u(24), y), inner - u(24), 13, p.text)
+        if e.events:
+            y += t.block(canvas, "Meanwhile: " + "; ".join(e.events), (pad + u(24), y), inner - u(24), 12,
+                         p.text_dim)
+        y += u(8)
+    y += u(8)
+    if sc.meta.questions:
+        y += heading(canvas, t, "To discuss", (pad, y), 17, p.accent) + u(6)
+        for n, q in enumerate(sc.meta.questions, 1):
+            y += t.block(canvas, f"{n}.  {q}", (pad, y), inner, 14, p.text) + u(4)
+        y += u(8)
+    note = ("How to read this: the baselines are the same scenario and seed without your orders (as "
+            "scheduled), and the counterfactual without any chip controls. Effects are the change over the "
+            "12 months after a decision minus the same change in the as-scheduled run; decisions close "
+            "together share their effects. Score formula: docs/game.md.")
+    y += t.block(canvas, note, (pad, y), inner, 12, p.text_dim) + u(6)
+    stamp = f"Silicon Curtain, exported {_dt.date.today().isoformat()}"
+    canvas.blit(t.render(stamp, 11, p.text_dim), (pad, y))
+    y += t.line_height(11) + pad
+    return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy()
+
+
+def _same_run(session: GameSession) -> bool:
+    return session.scenario_ref == "diffusion_rule_2025" and not session.overrides
+
+
+class DebriefScene(Scene):
+    def __init__(self, app: "App", session: GameSession):
+        super().__init__(app)
+        self.session = session
+        self.scroll = ScrollText()
+        self.surface: pygame.Surface | None = None
+        self._key = None
+        self.status = ""
+
+    def build_ui(self) -> None:
+        W, H = self.app.size
+        u = self.app.u
+        x = W - u(24)
+        items = [("Export PNG", self.export, "Save this debrief as a PNG image (E)", u(130)),
+                 ("Title screen", self.title, "Start again (T)", u(130))]
+        if not self.session.finished:
+            items.insert(0, ("Back to the game", self.back, "Keep playing (Esc)", u(160)))
+        for label, action, tip, w in reversed(items):
+            x -= w
+            self.button((x, u(14), w, u(36)), label, action, tooltip=tip,
+                        object_id="#primary" if label == "Export PNG" else None)
+            x -= u(8)
+        self._render()
+
+    def _render(self) -> None:
+        W, H = self.app.size
+        key = (W, H, self.app.settings, self.session.month)
+        if key == self._key:
+            return
+        self._key = key
+        u = self.app.u
+        width = min(W - u(40), u(1400))
+        self.surface = render_debrief(self.session, width, self.app.text, self.app.palette, u)
+        self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)))
+
+    def export(self, path: Path | None = None) -> Path:
+        if path is None:
+            s = self.session
+            path = game_home() / "exports" / f"debrief-{Path(s.scenario_ref).stem}-{s.role.id}-seed{s.seed}-m{s.month}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pygame.image.save(self.surface, str(path))
+        self.app.toast(f"Exported the debrief to {path}", self.app.palette.good)
+        return path
+
+    def back(self) -> None:
+        self.app.pop()
+
+    def title(self) -> None:
+        from game.ui.scenes.menus import TitleScene
+
+        self.app.reset(TitleScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and not self.app.typing():
+            if event.key == pygame.K_ESCAPE:
+                self.back() if not self.session.finished else self.title()
+                return True
+            if event.key == pygame.K_e:
+                self.export()
+                return True
+            if event.key == pygame.K_t:
+                self.title()
+                return True
+        if self.scroll.handle_event(event, self.app.u(40)):
+            return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        surface.fill(p.bg)
+        self.scroll.draw(surface, p)
+        pygame.draw.rect(surface, p.panel, (0, 0, self.app.size[0], u(58)))
+        heading(surface, t, "Debrief", (u(24), u(14)), 24, p.text)
+        hint = "Scroll: wheel, arrows, PgUp/PgDn"
+        surface.blit(t.render(hint, 12, p.text_dim), (u(150), u(24)))

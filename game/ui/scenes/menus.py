@@ -1,0 +1,732 @@
+"""The screens around the game: title, scenario and role picker, briefing, pause menu,
+settings, load, glossary.
+
+Each is a :class:`~game.ui.scene.Scene`; widgets are built in ``build_ui``
+from the scene's state; ``draw`` only draws. Imports pygame, pygame_gui
+and the game package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+import pygame
+
+from agents.scenario import ScenarioError, available_scenarios, load_scenario
+from game.score import GOALS
+from game.session import (ROLE_IDS, GameSession, SaveError, format_lever, lever_label, list_saves,
+                          make_role, saves_dir, tier2_countries)
+from game.ui.scene import Scene
+from game.ui.style import PALETTES, Text, panel
+from game.ui.texts import GLOSSARY, KEYS
+from game.ui.worldmap import WorldMap
+
+if TYPE_CHECKING:
+    from game.ui.app import App
+
+
+def heading(surface: pygame.Surface, text: Text, s: str, pos: tuple[int, int], size: int, colour) -> int:
+    img = text.render(s, size, colour, True)
+    surface.blit(img, pos)
+    return img.get_height()
+
+
+class ScrollText:
+    """A tall pre-rendered surface shown through a window, scrolled by wheel and keys."""
+
+    def __init__(self):
+        self.surface: pygame.Surface | None = None
+        self.offset = 0
+        self.rect = pygame.Rect(0, 0, 0, 0)
+
+    def set(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+        self.surface = surface
+        self.rect = pygame.Rect(rect)
+        self.offset = min(self.offset, self.max_offset)
+
+    @property
+    def max_offset(self) -> int:
+        return max(0, (self.surface.get_height() if self.surface else 0) - self.rect.h)
+
+    def scroll(self, dy: int) -> None:
+        self.offset = max(0, min(self.max_offset, self.offset + dy))
+
+    def handle_event(self, event: pygame.event.Event, step: int) -> bool:
+        if event.type == pygame.MOUSEWHEEL:
+            if self.rect.collidepoint(pygame.mouse.get_pos()):
+                self.scroll(-event.y * step)
+                return True
+        if event.type == pygame.KEYDOWN:
+            keys = {pygame.K_DOWN: step, pygame.K_UP: -step, pygame.K_PAGEDOWN: self.rect.h - step,
+                    pygame.K_PAGEUP: -(self.rect.h - step), pygame.K_HOME: -10**9, pygame.K_END: 10**9}
+            if event.key in keys:
+                self.scroll(keys[event.key])
+                return True
+        return False
+
+    def draw(self, surface: pygame.Surface, palette) -> None:
+        if self.surface is None:
+            return
+        area = pygame.Rect(0, self.offset, self.rect.w, min(self.rect.h, self.surface.get_height() - self.offset))
+        surface.blit(self.surface, self.rect.topleft, area)
+        if self.max_offset > 0:
+            frac = self.rect.h / self.surface.get_height()
+            bar_h = max(20, int(self.rect.h * frac))
+            y = self.rect.y + int((self.rect.h - bar_h) * self.offset / self.max_offset)
+            pygame.draw.rect(surface, palette.panel_edge, (self.rect.right + 4, self.rect.y, 4, self.rect.h))
+            pygame.draw.rect(surface, palette.accent, (self.rect.right + 4, y, 4, bar_h))
+
+
+# ---------------------------------------------------------------------------
+
+
+class TitleScene(Scene):
+    arrows_move_focus = True
+
+    def __init__(self, app: "App"):
+        super().__init__(app)
+        sc = load_scenario("diffusion_rule_2025")
+        codes = list(sc.countries)
+        self.tiers = {c: sc.countries[c].tier for c in codes}
+        self.world = WorldMap(codes, [sc.countries[c].lat for c in codes], [sc.countries[c].lon for c in codes])
+        self.focus_index = 0
+        self.map_surface: pygame.Surface | None = None
+
+    def build_ui(self) -> None:
+        W, H = self.app.size
+        u = self.app.u
+        self.world.fit(pygame.Rect(0, 0, W, H))
+        colours = [self.app.palette.tier_colour(self.tiers[f.code]) if f.code else self.app.palette.unmodelled
+                   for f in self.world.features]
+        self.map_surface = self.world.colour(("title",), colours, self.app.palette)
+        bw, bh = u(300), u(44)
+        x = W // 2 - bw // 2
+        y = int(H * 0.45)
+        items: list[tuple[str, Callable[[], None], str]] = [
+            ("New game", self.new_game, "Choose a scenario and a role (N)"),
+            ("Load game", self.load_game, "Continue a saved game (L)"),
+            ("Settings", self.settings, "UI scale, colour-blind-safe palette, window size (S)"),
+            ("Glossary", self.glossary, "TPP, H100e, LPP, VEU, tiers, structuring... (F1 anywhere)"),
+            ("Quit", self.quit, "Leave the game (Q)"),
+        ]
+        for i, (label, action, tip) in enumerate(items):
+            self.button((x, y + i * (bh + u(10)), bw, bh), label, action, tooltip=tip,
+                        object_id="#primary" if i == 0 else "#menu_item")
+
+    def new_game(self) -> None:
+        self.app.push(PickerScene(self.app))
+
+    def load_game(self) -> None:
+        self.app.push(LoadScene(self.app))
+
+    def settings(self) -> None:
+        self.app.push(SettingsScene(self.app))
+
+    def glossary(self) -> None:
+        self.app.push(GlossaryScene(self.app))
+
+    def quit(self) -> None:
+        self.app.running = False
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if super().handle_event(event):
+            return True
+        if event.type == pygame.KEYDOWN and not self.app.typing():
+            keys = {pygame.K_n: self.new_game, pygame.K_l: self.load_game, pygame.K_s: self.settings,
+                    pygame.K_g: self.glossary, pygame.K_q: self.quit, pygame.K_ESCAPE: self.quit}
+            if event.key in keys:
+                keys[event.key]()
+                return True
+        return False
+
+    def draw(self, surface: pygame.Surface) -> None:
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        if self.map_surface is not None:
+            surface.blit(self.map_surface, (0, 0))
+        veil = pygame.Surface((W, H), pygame.SRCALPHA)
+        veil.fill((*p.bg, 175))
+        surface.blit(veil, (0, 0))
+        img = t.render("Silicon Curtain", 54, p.text, True)
+        surface.blit(img, (W // 2 - img.get_width() // 2, int(H * 0.16)))
+        sub = t.render("A game about AI-chip export controls: set the rules, watch compute diffuse", 18, p.text_dim)
+        surface.blit(sub, (W // 2 - sub.get_width() // 2, int(H * 0.16) + img.get_height() + u(6)))
+        hint = t.render("Arrows or Tab to move, Enter to choose, F1 glossary", 13, p.text_dim)
+        surface.blit(hint, (W // 2 - hint.get_width() // 2, H - u(34)))
+
+
+# ---------------------------------------------------------------------------
+
+
+class PickerScene(Scene):
+    """Choose a scenario (with its context and objectives), a role, and a seed."""
+
+    def __init__(self, app: "App"):
+        super().__init__(app)
+        self.names = available_scenarios()
+        self.scenarios = {}
+        for n in self.names:
+            try:
+                self.scenarios[n] = load_scenario(n)
+            except ScenarioError:
+                continue
+        self.names = [n for n in self.names if n in self.scenarios]
+        self.index = self.names.index("diffusion_rule_2025") if "diffusion_rule_2025" in self.names else 0
+        self.role = "us_commerce"
+        self.country_i = 0
+        self.seed_text = "1"
+        self.error = ""
+        self.seed_entry = None
+
+    @property
+    def scenario(self):
+        return self.scenarios[self.names[self.index]]
+
+    def countries(self) -> list[str]:
+        return tier2_countries(self.scenario)
+
+    def layout(self):
+        W, H = self.app.size
+        u = self.app.u
+        m = u(36)
+        left = pygame.Rect(m, u(80), u(300), H - u(80) - m)
+        right = pygame.Rect(left.right + u(36), u(80), W - left.right - u(36) - m, H - u(80) - m)
+        return left, right
+
+    def plan(self) -> dict[str, int]:
+        """Vertical positions on the right, from the bottom up (the scenario text gets the rest)."""
+        u, t = self.app.u, self.app.text
+        left, right = self.layout()
+        bottom = right.bottom - u(44)
+        country = bottom - u(52)
+        lh = t.line_height(14) + 2
+        summary = (country if self.role == "tier2_government" else bottom) - u(10) - 3 * lh
+        roles = summary - u(8) - u(38)
+        header = roles - u(26)
+        return {"bottom": bottom, "country": country, "summary": summary, "roles": roles, "header": header,
+                "text_end": header - u(12)}
+
+    def build_ui(self) -> None:
+        u = self.app.u
+        left, right = self.layout()
+        plan = self.plan()
+        n = max(1, len(self.names))
+        row = max(u(26), min(u(40), (left.h - u(30)) // n - u(6)))
+        y = left.y + u(30)
+        for i, name in enumerate(self.names):
+            self.button((left.x, y, left.w, row), self.scenarios[name].meta.title, lambda i=i: self.pick(i),
+                        tooltip=self.scenarios[name].meta.description, selected=i == self.index,
+                        object_id="#menu_item")
+            y += row + u(6)
+        gap = u(10)
+        bw = (right.w - 2 * gap) // 3
+        for k, r in enumerate(ROLE_IDS):
+            role = make_role(r, country=self.countries()[0] if self.countries() else None)
+            self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)), role.title,
+                        lambda r=r: self.pick_role(r), tooltip=role.summary, selected=r == self.role,
+                        object_id="#menu_item")
+        bottom = plan["bottom"]
+        if self.role == "tier2_government" and self.countries():
+            cy = plan["country"]
+            self.button((right.x, cy, u(40), u(36)), "<", lambda: self.cycle_country(-1),
+                        tooltip="Previous Tier 2 country")
+            self.button((right.x + u(46) + u(400), cy, u(40), u(36)), ">", lambda: self.cycle_country(1),
+                        tooltip="Next Tier 2 country")
+            self.country_box = pygame.Rect(right.x + u(46), cy, u(394), u(36))
+        self.button((right.x, bottom, u(110), u(40)), "Back", self.back, tooltip="Back to the title (Esc)")
+        self.seed_entry = self.entry((right.x + u(190), bottom + u(4), u(90), u(32)), self.seed_text,
+                                     tooltip="The same seed and the same orders replay the same game")
+        self.seed_label = (right.x + u(136), bottom + u(10))
+        self.button((right.right - u(220), bottom, u(220), u(40)), "Continue to briefing", self.start,
+                    object_id="#primary", tooltip="Read the briefing, then play (Enter)")
+
+    def pick(self, i: int) -> None:
+        self.index = i
+        self.country_i = 0
+        self.rebuild()
+
+    def pick_role(self, r: str) -> None:
+        self.role = r
+        self.rebuild()
+
+    def cycle_country(self, step: int) -> None:
+        n = len(self.countries())
+        self.country_i = (self.country_i + step) % n
+        self.rebuild()
+
+    def back(self) -> None:
+        self.app.pop()
+
+    def start(self) -> None:
+        text = self.seed_entry.get_text().strip() if self.seed_entry else self.seed_text
+        try:
+            seed = int(text)
+        except ValueError:
+            self.error = f"Seed: expected a whole number, got {text!r}"
+            return
+        country = self.countries()[self.country_i] if self.role == "tier2_government" else None
+        session = GameSession(self.names[self.index], seed=seed, role=self.role, country=country)
+        self.app.push(BriefingScene(self.app, session))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type in (pygame.KEYDOWN,) and not self.app.typing():
+            if event.key == pygame.K_ESCAPE:
+                self.back()
+                return True
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.focus_index is None:
+                self.start()
+                return True
+        if event.type == pygame.KEYDOWN and self.seed_entry is not None:
+            self.seed_text = self.seed_entry.get_text()
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        left, right = self.layout()
+        plan = self.plan()
+        heading(surface, t, "New game", (left.x, u(24)), 26, p.text)
+        surface.blit(t.render("Scenario", 15, p.text_dim, True), (left.x, left.y))
+        sc = self.scenario
+        y = right.y
+        end = plan["text_end"]
+        y += heading(surface, t, t.fit(sc.meta.title, 22, right.w, True), (right.x, y), 22, p.text) + u(4)
+        period = f"{sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)"
+        y += t.block(surface, f"{sc.meta.description}. {period}.", (right.x, y), right.w, 14, p.text_dim,
+                     max_lines=2) + u(8)
+        lh15, lh14 = t.line_height(15) + 2, t.line_height(14) + 2
+        obj_h = (t.line_height(15, True) + u(2) + sum(t.block_height("•  " + o, 14, right.w - u(8))
+                                                     for o in sc.meta.objectives)) if sc.meta.objectives else 0
+        room = max(1, (end - y - obj_h - u(10)) // lh15)
+        y += t.block(surface, " ".join(sc.meta.context.split()), (right.x, y), right.w, 15, p.text,
+                     max_lines=room) + u(10)
+        if sc.meta.objectives and y + t.line_height(15, True) < end:
+            surface.blit(t.render("What you will learn", 15, p.accent, True), (right.x, y))
+            y += t.line_height(15, True) + u(2)
+            for o in sc.meta.objectives:
+                if y + lh14 > end:
+                    break
+                y += t.block(surface, "•  " + o, (right.x + u(8), y), right.w - u(8), 14, p.text,
+                             max_lines=max(1, (end - y) // lh14))
+        surface.blit(t.render("Your role", 15, p.text_dim, True), (right.x, plan["header"]))
+        role = make_role(self.role, country=self.countries()[self.country_i] if self.countries() else None)
+        t.block(surface, role.summary, (right.x, plan["summary"]), right.w, 14, p.text, max_lines=3)
+        if self.role == "tier2_government" and self.countries():
+            code = self.countries()[self.country_i]
+            box = self.country_box
+            pygame.draw.rect(surface, p.panel, box)
+            pygame.draw.rect(surface, p.panel_edge, box, 1)
+            label = f"Your country: {sc.countries[code].name} ({code})"
+            img = t.render(t.fit(label, 14, box.w - u(12)), 14, p.text)
+            surface.blit(img, (box.x + u(8), box.centery - img.get_height() // 2))
+        surface.blit(t.render("Seed", 14, p.text_dim), self.seed_label)
+        if self.error:
+            surface.blit(t.render(self.error, 14, p.bad), (right.x + u(300), plan["bottom"] + u(10)))
+
+
+# ---------------------------------------------------------------------------
+
+
+def goals_text(role_id: str) -> list[tuple[str, str]]:
+    return [(f"{g.label} ({g.weight:g} points)", g.doc) for g in GOALS[role_id]]
+
+
+def controls_text(session: GameSession) -> str:
+    role = session.role
+    if role.id == "us_commerce":
+        return ("The panel on the right holds every lever of the regime, in three tabs (Chips, Tier 2 rule, "
+                "Enforcement); hover a lever to read what it does and what it costs. Change values, then "
+                "Apply now, or Announce them for a later month (buyers will race an announced rule). "
+                "Click a country on the map for its numbers and to move it between tiers, sign a security "
+                "agreement or grant a bilateral deal.")
+    if role.id == "bis_enforcement":
+        return ("The Enforcement tab holds your three levers: the enforcement budget, chip location "
+                "verification and transit diplomacy; the other tabs show the rules in force, which you cannot "
+                "change. Apply changes now or announce them. Click a country on the map for its numbers: "
+                "smuggled chips leave from transit hubs, seizures show as crosses.")
+    name = session.country_name(role.country or "")
+    return (f"The Country tab shows {name}: its compute, imports, cap and goodwill. Ask the US for a "
+            f"security agreement when it helps most; the US signs only if your transit cooperation is at "
+            f"least 0.3, and the agreement doubles your cap. The rules tabs show the US regime in force, "
+            f"which the scenario's schedule sets (you cannot change it).")
+
+
+class BriefingScene(Scene):
+    """The situation, the goals the score measures, and the controls; then the game."""
+
+    def __init__(self, app: "App", session: GameSession):
+        super().__init__(app)
+        self.session = session
+        self.ready = False
+        self.frames = 0
+
+    def build_ui(self) -> None:
+        W, H = self.app.size
+        u = self.app.u
+        self.button((u(36), H - u(64), u(120), u(42)), "Back", self.back, tooltip="Choose again (Esc)")
+        self.begin_button = self.button((W - u(36) - u(220), H - u(64), u(220), u(42)), "Begin", self.begin,
+                                        object_id="#primary", tooltip="Start at month 0, paused (Enter)")
+        self.focus_index = len(self.focus_ring) - 1
+
+    def update(self, dt: float) -> None:
+        self.frames += 1
+        if not self.ready and self.frames >= 2:  # after the briefing is on screen
+            self.session.baselines  # the comparison runs the score needs (about half a second)
+            self.ready = True
+
+    def back(self) -> None:
+        self.app.pop()
+
+    def begin(self) -> None:
+        from game.ui.scenes.main import MainScene
+
+        self.session.baselines
+        self.app.sim.set_speed(0)
+        self.app.reset(MainScene(self.app, self.session))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.back()
+            return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        s = self.session
+        m = u(36)
+        y = u(22)
+        y += heading(surface, t, f"Briefing: {s.scenario.meta.title}", (m, y), 24, p.text)
+        period = f"{s.scenario.date(0)} to {s.scenario.date(s.horizon)}"
+        sub = f"You are the {s.role.label}.  {period}, {s.horizon} months.  Seed {s.seed}."
+        surface.blit(t.render(t.fit(sub, 15, W - 2 * m), 15, p.accent), (m, y + u(4)))
+        y += u(34)
+        col_w = (W - 3 * m) // 2
+        bottom = H - u(76)
+        lx, rx = m, 2 * m + col_w
+        ly = y
+        ly += heading(surface, t, "The situation", (lx, ly), 17, p.accent) + u(4)
+        ly += t.block(surface, " ".join(s.scenario.meta.context.split()), (lx, ly), col_w, 14, p.text) + u(10)
+        ly += heading(surface, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
+        ly += t.block(surface, controls_text(s), (lx, ly), col_w, 14, p.text,
+                      max_lines=max(1, (bottom - ly) // (t.line_height(14) + 2)))
+        ry = y
+        ry += heading(surface, t, "What the score measures (0 to 100, every month)", (rx, ry), 17, p.accent) + u(4)
+        for label, doc in goals_text(s.role.id):
+            surface.blit(t.render(label, 14, p.text, True), (rx, ry))
+            ry += t.line_height(14, True)
+            ry += t.block(surface, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
+        ry += u(6)
+        ry += heading(surface, t, "Keys", (rx, ry), 17, p.accent) + u(4)
+        key_w = u(120)
+        lh = t.line_height(13) + 1
+        for key, what in KEYS:
+            if ry + lh > bottom:
+                break
+            surface.blit(t.render(key, 13, p.text, True), (rx, ry))
+            surface.blit(t.render(t.fit(what, 13, col_w - key_w), 13, p.text_dim), (rx + key_w, ry))
+            ry += lh
+        if not self.ready:
+            img = t.render("Preparing the comparison runs...", 14, p.warn)
+            surface.blit(img, (W // 2 - img.get_width() // 2, H - u(52)))
+
+
+# ---------------------------------------------------------------------------
+
+
+class PauseScene(Scene):
+    """The in-game menu, over the dimmed main screen."""
+
+    opaque = False
+    arrows_move_focus = True
+
+    def __init__(self, app: "App", main):
+        super().__init__(app)
+        self.main = main
+        self.status = ""
+        self.status_colour = app.palette.text
+        self.focus_index = 0
+
+    def rect(self) -> pygame.Rect:
+        W, H = self.app.size
+        r = pygame.Rect(0, 0, self.app.u(380), self.app.u(470))
+        r.center = (W // 2, H // 2)
+        return r
+
+    def build_ui(self) -> None:
+        u = self.app.u
+        r = self.rect()
+        items = [("Resume", self.resume, "Back to the game (Esc)"),
+                 ("Save game", self.save, f"Save this month to {saves_dir()} (S)"),
+                 ("Load game", self.load, "Load a saved game (L)"),
+                 ("Settings", self.settings, "UI scale, palette, window size"),
+                 ("Glossary", self.glossary, "Terms explained (F1)"),
+                 ("End game: debrief", self.debrief, "Compare your run with the baselines (D)"),
+                 ("Quit to title", self.quit, "Leave this game; unsaved months are lost (Q)")]
+        y = r.y + u(56)
+        for label, action, tip in items:
+            self.button((r.x + u(30), y, r.w - u(60), u(40)), label, action, tooltip=tip, object_id="#menu_item")
+            y += u(48)
+
+    def resume(self) -> None:
+        self.app.pop()
+
+    def save(self) -> None:
+        try:
+            path = self.main.session.save()
+        except OSError as exc:
+            self.status, self.status_colour = f"Not saved: {exc}", self.app.palette.bad
+        else:
+            self.status, self.status_colour = f"Saved to {path}", self.app.palette.good
+
+    def load(self) -> None:
+        self.app.push(LoadScene(self.app))
+
+    def settings(self) -> None:
+        self.app.push(SettingsScene(self.app))
+
+    def glossary(self) -> None:
+        self.app.push(GlossaryScene(self.app))
+
+    def debrief(self) -> None:
+        from game.ui.scenes.debrief import DebriefScene
+
+        self.app.replace(DebriefScene(self.app, self.main.session))
+
+    def quit(self) -> None:
+        self.app.reset(TitleScene(self.app))
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and not self.app.typing():
+            keys = {pygame.K_ESCAPE: self.resume, pygame.K_s: self.save, pygame.K_l: self.load,
+                    pygame.K_d: self.debrief, pygame.K_q: self.quit}
+            if event.key in keys:
+                keys[event.key]()
+                return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        veil = pygame.Surface((W, H), pygame.SRCALPHA)
+        veil.fill((0, 0, 0, 150))
+        surface.blit(veil, (0, 0))
+        r = self.rect()
+        panel(surface, r, p)
+        img = t.render("Paused", 22, p.text, True)
+        surface.blit(img, (r.centerx - img.get_width() // 2, r.y + u(14)))
+        if self.status:
+            t.block(surface, self.status, (r.x, r.bottom + u(10)), r.w, 13, self.status_colour)
+
+
+# ---------------------------------------------------------------------------
+
+
+class SettingsScene(Scene):
+    """UI scale, colour-blind-safe palette, window size. (The game has no sound.)"""
+
+    SCALES = (1.0, 1.25, 1.5)
+    SIZES = ((1280, 720), (1600, 900), (1920, 1080))
+
+    def build_ui(self) -> None:
+        u = self.app.u
+        s = self.app.settings
+        x0, y = u(60), u(110)
+        bw = u(170)
+        self.rows = []
+        for label, options in (
+                ("UI scale", [(f"{int(k * 100)}%", replace(s, ui_scale=k), s.ui_scale == k) for k in self.SCALES]),
+                ("Palette", [(("Standard" if k == "standard" else "Colour-blind safe"), replace(s, palette=k),
+                              s.palette == k) for k in PALETTES]),
+                ("Window", [(f"{w}x{h}", replace(s, width=w, height=h), (s.width, s.height) == (w, h))
+                            for w, h in self.SIZES])):
+            self.rows.append((label, y))
+            for i, (text, new, sel) in enumerate(options):
+                self.button((x0 + u(150) + i * (bw + u(10)), y, bw, u(38)), text,
+                            lambda new=new: self.app.apply_settings(new), selected=sel)
+            y += u(60)
+        self.button((x0, self.app.size[1] - u(70), u(140), u(42)), "Back", self.app.pop, tooltip="(Esc)")
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        heading(surface, t, "Settings", (u(60), u(36)), 26, p.text)
+        for label, y in getattr(self, "rows", []):
+            surface.blit(t.render(label, 16, p.text), (u(60), y + u(8)))
+        y = u(110) + 3 * u(60) + u(10)
+        surface.blit(t.render("Sound: the game has no sound, so there is no volume to set.", 14, p.text_dim),
+                     (u(60), y))
+        y += u(40)
+        surface.blit(t.render("Palette preview", 15, p.text, True), (u(60), y))
+        y += u(28)
+        swatches = [("Tier 1", p.tier[0]), ("Tier 2", p.tier[1]), ("Tier 3", p.tier[2]),
+                    ("US exports", p.flow_us), ("Domestic chips", p.flow_domestic),
+                    ("Smuggled", p.flow_smuggled), ("Seized", p.seized)]
+        x = u(60)
+        for name, col in swatches:
+            pygame.draw.rect(surface, col, (x, y, u(22), u(22)))
+            img = t.render(name, 13, p.text_dim)
+            surface.blit(img, (x + u(28), y + u(2)))
+            x += u(40) + img.get_width()
+        t.block(surface, "Every action has a key: Tab moves between controls, Enter presses, F1 opens the "
+                "glossary anywhere. Settings are kept for next time.", (u(60), y + u(44)),
+                self.app.size[0] - u(120), 14, p.text_dim)
+
+
+# ---------------------------------------------------------------------------
+
+
+class LoadScene(Scene):
+    """Saved games, newest first; a save that cannot be loaded says why (and is never touched)."""
+
+    arrows_move_focus = True
+    PAGE = 8
+
+    def __init__(self, app: "App"):
+        super().__init__(app)
+        self.saves = list_saves()
+        self.page = 0
+        self.status = ""
+        self.path_text = ""
+        self.path_entry = None
+
+    def build_ui(self) -> None:
+        W, H = self.app.size
+        u = self.app.u
+        x, y = u(60), u(100)
+        w = W - u(120)
+        rows = self.saves[self.page * self.PAGE:(self.page + 1) * self.PAGE]
+        for info in rows:
+            text = f"{info.path.name}:  {info.summary}"
+            b = self.button((x, y, w, u(38)), self.app.text.fit(text, 14, w - u(30)),
+                            (lambda p=info.path: self.load(p)) if info.ok else None,
+                            tooltip=str(info.path), enabled=info.ok, object_id="#menu_item")
+            y += u(44)
+        if not self.saves:
+            self.empty_y = y
+        by = H - u(120)
+        self.path_entry = self.entry((x + u(110), by, w - u(230), u(36)), self.path_text,
+                                     tooltip="Type the path of a save file, then Load file")
+        self.button((x + w - u(110), by, u(110), u(36)), "Load file", self.load_typed)
+        self.button((x, H - u(66), u(130), u(42)), "Back", self.app.pop, tooltip="(Esc)")
+        if len(self.saves) > self.PAGE:
+            self.button((x + u(150), H - u(66), u(130), u(42)), "More", self.next_page,
+                        tooltip=f"Page {self.page + 1} of {(len(self.saves) - 1) // self.PAGE + 1}")
+        self.focus_index = 0 if self.focus_ring else None
+
+    def next_page(self) -> None:
+        self.page = (self.page + 1) % ((len(self.saves) - 1) // self.PAGE + 1)
+        self.rebuild()
+
+    def load_typed(self) -> None:
+        text = self.path_entry.get_text().strip() if self.path_entry else ""
+        self.path_text = text
+        if not text:
+            self.status = "Type the path of a save file first."
+            return
+        self.load(Path(text).expanduser())
+
+    def load(self, path: Path) -> None:
+        from game.ui.scenes.main import MainScene
+
+        try:
+            session = GameSession.load(path)
+        except SaveError as exc:
+            self.status = f"Cannot load {exc}"
+            return
+        self.app.sim.set_speed(0)
+        self.app.reset(MainScene(self.app, session))
+        msg = session.load_warning or f"Loaded {path.name}: {session.scenario.meta.title}, {session.view.date}"
+        self.app.toast(msg, self.app.palette.warn if session.load_warning else self.app.palette.good)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE and not self.app.typing():
+            self.app.pop()
+            return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        heading(surface, t, "Load game", (u(60), u(30)), 26, p.text)
+        surface.blit(t.render(f"Saves in {saves_dir()}", 13, p.text_dim), (u(60), u(70)))
+        if not self.saves:
+            surface.blit(t.render("No saved games yet. Save from the in-game menu (Esc, then S).", 15, p.text),
+                         (u(60), u(104)))
+        surface.blit(t.render("Or a file:", 14, p.text_dim), (u(60), H - u(112)))
+        if self.status:
+            t.block(surface, self.status, (u(60), H - u(164)), W - u(120), 14, p.bad)
+
+
+# ---------------------------------------------------------------------------
+
+
+class GlossaryScene(Scene):
+    """Terms explained; reachable from every screen with F1."""
+
+    def __init__(self, app: "App"):
+        super().__init__(app)
+        self.scroll = ScrollText()
+        self._key = None
+
+    def build_ui(self) -> None:
+        W, H = self.app.size
+        u = self.app.u
+        self.button((W - u(60) - u(130), u(28), u(130), u(40)), "Back", self.app.pop, tooltip="(Esc)")
+        self._render()
+
+    def _render(self) -> None:
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        key = (W, H, self.app.settings)
+        if key == self._key:
+            return
+        self._key = key
+        rect = pygame.Rect(u(60), u(90), W - u(140), H - u(120))
+        col_w = (rect.w - u(40)) // 2
+        term_w = u(170)
+        heights = []
+        for term, text in GLOSSARY:
+            heights.append(max(t.block_height(term, 15, term_w - u(12), True),
+                               t.block_height(text, 14, col_w - term_w)) + u(12))
+        half = sum(heights) / 2
+        split, acc = len(GLOSSARY), 0
+        for i, h in enumerate(heights):
+            if acc >= half:
+                split = i
+                break
+            acc += h
+        cols = (GLOSSARY[:split], GLOSSARY[split:])
+        total = max(sum(heights[:split]), sum(heights[split:]))
+        surf = pygame.Surface((rect.w, max(total, rect.h)))
+        surf.fill(p.bg)
+        for c, items in enumerate(cols):
+            x, y = c * (col_w + u(40)), 0
+            for term, text in items:
+                th = t.block(surf, term, (x, y), term_w - u(12), 15, p.accent, bold=True)
+                h = t.block(surf, text, (x + term_w, y + u(1)), col_w - term_w, 14, p.text)
+                y += max(th, h) + u(12)
+        self.scroll.set(surf, rect)
+
+    def handle_event(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_F1):
+            self.app.pop()
+            return True
+        if self.scroll.handle_event(event, self.app.u(40)):
+            return True
+        return super().handle_event(event)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        heading(surface, t, "Glossary", (u(60), u(30)), 26, p.text)
+        self.scroll.draw(surface, p)
+
+
+def lever_summary(levers) -> str:
+    return "; ".join(f"{lever_label(k)}: {format_lever(k, v)}" for k, v in levers.items())

@@ -1,0 +1,120 @@
+"""Screenshots of every screen for the docs: ``python -m game.ui.shots docs/screenshots``.
+
+Drives the real scenes headless (SDL's dummy driver) through a short scripted
+game and saves a PNG of each screen at 1280x720, and of the main screen at
+1920x1080 too. Saves and exports go to a temporary game home, never the
+player's. Imports pygame and the game package.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0] if argv else "docs/screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ["SILICON_CURTAIN_HOME"] = tempfile.mkdtemp(prefix="sc-shots-")
+    import pygame
+
+    from agents import commands as cmd
+    from game.session import GameSession, saves_dir
+    from game.ui.app import App, Settings
+    from game.ui.scenes import (BriefingScene, DebriefScene, GlossaryScene, LoadScene, MainScene, PauseScene,
+                                PickerScene, SettingsScene, TitleScene)
+
+    pygame.display.init()
+    pygame.font.init()
+    written = []
+
+    def shot(app: App, name: str, frames: int = 4) -> None:
+        app.pump(frames)
+        written.append(app.screenshot(out / f"{name}.png"))
+
+    def hover(app: App, code: str) -> None:
+        scene = app.top
+        x, y = scene.world.country_px[code]
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(int(x), int(y)), rel=(0, 0), buttons=(0, 0, 0)))
+
+    def play_session(months: int) -> GameSession:
+        s = GameSession("diffusion_rule_2025", seed=1)
+        s.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 4e8}))
+        for m in range(months):
+            if m == 6:
+                s.submit(cmd.SetLevers(levers={"lpp_limit_h100e": 500.0, "location_verification": True},
+                                       effective_month=9))
+            if m == 14:
+                s.submit(cmd.G2GAgreement(country="ARE"))
+            s.advance_month()
+        return s
+
+    for size in ((1280, 720), (1920, 1080)):
+        app = App(size=size, settings=Settings(width=size[0], height=size[1]), persist_settings=False)
+        suffix = "" if size == (1280, 720) else f"-{size[0]}x{size[1]}"
+        session = play_session(20)
+        main_scene = MainScene(app, session)
+        app.reset(main_scene)
+        app.apply_ops()
+        app.sim.set_speed(1)
+        app.pump(20)
+        app.sim.set_speed(0)
+        hover(app, "IND")
+        shot(app, f"main{suffix}", 30)
+        if size != (1280, 720):
+            continue
+        main_scene.set_tab("Enforcement")
+        main_scene.edits["enforcement_budget_usd"] = "-5"
+        main_scene._submit_levers(None)
+        main_scene.map_mode = 1
+        main_scene.chart_page = 1
+        shot(app, "main-refused", 10)
+        main_scene.select_country("ARE")
+        main_scene.map_mode = 3
+        hover(app, "SGP")
+        shot(app, "main-country", 10)
+        t2 = GameSession("diffusion_rule_2025", seed=2, role="tier2_government", country="IND")
+        for _ in range(10):
+            t2.advance_month()
+        app.reset(MainScene(app, t2))
+        shot(app, "main-tier2", 20)
+        app.reset(MainScene(app, session))
+        app.apply_ops()
+        app.push(PauseScene(app, app.top))
+        shot(app, "pause")
+        app.reset(TitleScene(app))
+        shot(app, "title")
+        app.push(PickerScene(app))
+        shot(app, "picker")
+        app.top.pick_role("tier2_government")
+        shot(app, "picker-tier2")
+        app.reset(BriefingScene(app, GameSession("rescission_2025", seed=1)))
+        shot(app, "briefing")
+        app.reset(GlossaryScene(app))
+        shot(app, "glossary")
+        app.reset(SettingsScene(app))
+        shot(app, "settings")
+        session.save(saves_dir() / "diffusion-us-2026-09.json")
+        broken = saves_dir() / "broken.json"
+        broken.write_text('{"format": "silicon-curtain-save", "version": 1, "scenario": "diffus')
+        future = saves_dir() / "from-the-future.json"
+        future.write_text('{"format": "silicon-curtain-save", "version": 7}')
+        app.reset(LoadScene(app))
+        shot(app, "load")
+        full = play_session(72)
+        app.reset(DebriefScene(app, full))
+        shot(app, "debrief")
+        app.pump(1)
+        written.append(app.top.export(out / "debrief-export.png"))
+    for p in written:
+        print(p)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

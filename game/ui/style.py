@@ -1,0 +1,222 @@
+"""Colours, fonts and text drawing for everything the game draws itself (map, charts, panels).
+
+Owns the two palettes (standard and colour-blind safe, after Okabe & Ito),
+the font and rendered-text caches, word wrapping, and loading the one
+pygame_gui theme (``theme.json``) scaled to the UI-scale setting. Imports
+pygame and pygame_gui; only ``game.ui`` imports this.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import pygame
+
+THEME_PATH = Path(__file__).with_name("theme.json")
+
+RGB = tuple[int, int, int]
+
+
+def hexrgb(text: str) -> RGB:
+    text = text.lstrip("#")
+    return tuple(int(text[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """Every colour the game draws with (pygame_gui widgets take theirs from theme.json)."""
+
+    name: str
+    bg: RGB
+    panel: RGB
+    panel_edge: RGB
+    text: RGB
+    text_dim: RGB
+    accent: RGB
+    good: RGB
+    bad: RGB
+    warn: RGB
+    ocean: RGB
+    border: RGB
+    unmodelled: RGB
+    tier: tuple[RGB, RGB, RGB]  # map fills for Tier 1, 2, 3
+    flow_us: RGB
+    flow_domestic: RGB
+    flow_smuggled: RGB
+    seized: RGB
+    series: tuple[RGB, ...]  # chart lines, in order
+    ramp: tuple[RGB, ...]  # metric colouring, low to high
+
+    def tier_colour(self, tier: int) -> RGB:
+        return self.tier[min(max(int(tier), 1), 3) - 1]
+
+    def ramp_colour(self, x: float) -> RGB:
+        """Colour for x in [0, 1] along the ramp."""
+        x = min(max(x, 0.0), 1.0) * (len(self.ramp) - 1)
+        i = min(int(x), len(self.ramp) - 2)
+        f = x - i
+        a, b = self.ramp[i], self.ramp[i + 1]
+        return tuple(int(a[j] + (b[j] - a[j]) * f) for j in range(3))  # type: ignore[return-value]
+
+
+_VIRIDIS = tuple(hexrgb(c) for c in ("#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"))
+
+STANDARD = Palette(
+    name="standard",
+    bg=hexrgb("#0b111a"), panel=hexrgb("#141c28"), panel_edge=hexrgb("#2b3a50"),
+    text=hexrgb("#e6ecf3"), text_dim=hexrgb("#98a5b6"), accent=hexrgb("#7fb0e6"),
+    good=hexrgb("#4cc38a"), bad=hexrgb("#ef6461"), warn=hexrgb("#f0b84a"),
+    ocean=hexrgb("#0f1c2e"), border=hexrgb("#0b111a"), unmodelled=hexrgb("#39414d"),
+    tier=(hexrgb("#2f6aa8"), hexrgb("#9a8236"), hexrgb("#9c3b35")),
+    flow_us=hexrgb("#8fe3ff"), flow_domestic=hexrgb("#ffa040"), flow_smuggled=hexrgb("#e07bff"),
+    seized=hexrgb("#ff4040"),
+    series=(hexrgb("#5fa8f5"), hexrgb("#a3d4ff"), hexrgb("#f0c050"), hexrgb("#ef6461"),
+            hexrgb("#c38bff"), hexrgb("#4cc38a")),
+    ramp=_VIRIDIS,
+)
+
+COLOUR_BLIND = Palette(
+    name="colour-blind safe",
+    bg=hexrgb("#0b111a"), panel=hexrgb("#141c28"), panel_edge=hexrgb("#2b3a50"),
+    text=hexrgb("#f2f2f2"), text_dim=hexrgb("#a8a8a8"), accent=hexrgb("#56b4e9"),
+    good=hexrgb("#009e73"), bad=hexrgb("#d55e00"), warn=hexrgb("#e69f00"),
+    ocean=hexrgb("#101a28"), border=hexrgb("#0b111a"), unmodelled=hexrgb("#3d3d3d"),
+    # Okabe-Ito blue, yellow, vermillion: apart under deuteranopia, protanopia and tritanopia
+    tier=(hexrgb("#0072b2"), hexrgb("#b8a92e"), hexrgb("#b04a00")),
+    flow_us=hexrgb("#56b4e9"), flow_domestic=hexrgb("#e69f00"), flow_smuggled=hexrgb("#cc79a7"),
+    seized=hexrgb("#ffffff"),
+    series=(hexrgb("#56b4e9"), hexrgb("#0072b2"), hexrgb("#e69f00"), hexrgb("#d55e00"),
+            hexrgb("#cc79a7"), hexrgb("#009e73")),
+    ramp=_VIRIDIS,
+)
+
+PALETTES = {"standard": STANDARD, "colour_blind": COLOUR_BLIND}
+
+
+def font_path(bold: bool = False) -> str:
+    import pygame_gui.data
+
+    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
+    return str(Path(pygame_gui.data.__file__).with_name(name))
+
+
+class Text:
+    """Fonts by pixel size and a cache of rendered lines (text is drawn every frame)."""
+
+    def __init__(self, scale: float = 1.0, capacity: int = 4000):
+        self.scale = scale
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self.capacity = capacity
+
+    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+        px = max(8, int(round(size * self.scale)))
+        key = (px, bold)
+        f = self._fonts.get(key)
+        if f is None:
+            f = self._fonts[key] = pygame.font.Font(font_path(bold), px)
+        return f
+
+    def render(self, text: str, size: int, colour: RGB, bold: bool = False) -> pygame.Surface:
+        key = (text, size, colour, bold)
+        surf = self._cache.get(key)
+        if surf is None:
+            surf = self.font(size, bold).render(text, True, colour)
+            self._cache[key] = surf
+            if len(self._cache) > self.capacity:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return surf
+
+    def line_height(self, size: int, bold: bool = False) -> int:
+        return self.font(size, bold).get_linesize()
+
+    def width(self, text: str, size: int, bold: bool = False) -> int:
+        return self.font(size, bold).size(text)[0]
+
+    def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
+        """``text``, shortened with an ellipsis so that it fits ``width`` pixels."""
+        if self.width(text, size, bold) <= width:
+            return text
+        lo, hi = 0, len(text)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.width(text[:mid].rstrip() + "…", size, bold) <= width:
+                lo = mid
+            else:
+                hi = mid - 1
+        return text[:lo].rstrip() + "…"
+
+    def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
+        """Word-wrap ``text`` (paragraphs split on newlines) to ``width`` pixels."""
+        out: list[str] = []
+        font = self.font(size, bold)
+        for para in text.split("\n"):
+            words = para.split()
+            if not words:
+                out.append("")
+                continue
+            line = words[0]
+            for w in words[1:]:
+                trial = f"{line} {w}"
+                if font.size(trial)[0] <= width:
+                    line = trial
+                else:
+                    out.append(line)
+                    line = w
+            while font.size(line)[0] > width and len(line) > 1:  # one word wider than the box
+                cut = len(line)
+                while cut > 1 and font.size(line[:cut])[0] > width:
+                    cut -= 1
+                out.append(line[:cut])
+                line = line[cut:]
+            out.append(line)
+        return out
+
+    def block(self, surface: pygame.Surface, text: str, pos: tuple[int, int], width: int, size: int,
+              colour: RGB, bold: bool = False, gap: int = 2, max_lines: int | None = None) -> int:
+        """Draw wrapped text at ``pos``; returns the height used."""
+        x, y = pos
+        lines = self.wrap(text, size, width, bold)
+        if max_lines is not None and len(lines) > max_lines:
+            lines = lines[:max_lines]
+            lines[-1] = self.fit(lines[-1] + " …", size, width, bold)
+        h = self.line_height(size, bold)
+        for i, line in enumerate(lines):
+            if line:
+                surface.blit(self.render(line, size, colour, bold), (x, y + i * (h + gap)))
+        return len(lines) * (h + gap)
+
+    def block_height(self, text: str, size: int, width: int, bold: bool = False, gap: int = 2) -> int:
+        return len(self.wrap(text, size, width, bold)) * (self.line_height(size, bold) + gap)
+
+
+def load_theme(scale: float = 1.0) -> dict:
+    """The one theme file, with every font size multiplied by the UI scale."""
+    theme = json.loads(THEME_PATH.read_text())
+    theme = copy.deepcopy(theme)
+    for block in theme.values():
+        font = block.get("font") if isinstance(block, dict) else None
+        if font and "size" in font:
+            font["size"] = str(max(8, int(round(int(font["size"]) * scale))))
+        misc = block.get("misc") if isinstance(block, dict) else None
+        if misc and "rect_width" in misc and int(misc["rect_width"]) > 0:
+            misc["rect_width"] = str(int(int(misc["rect_width"]) * scale))
+    return theme
+
+
+def panel(surface: pygame.Surface, rect: pygame.Rect, palette: Palette, alpha: int = 255, edge: bool = True) -> None:
+    """A filled rectangle with a thin edge (alpha < 255 draws translucently)."""
+    if alpha >= 255:
+        pygame.draw.rect(surface, palette.panel, rect)
+    else:
+        s = pygame.Surface(rect.size, pygame.SRCALPHA)
+        s.fill((*palette.panel, alpha))
+        surface.blit(s, rect.topleft)
+    if edge:
+        pygame.draw.rect(surface, palette.panel_edge, rect, 1)

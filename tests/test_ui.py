@@ -1,0 +1,415 @@
+"""The game window, headless (SDL dummy drivers): driven by posted clicks and keys, as a player would."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pygame
+import pytest
+from pygame_gui.elements import UIButton, UITextEntryLine
+
+from agents import commands as cmd
+from agents.regime import LEVERS
+from game.session import GameSession
+from game.ui.app import App, Settings
+from game.ui.clock import SimClock
+from game.ui.scenes import (BriefingScene, DebriefScene, GlossaryScene, LoadScene, MainScene, PauseScene,
+                            PickerScene, SettingsScene, TitleScene)
+from game.ui.texts import COSTS, LEVER_GROUPS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch):
+    monkeypatch.setenv("SILICON_CURTAIN_HOME", str(tmp_path / "home"))
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def app(home):
+    pygame.display.init()
+    pygame.font.init()
+    a = App(size=(1280, 720), settings=Settings(), persist_settings=False)
+    yield a
+    pygame.display.quit()
+
+
+def start(app, scene):
+    app.reset(scene)
+    app.pump(2)
+    return scene
+
+
+def buttons(app, text=None):
+    return [w for w in app.top.widgets if isinstance(w, UIButton) and w.alive()
+            and (text is None or w.text == text)]
+
+
+def button(app, text):
+    found = buttons(app, text)
+    assert found, f"no button {text!r} on {type(app.top).__name__}: {[b.text for b in buttons(app)]}"
+    return found[0]
+
+
+def click(app, widget, frames=2):
+    pos = widget.rect.center
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    app.pump(frames)
+
+
+def key(app, k, mod=0, frames=2):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
+    app.pump(frames)
+
+
+def type_text(app, entry, text):
+    click(app, entry)
+    key(app, pygame.K_a, mod=pygame.KMOD_CTRL, frames=1)
+    pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    app.pump(3)
+
+
+# ---------------------------------------------------------------------------
+
+
+def test_a_new_game_from_the_title_screen_by_clicks(app):
+    start(app, TitleScene(app))
+    click(app, button(app, "New game"))
+    assert isinstance(app.top, PickerScene)
+    click(app, button(app, "Rescission and bilateral deals"))
+    click(app, button(app, "Export enforcement office"))
+    click(app, button(app, "Continue to briefing"))
+    assert isinstance(app.top, BriefingScene)
+    assert app.top.session.scenario.name == "rescission_2025" and app.top.session.role.id == "bis_enforcement"
+    app.pump(3)
+    click(app, button(app, "Begin"))
+    assert isinstance(app.top, MainScene)
+    assert app.top.session.month == 0 and app.sim.paused
+    assert app.top.tabs[0] == "Enforcement"
+
+
+def test_the_whole_start_and_play_by_keyboard(app):
+    start(app, TitleScene(app))
+    key(app, pygame.K_RETURN)  # New game has the focus
+    assert isinstance(app.top, PickerScene)
+    key(app, pygame.K_RETURN)  # no focus: continue with the defaults
+    assert isinstance(app.top, BriefingScene)
+    key(app, pygame.K_RETURN)  # Begin has the focus
+    main = app.top
+    assert isinstance(main, MainScene)
+    key(app, pygame.K_n)
+    assert main.session.month == 1
+    key(app, pygame.K_PERIOD)
+    assert main.session.month == 2
+    key(app, pygame.K_SPACE)
+    assert app.sim.speed == 1
+    key(app, pygame.K_3)
+    assert app.sim.speed == 3
+    app.pump(20)  # 4 months a second at 60 frames a second
+    assert main.session.month >= 3
+    key(app, pygame.K_SPACE)
+    assert app.sim.paused
+    month = main.session.month
+    app.pump(30)
+    assert main.session.month == month
+    key(app, pygame.K_m)
+    assert main.map_mode == 1
+    key(app, pygame.K_PAGEDOWN)
+    assert main.tab == main.tabs[1]
+    key(app, pygame.K_ESCAPE)
+    assert isinstance(app.top, PauseScene)
+    key(app, pygame.K_ESCAPE)
+    assert app.top is main
+
+
+def test_a_lever_changed_in_the_panel_reaches_the_model_and_moves_the_metrics(app):
+    session = GameSession("diffusion_rule_2025", seed=3)
+    main = start(app, MainScene(app, session))
+    click(app, button(app, "Enforcement"))
+    plus = [w for w, name in main._widget_lever.items() if name == "enforcement_budget_usd" and w.text == "+"][0]
+    for _ in range(4):
+        click(app, [w for w, n in main._widget_lever.items() if n == "enforcement_budget_usd" and w.text == "+"][0])
+    assert main.edits == {"enforcement_budget_usd": pytest.approx(191e6 * 1.25 ** 4, rel=0.01)}
+    click(app, button(app, "Apply now"))
+    assert main.status[0].startswith("Ordered: Enforcement budget $46")
+    assert len(session.commands) == 1 and session.commands[0].month == 0
+    value = session.commands[0].command.levers["enforcement_budget_usd"]
+    for _ in range(12):
+        key(app, pygame.K_n)
+    assert session.month == 12
+    assert session.model.regime.enforcement_budget_usd == value
+    assert json.loads(session.model.command_log[0])["levers"] == {"enforcement_budget_usd": value}
+    base = session.baseline_view("scheduled", 12).metrics
+    assert session.view.metrics["seized_cum"] > base["seized_cum"]
+    assert session.view.metrics["smuggled_cum"] < base["smuggled_cum"]
+    assert plus is not None
+
+
+def test_a_refused_change_shows_the_models_reason(app):
+    session = GameSession("diffusion_rule_2025", seed=3)
+    main = start(app, MainScene(app, session))
+    click(app, button(app, "Tier 2 rule"))
+    entry = [w for w, name in main._entry_lever.items() if name == "lpp_limit_h100e"][0]
+    type_text(app, entry, "-5")
+    assert main.edits == {"lpp_limit_h100e": "-5"}
+    key(app, pygame.K_ESCAPE, frames=1)  # leave the text field
+    click(app, button(app, "Apply now"))
+    assert main.status[0] == ("Refused: lpp_limit_h100e: expected a number between 0 and 1e+07 "
+                              "H100e/consignee/year, got -5.0")
+    assert session.commands == [] and session.model.queue == []
+
+
+def test_every_lever_is_in_the_panel_with_what_it_does_and_costs(app):
+    assert sorted(l for _, group in LEVER_GROUPS for l in group) == sorted(LEVERS)
+    assert set(COSTS) == set(LEVERS)
+    main = start(app, MainScene(app, GameSession("diffusion_rule_2025", seed=1)))
+    seen = set()
+    for tab in ("Chips", "Tier 2 rule", "Enforcement"):
+        main.set_tab(tab)
+        for _ in range(3):
+            app.pump(1)
+            for w, name in main._widget_lever.items():
+                tip = getattr(w, "tool_tip_text", None) or ""
+                if LEVERS[name].doc[:30] in tip and COSTS[name][:30] in tip:
+                    seen.add(name)
+            main.panel_scroll += main._rows_visible()
+            main.rebuild()
+    assert seen == set(LEVERS)
+
+
+def test_a_tier2_government_asks_for_an_agreement_from_the_country_tab(app):
+    session = GameSession("diffusion_rule_2025", seed=2, role="tier2_government", country="IND")
+    main = start(app, MainScene(app, session))
+    assert main.tab == "Country" and main.selected == "IND"
+    click(app, button(app, "Ask the US for a security agreement (IND)"))
+    assert [(p.command.kind, p.command.source) for p in session.commands] == [("g2g", "state:IND")]
+    key(app, pygame.K_n)
+    assert session.view.g2g[session.view.codes.index("IND")]
+    assert button(app, "Security agreement signed").is_enabled is False
+    click(app, button(app, "Tier 2 rule"))
+    assert not main._entry_lever  # the rules are shown, not editable
+
+
+def test_a_us_player_moves_a_country_between_tiers_from_the_map(app):
+    session = GameSession("diffusion_rule_2025", seed=2)
+    main = start(app, MainScene(app, session))
+    x, y = main.world.country_px["IND"]
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(int(x), int(y)), button=1))
+    app.pump(2)
+    assert main.selected == "IND" and main.tab == "Country"
+    click(app, button(app, "Move to Tier 3"))
+    key(app, pygame.K_n)
+    assert session.view.tier[session.view.codes.index("IND")] == 3
+    assert any(n.kind == "tier_changed" for n in session.news)
+
+
+def test_clicking_a_news_item_shows_that_month(app):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    for _ in range(8):
+        session.advance_month()
+    main = start(app, MainScene(app, session))
+    rect, n = main._news_rows[-1]
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=rect.center, button=1))
+    app.pump(2)
+    item = session.news[n]
+    assert main.cursor == item.month + 1 and main.shown.month == item.month + 1
+    key(app, pygame.K_LEFTBRACKET)
+    assert main.cursor == item.month
+    key(app, pygame.K_l)
+    assert main.cursor is None and main.shown is session.view
+
+
+def test_save_and_load_from_the_screens(app, home):
+    session = GameSession("diffusion_rule_2025", seed=4)
+    session.submit(cmd.SetLevers(levers={"location_verification": True}))
+    main = start(app, MainScene(app, session))
+    for _ in range(3):
+        key(app, pygame.K_n)
+    key(app, pygame.K_s, mod=pygame.KMOD_CTRL)
+    saves = list((home / "saves").glob("*.json"))
+    assert len(saves) == 1
+    start(app, LoadScene(app))
+    click(app, [b for b in buttons(app) if b.text.startswith(saves[0].name)][0], frames=3)
+    loaded = app.top
+    assert isinstance(loaded, MainScene) and loaded is not main
+    assert loaded.session.metrics_rows() == session.metrics_rows()
+
+
+def test_a_corrupt_save_is_listed_with_its_reason_and_never_crashes(app, home):
+    folder = home / "saves"
+    folder.mkdir(parents=True)
+    bad = folder / "broken.json"
+    bad.write_text('{"format": "silicon-curtain-save", "version": 1, "scen')
+    future = folder / "future.json"
+    future.write_text('{"format": "silicon-curtain-save", "version": 9}')
+    scene = start(app, LoadScene(app))
+    rows = {b.text.split(":")[0]: b for b in buttons(app) if b.text.endswith(")") or "cannot load" in b.text}
+    assert not rows["broken.json"].is_enabled and "not valid JSON" in rows["broken.json"].text
+    assert not rows["future.json"].is_enabled and "newer version" in rows["future.json"].text
+    entry = [w for w in scene.widgets if isinstance(w, UITextEntryLine)][0]
+    type_text(app, entry, str(bad))
+    click(app, button(app, "Load file"))
+    assert isinstance(app.top, LoadScene) and "not valid JSON" in scene.status
+    assert bad.read_text() == '{"format": "silicon-curtain-save", "version": 1, "scen'
+
+
+def test_the_glossary_opens_from_any_screen_and_returns(app):
+    main = start(app, MainScene(app, GameSession("diffusion_rule_2025", seed=1)))
+    key(app, pygame.K_F1)
+    assert isinstance(app.top, GlossaryScene)
+    key(app, pygame.K_ESCAPE)
+    assert app.top is main
+    start(app, TitleScene(app))
+    key(app, pygame.K_F1)
+    assert isinstance(app.top, GlossaryScene)
+
+
+def test_settings_change_scale_and_palette(app):
+    start(app, SettingsScene(app))
+    click(app, button(app, "125%"))
+    assert app.settings.ui_scale == 1.25 and app.text.scale == 1.25
+    click(app, button(app, "Colour-blind safe"))
+    assert app.palette.name == "colour-blind safe"
+
+
+def test_draw_changes_nothing(app):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    for _ in range(6):
+        session.advance_month()
+    main = start(app, MainScene(app, session))
+    main.mouse = tuple(int(v) for v in main.world.country_px["IND"])
+    app.pump(2)
+
+    def state():
+        keys = ("cursor", "tab", "edits", "map_mode", "chart_page", "selected", "hover", "status", "panel_scroll",
+                "news_scroll", "news_pick", "_chart_key", "_panel_key", "_top_key")
+        return ({k: repr(getattr(main, k)) for k in keys}, session.month, len(session.views), len(session.news),
+                len(main.widgets), app.sim.speed)
+
+    before = state()
+    for _ in range(3):
+        app.draw(app.screen)
+    assert state() == before
+
+
+def test_the_debrief_compares_runs_and_exports_a_png(app, tmp_path):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    session.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 5e8}))
+    for _ in range(9):
+        session.advance_month()
+    start(app, DebriefScene(app, session))
+    out = app.top.export(tmp_path / "d.png")
+    img = pygame.image.load(str(out))
+    assert img.get_width() > 1000 and img.get_height() > 720
+    key(app, pygame.K_ESCAPE)
+
+
+def test_every_screen_fits_without_overlapping_widgets(app):
+    session = GameSession("diffusion_rule_2025", seed=1, role="us_commerce")
+    t2 = GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND")
+    for size in ((1280, 720), (1920, 1080)):
+        app.resized(size)
+        main = MainScene(app, session)
+        scenes = [TitleScene(app), PickerScene(app), BriefingScene(app, session), main, MainScene(app, t2),
+                  SettingsScene(app), LoadScene(app), GlossaryScene(app), DebriefScene(app, session)]
+        for scene in scenes:
+            start(app, scene)
+            tabs = scene.tabs if isinstance(scene, MainScene) else [None]
+            for tab in tabs:
+                if tab is not None:
+                    scene.set_tab(tab)
+                    app.pump(1)
+                rects = [w.rect for w in scene.widgets if w.alive() and w.visible]
+                screen = pygame.Rect(0, 0, *size)
+                for r in rects:
+                    assert screen.contains(r), (type(scene).__name__, tab, r)
+                for i, a in enumerate(rects):
+                    for b in rects[i + 1:]:
+                        assert not a.colliderect(b), (type(scene).__name__, tab, a, b)
+
+
+def test_the_sim_clock_gives_at_most_one_month_a_frame():
+    c = SimClock()
+    assert c.months_due(1.0) == 0
+    c.step()
+    assert (c.months_due(0.01), c.months_due(0.01)) == (1, 0)
+    c.set_speed(1)
+    assert [c.months_due(0.5) for _ in range(4)] == [0, 1, 0, 1]
+    c.set_speed(3)
+    assert [c.months_due(5.0) for _ in range(3)] == [1, 1, 1]  # a stall never runs several months at once
+    c.toggle()
+    assert c.paused and c.months_due(10.0) == 0
+    c.toggle()
+    assert c.speed == 3
+    assert 0.0 <= c.alpha <= 1.0
+
+
+# ---------------------------------------------------------------------------
+# the command line
+
+
+@pytest.fixture(scope="module")
+def autoplay_png(tmp_path_factory):
+    out = tmp_path_factory.mktemp("shot") / "main.png"
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy",
+               SILICON_CURTAIN_HOME=str(tmp_path_factory.mktemp("home")))
+    result = subprocess.run([sys.executable, "-m", "game", "play", "diffusion_rule_2025", "--seed", "3",
+                             "--autoplay", "8", "--screenshot", str(out)], capture_output=True, text=True,
+                            cwd=ROOT, env=env, timeout=120)
+    return result, out
+
+
+def test_autoplay_saves_a_screenshot_of_the_main_screen(autoplay_png):
+    result, out = autoplay_png
+    assert result.returncode == 0, result.stderr
+    assert "month 8 (2025-09)" in result.stdout
+    pygame.display.init()
+    try:
+        img = pygame.image.load(str(out))
+    finally:
+        pygame.display.quit()
+    assert img.get_size() == (1280, 720)
+    colours = {tuple(img.get_at((x, y)))[:3] for x in range(0, 1280, 16) for y in range(0, 720, 16)}
+    assert len(colours) > 100  # a map, charts and text, not a blank window
+
+
+def test_autoplay_with_a_commands_file(tmp_path):
+    cmds = tmp_path / "c.jsonl"
+    cmds.write_text('{"month": 1, "kind": "set", "levers": {"lpp_limit_h100e": 300}}\n'
+                    '{"month": 2, "kind": "set", "levers": {"lpp_limit_h100e": -1}}\n')
+    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy", SILICON_CURTAIN_HOME=str(tmp_path))
+    r = subprocess.run([sys.executable, "-m", "game", "play", "--autoplay", "4", "--commands", str(cmds)],
+                       capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"silicon-curtain: error: {cmds}:2: refused at month 2: lpp_limit_h100e: expected "
+                                f"a number between 0 and 1e+07 H100e/consignee/year, got -1")
+
+
+@pytest.mark.parametrize("driver, message", [(None, "no display to open the game window on"),
+                                             ("dummy", "SDL_VIDEODRIVER=dummy shows no window")])
+def test_play_without_a_display_says_so_in_one_line(tmp_path, driver, message):
+    env = {k: v for k, v in os.environ.items() if k not in ("SDL_VIDEODRIVER", "DISPLAY", "WAYLAND_DISPLAY")}
+    env["SILICON_CURTAIN_HOME"] = str(tmp_path)
+    if driver:
+        env["SDL_VIDEODRIVER"] = driver
+    r = subprocess.run([sys.executable, "-m", "game", "play"], capture_output=True, text=True, cwd=ROOT, env=env,
+                       timeout=60)
+    assert r.returncode == 2
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"silicon-curtain: error: {message}")
+    assert "Traceback" not in r.stderr
+
+
+def test_replay_and_run_never_import_pygame(tmp_path):
+    s = GameSession("diffusion_rule_2025", seed=1)
+    s.advance_month()
+    save = s.save(tmp_path / "s.json")
+    code = (f"import sys; from game.cli import main; rc = main(['replay', {str(save)!r}, '--out', "
+            f"{str(tmp_path / 'r.csv')!r}]); sys.exit(rc or (1 if 'pygame' in sys.modules else 0))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
