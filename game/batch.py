@@ -55,9 +55,10 @@ TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
 SPEC_KEYS = ("values", "min", "max", "steps", "log", "integer", "per")
 BACKENDS = ("process", "ray")
 
-RESULTS, RUNS, MANIFEST, PARTS, SWEEP_COPY = (
-    "results.parquet", "runs.parquet", "manifest.json", "parts", "sweep.toml")
-"""The output folder: results, the run table, provenance, parts in progress, the sweep file."""
+RESULTS, RUNS, MANIFEST, PARTS, SWEEP_COPY, LOCK = (
+    "results.parquet", "runs.parquet", "manifest.json", "parts", "sweep.toml", ".lock")
+"""The output folder: results, the run table, provenance, parts in progress, the sweep file, and
+the lock a running batch holds (so two batches never write one folder)."""
 
 RUN_COLUMNS = ("run_id", "point", "block", "sample", "replicate", "seed")
 """Columns of the run table before the factors (one column per factor, named by its key)."""
@@ -789,7 +790,20 @@ def make_executor(backend: str = "process", workers: int | None = None) -> cf.Ex
     if workers == 1:
         return InlineExecutor()
     # `import mesa` forces the spawn start method anyway; ask for it so it is explicit.
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_exit_with_parent, initargs=(os.getpid(),))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool-worker initializer: leave when the batch process dies (SIGKILL leaves workers orphaned)."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def default_workers() -> int:
@@ -945,11 +959,53 @@ def _done_runs(out: Path) -> set[int]:
     return done
 
 
-def _prepare(out: Path, sweep: Sweep, table: pd.DataFrame, phash: str, resume: bool) -> tuple[dict, set[int]]:
-    """Start a new output folder, or check an existing one on ``resume``; return (manifest, done)."""
+def _entries(out: Path) -> list[Path]:
+    return [p for p in out.iterdir() if p.name != LOCK] if out.is_dir() else []
+
+
+def _claim(out: Path, resume: bool) -> int | None:
+    """Lock the folder for this batch (released when the process ends, however it ends).
+
+    Returns the lock's file descriptor, or None where file locks are not available.
+    """
     if out.exists() and not out.is_dir():
         raise BatchError(f"--out {out}: is a file; expected a folder for the batch's results")
-    nonempty = out.is_dir() and any(out.iterdir())
+    if _entries(out) and not (out / MANIFEST).is_file():
+        if resume:
+            raise BatchError(f"--out {out}: nothing to resume here (no {MANIFEST}); choose a new or empty "
+                             f"--out folder")
+        raise BatchError(f"--out {out}: folder is not empty; choose a new or empty --out folder "
+                         f"(nothing was changed)")
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock
+        out.mkdir(parents=True, exist_ok=True)
+        return None
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise BatchError(f"--out {out}: cannot write there: {exc.strerror}") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode(errors="replace").strip() or "?"
+        os.close(fd)
+        raise BatchError(f"--out {out}: another batch is running in this folder (pid {holder}); wait for it "
+                         f"to finish or stop it, then --resume") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode())
+    return fd
+
+
+def _release(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor drops the flock
+
+
+def _prepare(out: Path, sweep: Sweep, table: pd.DataFrame, phash: str, resume: bool) -> tuple[dict, set[int]]:
+    """Start a new output folder, or check an existing one on ``resume``; return (manifest, done)."""
+    nonempty = bool(_entries(out))
     if nonempty:
         has_manifest = (out / MANIFEST).is_file()
         if not resume:
@@ -1102,6 +1158,17 @@ def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Execut
     out = Path(out)
     table = plan_runs(sweep)
     phash = plan_hash(sweep, table)
+    lock = _claim(out, resume)
+    try:
+        return _run_locked(sweep, out, table, phash, executor=executor, workers=workers, backend=backend,
+                           resume=resume, csv=csv, batch_size=batch_size, progress=progress)
+    finally:
+        _release(lock)
+
+
+def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, phash: str, *, executor: cf.Executor | None,
+                workers: int | None, backend: str, resume: bool, csv: bool | None, batch_size: int | None,
+                progress: bool | None) -> Path:
     manifest, done = _prepare(out, sweep, table, phash, resume)
     todo = [i for i in range(len(table)) if i not in done]
     csv = sweep.csv if csv is None else csv

@@ -286,6 +286,68 @@ def test_killed_batch_resumes_to_the_uninterrupted_result(tmp_path):
     assert json.loads((resumed / MANIFEST).read_text())["status"] == "complete"
 
 
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find worker processes")
+def test_pool_workers_exit_when_the_batch_process_is_killed(tmp_path):
+    sweep = write(tmp_path, TINY.replace("seeds = 2", "seeds = 30"))
+    out = tmp_path / "orphans"
+    proc = subprocess.Popen([sys.executable, "-m", "game", "batch", str(sweep), "--out", str(out),
+                             "--workers", "2", "--batch-size", "1", "--no-progress"],
+                            cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not list((out / PARTS).glob("part-*.parquet")):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)
+        workers = _children(proc.pid)
+        assert len(workers) >= 2
+        proc.kill()  # the batch process alone, as the OOM killer would
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(_alive(w) for w in workers), "pool workers outlived the batch"
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def test_a_second_batch_on_the_same_folder_is_refused(tmp_path):
+    import fcntl
+
+    sweep = write(tmp_path, TINY)
+    out = tmp_path / "busy"
+    out.mkdir()
+    with open(out / ".lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242\n")
+        held.flush()
+        with pytest.raises(BatchError, match=r"another batch is running in this folder \(pid 4242\)"):
+            run_batch(sweep, out, workers=1, resume=True)
+    assert run_batch(sweep, out, workers=1, resume=True) == out  # lock released: it runs
+
+
 class _Spy(batch.InlineExecutor):
     """An in-process executor that records the tasks it is given."""
 
