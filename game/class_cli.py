@@ -1,0 +1,67 @@
+"""CLI commands for classroom runs: ``class new`` and ``class report`` (see game.classroom)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from game.cli import EXIT_OK, UsageError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("class", help="prepare a class from a lesson file, and build its debrief")
+    inner = p.add_subparsers(dest="class_command", metavar="ACTION", required=True)
+
+    s = inner.add_parser("new", help="make a class folder: one starting save per team, guide, handout")
+    s.add_argument("lesson", help="a lesson file (lessons/*.toml) or its name")
+    s.add_argument("--out", type=Path, required=True, help="the class folder to create (must be new or empty)")
+    s.set_defaults(func=cmd_new)
+
+    s = inner.add_parser("report", help="build the debrief (HTML + PNG) from the teams' saves")
+    s.add_argument("folder", type=Path, help="the class folder made by `class new`")
+    s.add_argument("--out", type=Path, required=True, help="folder for index.html and the charts")
+    s.set_defaults(func=cmd_report)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from game.classroom import LessonError, load_lesson, new_class
+
+    try:
+        lesson = load_lesson(args.lesson)
+    except LessonError as exc:
+        raise UsageError("\n  ".join(exc.problems)) from None
+    try:
+        written = new_class(lesson, args.out)
+    except FileExistsError as exc:
+        raise UsageError(f"--out {args.out}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"--out {args.out}: cannot write: {exc.strerror or exc}") from None
+    print(f"{lesson.title}: {len(lesson.teams)} teams, {lesson.rounds} rounds of {lesson.months_per_round} months")
+    for path in written:
+        print(f"  wrote {path}")
+    print(f"Teams play their file from {args.out / 'teams'}; then run: silicon-curtain class report {args.out} "
+          f"--out debrief/")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.classroom import LessonError, build_report
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: no such class folder (make one with `silicon-curtain class new`)")
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out {args.out}: is a file; expected a folder")
+    try:
+        page, teams = build_report(args.folder, args.out)
+    except LessonError as exc:
+        raise UsageError("\n  ".join(exc.problems)) from None
+    for t in teams:
+        if t.problem:
+            print(f"  {t.team.name} ({t.file}): skipped: {t.problem}")
+        else:
+            s = t.session
+            print(f"  {t.team.name}: {s.view.date}, {len(s.commands)} decisions, score {s.score.total:.0f}")
+            for w in t.warnings:
+                print(f"    note: {w}")
+    print(f"wrote {page}")
+    return EXIT_OK

@@ -1,0 +1,448 @@
+"""Classroom runs: lessons, teams, their saves, and the debrief that compares them.
+
+Owns the lesson file (TOML: the scenario, seed, rounds, open levers and
+teams), preparing a class folder (one starting save per team, the
+teacher's guide and a student handout), checking handed-in saves team by
+team, and the debrief: one offline HTML page (and PNGs) with every team's
+key metrics on the same axes, the baselines, each team's decisions on a
+timeline with what followed, the scores and the discussion questions.
+A team's run is its save: the same command log the game replays. No pygame;
+matplotlib (Agg) draws the figures.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from agents.regime import LEVERS
+from agents.scenario import ScenarioError, load_scenario
+from game.session import ROLE_IDS, GameSession, SaveError, read_save, write_json_atomic
+from game.study import write_text
+
+LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
+CLASS_FILE = "class.json"
+TEAMS_DIR = "teams"
+
+CHART_METRICS = (
+    ("compute_adversary", "Tier 3 compute", "H100e"),
+    ("smuggled_cum", "Smuggled into Tier 3 (cumulative)", "H100e"),
+    ("stockpile_adversary", "Tier 3 stockpile", "H100e"),
+    ("compute_swing", "Tier 2 compute", "H100e"),
+    ("us_vendor_revenue_cum", "US vendor revenue (cumulative)", "USD"),
+    ("frontier_gap_months", "US frontier lead", "months"),
+)
+
+
+class LessonError(ValueError):
+    """A lesson file is invalid; ``problems`` lists every problem as ``file:key: expected …, got …``."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Team:
+    id: str
+    name: str
+    role: str
+    country: str | None = None
+    goal: str = ""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """A validated lesson: what every team plays, and how the class is split."""
+
+    path: str
+    title: str
+    scenario: str
+    seed: int
+    rounds: int
+    months_per_round: int
+    open_levers: tuple[str, ...]
+    teams: tuple[Team, ...]
+    guide: str = ""
+    questions: tuple[str, ...] = ()
+    minutes: int = 90
+
+    @property
+    def months(self) -> int:
+        return self.rounds * self.months_per_round
+
+
+# --------------------------------------------------------------------------
+# lesson files
+
+
+def lesson_path(name_or_path: str | Path) -> Path:
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text:
+        return Path(text)
+    return LESSON_DIR / f"{text}.toml"
+
+
+def load_lesson(name_or_path: str | Path) -> Lesson:
+    """Read and validate a lesson; every problem is reported at once."""
+    path = lesson_path(name_or_path)
+    f = str(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except FileNotFoundError:
+        raise LessonError([f"{f}: no such lesson file"]) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LessonError([f"{f}: not valid TOML: {exc}"]) from None
+    except OSError as exc:
+        raise LessonError([f"{f}: cannot be read: {exc.strerror}"]) from None
+    errors: list[str] = []
+    for key in raw:
+        if key not in ("lesson", "teams"):
+            errors.append(f"{f}:{key}: unknown table (expected lesson, teams)")
+    body = raw.get("lesson")
+    if not isinstance(body, dict):
+        raise LessonError(errors + [f"{f}:lesson: missing (expected a [lesson] table)"])
+    known = {"title", "scenario", "seed", "rounds", "months_per_round", "open_levers", "guide", "questions",
+             "minutes"}
+    for key in body:
+        if key not in known:
+            errors.append(f"{f}:lesson.{key}: unknown key (expected one of: {', '.join(sorted(known))})")
+    title = _get(body, "title", str, f, "lesson", errors)
+    scenario_name = _get(body, "scenario", str, f, "lesson", errors)
+    seed = _get(body, "seed", int, f, "lesson", errors, lo=0)
+    rounds = _get(body, "rounds", int, f, "lesson", errors, lo=1, hi=24)
+    months_per_round = _get(body, "months_per_round", int, f, "lesson", errors, lo=1, hi=120)
+    minutes = _get(body, "minutes", int, f, "lesson", errors, lo=10, hi=600, default=90)
+    guide = _get(body, "guide", str, f, "lesson", errors, default="")
+    questions = body.get("questions", [])
+    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
+        errors.append(f"{f}:lesson.questions: expected a list of strings, got {questions!r}")
+        questions = []
+    open_levers = body.get("open_levers", [])
+    if not isinstance(open_levers, list) or not all(isinstance(x, str) for x in open_levers):
+        errors.append(f"{f}:lesson.open_levers: expected a list of lever names, got {open_levers!r}")
+        open_levers = []
+    for name in open_levers:
+        if name not in LEVERS:
+            errors.append(f"{f}:lesson.open_levers: unknown lever {name!r} (see `silicon-curtain levers`)")
+    scenario = None
+    if isinstance(scenario_name, str):
+        try:
+            scenario = load_scenario(scenario_name)
+        except ScenarioError as exc:
+            errors.append(f"{f}:lesson.scenario: {exc.problems[0]}")
+    if scenario is not None and isinstance(rounds, int) and isinstance(months_per_round, int):
+        if rounds * months_per_round > scenario.meta.months:
+            errors.append(f"{f}:lesson.rounds: expected rounds x months_per_round <= {scenario.meta.months} "
+                          f"(the scenario's length), got {rounds} x {months_per_round}")
+    if guide and not (path.parent / guide).is_file():
+        errors.append(f"{f}:lesson.guide: expected a file next to the lesson, got {guide!r}")
+    teams = _teams(raw.get("teams"), f, scenario, errors)
+    if errors:
+        raise LessonError(errors)
+    return Lesson(path=f, title=title, scenario=scenario_name, seed=seed, rounds=rounds,
+                  months_per_round=months_per_round, open_levers=tuple(open_levers), teams=teams,
+                  guide=guide, questions=tuple(questions) or tuple(scenario.meta.questions), minutes=minutes)
+
+
+def _teams(raw: Any, f: str, scenario: Any, errors: list[str]) -> tuple[Team, ...]:
+    if not isinstance(raw, dict) or not raw:
+        errors.append(f"{f}:teams: expected at least one [teams.<id>] table")
+        return ()
+    out = []
+    for tid, body in raw.items():
+        at = f"teams.{tid}"
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", tid):
+            errors.append(f"{f}:{at}: expected an id of lower-case letters, digits or _ (it names a file)")
+        if not isinstance(body, dict):
+            errors.append(f"{f}:{at}: expected a table, got {body!r}")
+            continue
+        for key in body:
+            if key not in ("name", "role", "country", "goal"):
+                errors.append(f"{f}:{at}.{key}: unknown key (expected one of: country, goal, name, role)")
+        name = _get(body, "name", str, f, at, errors)
+        role = _get(body, "role", str, f, at, errors, default="us_commerce")
+        country = _get(body, "country", str, f, at, errors, default="") or None
+        goal = _get(body, "goal", str, f, at, errors, default="")
+        if isinstance(role, str) and role not in ROLE_IDS:
+            errors.append(f"{f}:{at}.role: expected one of {', '.join(ROLE_IDS)}, got {role!r}")
+        elif role == "tier2_government" and scenario is not None:
+            tier2 = [c for c, v in scenario.countries.items() if v.tier == 2]
+            if country not in tier2:
+                errors.append(f"{f}:{at}.country: expected a Tier 2 country of {scenario.name} "
+                              f"(e.g. {', '.join(tier2[:5])}), got {country!r}")
+        if isinstance(name, str) and isinstance(role, str):
+            out.append(Team(tid, name, role, country, goal if isinstance(goal, str) else ""))
+    return tuple(out)
+
+
+def _get(body: Mapping, key: str, typ: type, f: str, at: str, errors: list[str], lo: int | None = None,
+         hi: int | None = None, default: Any = ...) -> Any:
+    if key not in body:
+        if default is ...:
+            errors.append(f"{f}:{at}.{key}: missing")
+            return None
+        return default
+    v = body[key]
+    if typ is int and (isinstance(v, bool) or not isinstance(v, int)):
+        errors.append(f"{f}:{at}.{key}: expected a whole number, got {v!r}")
+        return None
+    if typ is str and not isinstance(v, str):
+        errors.append(f"{f}:{at}.{key}: expected a string, got {v!r}")
+        return None
+    if typ is int and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+        rng = f"between {lo} and {hi}" if hi is not None else f">= {lo}"
+        errors.append(f"{f}:{at}.{key}: expected a whole number {rng}, got {v!r}")
+        return None
+    return v
+
+
+# --------------------------------------------------------------------------
+# preparing a class
+
+
+def new_class(lesson: Lesson, out: Path) -> list[Path]:
+    """A class folder: class.json, one starting save per team, the teacher's guide, a handout."""
+    if out.exists() and any(out.iterdir()):
+        raise FileExistsError(f"{out} is not empty; choose a new folder so nobody's saves are overwritten")
+    (out / TEAMS_DIR).mkdir(parents=True, exist_ok=True)
+    written = []
+    info = {"format": "silicon-curtain-class", "version": 1, "lesson": lesson.path, "title": lesson.title,
+            "scenario": lesson.scenario, "seed": lesson.seed, "rounds": lesson.rounds,
+            "months_per_round": lesson.months_per_round, "open_levers": list(lesson.open_levers),
+            "questions": list(lesson.questions),
+            "teams": [{"id": t.id, "name": t.name, "role": t.role, "country": t.country, "goal": t.goal}
+                      for t in lesson.teams]}
+    write_json_atomic(out / CLASS_FILE, info)
+    written.append(out / CLASS_FILE)
+    for team in lesson.teams:
+        session = GameSession(lesson.scenario, seed=lesson.seed, role=team.role, country=team.country)
+        data = session.to_save()
+        data["team"] = {"id": team.id, "name": team.name}
+        path = out / TEAMS_DIR / f"{team.id}.json"
+        write_json_atomic(path, data)
+        written.append(path)
+    if lesson.guide:
+        guide = Path(lesson.path).parent / lesson.guide
+        shutil.copyfile(guide, out / "teacher_guide.md")
+        written.append(out / "teacher_guide.md")
+    write_text(out / "handout.md", handout(lesson))
+    written.append(out / "handout.md")
+    return written
+
+
+def handout(lesson: Lesson) -> str:
+    """What each team is told: the scenario, its role and goal, the rounds, how to hand in."""
+    sc = load_scenario(lesson.scenario)
+    lines = [f"# {lesson.title}", "", f"Scenario: **{sc.meta.title}** (seed {lesson.seed}).", "",
+             " ".join(sc.meta.context.split()), "",
+             f"You play {lesson.rounds} rounds of {lesson.months_per_round} months "
+             f"({sc.date(0)} to {sc.date(lesson.months)}).", ""]
+    if lesson.open_levers:
+        lines += ["Levers open in this lesson: " + ", ".join(f"`{x}`" for x in lesson.open_levers) + ".", ""]
+    lines += ["## Teams", ""]
+    for t in lesson.teams:
+        role = t.role + (f" ({t.country})" if t.country else "")
+        lines.append(f"- **{t.name}** — {role}. {t.goal}".rstrip())
+    lines += ["", "## How to play and hand in", "",
+              "Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
+              "play the round, and save (key S) over the same file. Hand the file back to your teacher.", ""]
+    return "\n".join(lines)
+
+
+def read_class(folder: Path) -> dict:
+    path = folder / CLASS_FILE
+    try:
+        data = read_save(path)
+    except SaveError as exc:
+        raise LessonError([f"{path}: {exc.message} (is this a class folder made by `silicon-curtain class new`?)"])
+    if data.get("format") != "silicon-curtain-class":
+        raise LessonError([f"{path}:format: expected 'silicon-curtain-class', got {data.get('format')!r}"])
+    return data
+
+
+# --------------------------------------------------------------------------
+# handed-in saves
+
+
+@dataclass
+class TeamResult:
+    """One team's handed-in run, or why it could not be used."""
+
+    team: Team
+    file: Path
+    session: GameSession | None = None
+    problem: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def collect_teams(folder: Path, info: dict) -> list[TeamResult]:
+    """Load each team's save; a missing, corrupt or mismatched save is reported, the rest go on."""
+    out = []
+    for t in info["teams"]:
+        team = Team(t["id"], t["name"], t["role"], t.get("country"), t.get("goal", ""))
+        path = folder / TEAMS_DIR / f"{team.id}.json"
+        result = TeamResult(team, path)
+        out.append(result)
+        if not path.exists():
+            result.problem = "no save handed in"
+            continue
+        try:
+            data = read_save(path)
+            mismatch = _mismatch(data, info, team)
+            if mismatch:
+                result.problem = mismatch
+                continue
+            result.session = GameSession.from_save(data, str(path))
+        except SaveError as exc:
+            result.problem = str(exc)
+            continue
+        if result.session.load_warning:
+            result.warnings.append(result.session.load_warning)
+        result.warnings += _out_of_lesson(result.session, info)
+    return out
+
+
+def _mismatch(data: Mapping[str, Any], info: Mapping[str, Any], team: Team) -> str:
+    if data.get("scenario") != info["scenario"]:
+        return f"scenario: expected {info['scenario']!r}, got {data.get('scenario')!r} (another lesson's save?)"
+    if data.get("seed") != info["seed"]:
+        return f"seed: expected {info['seed']}, got {data.get('seed')!r} (another class's save?)"
+    if data.get("role") != team.role:
+        return f"role: expected {team.role!r}, got {data.get('role')!r} (another team's save?)"
+    return ""
+
+
+def _out_of_lesson(session: GameSession, info: Mapping[str, Any]) -> list[str]:
+    """Orders outside what the lesson opened, or past its last round."""
+    notes = []
+    open_levers = set(info.get("open_levers") or [])
+    last = info["rounds"] * info["months_per_round"]
+    for p in session.commands:
+        levers = set(getattr(p.command, "levers", {}) or {})
+        if open_levers and levers - open_levers:
+            notes.append(f"{session.scenario.date(p.month)}: used levers the lesson kept closed "
+                         f"({', '.join(sorted(levers - open_levers))})")
+    if session.month > last:
+        notes.append(f"played to {session.view.date}, past the lesson's last round ({session.scenario.date(last)})")
+    return notes
+
+
+# --------------------------------------------------------------------------
+# the debrief
+
+
+def build_report(folder: Path, out: Path) -> tuple[Path, list[TeamResult]]:
+    """Write ``out/index.html`` (one offline page) and ``out/*.png``; returns the page and the teams."""
+    info = read_class(folder)
+    teams = collect_teams(folder, info)
+    out.mkdir(parents=True, exist_ok=True)
+    good = [t for t in teams if t.session is not None]
+    months = max([t.session.month for t in good], default=0)
+    baselines = good[0].session.baselines if good else {}
+    charts = []
+    for key, label, unit in CHART_METRICS:
+        png = _chart(key, label, unit, good, baselines, months)
+        name = f"{key}.png"
+        (out / name).write_bytes(png)
+        charts.append((label, name, png))
+    page = _html(info, teams, charts, months)
+    write_text(out / "index.html", page)
+    return out / "index.html", teams
+
+
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+
+
+def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int) -> bytes:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
+    for b, style in (("no_controls", ":"), ("scheduled", "--")):
+        if b in baselines:
+            views = baselines[b].views[: months + 1]
+            ax.plot([v.month for v in views], [v.metrics[key] for v in views], style, color="#777777",
+                    label=baselines[b].label)
+    for i, t in enumerate(teams):
+        views = t.session.views
+        ax.plot([v.month for v in views], [v.metrics[key] for v in views], color=COLOURS[i % len(COLOURS)],
+                linewidth=2, label=t.team.name)
+    ax.set_title(label)
+    ax.set_xlabel("month")
+    ax.set_ylabel(unit)
+    ax.grid(alpha=0.3)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=8)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int) -> str:
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>{e(info['title'])} — debrief</title>",
+        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}"
+        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;"
+        "text-align:left;vertical-align:top}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+        ".charts img{width:100%}.problem{color:#b00}.warn{color:#a60}</style></head><body>",
+        f"<h1>{e(info['title'])}</h1>",
+        f"<p>Scenario <b>{e(info['scenario'])}</b>, seed {int(info['seed'])}, "
+        f"{int(info['rounds'])} rounds of {int(info['months_per_round'])} months. "
+        "Grey lines: the scenario with no controls (dotted) and as scheduled with no player (dashed), same seed.</p>",
+    ]
+    problems = [t for t in teams if t.problem]
+    if problems:
+        parts.append("<h2>Saves that could not be used</h2><ul>")
+        parts += [f"<li class='problem'><b>{e(t.team.name)}</b> ({e(str(t.file))}): {e(t.problem)}</li>"
+                  for t in problems]
+        parts.append("</ul>")
+    parts.append("<h2>Scores</h2><table><tr><th>team</th><th>role</th><th>month</th><th>score</th><th>goals</th></tr>")
+    for t in teams:
+        if t.session is None:
+            continue
+        s = t.session.score
+        goals = "; ".join(f"{e(g.label)} {g.value * g.weight:.0f}/{g.weight:.0f}" for g in s.goals)
+        parts.append(f"<tr><td>{e(t.team.name)}</td><td>{e(t.session.role.label)}</td>"
+                     f"<td>{e(t.session.view.date)}</td><td><b>{s.total:.0f}</b></td><td>{goals}</td></tr>")
+    parts.append("</table>")
+    parts.append("<h2>Key metrics, all teams on the same axes</h2><div class='charts'>")
+    for label, name, png in charts:
+        data = base64.b64encode(png).decode("ascii")
+        parts.append(f"<figure><img alt='{e(label)}' src='data:image/png;base64,{data}'>"
+                     f"<figcaption>{e(label)} ({e(name)})</figcaption></figure>")
+    parts.append("</div><h2>Decisions and what followed</h2>")
+    for t in teams:
+        if t.session is None:
+            continue
+        parts.append(f"<h3>{e(t.team.name)}</h3>")
+        if t.team.goal:
+            parts.append(f"<p><i>Goal: {e(t.team.goal)}</i></p>")
+        parts += [f"<p class='warn'>{e(w)}</p>" for w in t.warnings]
+        effects = t.session.decision_effects()
+        if not effects:
+            parts.append("<p>No decisions: the team let the scenario run as scheduled.</p>")
+            continue
+        parts.append("<table><tr><th>when</th><th>decision</th><th>over the next 12 months, against the "
+                     "scenario as scheduled</th><th>what happened</th></tr>")
+        for d in effects:
+            parts.append(f"<tr><td>{e(d.date)}</td><td>{e(d.text)}</td><td>{e('; '.join(d.effects))}</td>"
+                         f"<td>{'<br>'.join(e(x) for x in d.events)}</td></tr>")
+        parts.append("</table>")
+    parts.append("<h2>Questions for discussion</h2><ol>")
+    parts += [f"<li>{e(q)}</li>" for q in info.get("questions", [])]
+    parts.append("</ol></body></html>")
+    return "\n".join(parts)

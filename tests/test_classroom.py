@@ -1,0 +1,154 @@
+"""Classroom runs: lessons load and validate, teams play, the debrief compares them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from agents import commands as cmd
+from game.classroom import LESSON_DIR, LessonError, build_report, load_lesson, new_class
+from game.cli import main
+from game.session import GameSession
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", ["diffusion_and_stockpiling", "smuggling_and_enforcement"])
+def test_shipped_lessons_load_with_a_teachers_guide(name):
+    lesson = load_lesson(name)
+    assert len(lesson.teams) >= 2 and lesson.questions
+    guide = (LESSON_DIR / lesson.guide).read_text()
+    for heading in ("## Objectives", "## Timing", "## What to say in the debrief"):
+        assert heading in guide
+
+
+def write_lesson(tmp_path, body):
+    path = tmp_path / "lesson.toml"
+    path.write_text(body)
+    return path
+
+
+GOOD = """
+[lesson]
+title = "Test lesson"
+scenario = "diffusion_rule_2025"
+seed = 3
+rounds = 2
+months_per_round = 6
+open_levers = ["enforcement_budget_usd", "lpp_limit_h100e"]
+
+[teams.red]
+name = "Red <b>team</b>"
+role = "us_commerce"
+
+[teams.blue]
+name = "Blue"
+role = "us_commerce"
+"""
+
+
+def test_bad_lesson_files_name_file_key_and_expectation(tmp_path):
+    bad = write_lesson(tmp_path, GOOD.replace("seed = 3", 'seed = "three"').replace(
+        'role = "us_commerce"\n\n[teams.blue]', 'role = "king"\n\n[teams.blue]').replace(
+        '"lpp_limit_h100e"]', '"lpp_limit_h100e", "warp_drive"]').replace("rounds = 2", "rounds = 20"))
+    with pytest.raises(LessonError) as info:
+        load_lesson(bad)
+    problems = "\n".join(info.value.problems)
+    assert f"{bad}:lesson.seed: expected a whole number, got 'three'" in problems
+    assert f"{bad}:teams.red.role: expected one of" in problems
+    assert "unknown lever 'warp_drive'" in problems
+    assert "rounds x months_per_round <= 72 (the scenario's length), got 20 x 6" in problems
+    assert len(info.value.problems) == 4  # every problem at once
+
+
+def test_lesson_that_runs_past_the_scenario_is_refused(tmp_path):
+    bad = write_lesson(tmp_path, GOOD.replace("rounds = 2", "rounds = 13"))
+    with pytest.raises(LessonError, match=r"rounds x months_per_round <= 72"):
+        load_lesson(bad)
+
+
+def test_tier2_team_needs_a_tier2_country(tmp_path):
+    bad = write_lesson(tmp_path, GOOD + '\n[teams.gulf]\nname = "Gulf"\nrole = "tier2_government"\ncountry = "JPN"\n')
+    with pytest.raises(LessonError, match=r"teams.gulf.country: expected a Tier 2 country"):
+        load_lesson(bad)
+
+
+def play(path: Path, levers: dict | None, months: int) -> GameSession:
+    """A scripted team: open its file, give its orders, play, save over the file."""
+    session = GameSession.load(path)
+    if levers:
+        assert session.submit(cmd.SetLevers(levers=levers)).ok
+    for _ in range(months):
+        session.advance_month()
+    session.save(path)
+    return session
+
+
+@pytest.fixture(scope="module")
+def played_class(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("class")
+    lesson = load_lesson(write_lesson(tmp, GOOD))
+    folder = tmp / "class"
+    new_class(lesson, folder)
+    red = play(folder / "teams" / "red.json", {"enforcement_budget_usd": 8e8, "lpp_limit_h100e": 200.0}, 12)
+    blue = play(folder / "teams" / "blue.json", None, 12)
+    return folder, red, blue
+
+
+def test_new_class_writes_a_starting_save_per_team_and_refuses_to_overwrite(played_class, tmp_path):
+    folder, _, _ = played_class
+    info = json.loads((folder / "class.json").read_text())
+    assert [t["id"] for t in info["teams"]] == ["red", "blue"]
+    assert (folder / "handout.md").read_text().startswith("# Test lesson")
+    with pytest.raises(FileExistsError):
+        new_class(load_lesson(write_lesson(tmp_path, GOOD)), folder)
+
+
+def test_report_shows_teams_different_outcomes_side_by_side(played_class, tmp_path):
+    folder, red, blue = played_class
+    assert red.view.metrics["smuggled_cum"] < blue.view.metrics["smuggled_cum"]
+    page, teams = build_report(folder, tmp_path / "debrief")
+    text = page.read_text()
+    assert "Red &lt;b&gt;team&lt;/b&gt;" in text and "<b>team</b>" not in text  # names are text, not markup
+    assert "Blue" in text and "Questions for discussion" in text
+    assert text.count("data:image/png;base64,") == 6
+    assert all((tmp_path / "debrief" / f"{m}.png").exists() for m in ("compute_adversary", "smuggled_cum"))
+    assert "enforcement budget" in text.lower()  # red's decision on the timeline
+    assert [t.problem for t in teams] == ["", ""]
+
+
+def test_corrupt_missing_and_mismatched_saves_are_reported_and_the_rest_still_built(played_class, tmp_path):
+    folder, _, _ = played_class
+    copy = tmp_path / "class"
+    import shutil
+
+    shutil.copytree(folder, copy)
+    (copy / "teams" / "blue.json").write_text('{"format": "silicon-curtain-save", "version": 1, "scen')
+    page, teams = build_report(copy, tmp_path / "debrief")
+    by_id = {t.team.id: t for t in teams}
+    assert "not valid JSON" in by_id["blue"].problem and by_id["red"].session is not None
+    assert "Blue" in page.read_text() and "not valid JSON" in page.read_text()
+    data = json.loads((copy / "teams" / "red.json").read_text())
+    data["seed"] = 99
+    (copy / "teams" / "red.json").write_text(json.dumps(data))
+    (copy / "teams" / "blue.json").unlink()
+    _, teams = build_report(copy, tmp_path / "debrief2")
+    by_id = {t.team.id: t for t in teams}
+    assert by_id["red"].problem.startswith("seed: expected 3, got 99")
+    assert by_id["blue"].problem == "no save handed in"
+
+
+def test_a_teams_run_replays_headless_to_the_same_numbers(played_class):
+    folder, red, _ = played_class
+    again = GameSession.load(folder / "teams" / "red.json")
+    assert again.view.metrics == red.view.metrics
+
+
+def test_class_commands_from_the_cli(tmp_path, capsys):
+    out = tmp_path / "c"
+    assert main(["class", "new", str(write_lesson(tmp_path, GOOD)), "--out", str(out)]) == 0
+    assert main(["class", "report", str(out), "--out", str(tmp_path / "d")]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert main(["class", "new", "no_such_lesson", "--out", str(tmp_path / "x")]) == 2
+    assert "no such lesson file" in capsys.readouterr().err
+    assert main(["class", "report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "d")]) == 2
