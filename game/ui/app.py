@@ -88,7 +88,7 @@ class App:
         pygame.display.set_caption("Silicon Curtain")
         pygame.key.set_repeat(350, 45)
         self.text = Text(self.settings.ui_scale)
-        self.manager = pygame_gui.UIManager(self.screen.get_size(), load_theme(self.settings.ui_scale))
+        self.manager = self._make_manager()
         self.stack: list[Scene] = []
         self._ops: list[tuple[str, Scene | None]] = []
         self.clock = pygame.time.Clock()
@@ -98,6 +98,15 @@ class App:
         self.autoplay = False
         self._toast: tuple[str, tuple[int, int, int], float] | None = None
         self.last_frame_ms = 0.0
+
+    def _make_manager(self) -> pygame_gui.UIManager:
+        """The one UIManager, from the one theme scaled to the UI scale; tooltip fonts preloaded."""
+        scale = self.settings.ui_scale
+        manager = pygame_gui.UIManager(self.screen.get_size(), load_theme(scale))
+        size = max(8, int(round(13 * scale)))
+        manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": style}
+                               for style in ("italic",)])  # bold 13 is in the theme already
+        return manager
 
     # ---- properties --------------------------------------------------------
     @property
@@ -178,7 +187,7 @@ class App:
         if (settings.width, settings.height) != (old.width, old.height):
             self.screen = pygame.display.set_mode((settings.width, settings.height), pygame.RESIZABLE)
         self.text = Text(settings.ui_scale)
-        self.manager = pygame_gui.UIManager(self.screen.get_size(), load_theme(settings.ui_scale))
+        self.manager = self._make_manager()
         if self.top is not None:
             self.top.enter()
 
@@ -204,6 +213,17 @@ class App:
             return
         if event.type == pygame.VIDEORESIZE:
             self.resized((event.w, event.h))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F12:
+            import datetime as _dt
+
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            try:
+                path = self.screenshot(game_home() / "screenshots" / f"silicon-curtain-{stamp}.png")
+            except (OSError, pygame.error) as exc:
+                self.toast(f"No screenshot: {exc}", self.palette.bad)
+            else:
+                self.toast(f"Screenshot saved to {path}", self.palette.good)
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1 and not self.typing():
             from game.ui.scenes import GlossaryScene

@@ -51,10 +51,10 @@ CHARTS: tuple[ChartSpec, ...] = (
         Series("Tier 3", "stockpile_adversary", 3), Series("Tier 2", "stockpile_swing", 2)),
         doc="Chips bought ahead of a restriction and not yet installed."),
     ChartSpec("domestic", "Tier 3 domestic chips made", "H100e/month", (
-        Series("3-month average", "domestic_output_adversary", 5),
-        Series("No controls", "domestic_output_adversary", 5, baseline="no_controls")), smooth=3,
-        doc="Domestic (Tier 3-designed) chips made each month, averaged over 3 months (output comes in "
-            "batches). Dashed: the no-controls run."),
+        Series("4-month average", "domestic_output_adversary", 5),
+        Series("No controls", "domestic_output_adversary", 5, baseline="no_controls")), smooth=4,
+        doc="Domestic (Tier 3-designed) chips made each month, averaged over 4 months (output comes in "
+            "uneven batches). Dashed: the no-controls run."),
     ChartSpec("revenue", "US vendor revenue", "USD", (
         Series("Revenue", "us_vendor_revenue_cum", 0),
         Series("No controls", "us_vendor_revenue_cum", 0, baseline="no_controls")),
@@ -117,12 +117,21 @@ def dashed(surf: pygame.Surface, colour, pts: list[tuple[float, float]], dash: f
                 left = dash if on else gap
 
 
-def fmt_axis(v: float, unit: str) -> str:
+def fmt_axis(v: float, unit: str, digits: int = 0) -> str:
     if unit == "USD":
-        return f"${human(v, 0)}" if v else "$0"
+        return f"${human(v, digits)}" if v else "$0"
     if unit == "months":
         return f"{v:g}"
-    return human(v, 0) if abs(v) >= 1000 else f"{v:g}"
+    return human(v, digits) if abs(v) >= 1000 else f"{v:g}"
+
+
+def axis_labels(ticks: list[float], unit: str) -> list[str]:
+    """Tick labels with as few decimals as keep them distinct (1.5M is not 2M)."""
+    for digits in (0, 1, 2):
+        labels = [fmt_axis(t, unit, digits) for t in ticks]
+        if len(set(labels)) == len(labels):
+            return labels
+    return labels
 
 
 def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Palette,
@@ -145,11 +154,11 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
     pygame.draw.rect(surf, palette.panel_edge, surf.get_rect(), 1)
     pad = 6
     title_h = text.line_height(font + 1, True)
-    surf.blit(text.render(text.fit(spec.title, font + 1, w - 2 * pad - 60, True), font + 1, palette.text, True),
-              (pad, 3))
     unit = spec.unit + (", log" if spec.log else "")
     u = text.render(unit, font - 1, palette.text_dim)
     surf.blit(u, (w - pad - u.get_width(), 5))
+    title = text.fit(spec.title, font + 1, w - 2 * pad - u.get_width() - 8, True)
+    surf.blit(text.render(title, font + 1, palette.text, True), (pad, 3))
     # legend: one row of coloured labels under the title
     lx, ly = pad, 3 + title_h
     leg_h = text.line_height(font - 1)
@@ -199,7 +208,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         ticks = nice_ticks(lo, hi)
         ylo, yhi = ticks[0], ticks[-1]
         fy = lambda v: v  # noqa: E731
-    labels = [fmt_axis(t, spec.unit) for t in ticks]
+    labels = axis_labels(ticks, spec.unit)
     left = pad + max(text.width(lb, font - 1) for lb in labels) + 4
     bottom = h - pad - text.line_height(font - 1)
     right = w - pad - 2

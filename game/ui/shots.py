@@ -68,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, f"main{suffix}", 30)
         if size != (1280, 720):
             continue
-        main_scene.set_tab("Enforcement")
-        main_scene.edits["enforcement_budget_usd"] = "-5"
+        main_scene.set_tab("Tier 2 rule")
+        app.pump(2)
+        entry = [w for w, name in main_scene._entry_lever.items() if name == "lpp_limit_h100e"][0]
+        entry.set_text("-5")
         main_scene._submit_levers(None)
         main_scene.map_mode = 1
         main_scene.chart_page = 1
@@ -78,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         main_scene.map_mode = 3
         hover(app, "SGP")
         shot(app, "main-country", 10)
+        main_scene.edits.clear()
+        main_scene.status = ("", app.palette.text)
+        app.apply_settings(Settings(palette="colour_blind"))
+        main_scene.map_mode = 0
+        main_scene.set_tab("Chips")
+        shot(app, "main-colourblind", 10)
+        app.apply_settings(Settings())
         t2 = GameSession("diffusion_rule_2025", seed=2, role="tier2_government", country="IND")
         for _ in range(10):
             t2.advance_month()

@@ -152,4 +152,5 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("Ctrl+S", "save"),
     ("Esc", "menu (save, load, settings, debrief)"),
     ("F1", "glossary, from any screen"),
+    ("F12", "save a screenshot"),
 )

@@ -29,10 +29,10 @@ DEBRIEF_CHARTS = (
         Series("No controls", "compute_adversary", 1, baseline="no_controls"))),
     ChartSpec("d_smug", "Smuggled to Tier 3 (cumulative)", "H100e", (
         Series("You", "smuggled_cum", 4), Series("As scheduled", "smuggled_cum", 2, baseline="scheduled"))),
-    ChartSpec("d_dom", "Tier 3 domestic chips made (3-month average)", "H100e/month", (
+    ChartSpec("d_dom", "Tier 3 domestic chips made (4-mo avg)", "H100e/month", (
         Series("You", "domestic_output_adversary", 5),
         Series("As scheduled", "domestic_output_adversary", 2, baseline="scheduled"),
-        Series("No controls", "domestic_output_adversary", 1, baseline="no_controls")), smooth=3),
+        Series("No controls", "domestic_output_adversary", 1, baseline="no_controls")), smooth=4),
     ChartSpec("d_rev", "US vendor revenue (cumulative)", "USD", (
         Series("You", "us_vendor_revenue_cum", 0), Series("As scheduled", "us_vendor_revenue_cum", 2,
                                                            baseline="scheduled"),
@@ -63,8 +63,8 @@ def _fmt(v: float, unit: str) -> str:
     return human(v)
 
 
-def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u) -> pygame.Surface:
-    """The whole debrief on one surface ``width`` pixels wide (as tall as it needs)."""
+def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u) -> tuple[pygame.Surface, list[int]]:
+    """The whole debrief on one surface ``width`` pixels wide (as tall as it needs), and where its blocks start."""
     t, p = text, palette
     m = session.month
     pad = u(24)
@@ -77,6 +77,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     canvas = pygame.Surface((width, u(6000)))
     canvas.fill(p.bg)
     y = pad
+    stops = [0]
     y += heading(canvas, t, f"Debrief: {sc.meta.title}", (pad, y), 24, p.text) + u(2)
     sub = (f"You played the {session.role.label}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
            f"({m} of {session.horizon} months).")
@@ -87,6 +88,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     col_w = [u(190), u(60)] + [u(86)] * len(goals) + [u(86)] * len(TABLE_METRICS)
     scale = min(1.0, inner / sum(col_w))
     col_w = [int(c * scale) for c in col_w]
+    stops.append(y - u(4))
     y += heading(canvas, t, f"Your run against the same world without you (month {m})", (pad, y), 17,
                  p.accent) + u(6)
     x = pad
@@ -118,8 +120,9 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     base = {k: [dict(v.metrics) for v in b.views] for k, b in session.baselines.items()}
     gap = u(10)
     cw = (inner - 2 * gap) // 3
-    ch = u(190)
+    ch = u(168)
     years = lambda mm: sc.date(mm)[:4] if sc.date(mm).endswith("-01") else None  # noqa: E731
+    stops.append(y - u(4))
     for i, spec in enumerate(DEBRIEF_CHARTS):
         r, c = divmod(i, 3)
         surf = render_chart(spec, (cw, ch), t, p, rows, session.horizon, base, years=years, font=12,
@@ -128,6 +131,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     y += 2 * (ch + gap) + u(10)
     # decisions on a timeline
     effects = session.decision_effects()
+    stops.append(y - u(4))
     y += heading(canvas, t, "Your decisions, and what followed", (pad, y), 17, p.accent) + u(8)
     line_y = y + u(12)
     x0, x1 = pad + u(10), pad + inner - u(10)
@@ -149,6 +153,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         y += t.block(canvas, "You gave no orders: your run is the scenario as scheduled. Try again with a "
                      "lever that worries you, and compare.", (pad, y), inner, 14, p.text) + u(6)
     for n, e in enumerate(effects, 1):
+        stops.append(y - u(2))
         y += t.block(canvas, f"{n}.  {e.date}: {e.text}", (pad, y), inner, 14, p.text, bold=True)
         follow = "; ".join(e.effects)
         y += t.block(canvas, f"Next 12 months against the scenario as scheduled: {follow}.",
@@ -159,19 +164,22 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         y += u(8)
     y += u(8)
     if sc.meta.questions:
+        stops.append(y - u(4))
         y += heading(canvas, t, "To discuss", (pad, y), 17, p.accent) + u(6)
         for n, q in enumerate(sc.meta.questions, 1):
+            stops.append(y - u(2))
             y += t.block(canvas, f"{n}.  {q}", (pad, y), inner, 14, p.text) + u(4)
         y += u(8)
     note = ("How to read this: the baselines are the same scenario and seed without your orders (as "
             "scheduled), and the counterfactual without any chip controls. Effects are the change over the "
             "12 months after a decision minus the same change in the as-scheduled run; decisions close "
             "together share their effects. Score formula: docs/game.md.")
+    stops.append(y - u(2))
     y += t.block(canvas, note, (pad, y), inner, 12, p.text_dim) + u(6)
     stamp = f"Silicon Curtain, exported {_dt.date.today().isoformat()}"
     canvas.blit(t.render(stamp, 11, p.text_dim), (pad, y))
     y += t.line_height(11) + pad
-    return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy()
+    return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy(), stops
 
 
 def _same_run(session: GameSession) -> bool:
@@ -210,8 +218,8 @@ class DebriefScene(Scene):
         self._key = key
         u = self.app.u
         width = min(W - u(40), u(1400))
-        self.surface = render_debrief(self.session, width, self.app.text, self.app.palette, u)
-        self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)))
+        self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u)
+        self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)), stops)
 
     def export(self, path: Path | None = None) -> Path:
         if path is None:
@@ -248,7 +256,7 @@ class DebriefScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
         surface.fill(p.bg)
-        self.scroll.draw(surface, p)
+        self.scroll.draw(surface, p, t)
         pygame.draw.rect(surface, p.panel, (0, 0, self.app.size[0], u(58)))
         heading(surface, t, "Debrief", (u(24), u(14)), 24, p.text)
         hint = "Scroll: wheel, arrows, PgUp/PgDn"

@@ -676,6 +676,8 @@ class MainScene(Scene):
             return
         self._capture_entries()
         self.session.advance_month()
+        if self.status[1] != self.app.palette.bad:
+            self.status = ("", self.app.palette.text)  # "Ordered: ..." is now in the news
         self.news_pick = None
         self.news_scroll = 0
 
@@ -978,7 +980,8 @@ class MainScene(Scene):
         s = self.session
         v = self.shown
         w = self.title_right - self.title_x
-        state = "PAUSED" if self.app.sim.paused else f"{int(self.app.sim.rate)} months/s"
+        rate = int(self.app.sim.rate)
+        state = "PAUSED" if self.app.sim.paused else f"{rate} month{'s' if rate > 1 else ''}/s"
         if s.finished:
             state = "THE END"
         line1 = t.fit(f"{v.date}  month {v.month}/{s.horizon}  {state}", 16, w, True)

@@ -34,24 +34,53 @@ def heading(surface: pygame.Surface, text: Text, s: str, pos: tuple[int, int], s
 
 
 class ScrollText:
-    """A tall pre-rendered surface shown through a window, scrolled by wheel and keys."""
+    """A tall pre-rendered surface shown through a window, scrolled by wheel and keys.
+
+    ``stops`` are the y positions where blocks (paragraphs, entries) start: the
+    window scrolls from stop to stop and shows only whole blocks, so no line is
+    ever cut in half at its edges.
+    """
 
     def __init__(self):
         self.surface: pygame.Surface | None = None
         self.offset = 0
         self.rect = pygame.Rect(0, 0, 0, 0)
+        self.stops: list[int] = [0]
 
-    def set(self, surface: pygame.Surface, rect: pygame.Rect) -> None:
+    def set(self, surface: pygame.Surface, rect: pygame.Rect, stops: list[int] | None = None) -> None:
         self.surface = surface
         self.rect = pygame.Rect(rect)
-        self.offset = min(self.offset, self.max_offset)
+        h = surface.get_height()
+        self.stops = sorted({0, *(s for s in (stops or []) if 0 <= s < h), h})
+        self.offset = self._snap(min(self.offset, self.max_offset))
 
     @property
     def max_offset(self) -> int:
-        return max(0, (self.surface.get_height() if self.surface else 0) - self.rect.h)
+        """The first stop from which everything left fits in the window."""
+        h = self.surface.get_height() if self.surface else 0
+        for s in self.stops:
+            if h - s <= self.rect.h:
+                return s
+        return max(0, h - self.rect.h)
+
+    def _snap(self, y: int) -> int:
+        return max([s for s in self.stops if s <= y] or [0])
+
+    @property
+    def visible_height(self) -> int:
+        """Height shown from ``offset``: up to the last block that fits whole."""
+        fits = [s - self.offset for s in self.stops if 0 < s - self.offset <= self.rect.h]
+        return max(fits) if fits else min(self.rect.h, (self.surface.get_height() if self.surface else 0) - self.offset)
 
     def scroll(self, dy: int) -> None:
-        self.offset = max(0, min(self.max_offset, self.offset + dy))
+        if dy > 0:
+            target = self.offset + min(dy, max(self.visible_height, 1))
+            nxt = [s for s in self.stops if self.offset < s <= target] or [s for s in self.stops if s > self.offset][:1]
+            new = max(nxt) if nxt else self.offset
+        else:
+            prev = [s for s in self.stops if self.offset + dy <= s < self.offset]
+            new = min(prev) if prev else self._snap(max(0, self.offset + dy))
+        self.offset = max(0, min(self.max_offset, new))
 
     def handle_event(self, event: pygame.event.Event, step: int) -> bool:
         if event.type == pygame.MOUSEWHEEL:
@@ -59,17 +88,17 @@ class ScrollText:
                 self.scroll(-event.y * step)
                 return True
         if event.type == pygame.KEYDOWN:
-            keys = {pygame.K_DOWN: step, pygame.K_UP: -step, pygame.K_PAGEDOWN: self.rect.h - step,
-                    pygame.K_PAGEUP: -(self.rect.h - step), pygame.K_HOME: -10**9, pygame.K_END: 10**9}
+            keys = {pygame.K_DOWN: step, pygame.K_UP: -step, pygame.K_PAGEDOWN: self.rect.h,
+                    pygame.K_PAGEUP: -self.rect.h, pygame.K_HOME: -10**9, pygame.K_END: 10**9}
             if event.key in keys:
                 self.scroll(keys[event.key])
                 return True
         return False
 
-    def draw(self, surface: pygame.Surface, palette) -> None:
+    def draw(self, surface: pygame.Surface, palette, text=None) -> None:
         if self.surface is None:
             return
-        area = pygame.Rect(0, self.offset, self.rect.w, min(self.rect.h, self.surface.get_height() - self.offset))
+        area = pygame.Rect(0, self.offset, self.rect.w, self.visible_height)
         surface.blit(self.surface, self.rect.topleft, area)
         if self.max_offset > 0:
             frac = self.rect.h / self.surface.get_height()
@@ -77,6 +106,9 @@ class ScrollText:
             y = self.rect.y + int((self.rect.h - bar_h) * self.offset / self.max_offset)
             pygame.draw.rect(surface, palette.panel_edge, (self.rect.right + 4, self.rect.y, 4, self.rect.h))
             pygame.draw.rect(surface, palette.accent, (self.rect.right + 4, y, 4, bar_h))
+            if text is not None and self.offset < self.max_offset:
+                img = text.render("More below: scroll, arrows or PgDn", 12, palette.text_dim)
+                surface.blit(img, (self.rect.right - img.get_width(), self.rect.bottom - img.get_height()))
 
 
 # ---------------------------------------------------------------------------
@@ -100,7 +132,11 @@ class TitleScene(Scene):
         self.world.fit(pygame.Rect(0, 0, W, H))
         colours = [self.app.palette.tier_colour(self.tiers[f.code]) if f.code else self.app.palette.unmodelled
                    for f in self.world.features]
-        self.map_surface = self.world.colour(("title",), colours, self.app.palette)
+        background = self.world.colour(("title",), colours, self.app.palette).copy()
+        veil = pygame.Surface((W, H), pygame.SRCALPHA)
+        veil.fill((*self.app.palette.bg, 175))
+        background.blit(veil, (0, 0))
+        self.map_surface = background
         bw, bh = u(300), u(44)
         x = W // 2 - bw // 2
         y = int(H * 0.45)
@@ -146,9 +182,6 @@ class TitleScene(Scene):
         u, t, p = self.app.u, self.app.text, self.app.palette
         if self.map_surface is not None:
             surface.blit(self.map_surface, (0, 0))
-        veil = pygame.Surface((W, H), pygame.SRCALPHA)
-        veil.fill((*p.bg, 175))
-        surface.blit(veil, (0, 0))
         img = t.render("Silicon Curtain", 54, p.text, True)
         surface.blit(img, (W // 2 - img.get_width() // 2, int(H * 0.16)))
         sub = t.render("A game about AI-chip export controls: set the rules, watch compute diffuse", 18, p.text_dim)
@@ -688,31 +721,20 @@ class GlossaryScene(Scene):
         if key == self._key:
             return
         self._key = key
-        rect = pygame.Rect(u(60), u(90), W - u(140), H - u(120))
-        col_w = (rect.w - u(40)) // 2
-        term_w = u(170)
-        heights = []
-        for term, text in GLOSSARY:
-            heights.append(max(t.block_height(term, 15, term_w - u(12), True),
-                               t.block_height(text, 14, col_w - term_w)) + u(12))
-        half = sum(heights) / 2
-        split, acc = len(GLOSSARY), 0
-        for i, h in enumerate(heights):
-            if acc >= half:
-                split = i
-                break
-            acc += h
-        cols = (GLOSSARY[:split], GLOSSARY[split:])
-        total = max(sum(heights[:split]), sum(heights[split:]))
-        surf = pygame.Surface((rect.w, max(total, rect.h)))
+        rect = pygame.Rect(u(60), u(90), W - u(140), H - u(110))
+        term_w = u(230)
+        gap = u(12)
+        total = sum(max(t.block_height(term, 15, term_w - u(16), True), t.block_height(text, 14, rect.w - term_w))
+                    + gap for term, text in GLOSSARY)
+        surf = pygame.Surface((rect.w, max(total, 1)))
         surf.fill(p.bg)
-        for c, items in enumerate(cols):
-            x, y = c * (col_w + u(40)), 0
-            for term, text in items:
-                th = t.block(surf, term, (x, y), term_w - u(12), 15, p.accent, bold=True)
-                h = t.block(surf, text, (x + term_w, y + u(1)), col_w - term_w, 14, p.text)
-                y += max(th, h) + u(12)
-        self.scroll.set(surf, rect)
+        y, stops = 0, []
+        for term, text in GLOSSARY:
+            stops.append(y)
+            th = t.block(surf, term, (0, y), term_w - u(16), 15, p.accent, bold=True)
+            h = t.block(surf, text, (term_w, y + u(1)), rect.w - term_w, 14, p.text)
+            y += max(th, h) + gap
+        self.scroll.set(surf, rect, stops)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_F1):
@@ -725,7 +747,7 @@ class GlossaryScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
         heading(surface, t, "Glossary", (u(60), u(30)), 26, p.text)
-        self.scroll.draw(surface, p)
+        self.scroll.draw(surface, p, t)
 
 
 def lever_summary(levers) -> str:
