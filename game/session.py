@@ -76,6 +76,12 @@ class Role:
     def label(self) -> str:
         return f"{self.title} ({self.country})" if self.country else self.title
 
+    @property
+    def short(self) -> str:
+        """A name short enough for a button."""
+        return {"us_commerce": "US Commerce", "bis_enforcement": "Enforcement",
+                "tier2_government": "Tier 2 government"}.get(self.id, self.title)
+
 
 ROLE_IDS = ("us_commerce", "bis_enforcement", "tier2_government")
 

@@ -82,7 +82,7 @@ def test_a_new_game_from_the_title_screen_by_clicks(app):
     click(app, button(app, "New game"))
     assert isinstance(app.top, PickerScene)
     click(app, button(app, "Rescission and bilateral deals"))
-    click(app, button(app, "Export enforcement office"))
+    click(app, button(app, "Enforcement"))
     click(app, button(app, "Continue to briefing"))
     assert isinstance(app.top, BriefingScene)
     assert app.top.session.scenario.name == "rescission_2025" and app.top.session.role.id == "bis_enforcement"
@@ -309,11 +309,14 @@ def test_the_debrief_compares_runs_and_exports_a_png(app, tmp_path):
     key(app, pygame.K_ESCAPE)
 
 
-def test_every_screen_fits_without_overlapping_widgets(app):
+@pytest.mark.parametrize("size, scale", [((1280, 720), 1.0), ((1920, 1080), 1.0), ((1280, 720), 1.25),
+                                         ((1920, 1080), 1.5)])
+def test_every_screen_fits_without_overlapping_widgets(app, size, scale):
     session = GameSession("diffusion_rule_2025", seed=1, role="us_commerce")
     t2 = GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND")
-    for size in ((1280, 720), (1920, 1080)):
-        app.resized(size)
+    app.apply_settings(Settings(ui_scale=scale, width=size[0], height=size[1]))
+    assert app.size == size and app.settings.ui_scale == scale
+    if True:
         main = MainScene(app, session)
         scenes = [TitleScene(app), PickerScene(app), BriefingScene(app, session), main, MainScene(app, t2),
                   SettingsScene(app), LoadScene(app), GlossaryScene(app), DebriefScene(app, session)]

@@ -62,6 +62,11 @@ class Settings:
             pass  # settings are a convenience; the game goes on
 
 
+def scale_fits(scale: float, size: tuple[int, int]) -> bool:
+    """Whether a UI this big fits a window this size (150% needs at least 1600x900)."""
+    return size[0] >= 1280 * scale * 0.8 - 1 and size[1] >= 720 * scale * 0.8 - 1
+
+
 def settle_memory() -> None:
     """Collect garbage now and freeze what survives, at a scene change (a natural pause).
 
@@ -83,6 +88,9 @@ class App:
         self.settings = settings or Settings.load()
         if size is not None:
             self.settings = replace(self.settings, width=size[0], height=size[1])
+        while self.settings.ui_scale > 1.0 and not scale_fits(self.settings.ui_scale,
+                                                              (self.settings.width, self.settings.height)):
+            self.settings = replace(self.settings, ui_scale=round(self.settings.ui_scale - 0.25, 2))
         self.persist_settings = persist_settings
         self.screen = pygame.display.set_mode((self.settings.width, self.settings.height), pygame.RESIZABLE)
         pygame.display.set_caption("Silicon Curtain")

@@ -984,7 +984,9 @@ class MainScene(Scene):
         state = "PAUSED" if self.app.sim.paused else f"{rate} month{'s' if rate > 1 else ''}/s"
         if s.finished:
             state = "THE END"
-        line1 = t.fit(f"{v.date}  month {v.month}/{s.horizon}  {state}", 16, w, True)
+        line1 = f"{v.date}  month {v.month}/{s.horizon}  {state}"
+        if t.width(line1, 16, True) > w:
+            line1 = t.fit(f"{v.date}  {v.month}/{s.horizon}  {state}", 16, w, True)
         img = t.render(line1, 16, p.warn if self.cursor is not None else p.text, True)
         surface.blit(img, (self.title_x, L.top.y + u(2)))
         line2 = t.fit(f"{s.scenario.meta.title}: {s.role.label}", 12, w)
@@ -1129,6 +1131,8 @@ class MainScene(Scene):
                 ("Imports this month", human(view.imports_h100e[i]) + " H100e"),
                 ("  US chips", human(view.flow_us_h100e[i]) + " H100e"),
                 ("  Tier 3 chips", human(view.flow_domestic_h100e[i]) + " H100e")]
+        if code == "CHN":
+            out.append(("Domestic chips made", human(view.metrics["domestic_output_adversary"]) + " H100e/mo"))
         if view.flow_smuggled_h100e[i] > 0 or view.flow_seized_h100e[i] > 0:
             out += [("Smuggled out (hub)", human(view.flow_smuggled_h100e[i]) + " H100e"),
                     ("Seized here", human(view.flow_seized_h100e[i]) + " H100e")]
@@ -1166,7 +1170,8 @@ class MainScene(Scene):
         news = self.session.news
         list_w = int(L.news.w * 0.6)
         x, y = L.news.x + u(8), L.news.y + u(4)
-        surface.blit(t.render("News (newest first; click an item to see that month)", 12, p.text_dim, True), (x, y))
+        head = t.fit("News (newest first; click an item to see that month)", 12, list_w - u(16), True)
+        surface.blit(t.render(head, 12, p.text_dim, True), (x, y))
         y += t.line_height(12, True) + u(2)
         colours = {"you": p.accent, "game": p.text_dim, "model": p.text}
         upto = self.shown.month - 1

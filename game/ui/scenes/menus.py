@@ -257,9 +257,9 @@ class PickerScene(Scene):
         bw = (right.w - 2 * gap) // 3
         for k, r in enumerate(ROLE_IDS):
             role = make_role(r, country=self.countries()[0] if self.countries() else None)
-            self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)), role.title,
-                        lambda r=r: self.pick_role(r), tooltip=role.summary, selected=r == self.role,
-                        object_id="#menu_item")
+            self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)),
+                        self.app.text.fit(role.short, 16, bw - u(24)), lambda r=r: self.pick_role(r),
+                        tooltip=f"{role.title}: {role.summary}", selected=r == self.role, object_id="#menu_item")
         bottom = plan["bottom"]
         if self.role == "tier2_government" and self.countries():
             cy = plan["country"]
@@ -272,8 +272,9 @@ class PickerScene(Scene):
         self.seed_entry = self.entry((right.x + u(190), bottom + u(4), u(90), u(32)), self.seed_text,
                                      tooltip="The same seed and the same orders replay the same game")
         self.seed_label = (right.x + u(136), bottom + u(10))
-        self.button((right.right - u(220), bottom, u(220), u(40)), "Continue to briefing", self.start,
-                    object_id="#primary", tooltip="Read the briefing, then play (Enter)")
+        cw = min(u(220), right.right - (right.x + u(190) + u(90) + u(16)))
+        self.button((right.right - cw, bottom, cw, u(40)), self.app.text.fit("Continue to briefing", 18, cw - u(16), True),
+                    self.start, object_id="#primary", tooltip="Read the briefing, then play (Enter)")
 
     def pick(self, i: int) -> None:
         self.index = i
@@ -331,7 +332,7 @@ class PickerScene(Scene):
         lh15, lh14 = t.line_height(15) + 2, t.line_height(14) + 2
         obj_h = (t.line_height(15, True) + u(2) + sum(t.block_height("•  " + o, 14, right.w - u(8))
                                                      for o in sc.meta.objectives)) if sc.meta.objectives else 0
-        room = max(1, (end - y - obj_h - u(10)) // lh15)
+        room = max(3, (end - y - obj_h - u(10)) // lh15)  # the context first; objectives get what is left
         y += t.block(surface, " ".join(sc.meta.context.split()), (right.x, y), right.w, 15, p.text,
                      max_lines=room) + u(10)
         if sc.meta.objectives and y + t.line_height(15, True) < end:
@@ -342,8 +343,9 @@ class PickerScene(Scene):
                     break
                 y += t.block(surface, "•  " + o, (right.x + u(8), y), right.w - u(8), 14, p.text,
                              max_lines=max(1, (end - y) // lh14))
-        surface.blit(t.render("Your role", 15, p.text_dim, True), (right.x, plan["header"]))
         role = make_role(self.role, country=self.countries()[self.country_i] if self.countries() else None)
+        surface.blit(t.render(t.fit(f"Your role: {role.title}", 15, right.w, True), 15, p.text_dim, True),
+                     (right.x, plan["header"]))
         t.block(surface, role.summary, (right.x, plan["summary"]), right.w, 14, p.text, max_lines=3)
         if self.role == "tier2_government" and self.countries():
             code = self.countries()[self.country_i]
@@ -562,22 +564,33 @@ class SettingsScene(Scene):
     SCALES = (1.0, 1.25, 1.5)
     SIZES = ((1280, 720), (1600, 900), (1920, 1080))
 
+    @staticmethod
+    def fits(scale: float, size: tuple[int, int]) -> bool:
+        from game.ui.app import scale_fits
+
+        return scale_fits(scale, size)
+
     def build_ui(self) -> None:
         u = self.app.u
         s = self.app.settings
         x0, y = u(60), u(110)
         bw = u(170)
         self.rows = []
+        size = self.app.size
         for label, options in (
-                ("UI scale", [(f"{int(k * 100)}%", replace(s, ui_scale=k), s.ui_scale == k) for k in self.SCALES]),
+                ("UI scale", [(f"{int(k * 100)}%", replace(s, ui_scale=k), s.ui_scale == k,
+                               self.fits(k, size)) for k in self.SCALES]),
                 ("Palette", [(("Standard" if k == "standard" else "Colour-blind safe"), replace(s, palette=k),
-                              s.palette == k) for k in PALETTES]),
-                ("Window", [(f"{w}x{h}", replace(s, width=w, height=h), (s.width, s.height) == (w, h))
-                            for w, h in self.SIZES])):
+                              s.palette == k, True) for k in PALETTES]),
+                ("Window", [(f"{w}x{h}", replace(s, width=w, height=h), (s.width, s.height) == (w, h),
+                             self.fits(s.ui_scale, (w, h))) for w, h in self.SIZES])):
             self.rows.append((label, y))
-            for i, (text, new, sel) in enumerate(options):
+            for i, (text, new, sel, ok) in enumerate(options):
+                tip = None if ok else ("Needs a bigger window (150% needs at least 1600x900)" if label == "UI scale"
+                                       else "Too small for this UI scale")
                 self.button((x0 + u(150) + i * (bw + u(10)), y, bw, u(38)), text,
-                            lambda new=new: self.app.apply_settings(new), selected=sel)
+                            lambda new=new: self.app.apply_settings(new), selected=sel, enabled=ok or sel,
+                            tooltip=tip)
             y += u(60)
         self.button((x0, self.app.size[1] - u(70), u(140), u(42)), "Back", self.app.pop, tooltip="(Esc)")
 
