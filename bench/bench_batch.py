@@ -47,6 +47,15 @@ root_seed = 1
 """
 
 
+def cpu_pressure() -> str:
+    """Linux PSI: share of the last 60 s in which some runnable task waited for a CPU (other load shows here)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return "n/a"
+    return next((f"{float(f.split('=')[1]):.0f}%" for f in line.split() if f.startswith("avg60=")), "n/a")
+
+
 def timed_batch(folder: Path, runs: int, workers: int) -> tuple[float, Path]:
     from game.batch import run_batch
 
@@ -69,7 +78,8 @@ def main() -> int:
     import pandas as pd
 
     print(f"batch benchmark: {platform.python_version()} on {platform.platform()}, "
-          f"{os.cpu_count()} CPUs; scenario {SCENARIO}, 72 months, all metrics monthly")
+          f"{os.cpu_count()} CPUs; scenario {SCENARIO}, 72 months, all metrics monthly; "
+          f"CPU pressure before: {cpu_pressure()}")
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         folder = Path(tmp)
         speedup = None
@@ -89,6 +99,8 @@ def main() -> int:
         size = (out / "results.parquet").stat().st_size / 2**20
         print(f"  {args.runs} runs, {args.workers} workers: {t:7.1f} s  {args.runs / t:6.2f} runs/s  "
               f"({rows:,} rows, results.parquet {size:.1f} MiB)")
+    print(f"  CPU pressure after: {cpu_pressure()} (high values: other processes competed for the cores, "
+          f"and the figures above understate this machine)")
     verdict = "minutes, not hours" if t < 3600 else "over an hour"
     line = f"batch: {args.runs} runs in {t / 60:.1f} min ({verdict})"
     if speedup is not None:

@@ -1126,11 +1126,17 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
                 try:
                     frame = fut.result()
                 except RunFailed as exc:
-                    raise BatchError(f"{exc}; the runs finished so far are saved in {out}: reproduce it with "
-                                     f"silicon-curtain run, fix, then --resume") from None
+                    cause = getattr(exc, "cause", exc)  # Ray wraps the worker's exception
+                    raise BatchError(f"{RunFailed.__str__(cause)}; the runs finished so far are saved in {out}: "
+                                     f"reproduce it with silicon-curtain run, fix, then --resume") from None
                 except cf.process.BrokenProcessPool:
                     raise BatchError(f"a worker process died (out of memory?); the runs finished so far are "
                                      f"saved in {out}: finish with --resume") from None
+                except Exception as exc:  # noqa: BLE001 - a backend failure (e.g. a lost Ray node)
+                    first_line = (str(exc).strip().splitlines() or [""])[0]
+                    raise BatchError(f"runs {chunk[0]}-{chunk[-1]} failed ({type(exc).__name__}: {first_line}); "
+                                     f"the runs finished so far are saved in {out}: "
+                                     f"finish with --resume") from None
                 _write_parquet(out / PARTS / f"part-{chunk[0]:07d}-{chunk[-1]:07d}.parquet", frame)
                 bar.update(len(chunk))
     except BaseException:
