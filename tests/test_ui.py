@@ -416,3 +416,24 @@ def test_replay_and_run_never_import_pygame(tmp_path):
             f"{str(tmp_path / 'r.csv')!r}]); sys.exit(rc or (1 if 'pygame' in sys.modules else 0))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_settings_survive_a_restart_and_a_bad_settings_file_falls_back(home):
+    Settings(ui_scale=1.25, palette="colour_blind").save()
+    assert Settings.load() == Settings(ui_scale=1.25, palette="colour_blind")
+    (home / "settings.json").write_text('{"ui_scale": "huge", "width": 5')
+    assert Settings.load() == Settings()
+    (home / "settings.json").write_text('{"ui_scale": 1.5, "width": 100, "height": 100}')
+    assert Settings.load() == Settings()
+
+
+def test_an_announcement_after_the_end_is_refused_with_the_reason(app):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    for _ in range(70):
+        session.advance_month()
+    main = start(app, MainScene(app, session))
+    click(app, button(app, "Enforcement"))
+    click(app, [w for w, n in main._widget_lever.items() if n == "enforcement_budget_usd" and w.text == "+"][0])
+    click(app, button(app, "Announce +4 mo"))
+    assert main.status[0] == "Refused: 2031-03 is after the scenario ends (2031-01); announce sooner."
+    assert session.commands == []

@@ -49,7 +49,9 @@ class Settings:
         try:
             data = json.loads(path.read_text())
             s = cls(**{k: data[k] for k in asdict(cls()) if k in data})
-            if s.palette not in PALETTES or not 0.75 <= float(s.ui_scale) <= 2.0:
+            if (s.palette not in PALETTES or not 0.75 <= float(s.ui_scale) <= 2.0
+                    or not (isinstance(s.width, int) and isinstance(s.height, int))
+                    or not (MIN_SIZE[0] <= s.width <= 7680 and MIN_SIZE[1] <= s.height <= 4320)):
                 return cls()
             return s
         except (OSError, ValueError, TypeError):

@@ -615,6 +615,11 @@ class MainScene(Scene):
         if not self.edits:
             self.status = ("No changes to submit: edit a value first.", self.app.palette.text_dim)
             return
+        if effective is not None and effective > self.session.horizon:
+            self.status = (f"Refused: {self.session.scenario.date(effective)} is after the scenario ends "
+                           f"({self.session.scenario.date(self.session.horizon)}); announce sooner.",
+                           self.app.palette.bad)
+            return
         levers = {k: parse_lever(k, v) for k, v in self.edits.items()}
         command = cmd.SetLevers(levers=levers, effective_month=effective)
         self._report(command, self.session.submit(command),
