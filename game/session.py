@@ -587,7 +587,8 @@ class GameSession:
             end = min(m + 1 + window, self.month)
             effects: list[str] = []
             if end > m + 1:
-                effects = _compare(self.views[m], self.views[end], base[m], base[min(end, len(base) - 1)])
+                effects = _compare(self.views[m], self.views[end], base[m], base[min(end, len(base) - 1)],
+                                   self._effect_series())
                 if i + 1 < len(months) and months[i + 1] < end:
                     effects.append(f"(overlaps with your next decision in {self.scenario.date(months[i + 1])})")
             else:
@@ -597,6 +598,22 @@ class GameSession:
             out.append(DecisionEffect(m, self.scenario.date(m), "; ".join(self.describe(c) for c in cmds),
                                       tuple(effects), events))
         return out
+
+    def _effect_series(self) -> list[tuple[str, str, Any]]:
+        """(label, unit, view -> value) the debrief compares; a Tier 2 government's own country first."""
+        items = [(label, unit, (lambda v, k=key: v.metrics[k])) for key, label, unit in EFFECT_METRICS]
+        c = self.role.country
+        if c is not None:
+            name = self.country_name(c)
+
+            def own(field):
+                return lambda v: float(getattr(v, field)[v.codes.index(c)])
+
+            items = [(f"{name}'s compute", "H100e", own("compute_h100e")),
+                     (f"{name}'s imports this month", "H100e", own("imports_h100e")),
+                     (f"{name}'s goodwill", "0-1", own("goodwill")),
+                     (f"{name}'s cooperation", "0-1", own("cooperation"))] + items
+        return items
 
     # ---- saving ----------------------------------------------------------
     def to_save(self) -> dict[str, Any]:
@@ -684,14 +701,15 @@ def _same(a: Any, b: Any) -> bool:
         return False
 
 
-def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView) -> list[str]:
+def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView,
+             series: Sequence[tuple[str, str, Any]]) -> list[str]:
     """The biggest differences between the player's change and the baseline's, in words."""
     rows = []
-    for key, label, unit in EFFECT_METRICS:
-        dp = p1.metrics[key] - p0.metrics[key]
-        db = b1.metrics[key] - b0.metrics[key]
+    for label, unit, value in series:
+        dp = value(p1) - value(p0)
+        db = value(b1) - value(b0)
         diff = dp - db
-        scale_ = max(abs(db), abs(b1.metrics[key]) * 0.05, 1e-9)
+        scale_ = max(abs(db), abs(value(b1)) * 0.05, 1e-9)
         rel = diff / scale_
         if abs(rel) < 0.05:
             continue

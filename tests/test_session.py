@@ -284,3 +284,15 @@ def test_baselines_share_the_seed_and_cover_the_whole_scenario(played):
     assert all(len(x.views) == 73 for x in b.values())
     assert b["no_controls"].views[30].metrics["smuggled_cum"] == 0.0
     assert math.isclose(b["scheduled"].views[0].metrics["compute_us"], s.views[0].metrics["compute_us"])
+
+
+def test_a_tier2_governments_decisions_are_measured_on_its_own_country():
+    s = GameSession(SCENARIO, seed=2, role="tier2_government", country="IND")
+    for m in range(20):
+        if m == 6:
+            assert s.submit(cmd.G2GAgreement(country="IND")).ok
+        s.advance_month()
+    (effect,) = s.decision_effects()
+    assert effect.text == "India asks the US for a security agreement"
+    assert any(e.startswith("India's") for e in effect.effects)
+    assert effect.events[0] == "2025-07: India signs a security agreement: cap x2"

@@ -437,3 +437,22 @@ def test_an_announcement_after_the_end_is_refused_with_the_reason(app):
     click(app, button(app, "Announce +4 mo"))
     assert main.status[0] == "Refused: 2031-03 is after the scenario ends (2031-01); announce sooner."
     assert session.commands == []
+
+
+def test_the_debrief_shows_what_each_role_is_scored_on(app, tmp_path):
+    from game.ui.scenes.debrief import CHARTS_BY_ROLE, TABLES_BY_ROLE, debrief_rows
+
+    t2 = GameSession("diffusion_rule_2025", seed=2, role="tier2_government", country="IND")
+    for _ in range(5):
+        t2.advance_month()
+    rows = debrief_rows(t2.views, t2.role)
+    i = t2.view.codes.index("IND")
+    assert rows[5]["country_compute"] == float(t2.view.compute_h100e[i])
+    assert {k for k, _, _ in TABLES_BY_ROLE["tier2_government"]} <= set(rows[5])
+    assert all(s.key in rows[5] for spec in CHARTS_BY_ROLE["tier2_government"] for s in spec.series)
+    bis = GameSession("diffusion_rule_2025", seed=2, role="bis_enforcement")
+    bis.submit(cmd.SetLevers(levers={"location_verification": True}))
+    bis.advance_month()
+    assert [r["enforcement_cost"] for r in debrief_rows(bis.views, bis.role)] == [191e6, 191e6 + 150e6]
+    start(app, DebriefScene(app, t2))
+    assert app.top.export(tmp_path / "t2.png").exists()

@@ -122,6 +122,8 @@ def fmt_axis(v: float, unit: str, digits: int = 0) -> str:
         return f"${human(v, digits)}" if v else "$0"
     if unit == "months":
         return f"{v:g}"
+    if unit == "share":
+        return f"{v:.{digits}%}"
     return human(v, digits) if abs(v) >= 1000 else f"{v:g}"
 
 

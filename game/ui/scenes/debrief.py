@@ -23,37 +23,86 @@ from game.ui.style import Palette, Text
 if TYPE_CHECKING:
     from game.ui.app import App
 
-DEBRIEF_CHARTS = (
-    ChartSpec("d_adv", "Tier 3 compute", "H100e", (
-        Series("You", "compute_adversary", 3), Series("As scheduled", "compute_adversary", 2, baseline="scheduled"),
-        Series("No controls", "compute_adversary", 1, baseline="no_controls"))),
-    ChartSpec("d_smug", "Smuggled to Tier 3 (cumulative)", "H100e", (
-        Series("You", "smuggled_cum", 4), Series("As scheduled", "smuggled_cum", 2, baseline="scheduled"))),
-    ChartSpec("d_dom", "Tier 3 domestic chips made (4-mo avg)", "H100e/month", (
-        Series("You", "domestic_output_adversary", 5),
-        Series("As scheduled", "domestic_output_adversary", 2, baseline="scheduled"),
-        Series("No controls", "domestic_output_adversary", 1, baseline="no_controls")), smooth=4),
-    ChartSpec("d_rev", "US vendor revenue (cumulative)", "USD", (
-        Series("You", "us_vendor_revenue_cum", 0), Series("As scheduled", "us_vendor_revenue_cum", 2,
-                                                           baseline="scheduled"),
-        Series("No controls", "us_vendor_revenue_cum", 1, baseline="no_controls"))),
-    ChartSpec("d_good", "Tier 2 goodwill", "0-1", (
-        Series("You", "goodwill_swing", 0), Series("As scheduled", "goodwill_swing", 2, baseline="scheduled"))),
-    ChartSpec("d_gap", "Frontier gap", "months", (
-        Series("You", "frontier_gap_months", 0), Series("As scheduled", "frontier_gap_months", 2,
-                                                         baseline="scheduled"),
-        Series("No controls", "frontier_gap_months", 1, baseline="no_controls"))),
-)
+def _you(label: str, key: str, colour: int, unit: str, title: str, no_controls: bool = True,
+         smooth: int = 1) -> ChartSpec:
+    series = [Series("You", key, colour), Series("As scheduled", key, 2, baseline="scheduled")]
+    if no_controls:
+        series.append(Series("No controls", key, 1, baseline="no_controls"))
+    return ChartSpec(label, title, unit, tuple(series), smooth=smooth)
 
-TABLE_METRICS = (
-    ("compute_adversary", "Tier 3 compute", "H100e"), ("smuggled_cum", "Smuggled", "H100e"),
-    ("seized_cum", "Seized", "H100e"), ("domestic_output_adversary", "T3 domestic/mo", "H100e"),
-    ("us_vendor_revenue_cum", "US revenue", "USD"), ("goodwill_swing", "T2 goodwill", "0-1"),
-    ("frontier_gap_months", "Gap", "months"),
+
+US_CHARTS = (
+    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
+    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
+    _you("d_dom", "domestic_output_adversary", 5, "H100e/month", "Tier 3 domestic chips made (4-mo avg)", smooth=4),
+    _you("d_rev", "us_vendor_revenue_cum", 0, "USD", "US vendor revenue (cumulative)"),
+    _you("d_good", "goodwill_swing", 0, "0-1", "Tier 2 goodwill", no_controls=False),
+    _you("d_gap", "frontier_gap_months", 0, "months", "Frontier gap"),
 )
+ENFORCEMENT_CHARTS = (
+    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
+    _you("d_seiz", "seized_cum", 3, "H100e", "Seized (cumulative)", no_controls=False),
+    _you("d_share", "seized_share", 5, "share", "Share of smuggled chips seized", no_controls=False),
+    _you("d_cost", "enforcement_cost", 0, "USD", "Yearly cost of enforcement (as scored)", no_controls=False),
+    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
+    _you("d_good", "goodwill_swing", 0, "0-1", "Tier 2 goodwill", no_controls=False),
+)
+TIER2_CHARTS = (
+    _you("d_cc", "country_compute", 0, "H100e", "Your compute"),
+    _you("d_ci", "country_imports", 5, "H100e/month", "Your imports (4-mo avg)", smooth=4),
+    _you("d_cg", "country_goodwill", 2, "0-1", "Your goodwill towards the US", no_controls=False),
+    _you("d_ck", "country_cooperation", 4, "0-1", "Your transit cooperation", no_controls=False),
+    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
+    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
+)
+CHARTS_BY_ROLE = {"us_commerce": US_CHARTS, "bis_enforcement": ENFORCEMENT_CHARTS,
+                  "tier2_government": TIER2_CHARTS}
+
+TABLES_BY_ROLE = {
+    "us_commerce": (
+        ("compute_adversary", "Tier 3 compute", "H100e"), ("smuggled_cum", "Smuggled", "H100e"),
+        ("seized_cum", "Seized", "H100e"), ("domestic_output_adversary", "T3 domestic/mo", "H100e"),
+        ("us_vendor_revenue_cum", "US revenue", "USD"), ("goodwill_swing", "T2 goodwill", "0-1"),
+        ("frontier_gap_months", "Gap", "months")),
+    "bis_enforcement": (
+        ("smuggled_cum", "Smuggled", "H100e"), ("seized_cum", "Seized", "H100e"),
+        ("seized_share", "Share seized", "share"), ("seizures_cum", "Shipments seized", "count"),
+        ("enforcement_cost", "Cost/yr", "USD"), ("compute_adversary", "Tier 3 compute", "H100e"),
+        ("goodwill_swing", "T2 goodwill", "0-1")),
+    "tier2_government": (
+        ("country_compute", "Your compute", "H100e"), ("country_imports", "Imports/mo", "H100e"),
+        ("country_goodwill", "Goodwill", "0-1"), ("country_cooperation", "Cooperation", "0-1"),
+        ("country_g2g", "Agreement", "yes/no"), ("compute_adversary", "Tier 3 compute", "H100e"),
+        ("smuggled_cum", "Smuggled", "H100e")),
+}
+
+
+def debrief_rows(views, role) -> list[dict]:
+    """Each month's metrics, plus what the role's debrief shows that is not a metric."""
+    from game.score import enforcement_cost
+
+    out = []
+    for v in views:
+        row = dict(v.metrics)
+        caught = row["seized_cum"] + row["smuggled_cum"]
+        row["seized_share"] = row["seized_cum"] / caught if caught > 0 else 0.0
+        row["enforcement_cost"] = enforcement_cost(v.levers)
+        if role.country and role.country in v.codes:
+            i = v.codes.index(role.country)
+            row.update(country_compute=float(v.compute_h100e[i]), country_imports=float(v.imports_h100e[i]),
+                       country_goodwill=float(v.goodwill[i]), country_cooperation=float(v.cooperation[i]),
+                       country_g2g=float(bool(v.g2g[i])))
+        out.append(row)
+    return out
 
 
 def _fmt(v: float, unit: str) -> str:
+    if unit == "yes/no":
+        return "yes" if v else "no"
+    if unit == "share":
+        return f"{v:.1%}"
+    if unit == "count":
+        return f"{v:,.0f}"
     if unit == "USD":
         return "$" + human(v)
     if unit == "0-1":
@@ -79,13 +128,16 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     y = pad
     stops = [0]
     y += heading(canvas, t, f"Debrief: {sc.meta.title}", (pad, y), 24, p.text) + u(2)
-    sub = (f"You played the {session.role.label}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
+    sub = (f"You played {_who(session)}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
            f"({m} of {session.horizon} months).")
     y += t.block(canvas, sub, (pad, y), inner, 14, p.accent) + u(10)
     # score table
     goals = session.score.goals
-    cols = ["Run", "Score"] + [g.label for g in goals] + [lab for _, lab, _ in TABLE_METRICS]
-    col_w = [u(190), u(60)] + [u(86)] * len(goals) + [u(86)] * len(TABLE_METRICS)
+    table = TABLES_BY_ROLE[session.role.id]
+    rows = debrief_rows(session.views, session.role)
+    base = {k: debrief_rows(b.views, session.role) for k, b in session.baselines.items()}
+    cols = ["Run", "Score"] + [g.label for g in goals] + [lab for _, lab, _ in table]
+    col_w = [u(190), u(60)] + [u(86)] * len(goals) + [u(86)] * len(table)
     scale = min(1.0, inner / sum(col_w))
     col_w = [int(c * scale) for c in col_w]
     stops.append(y - u(4))
@@ -102,12 +154,12 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     for label, key in runs:
         if key is None:
             s = session.score
-            metrics = session.view.metrics
+            metrics = rows[m]
         else:
             s = session.baseline_score(key)
-            metrics = session.baselines[key].views[min(m, len(session.baselines[key].views) - 1)].metrics
+            metrics = base[key][min(m, len(base[key]) - 1)]
         cells = [label, f"{s.total:.0f}"] + [f"{g.points:.0f}/{g.weight:g}" for g in s.goals]
-        cells += [_fmt(float(metrics[k]), unit) for k, _, unit in TABLE_METRICS]
+        cells += [_fmt(float(metrics[k]), unit) for k, _, unit in table]
         x = pad
         colour = p.text if key is None else p.text_dim
         for c, w in zip(cells, col_w):
@@ -116,14 +168,12 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         y += t.line_height(13) + u(4)
     y += u(12)
     # charts: the whole horizon for the baselines, up to now for the player
-    rows = [dict(v.metrics) for v in session.views]
-    base = {k: [dict(v.metrics) for v in b.views] for k, b in session.baselines.items()}
     gap = u(10)
     cw = (inner - 2 * gap) // 3
     ch = u(168)
     years = lambda mm: sc.date(mm)[:4] if sc.date(mm).endswith("-01") else None  # noqa: E731
     stops.append(y - u(4))
-    for i, spec in enumerate(DEBRIEF_CHARTS):
+    for i, spec in enumerate(CHARTS_BY_ROLE[session.role.id]):
         r, c = divmod(i, 3)
         surf = render_chart(spec, (cw, ch), t, p, rows, session.horizon, base, years=years, font=12,
                             full_baseline=True)
@@ -180,6 +230,11 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     canvas.blit(t.render(stamp, 11, p.text_dim), (pad, y))
     y += t.line_height(11) + pad
     return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy(), stops
+
+
+def _who(session: GameSession) -> str:
+    c = session.role.country
+    return f"the Tier 2 government of {session.country_name(c)}" if c else f"the {session.role.title}"
 
 
 def _same_run(session: GameSession) -> bool:
