@@ -456,3 +456,23 @@ def test_the_debrief_shows_what_each_role_is_scored_on(app, tmp_path):
     assert [r["enforcement_cost"] for r in debrief_rows(bis.views, bis.role)] == [191e6, 191e6 + 150e6]
     start(app, DebriefScene(app, t2))
     assert app.top.export(tmp_path / "t2.png").exists()
+
+
+def test_a_lever_changed_by_keyboard_alone(app):
+    session = GameSession("diffusion_rule_2025", seed=3)
+    main = start(app, MainScene(app, session))
+    key(app, pygame.K_PAGEDOWN)
+    key(app, pygame.K_PAGEDOWN)
+    assert main.tab == "Enforcement"
+    key(app, pygame.K_TAB)
+    assert main._focused_lever() == "enforcement_budget_usd"
+    key(app, pygame.K_RIGHT)
+    key(app, pygame.K_RIGHT)
+    assert main.edits["enforcement_budget_usd"] == pytest.approx(191e6 * 1.25 ** 2, rel=0.01)
+    key(app, pygame.K_TAB)  # location verification: Enter toggles it
+    key(app, pygame.K_RETURN)
+    assert main.edits["location_verification"] is True
+    key(app, pygame.K_a)
+    assert main.status[0].startswith("Ordered:")
+    assert session.commands[0].command.levers == {"enforcement_budget_usd": pytest.approx(2.98e8, rel=0.01),
+                                                  "location_verification": True}

@@ -19,6 +19,7 @@ import pygame
 import pygame_gui
 
 from agents import commands as cmd
+from agents.model import G2G_MIN_COOPERATION
 from agents.regime import LEVERS
 from game.session import GameSession, format_lever, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
@@ -248,6 +249,7 @@ class MainScene(Scene):
         n0 = len(self.widgets)
         self._build_panel()
         self._panel_widgets = self.widgets[n0:]
+        self._panel_first()
         self._panel_key = self._panel_signature()
         self._top_key = self._top_signature()
         self._colour_key = None
@@ -339,9 +341,15 @@ class MainScene(Scene):
         n0 = len(self.widgets)
         self._build_panel()
         self._panel_widgets = self.widgets[n0:]
+        self._panel_first()
         self._panel_key = self._panel_signature()
         self.focus_index = None
         self.restore_focus(keep)
+
+    def _panel_first(self) -> None:
+        """Tab goes through the panel (levers or country, then Apply) first; the top bar has its own keys."""
+        panel = set(self._panel_widgets)
+        self.focus_ring.sort(key=lambda wa: 0 if wa[0] in panel else 1)
 
     def _build_panel(self) -> None:
         if self.tab == "Country":
@@ -1150,6 +1158,10 @@ class MainScene(Scene):
             caps = bool(view.levers.get("tier2_caps"))
             out.append(("Cap used", f"{human(view.cap_used_h100e[i])} of {human(limit)}" if caps else "no caps"))
             out.append(("Security agreement", "yes" if view.g2g[i] else "no"))
+            if self.session.role.country == code and not view.g2g[i]:
+                ok = view.cooperation[i] >= G2G_MIN_COOPERATION
+                out.append(("The US would sign now", f"{'yes' if ok else 'no'} (needs cooperation "
+                                                     f"{G2G_MIN_COOPERATION:g})"))
         out.append(("AI labs", str(int(view.labs[i]))))
         return out
 
