@@ -289,7 +289,7 @@ def test_draw_changes_nothing(app):
         keys = ("cursor", "tab", "edits", "map_mode", "chart_page", "selected", "hover", "status", "panel_scroll",
                 "news_scroll", "news_pick", "_chart_key", "_panel_key", "_top_key")
         return ({k: repr(getattr(main, k)) for k in keys}, session.month, len(session.views), len(session.news),
-                len(main.widgets), app.sim.speed)
+                len(main.widgets), app.sim.speed, len(session._scores), len(session.model.queue))
 
     before = state()
     for _ in range(3):

@@ -874,6 +874,7 @@ class MainScene(Scene):
             return
         p = self.app.palette
         view = self.shown
+        self.session.score_at(self.shown_index)  # computed (and cached) here, so draw only reads it
         mode = MAP_MODES[self.map_mode][0]
         colour_key = (mode, self.shown_index, p.name)
         if colour_key != self._colour_key:

@@ -444,24 +444,33 @@ class BriefingScene(Scene):
         ly += heading(surface, t, "The situation", (lx, ly), 17, p.accent) + u(4)
         ly += t.block(surface, " ".join(s.scenario.meta.context.split()), (lx, ly), col_w, 14, p.text) + u(10)
         ly += heading(surface, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
-        ly += t.block(surface, controls_text(s), (lx, ly), col_w, 14, p.text,
-                      max_lines=max(1, (bottom - ly) // (t.line_height(14) + 2)))
+        ly += t.block(surface, controls_text(s), (lx, ly), col_w, 14, p.text) + u(10)
         ry = y
         ry += heading(surface, t, "What the score measures (0 to 100, every month)", (rx, ry), 17, p.accent) + u(4)
         for label, doc in goals_text(s.role.id):
             surface.blit(t.render(label, 14, p.text, True), (rx, ry))
             ry += t.line_height(14, True)
             ry += t.block(surface, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
-        ry += u(6)
-        ry += heading(surface, t, "Keys", (rx, ry), 17, p.accent) + u(4)
-        key_w = u(120)
+        if s.scenario.meta.objectives:
+            ry += u(6)
+            ry += heading(surface, t, "What to watch for", (rx, ry), 17, p.accent) + u(4)
+            for o in s.scenario.meta.objectives:
+                ry += t.block(surface, "•  " + o, (rx, ry), col_w, 14, p.text) + u(2)
+        # the keys, across the whole width under both columns
+        ky = max(ly, ry) + u(8)
+        ky += heading(surface, t, "Keys", (lx, ky), 17, p.accent) + u(4)
         lh = t.line_height(13) + 1
-        for key, what in KEYS:
-            if ry + lh > bottom:
-                break
-            surface.blit(t.render(key, 13, p.text, True), (rx, ry))
-            surface.blit(t.render(t.fit(what, 13, col_w - key_w), 13, p.text_dim), (rx + key_w, ry))
-            ry += lh
+        cols = 3
+        per_col = (len(KEYS) + cols - 1) // cols
+        cw = (W - 2 * m) // cols
+        key_w = max(t.width(k, 13, True) for k, _ in KEYS) + u(12)
+        for n, (key, what) in enumerate(KEYS):
+            c, r = divmod(n, per_col)
+            kx, kyy = lx + c * cw, ky + r * lh
+            if kyy + lh > bottom:
+                continue
+            surface.blit(t.render(t.fit(key, 13, key_w - u(6), True), 13, p.text, True), (kx, kyy))
+            surface.blit(t.render(t.fit(what, 13, cw - key_w - u(10)), 13, p.text_dim), (kx + key_w, kyy))
         if not self.ready:
             img = t.render("Preparing the comparison runs...", 14, p.warn)
             surface.blit(img, (W // 2 - img.get_width() // 2, H - u(52)))
