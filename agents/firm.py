@@ -145,7 +145,9 @@ class FirmAgent(mesa.Agent):
         if m.regime.hbm_controls:
             hbm_chips = (m.hbm_stock + m.hbm_domestic_per_month) / w.hbm_stacks_per_chip
         stock_chips = m.ledger.inventory[m.chip_domestic] @ m.chip_h100e[m.chip_domestic] / m.chip_h100e[k]
-        wanted = max(0.0, 1.5 * m.domestic_demand_ema / m.chip_h100e[k] - stock_chips)
+        demand = m.domestic_demand_ema / m.chip_h100e[k]
+        # make what sells, and close half the gap to a half-month buffer (no boom-and-bust in output)
+        wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_chips))
         made = float(min(wafer_chips, hbm_chips, wanted))
         if m.regime.hbm_controls:
             m.hbm_stock = max(0.0, m.hbm_stock + m.hbm_domestic_per_month - made * w.hbm_stacks_per_chip)

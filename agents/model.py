@@ -111,6 +111,8 @@ class ComputeModel(mesa.Model):
         self.events: list[Event] = []
         self.tier2_since: int | None = 0 if self.regime.tier2_caps else None
         self._caps_reached: set[int] = set()
+        self.player_countries: set[str] = set()
+        """Countries whose government a player runs: their state agent leaves policy to the player."""
 
         self._build_countries()
         self._build_chips()
@@ -815,6 +817,9 @@ class ComputeModel(mesa.Model):
                 outside = held[rows][tier != 1].sum()
                 one = np.maximum(r.uveu_max_one_tier2 * total - held[rows], 0.0)
                 out_room = max((1 - r.uveu_min_tier1) * total - outside, 0.0)
+                in_us = self.holder_is_us[uni[rows]]
+                if in_us.any():  # a US-headquartered VEU keeps uveu_min_us of its compute at home
+                    out_room = min(out_room, max((1 - r.uveu_min_us) * total - held[rows][~in_us].sum(), 0.0))
                 room[uni[rows]] = np.where(tier == 2, np.minimum(one, out_room), np.inf)
         return room
 

@@ -50,6 +50,8 @@ class StateAgent(mesa.Agent):
         m.goodwill[c] = min(1.0, max(0.0, g))
         coop = m.cooperation0[c] * (m.goodwill[c] / max(m.goodwill0[c], 1e-9)) + m.regime.transit_cooperation_boost
         m.cooperation[c] = min(1.0, max(0.0, coop))
+        if self.code in m.player_countries:
+            return  # a player governs this country: no automatic policy
         if self.tier == 2:
             self._seek_g2g()
         elif self.tier == 3:

@@ -44,6 +44,8 @@ class MonthView:
     domestic_h100e: np.ndarray
     stockpile_h100e: np.ndarray
     imports_h100e: np.ndarray
+    domestic_output_h100e: np.ndarray
+    """Domestic chips made this month, by the country that makes them."""
     flow_us_h100e: np.ndarray
     flow_domestic_h100e: np.ndarray
     flow_grey_h100e: np.ndarray
@@ -72,6 +74,8 @@ def month_view(model: "ComputeModel") -> MonthView:
     def by_country(values: np.ndarray) -> np.ndarray:
         return np.bincount(c, weights=values, minlength=n)
 
+    made = np.zeros(n)
+    made[model.country_index[model.domestic_designer.country]] = model.domestic_output_h100e
     sc = model.scenario
     month_events = tuple(e for e in model.events if e.month == model.month - 1)
     return MonthView(
@@ -88,6 +92,7 @@ def month_view(model: "ComputeModel") -> MonthView:
         domestic_h100e=_frozen(by_country(dom)),
         stockpile_h100e=_frozen(by_country(stock)),
         imports_h100e=_frozen(model.imports_h100e),
+        domestic_output_h100e=_frozen(made),
         flow_us_h100e=_frozen(model.flow_us),
         flow_domestic_h100e=_frozen(model.flow_domestic),
         flow_grey_h100e=_frozen(model.flow_grey),

@@ -393,6 +393,61 @@ def _freeze(v: Any) -> Any:
 
 
 # ---------------------------------------------------------------------------
+# lessons (classroom runs): the constraints a team's save carries
+
+
+@dataclass(frozen=True)
+class LessonRules:
+    """A lesson's constraints, carried in a team's save (``"lesson"``) and honoured by the session.
+
+    Attributes:
+        title: the lesson's title.
+        open_levers: the levers the lesson opens (empty: every lever of the role).
+        rounds: how many rounds the lesson has.
+        months_per_round: months in a round; the game pauses at each round's end
+            and ends after the last round.
+    """
+
+    title: str
+    open_levers: tuple[str, ...]
+    rounds: int
+    months_per_round: int
+
+    @property
+    def last_month(self) -> int:
+        return self.rounds * self.months_per_round
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"title": self.title, "open_levers": list(self.open_levers), "rounds": self.rounds,
+                "months_per_round": self.months_per_round}
+
+
+def parse_lesson_rules(raw: Any, file: str) -> LessonRules:
+    """A save's ``"lesson"`` table, validated; a problem raises SaveError naming the key."""
+    if not isinstance(raw, dict):
+        raise SaveError(file, "lesson", f"expected a table of title, open_levers, rounds, months_per_round, "
+                                        f"got {raw!r}")
+    unknown = sorted(set(raw) - {"title", "open_levers", "rounds", "months_per_round"})
+    if unknown:
+        raise SaveError(file, f"lesson.{unknown[0]}", "unknown key (expected title, open_levers, rounds, "
+                                                      "months_per_round)")
+    title = raw.get("title", "")
+    if not isinstance(title, str):
+        raise SaveError(file, "lesson.title", f"expected a string, got {title!r}")
+    levers = raw.get("open_levers", [])
+    if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
+        raise SaveError(file, "lesson.open_levers", f"expected a list of lever names, got {levers!r}")
+    for name in levers:
+        if name not in LEVERS:
+            raise SaveError(file, "lesson.open_levers", f"unknown lever {name!r}")
+    for key in ("rounds", "months_per_round"):
+        v = raw.get(key)
+        if not _is_int(v) or v < 1:
+            raise SaveError(file, f"lesson.{key}", f"expected a whole number >= 1, got {v!r}")
+    return LessonRules(title, tuple(levers), int(raw["rounds"]), int(raw["months_per_round"]))
+
+
+# ---------------------------------------------------------------------------
 # the session
 
 
@@ -436,10 +491,18 @@ class GameSession:
         self.scale = float(scale)
         self.role = make_role(role, country, self.scenario)
         self.model = ComputeModel(scenario=self.scenario, seed=self.seed, scale=self.scale)
+        if self.role.country:  # the player, not the model's bot, decides for this government
+            self.model.player_countries.add(self.role.country)
         self.views: list[MonthView] = [month_view(self.model)]
         self.commands: list[PlayerCommand] = []
         self.news: list[NewsItem] = []
         self.load_warning = ""
+        self.lesson: LessonRules | None = None
+        """A classroom lesson's constraints (open levers, rounds), or None."""
+        self.team: dict[str, str] | None = None
+        """The classroom team (``{"id", "name"}``) whose save this is, or None."""
+        self.file: Path | None = None
+        """The save file this game was loaded from: saving writes back to it."""
         self._watch = _Watch()
         self._scores: dict[int, Score] = {}
         self._baselines: dict[str, Baseline] | None = None
@@ -455,8 +518,34 @@ class GameSession:
         return self.scenario.meta.months
 
     @property
+    def end_month(self) -> int:
+        """The game's last month: the lesson's last round, or the scenario's end."""
+        if self.lesson is None:
+            return self.horizon
+        return min(self.horizon, self.lesson.last_month)
+
+    @property
     def finished(self) -> bool:
-        return self.month >= self.horizon
+        return self.month >= self.end_month
+
+    @property
+    def levers(self) -> tuple[str, ...]:
+        """Levers the player may change: the role's, narrowed to the lesson's open levers."""
+        if self.lesson is None or not self.lesson.open_levers:
+            return self.role.levers
+        return tuple(name for name in self.role.levers if name in self.lesson.open_levers)
+
+    @property
+    def round(self) -> int:
+        """The lesson round being played (1-based; the last round once finished), 0 without a lesson."""
+        if self.lesson is None:
+            return 0
+        return min(self.lesson.rounds, self.month // self.lesson.months_per_round + 1)
+
+    @property
+    def at_round_end(self) -> bool:
+        """Whether a lesson round has just ended (the game pauses here)."""
+        return self.lesson is not None and self.month > 0 and self.month % self.lesson.months_per_round == 0
 
     @property
     def view(self) -> MonthView:
@@ -525,8 +614,10 @@ class GameSession:
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
         """Check the role, then the model; a refused command says why and is not recorded."""
         if self.finished:
+            if self.lesson is not None and self.end_month < self.horizon:
+                return cmd.CommandResult(False, "the lesson's last round is over: no more orders")
             return cmd.CommandResult(False, "the game is over: no more orders")
-        problem = role_problem(self.role, command)
+        problem = role_problem(self.role, command) or self._lesson_problem(command)
         if problem:
             return cmd.CommandResult(False, problem)
         command = prepare(self.role, command)
@@ -537,6 +628,17 @@ class GameSession:
         if result.ok:
             self.commands.append(PlayerCommand(self.month, command))
         return result
+
+    def _lesson_problem(self, command: cmd.Command) -> str | None:
+        """Why the lesson forbids ``command`` (a lever it keeps closed), or None."""
+        if self.lesson is None or not isinstance(command, cmd.SetLevers):
+            return None
+        closed = [k for k in command.levers if k not in self.levers]
+        if not closed:
+            return None
+        opened = ", ".join(lever_label(k) for k in self.levers) or "none for your role"
+        return (f"the lesson \"{self.lesson.title}\" keeps {', '.join(lever_label(k) for k in closed)} closed "
+                f"(open levers: {opened})")
 
     def _session_problem(self, command: cmd.Command) -> str | None:
         if isinstance(command, cmd.G2GAgreement) and self.role.country is not None:
@@ -633,11 +735,23 @@ class GameSession:
             "title": self.scenario.meta.title,
             "date": self.view.date,
             "saved_at": _dt.datetime.now().isoformat(timespec="seconds"),
+            **({"lesson": self.lesson.as_dict()} if self.lesson is not None else {}),
+            **({"team": dict(self.team)} if self.team is not None else {}),
         }
 
     def save(self, path: str | Path | None = None) -> Path:
-        """Write a save file atomically (a temporary file renamed into place); returns its path."""
-        target = Path(path) if path is not None else self.default_save_path()
+        """Write a save file atomically (a temporary file renamed into place); returns its path.
+
+        Without ``path``, a game loaded from a file is written back to that file
+        (a classroom team hands in the file it was given); a new game gets a new
+        file in the saves folder.
+        """
+        if path is not None:
+            target = Path(path)
+        elif self.file is not None:
+            target = self.file
+        else:
+            target = self.default_save_path()
         write_json_atomic(target, self.to_save())
         return target
 
@@ -656,7 +770,9 @@ class GameSession:
     def load(cls, path: str | Path) -> "GameSession":
         """Rebuild a game from a save file; any problem raises :class:`SaveError` (nothing is written)."""
         data = read_save(path)
-        return cls.from_save(data, str(path))
+        session = cls.from_save(data, str(path))
+        session.file = Path(path)
+        return session
 
     @classmethod
     def from_save(cls, data: Mapping[str, Any], file: str = "<save>") -> "GameSession":
@@ -681,6 +797,7 @@ class GameSession:
                     raise SaveError(file, f"commands[{i}]", f"refused at month {month}: {result.reason}")
             if month < h["month"]:
                 session.advance_month()
+        session.lesson, session.team = h["lesson"], h["team"]  # after the replay: an old save still loads
         check = data.get("check")
         if isinstance(check, dict):
             m = session.view.metrics
@@ -816,8 +933,13 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
         raise SaveError(file, "month", f"expected a whole number >= 0, got {month!r}")
     if not isinstance(data["commands"], list):
         raise SaveError(file, "commands", f"expected a list, got {type(data['commands']).__name__}")
+    lesson = parse_lesson_rules(data["lesson"], file) if "lesson" in data else None
+    team = data.get("team")
+    if team is not None and not (isinstance(team, dict) and all(isinstance(team.get(k), str) for k in ("id", "name"))):
+        raise SaveError(file, "team", f"expected a table with id and name, got {team!r}")
     return {"scenario": scenario, "seed": int(data["seed"]), "overrides": overrides, "scale": float(scale),
-            "role": role, "country": country, "month": int(month)}
+            "role": role, "country": country, "month": int(month), "lesson": lesson,
+            "team": {"id": team["id"], "name": team["name"]} if team is not None else None}
 
 
 def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[int, int, cmd.Command]]:

@@ -262,3 +262,26 @@ def test_month_view_is_read_only_plain_data_that_adds_up():
         v.metrics["compute_adversary"]
     assert v.compute_h100e.sum() == pytest.approx(blocs)
     assert v.flow_us_h100e.sum() > 0 and v.flow_smuggled_h100e.sum() + v.flow_seized_h100e.sum() > 0
+
+
+def test_a_us_veu_must_keep_half_its_compute_at_home():
+    m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
+    for _ in range(5):
+        m.step()  # the rule is in force from month 4
+    free = m._veu_room()
+    tight = ComputeModel(scenario="diffusion_rule_2025", seed=0, uveu_min_us=0.99)
+    for _ in range(5):
+        tight.step()
+    sites = (m.holder_veu == 2) & (m.holder_tier == 2)
+    assert free[sites].sum() > 0
+    assert tight._veu_room()[sites].sum() < 0.2 * free[sites].sum()
+
+
+def test_a_player_governed_country_asks_for_nothing_on_its_own():
+    bot = run(months=36)
+    played = ComputeModel(scenario="diffusion_rule_2025", seed=1)
+    played.player_countries.add("ARE")
+    for _ in range(36):
+        played.step()
+    asked = lambda m: {e.country for e in m.events if e.kind == "g2g_sought"}  # noqa: E731
+    assert "ARE" in asked(bot) and "ARE" not in asked(played)
