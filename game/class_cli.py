@@ -22,6 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--out", type=Path, required=True, help="folder for index.html and the charts")
     s.set_defaults(func=cmd_report)
 
+    s = inner.add_parser("play", help="hot-seat: the teams take turns on this computer, round by round",
+                         description="Open the class in the game window: each team in turn plays the current "
+                                     "round from its own save in FOLDER/teams/ (written back at the round's "
+                                     "end); after the last round, build the debrief with `class report`.")
+    s.add_argument("folder", type=Path, help="the class folder made by `class new`")
+    s.add_argument("--size", type=_size, metavar="WxH", help="window size, e.g. 1920x1080 (default 1280x720)")
+    s.set_defaults(func=cmd_play)
+
 
 def cmd_new(args: argparse.Namespace) -> int:
     from game.classroom import LessonError, load_lesson, new_class
@@ -42,6 +50,37 @@ def cmd_new(args: argparse.Namespace) -> int:
     print(f"Teams play their file from {args.out / 'teams'}; then run: silicon-curtain class report {args.out} "
           f"--out debrief/")
     return EXIT_OK
+
+
+def _size(text: str) -> tuple[int, int]:
+    from game.play_cli import _size as size
+
+    return size(text)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    import os
+
+    from game.classroom import HotSeat, LessonError
+    from game.session import SaveError
+
+    if not args.folder.is_dir():
+        raise UsageError(f"{args.folder}: no such class folder (make one with `silicon-curtain class new`)")
+    try:
+        seat = HotSeat(args.folder)
+        seat.months()  # every team's save must be readable before the window opens
+    except LessonError as exc:
+        raise UsageError("\n  ".join(exc.problems)) from None
+    except SaveError as exc:
+        raise UsageError(str(exc)) from None
+    os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    from game.ui.app import DisplayError, play_class  # pygame only now
+
+    try:
+        return play_class(seat, size=args.size)
+    except DisplayError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -24,7 +24,8 @@ from typing import Any, Mapping
 
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, load_scenario
-from game.session import ROLE_IDS, GameSession, SaveError, read_save, write_json_atomic
+from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save,
+                          write_json_atomic)
 from game.study import write_text
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
@@ -227,6 +228,7 @@ def new_class(lesson: Lesson, out: Path) -> list[Path]:
         session = GameSession(lesson.scenario, seed=lesson.seed, role=team.role, country=team.country)
         data = session.to_save()
         data["team"] = {"id": team.id, "name": team.name}
+        data["lesson"] = lesson_rules(lesson).as_dict()
         path = out / TEAMS_DIR / f"{team.id}.json"
         write_json_atomic(path, data)
         written.append(path)
@@ -237,6 +239,14 @@ def new_class(lesson: Lesson, out: Path) -> list[Path]:
     write_text(out / "handout.md", handout(lesson))
     written.append(out / "handout.md")
     return written
+
+
+def lesson_rules(lesson: Lesson | Mapping[str, Any]) -> LessonRules:
+    """The constraints a team's save carries, from a lesson or a class folder's class.json."""
+    if isinstance(lesson, Lesson):
+        return LessonRules(lesson.title, lesson.open_levers, lesson.rounds, lesson.months_per_round)
+    return LessonRules(str(lesson.get("title", "")), tuple(lesson.get("open_levers") or ()),
+                       int(lesson["rounds"]), int(lesson["months_per_round"]))
 
 
 def handout(lesson: Lesson) -> str:
@@ -254,7 +264,10 @@ def handout(lesson: Lesson) -> str:
         lines.append(f"- **{t.name}** — {role}. {t.goal}".rstrip())
     lines += ["", "## How to play and hand in", "",
               "Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
-              "play the round, and save (key S) over the same file. Hand the file back to your teacher.", ""]
+              "play the round, and save (Ctrl+S or the Save button: it writes back to the same file). "
+              "The game pauses at the end of each round and stops after the last one; only the lesson's "
+              "open levers can be changed. Hand the file back to your teacher.", "",
+              "Or play in turns on one computer: `silicon-curtain class play <class folder>`.", ""]
     return "\n".join(lines)
 
 
@@ -267,6 +280,91 @@ def read_class(folder: Path) -> dict:
     if data.get("format") != "silicon-curtain-class":
         raise LessonError([f"{path}:format: expected 'silicon-curtain-class', got {data.get('format')!r}"])
     return data
+
+
+# --------------------------------------------------------------------------
+# hot-seat: the teams take turns on one computer
+
+
+class HotSeat:
+    """Whose turn it is in a class folder played on one computer, round by round.
+
+    Every team starts from the same month 0 (its own save in ``teams/``); in
+    each round every team in turn plays ``months_per_round`` months from its
+    own branch. The state is the teams' save files themselves (the next team is
+    the first, in class order, whose save is furthest behind), so a class can
+    stop and resume at any time. No pygame.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.info = read_class(self.folder)
+        self.rules = lesson_rules(self.info)
+        self.teams = tuple(Team(t["id"], t["name"], t["role"], t.get("country"), t.get("goal", ""))
+                           for t in self.info["teams"])
+        if not self.teams:
+            raise LessonError([f"{self.folder / CLASS_FILE}:teams: expected at least one team"])
+
+    @property
+    def title(self) -> str:
+        return self.rules.title
+
+    @property
+    def last_month(self) -> int:
+        return self.rules.last_month
+
+    def path(self, team: Team) -> Path:
+        return self.folder / TEAMS_DIR / f"{team.id}.json"
+
+    def month_of(self, team: Team) -> int:
+        """The month a team's save has reached (read from its header, without replaying it)."""
+        path = self.path(team)
+        data = read_save(path)
+        return check_header(data, str(path))["month"]
+
+    def months(self) -> dict[str, int]:
+        return {t.id: self.month_of(t) for t in self.teams}
+
+    @property
+    def current(self) -> Team | None:
+        """The team whose turn it is, or None when every team has played the last round."""
+        months = self.months()
+        behind = min(months.values())
+        if behind >= self.last_month:
+            return None
+        return next(t for t in self.teams if months[t.id] == behind)
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    @property
+    def round(self) -> int:
+        """The round being played (1-based); ``rounds`` once the class has finished."""
+        behind = min(self.months().values())
+        return min(self.rules.rounds, behind // self.rules.months_per_round + 1)
+
+    def target_month(self, team: Team) -> int:
+        """The month at which this team's turn ends: the end of the round its save is in."""
+        m = self.rules.months_per_round
+        return min(self.last_month, (self.month_of(team) // m + 1) * m)
+
+    def load(self, team: Team) -> GameSession:
+        """The team's game, from its save, with the lesson's constraints (also for older class folders)."""
+        session = GameSession.load(self.path(team))
+        if session.lesson is None:
+            session.lesson = self.rules
+        if session.team is None:
+            session.team = {"id": team.id, "name": team.name}
+        return session
+
+    def end_turn(self, session: GameSession) -> Path:
+        """Write the team's game back to its own save file (atomically)."""
+        team_id = (session.team or {}).get("id")
+        team = next((t for t in self.teams if t.id == team_id), None)
+        if team is None:
+            raise ValueError(f"not a team of this class: {team_id!r}")
+        return session.save(self.path(team))
 
 
 # --------------------------------------------------------------------------

@@ -414,6 +414,26 @@ def play(*, scenario: str | None, role: str, country: str | None, seed: int, aut
         pygame.display.quit()
 
 
+def play_class(seat: Any, *, size: tuple[int, int] | None = None, frames: int | None = None) -> int:
+    """Hot-seat classroom play: the class screen, then each team's turn (``seat``: a HotSeat).
+
+    ``frames`` runs that many frames headless and returns (tests); otherwise the window runs until quit.
+    """
+    open_display(interactive=frames is None)
+    try:
+        from game.ui.scenes.classroom import ClassScene
+
+        app = App(size=size, persist_settings=frames is None)
+        app.reset(ClassScene(app, seat))
+        if frames is None:
+            app.run()
+        else:
+            app.pump(frames)
+        return 0
+    finally:
+        pygame.display.quit()
+
+
 def _submit_due(session: GameSession, todo: list[tuple[int, Any]], log: Callable[[str], None]) -> bool:
     """Submit the scripted commands due this month; True if one was refused (reported)."""
     while todo and todo[0][0] <= session.month:

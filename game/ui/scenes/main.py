@@ -199,7 +199,7 @@ class MainScene(Scene):
     def _tabs(self) -> list[str]:
         role = self.session.role
         groups = [g for g, _ in LEVER_GROUPS]
-        editable = [g for g, levers in LEVER_GROUPS if any(l in role.levers for l in levers)]
+        editable = [g for g, levers in LEVER_GROUPS if any(l in self.session.levers for l in levers)]
         if role.id == "tier2_government":
             return ["Country"] + groups
         return editable + [g for g in groups if g not in editable] + ["Country"]
@@ -317,7 +317,7 @@ class MainScene(Scene):
         w = L.tabs.w // n
         self._tab_buttons = {}
         for i, name in enumerate(self.tabs):
-            editable = name == "Country" or any(l in self.session.role.levers for l in dict(LEVER_GROUPS).get(name, ()))
+            editable = name == "Country" or any(l in self.session.levers for l in dict(LEVER_GROUPS).get(name, ()))
             tip = ("Your levers" if editable and name != "Country" else
                    "The rules in force (you cannot change these)" if name != "Country" else
                    "The selected country: its numbers and what you can do about it")
@@ -390,7 +390,7 @@ class MainScene(Scene):
                 b._focus_key = "rescind"
                 continue
             spec = LEVERS[name]
-            editable = name in role.levers
+            editable = name in self.session.levers  # the role's, narrowed by a lesson
             unit = SHORT_UNIT.get(spec.unit, "")
             label = SHORT_LABEL.get(name, lever_label(name)) + (f", {unit}" if unit else "")
             lab = self.button((x0, y, label_w, h), self.app.text.fit(label, 13, label_w - u(6)),
@@ -431,7 +431,7 @@ class MainScene(Scene):
 
     def _build_footer_levers(self) -> None:
         u, L = self.app.u, self.L
-        if not any(l in self.session.role.levers for l in self._levers_in_tab()):
+        if not any(l in self.session.levers for l in self._levers_in_tab()):
             return
         y = L.footer.bottom - u(38)
         x = L.footer.x + u(8)
@@ -691,6 +691,10 @@ class MainScene(Scene):
         self.session.advance_month()
         if self.status[1] != self.app.palette.bad:
             self.status = ("", self.app.palette.text)  # "Ordered: ..." is now in the news
+        if self.session.at_round_end and not self.session.finished:
+            self.app.sim.set_speed(0)  # a lesson round has ended: the class talks before the next one
+            self.status = (f"End of round {self.session.month // self.session.lesson.months_per_round} of "
+                           f"{self.session.lesson.rounds}: paused.", self.app.palette.warn)
         self.news_pick = None
         self.news_scroll = 0
 
@@ -1003,7 +1007,11 @@ class MainScene(Scene):
             line1 = t.fit(f"{v.date}  {v.month}/{s.horizon}  {state}", 16, w, True)
         img = t.render(line1, 16, p.warn if self.cursor is not None else p.text, True)
         surface.blit(img, (self.title_x, L.top.y + u(2)))
-        line2 = t.fit(f"{s.scenario.meta.title}: {s.role.label}", 12, w)
+        line2 = f"{s.scenario.meta.title}: {s.role.label}"
+        if s.lesson is not None:
+            team = f"{s.team['name']}, " if s.team else ""
+            line2 = f"{team}round {s.round}/{s.lesson.rounds} of {s.lesson.title}: {s.role.label}"
+        line2 = t.fit(line2, 12, w)
         surface.blit(t.render(line2, 12, p.text_dim), (self.title_x, L.top.y + u(2) + img.get_height() - u(2)))
 
     def _draw_map(self, surface: pygame.Surface) -> None:
@@ -1291,7 +1299,7 @@ class MainScene(Scene):
         x, y = L.footer.x + u(10), L.footer.y + u(6)
         w = L.footer.w - u(20)
         text, colour = self.status
-        editable = any(l in self.session.role.levers for l in self._levers_in_tab())
+        editable = any(l in self.session.levers for l in self._levers_in_tab())
         if self.tab != "Country" and not editable:
             text = text or ("These are the US rules in force; as the " + self.session.role.title
                             + " you cannot change them. Hover a rule to read what it does.")
