@@ -223,3 +223,38 @@ def test_the_class_screen_runs_turns_from_the_keyboard(app, folder):
     assert [b.text for b in scene.widgets] == ["Quit"]
     key(app, pygame.K_q)
     assert not app.running
+
+
+def test_quitting_a_turn_from_its_menu_leaves_the_teams_save_unchanged(app, folder):
+    from game.ui.scenes.classroom import ClassScene, TurnMenu, TurnScene
+
+    before = team_file(folder, "red").read_text()
+    scene = ClassScene(app, HotSeat(folder))
+    app.reset(scene)
+    app.pump(2)
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.top, TurnScene)
+    key(app, pygame.K_n)
+    key(app, pygame.K_ESCAPE)
+    assert isinstance(app.top, TurnMenu)
+    key(app, pygame.K_q)
+    assert app.top is scene and scene.current.id == "red"
+    assert team_file(folder, "red").read_text() == before
+
+
+def test_a_loaded_team_game_pauses_at_round_ends_then_ends_in_the_debrief(app, folder):
+    from game.ui.scenes import DebriefScene, MainScene
+
+    main = MainScene(app, GameSession.load(team_file(folder, "blue")))
+    app.reset(main)
+    app.pump(2)
+    key(app, pygame.K_3)  # 4 months a second
+    app.pump(60)
+    assert main.session.month == 2 and app.sim.paused  # the end of round 1
+    assert main.status[0] == "End of round 1 of 2: paused."
+    key(app, pygame.K_SPACE)
+    app.pump(200)
+    assert main.session.month == 4 and main.session.finished
+    assert isinstance(app.top, DebriefScene)
+    path = main.session.save()
+    assert path == team_file(folder, "blue") and read_save(path)["month"] == 4

@@ -20,6 +20,7 @@ from game.classroom import HotSeat, Team
 from game.session import GameSession, SaveError, make_role
 from game.ui.scene import Scene
 from game.ui.scenes.main import MainScene
+from game.ui.scenes.menus import PauseScene
 from game.ui.style import panel
 
 if TYPE_CHECKING:
@@ -167,6 +168,10 @@ class TurnScene(MainScene):
         self.debrief_shown = True  # the class screen, not the debrief, follows a turn
         self.turn_over = False
 
+    def open_menu(self) -> None:
+        self.app.sim.set_speed(0)
+        self.app.push(TurnMenu(self.app, self))
+
     def update(self, dt: float) -> None:
         super().update(dt)
         if not self.turn_over and self.session.month >= self.target:
@@ -186,3 +191,12 @@ class TurnScene(MainScene):
             below.turn_ended(self.team, path)
         self.app.toast(f"{self.team.name}'s round saved to {path}", self.app.palette.good)
         self.app.pop()
+
+
+class TurnMenu(PauseScene):
+    """The in-game menu during a turn: quitting abandons the turn and returns to the class screen."""
+
+    def quit(self) -> None:
+        self.app.pop()  # this menu
+        self.app.pop()  # the turn: its unsaved months are lost, the team's file is unchanged
+        self.app.toast(f"{self.main.team.name}'s turn abandoned; its save is unchanged", self.app.palette.warn)

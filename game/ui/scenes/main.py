@@ -1002,9 +1002,9 @@ class MainScene(Scene):
         state = "PAUSED" if self.app.sim.paused else f"{rate} month{'s' if rate > 1 else ''}/s"
         if s.finished:
             state = "THE END"
-        line1 = f"{v.date}  month {v.month}/{s.horizon}  {state}"
+        line1 = f"{v.date}  month {v.month}/{s.end_month}  {state}"
         if t.width(line1, 16, True) > w:
-            line1 = t.fit(f"{v.date}  {v.month}/{s.horizon}  {state}", 16, w, True)
+            line1 = t.fit(f"{v.date}  {v.month}/{s.end_month}  {state}", 16, w, True)
         img = t.render(line1, 16, p.warn if self.cursor is not None else p.text, True)
         surface.blit(img, (self.title_x, L.top.y + u(2)))
         line2 = f"{s.scenario.meta.title}: {s.role.label}"

@@ -502,7 +502,7 @@ class PauseScene(Scene):
         u = self.app.u
         r = self.rect()
         items = [("Resume", self.resume, "Back to the game (Esc)"),
-                 ("Save game", self.save, f"Save this month to {saves_dir()} (S)"),
+                 ("Save game", self.save, f"Save this month to {self.main.session.file or saves_dir()} (S)"),
                  ("Load game", self.load, "Load a saved game (L)"),
                  ("Settings", self.settings, "UI scale, palette, window size"),
                  ("Glossary", self.glossary, "Terms explained (F1)"),
