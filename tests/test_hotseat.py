@@ -168,6 +168,23 @@ def test_class_play_refuses_a_folder_that_is_not_a_class(tmp_path, capsys):
     assert "class.json" in capsys.readouterr().err
 
 
+def test_class_play_opens_no_window_without_a_display_and_says_why(folder, capsys):
+    assert main(["class", "play", str(folder)]) == 2  # SDL_VIDEODRIVER=dummy in the tests
+    assert "shows no window" in capsys.readouterr().err
+
+
+def test_preparing_a_class_never_imports_pygame(tmp_path):
+    import subprocess
+    import sys
+
+    lesson = tmp_path / "tiny.toml"
+    lesson.write_text(TINY)
+    code = (f"import sys; from game.cli import main; main(['class', 'new', {str(lesson)!r}, '--out', "
+            f"{str(tmp_path / 'c')!r}]); sys.exit(1 if 'pygame' in sys.modules else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # ---------------------------------------------------------------------------
 # the class screen, driven from the keyboard
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pygame
 
 from game.classroom import HotSeat, Team
-from game.session import GameSession, SaveError, make_role
+from game.session import GameSession, SaveError, lever_label, make_role
 from game.ui.scene import Scene
 from game.ui.scenes.main import MainScene
 from game.ui.scenes.menus import PauseScene
@@ -70,7 +70,7 @@ class ClassScene(Scene):
         x = W // 2 - bw // 2
         y = H - u(150)
         if self.current is not None:
-            self.button((x, y, bw, bh), f"Start {self.app.text.fit(self.current.name, 16, bw - u(120))}'s turn",
+            self.button((x, y, bw, bh), f"Start the turn: {self.app.text.fit(self.current.name, 16, bw - u(150))}",
                         self.start_turn, tooltip="The team plays this round from its own save (Enter)",
                         object_id="#primary")
             y += bh + u(10)
@@ -121,7 +121,8 @@ class ClassScene(Scene):
         surface.blit(img, (x, y))
         y += img.get_height() + u(6)
         rules = seat.rules
-        opened = ", ".join(rules.open_levers) if rules.open_levers else "every lever of each team's role"
+        opened = (", ".join(lever_label(k) for k in rules.open_levers) if rules.open_levers
+                  else "every lever of each team's role")
         sub = (f"{rules.rounds} rounds of {rules.months_per_round} months, played in turns on this computer. "
                f"Open levers: {opened}.")
         y += t.block(surface, sub, (x, y), w, 13, p.text_dim) + u(12)
@@ -147,13 +148,15 @@ class ClassScene(Scene):
             m = self.months.get(team.id, 0)
             mark = ">" if self.current is not None and team.id == self.current.id else " "
             done = m // rules.months_per_round
-            line = f"{mark} {team.name}: month {m}, {done} of {rules.rounds} rounds played"
+            role = make_role(team.role, team.country).label
+            line = f"{mark} {team.name} ({role}): month {m}, {done} of {rules.rounds} rounds played"
             img = t.render(t.fit(line, 14, w), 14, p.text if mark == ">" else p.text_dim)
             surface.blit(img, (x, y))
             y += img.get_height() + u(3)
         if self.message:
             t.block(surface, self.message, (rect.x, rect.bottom + u(8)), rect.w, 13, self.message_colour)
-        hint = t.render("Enter: start the turn   Tab/arrows: move   Q or Esc: quit", 13, p.text_dim)
+        keys = "Enter: quit" if self.current is None else "Enter: start the turn   Tab/arrows: move   Q or Esc: quit"
+        hint = t.render(keys, 13, p.text_dim)
         surface.blit(hint, (W // 2 - hint.get_width() // 2, H - u(30)))
 
 
@@ -189,7 +192,8 @@ class TurnScene(MainScene):
         below = self.app.stack[-2] if len(self.app.stack) > 1 else None
         if isinstance(below, ClassScene):
             below.turn_ended(self.team, path)
-        self.app.toast(f"{self.team.name}'s round saved to {path}", self.app.palette.good)
+        else:
+            self.app.toast(f"{self.team.name}'s round saved to {path}", self.app.palette.good)
         self.app.pop()
 
 

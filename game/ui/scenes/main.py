@@ -1010,7 +1010,7 @@ class MainScene(Scene):
         line2 = f"{s.scenario.meta.title}: {s.role.label}"
         if s.lesson is not None:
             team = f"{s.team['name']}, " if s.team else ""
-            line2 = f"{team}round {s.round}/{s.lesson.rounds} of {s.lesson.title}: {s.role.label}"
+            line2 = f"{team}round {s.round}/{s.lesson.rounds}: {s.role.label}"
         line2 = t.fit(line2, 12, w)
         surface.blit(t.render(line2, 12, p.text_dim), (self.title_x, L.top.y + u(2) + img.get_height() - u(2)))
 
