@@ -350,8 +350,17 @@ class HotSeat:
         return min(self.last_month, (self.month_of(team) // m + 1) * m)
 
     def load(self, team: Team) -> GameSession:
-        """The team's game, from its save, with the lesson's constraints (also for older class folders)."""
-        session = GameSession.load(self.path(team))
+        """The team's game, from its save, with the lesson's constraints (also for older class folders).
+
+        A save of another scenario, seed or role (not this class's branch) raises SaveError.
+        """
+        path = self.path(team)
+        data = read_save(path)
+        mismatch = _mismatch(data, self.info, team)
+        if mismatch:
+            raise SaveError(str(path), "", mismatch)
+        session = GameSession.from_save(data, str(path))
+        session.file = path
         if session.lesson is None:
             session.lesson = self.rules
         if session.team is None:

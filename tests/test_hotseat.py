@@ -160,6 +160,15 @@ def test_hot_seat_turns_go_team_by_team_round_by_round(folder):
     assert r.view.metrics != b.view.metrics  # two branches
 
 
+def test_a_team_save_from_another_class_is_refused_before_its_turn(folder):
+    path = team_file(folder, "blue")
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "seed": 99}))
+    seat = HotSeat(folder)
+    with pytest.raises(SaveError, match="seed: expected 5, got 99"):
+        seat.load(seat.teams[1])
+
+
 def test_class_play_refuses_a_folder_that_is_not_a_class(tmp_path, capsys):
     assert main(["class", "play", str(tmp_path / "nowhere")]) == 2
     assert "no such class folder" in capsys.readouterr().err

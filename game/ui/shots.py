@@ -54,6 +54,35 @@ def main(argv: list[str] | None = None) -> int:
             s.advance_month()
         return s
 
+    def hot_seat(app: App) -> None:
+        """The class screen after the first team's turn, and when the class has finished."""
+        from game.classroom import HotSeat, load_lesson, new_class
+        from game.ui.scenes.classroom import ClassScene
+
+        folder = Path(os.environ["SILICON_CURTAIN_HOME"]) / "class"
+        new_class(load_lesson("smuggling_and_enforcement"), folder)
+        seat = HotSeat(folder)
+
+        def turn() -> None:
+            team = seat.current
+            s = seat.load(team)
+            if s.month == 0 and "enforcement_budget_usd" in s.levers:
+                s.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 4e8}))
+            while s.month < seat.target_month(team):
+                s.advance_month()
+            seat.end_turn(s)
+
+        turn()
+        scene = ClassScene(app, seat)
+        app.reset(scene)
+        app.apply_ops()
+        scene.turn_ended(seat.teams[0], seat.path(seat.teams[0]))
+        shot(app, "class")
+        while not seat.finished:
+            turn()
+        app.reset(ClassScene(app, seat))
+        shot(app, "class-finished")
+
     for size in ((1280, 720), (1920, 1080)):
         app = App(size=size, settings=Settings(width=size[0], height=size[1]), persist_settings=False)
         suffix = "" if size == (1280, 720) else f"-{size[0]}x{size[1]}"
@@ -115,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
         future.write_text('{"format": "silicon-curtain-save", "version": 7}')
         app.reset(LoadScene(app))
         shot(app, "load")
+        if size == (1280, 720):
+            hot_seat(app)
         full = play_session(72)
         app.reset(DebriefScene(app, full))
         shot(app, "debrief")

@@ -114,7 +114,7 @@ class ClassScene(Scene):
         W, H = self.app.size
         u, t, p = self.app.u, self.app.text, self.app.palette
         seat = self.seat
-        rect = pygame.Rect(u(60), u(40), W - u(120), H - u(210))
+        rect = pygame.Rect(u(60), u(40), W - u(120), H - u(230))
         panel(surface, rect, p)
         x, y, w = rect.x + u(24), rect.y + u(18), rect.w - u(48)
         img = t.render(t.fit(seat.title, 26, w, True), 26, p.text, True)
