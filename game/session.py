@@ -630,11 +630,15 @@ class GameSession:
         return result
 
     def _lesson_problem(self, command: cmd.Command) -> str | None:
-        """Why the lesson forbids ``command`` (a lever it keeps closed), or None."""
+        """Why the lesson forbids ``command`` (a lever it keeps closed, a date after its last round), or None."""
         if self.lesson is None or not isinstance(command, cmd.SetLevers):
             return None
         closed = [k for k in command.levers if k not in self.levers]
         if not closed:
+            eff = command.effective_month
+            if eff is not None and eff >= self.end_month:
+                return (f"the lesson ends at {self.scenario.date(self.end_month)}: announce for "
+                        f"{self.scenario.date(self.end_month - 1)} at the latest")
             return None
         opened = ", ".join(lever_label(k) for k in self.levers) or "none for your role"
         return (f"the lesson \"{self.lesson.title}\" keeps {', '.join(lever_label(k) for k in closed)} closed "

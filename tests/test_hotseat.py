@@ -86,6 +86,9 @@ def test_the_policy_offers_only_open_levers_and_refuses_closed_ones_with_a_reaso
     assert result.reason == ('the lesson "Tiny lesson" keeps Control threshold (TPP) closed '
                              "(open levers: Licence-free allowance (LPP), Enforcement budget)")
     assert session.commands == []
+    late = session.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 9e8}, effective_month=4))
+    assert (late.ok, late.reason) == (False, "the lesson ends at 2025-05: announce for 2025-04 at the latest")
+    assert session.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 9e8}, effective_month=3)).ok
     enforcement = GameSession("diffusion_rule_2025", seed=5, role="bis_enforcement")
     enforcement.lesson = RULES
     assert enforcement.levers == ("enforcement_budget_usd",)  # the role's levers, narrowed by the lesson
