@@ -200,6 +200,13 @@ class TurnScene(MainScene):
 class TurnMenu(PauseScene):
     """The in-game menu during a turn: quitting abandons the turn and returns to the class screen."""
 
+    def build_ui(self) -> None:
+        super().build_ui()
+        for w in self.widgets:
+            if getattr(w, "text", "") == "Quit to title":
+                w.set_text("Abandon the turn")
+                w.set_tooltip("Back to the class screen; this turn's months are not saved (Q)")
+
     def quit(self) -> None:
         self.app.pop()  # this menu
         self.app.pop()  # the turn: its unsaved months are lost, the team's file is unchanged
