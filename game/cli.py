@@ -16,7 +16,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -194,16 +194,21 @@ def simulate(scenario: Any, *, seed: int, months: int, scale: float = 1.0) -> li
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
-    """Write rows atomically: a temporary file in the same folder, renamed into place."""
+    """The run's monthly metrics, contract columns first (see :func:`write_table`)."""
     from agents.metrics import COLUMNS
 
+    write_table(path, COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
+
+
+def write_table(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV with floats in their exact shortest form, written atomically (temporary file, renamed)."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", newline="") as fh:
             writer = csv.writer(fh)
-            writer.writerow(COLUMNS)
+            writer.writerow(list(columns))
             for row in rows:
-                writer.writerow([_cell(row[c]) for c in COLUMNS])
+                writer.writerow([_cell(v) for v in row])
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -213,12 +218,12 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 def _cell(value: Any) -> str:
     if isinstance(value, str):
         return value
-    if isinstance(value, (int,)) and not isinstance(value, bool):
+    if isinstance(value, bool):
         return str(value)
+    if isinstance(value, int) or getattr(getattr(value, "dtype", None), "kind", "") in ("i", "u"):
+        return str(int(value))
     v = float(value)
-    if math.isnan(v):
-        return ""
-    return format(v, ".12g")
+    return "" if math.isnan(v) else repr(v)
 
 
 def _parse_overrides(items: list[str], parse_value) -> dict[str, Any]:

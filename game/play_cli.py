@@ -10,16 +10,13 @@ writes exactly the metrics the player saw, one row per month.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_OK, UsageError, _check_out_path
+from game.cli import EXIT_OK, UsageError, _check_out_path, write_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -176,31 +173,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def write_frame(path: Path, frame) -> None:
-    """CSV with floats written exactly (shortest round-trip form), atomically."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(list(frame.columns))
-            for row in frame.itertuples(index=False):
-                w.writerow([_cell(v) for v in row])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, str):
-        return v
-    if isinstance(v, bool):
-        return str(v)
-    if isinstance(v, int) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iu"):
-        return str(int(v))
-    f = float(v)
-    if math.isnan(f):
-        return ""
-    return repr(f)
+    """The replayed table as CSV, floats exact, written atomically."""
+    write_table(path, list(frame.columns), frame.itertuples(index=False))
 
 
 if __name__ == "__main__":  # pragma: no cover
