@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_OK, UsageError
+from game.cli import EXIT_OK, UsageError, whole_number
 
 BACKENDS = ("process", "ray")
 
@@ -50,14 +50,7 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_report)
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number > 0, got {text!r}")
-    return value
+_positive_int = whole_number(1)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

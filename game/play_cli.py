@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_OK, UsageError, _check_out_path, write_table
+from game.cli import EXIT_OK, UsageError, _check_out_path, whole_number, write_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,14 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(func=cmd_replay)
 
 
-def _months(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of months >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of months >= 0, got {text!r}")
-    return v
+_months = whole_number(0, "a whole number of months")
 
 
 def _size(text: str) -> tuple[int, int]:

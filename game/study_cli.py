@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from game.cli import EXIT_OK, UsageError, _check_out_path, _print_table
+from game.cli import EXIT_OK, UsageError, _check_out_path, _print_table, whole_number
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,14 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_compare)
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 2, got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 2, got {text!r}")
-    return value
+_count = whole_number(2)
 
 
 def _months(text: str) -> list[int]:

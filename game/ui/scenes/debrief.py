@@ -118,7 +118,6 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     m = session.month
     pad = u(24)
     inner = width - 2 * pad
-    parts: list[tuple[str, object]] = []  # drawn in a second pass once the height is known
     sc = session.scenario
     runs = [("You", None)] + [(b.label, k) for k, b in session.baselines.items()
                                if not (k == "published" and _same_run(session))]

@@ -21,10 +21,9 @@ import pygame_gui
 from agents import commands as cmd
 from agents.model import G2G_MIN_COOPERATION
 from agents.regime import LEVERS
-from game.session import GameSession, format_lever, human, lever_label
+from game.session import GameSession, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.scene import Scene
-from game.ui.style import panel
 from game.ui.texts import COSTS, LEVER_GROUPS, SHORT_LABEL, SHORT_UNIT
 from game.ui.worldmap import ASPECT, FlowLayer, WorldMap, dot_radius, draw_cross
 
@@ -312,7 +311,7 @@ class MainScene(Scene):
         self._top_key = self._top_signature()
 
     def _build_tabs(self) -> None:
-        L, u = self.L, self.app.u
+        L = self.L
         n = len(self.tabs)
         w = L.tabs.w // n
         self._tab_buttons = {}
@@ -973,7 +972,7 @@ class MainScene(Scene):
 
     # ---- draw ------------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
-        L, u, t, p = self.L, self.app.u, self.app.text, self.app.palette
+        L, p = self.L, self.app.palette
         if L is None:
             return
         pygame.draw.rect(surface, p.panel, L.top)

@@ -659,7 +659,7 @@ class LoadScene(Scene):
         rows = self.saves[self.page * self.PAGE:(self.page + 1) * self.PAGE]
         for info in rows:
             text = f"{info.path.name}:  {info.summary}"
-            b = self.button((x, y, w, u(38)), self.app.text.fit(text, 14, w - u(30)),
+            self.button((x, y, w, u(38)), self.app.text.fit(text, 14, w - u(30)),
                             (lambda p=info.path: self.load(p)) if info.ok else None,
                             tooltip=str(info.path), enabled=info.ok, object_id="#menu_item")
             y += u(44)
