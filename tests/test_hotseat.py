@@ -266,7 +266,9 @@ def test_quitting_a_turn_from_its_menu_leaves_the_teams_save_unchanged(app, fold
     key(app, pygame.K_n)
     key(app, pygame.K_ESCAPE)
     assert isinstance(app.top, TurnMenu)
-    assert "Abandon the turn" in [getattr(w, "text", "") for w in app.top.widgets]
+    labels = [getattr(w, "text", "") for w in app.top.widgets]
+    assert "Abandon the turn" in labels
+    assert "Load game" not in labels and "End game: debrief" not in labels  # the class decides when a turn ends
     key(app, pygame.K_q)
     assert app.top is scene and scene.current.id == "red"
     assert team_file(folder, "red").read_text() == before

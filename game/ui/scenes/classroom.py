@@ -200,12 +200,17 @@ class TurnScene(MainScene):
 class TurnMenu(PauseScene):
     """The in-game menu during a turn: quitting abandons the turn and returns to the class screen."""
 
-    def build_ui(self) -> None:
-        super().build_ui()
-        for w in self.widgets:
-            if getattr(w, "text", "") == "Quit to title":
-                w.set_text("Abandon the turn")
-                w.set_tooltip("Back to the class screen; this turn's months are not saved (Q)")
+    def menu_items(self) -> list[tuple[str, object, str]]:
+        """No loading another game or ending early mid-turn: the class decides when a round ends."""
+        items = [i for i in super().menu_items() if i[0] not in ("Load game", "End game: debrief")]
+        return [("Abandon the turn", self.quit, "Back to the class screen; this turn's months are not saved (Q)")
+                if label == "Quit to title" else (label, action, tip) for label, action, tip in items]
+
+    def menu_keys(self) -> dict:
+        keys = super().menu_keys()
+        keys.pop(pygame.K_l)
+        keys.pop(pygame.K_d)
+        return keys
 
     def quit(self) -> None:
         self.app.pop()  # this menu

@@ -498,18 +498,25 @@ class PauseScene(Scene):
         r.center = (W // 2, H // 2)
         return r
 
+    def menu_items(self) -> list[tuple[str, object, str]]:
+        """(label, action, tooltip) of each button, top to bottom."""
+        return [("Resume", self.resume, "Back to the game (Esc)"),
+                ("Save game", self.save, f"Save this month to {self.main.session.file or saves_dir()} (S)"),
+                ("Load game", self.load, "Load a saved game (L)"),
+                ("Settings", self.settings, "UI scale, palette, window size"),
+                ("Glossary", self.glossary, "Terms explained (F1)"),
+                ("End game: debrief", self.debrief, "Compare your run with the baselines (D)"),
+                ("Quit to title", self.quit, "Leave this game; unsaved months are lost (Q)")]
+
+    def menu_keys(self) -> dict:
+        return {pygame.K_ESCAPE: self.resume, pygame.K_s: self.save, pygame.K_l: self.load,
+                pygame.K_d: self.debrief, pygame.K_q: self.quit}
+
     def build_ui(self) -> None:
         u = self.app.u
         r = self.rect()
-        items = [("Resume", self.resume, "Back to the game (Esc)"),
-                 ("Save game", self.save, f"Save this month to {self.main.session.file or saves_dir()} (S)"),
-                 ("Load game", self.load, "Load a saved game (L)"),
-                 ("Settings", self.settings, "UI scale, palette, window size"),
-                 ("Glossary", self.glossary, "Terms explained (F1)"),
-                 ("End game: debrief", self.debrief, "Compare your run with the baselines (D)"),
-                 ("Quit to title", self.quit, "Leave this game; unsaved months are lost (Q)")]
         y = r.y + u(56)
-        for label, action, tip in items:
+        for label, action, tip in self.menu_items():
             self.button((r.x + u(30), y, r.w - u(60), u(40)), label, action, tooltip=tip, object_id="#menu_item")
             y += u(48)
 
@@ -543,8 +550,7 @@ class PauseScene(Scene):
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and not self.app.typing():
-            keys = {pygame.K_ESCAPE: self.resume, pygame.K_s: self.save, pygame.K_l: self.load,
-                    pygame.K_d: self.debrief, pygame.K_q: self.quit}
+            keys = self.menu_keys()
             if event.key in keys:
                 keys[event.key]()
                 return True
