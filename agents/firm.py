@@ -41,6 +41,31 @@ VARIANT_MARGIN = 0.95
 """A redesigned variant sits 5% under the threshold it must clear."""
 
 
+def ration_by_margin(asked: np.ndarray, margin: np.ndarray, capacity: float) -> np.ndarray:
+    """Grant each product ``asked × min(1, λ × margin)``, with ``λ`` so that grants fill ``capacity``.
+
+    Everything is granted when capacity allows; otherwise the products that
+    earn most per unit of capacity are filled first and the rest in
+    proportion to their margin (water-filling), so a low-margin product is
+    squeezed without being starved.
+    """
+    total = float(asked.sum())
+    if capacity >= total:
+        return asked.copy()
+    if capacity <= 0 or total <= 0:
+        return np.zeros_like(asked)
+    order = np.argsort(-margin, kind="stable")
+    a, mg = asked[order], np.maximum(margin[order], 1e-12)
+    for j in range(len(a)):  # the first j products are filled; the rest get λ × margin of their ask
+        lam = (capacity - a[:j].sum()) / float(a[j:] @ mg[j:]) if a[j:] @ mg[j:] > 0 else np.inf
+        if lam * mg[j] <= 1.0:
+            break
+    fill = np.minimum(1.0, lam * mg)
+    out = np.empty_like(asked)
+    out[order] = a * fill
+    return out
+
+
 class FirmAgent(mesa.Agent):
     """A firm with one role; operators own data-centre sites (holders)."""
 
@@ -122,33 +147,44 @@ class FirmAgent(mesa.Agent):
                            chip=m.chip_names[k])
         self.redesign_due = None
 
-    def _produce_us(self) -> None:
-        """Turn leading-edge capacity (H100-size dies) into chips, in the mix buyers asked for."""
+    def _produce_us(self, months: float = 1.0) -> None:
+        """Make what sells plus a stock, giving scarce leading-edge dies to the best margin per die.
+
+        Each chip in production gets its expected orders (last month's when a
+        rush made them larger) less the stock
+        left unsold, then a buffer of ``vendor_stock_months`` of orders.
+        Prices clear the market (see ``market.price_multiplier``), so dies
+        are scarce only while orders outrun the price; then orders come
+        before buffers, and within each the products that earn more per die
+        get a larger share of what they asked for (:func:`ration_by_margin`).
+        ``months`` of capacity: more than one only for the stock vendors
+        hold when the scenario starts.
+        """
         m = self.model
-        avail = m.chip_available & ~m.chip_domestic
-        dies = np.where(avail, m.us_demand_ema / m.chip_h100e * m.chip_dies, 0.0)
-        if dies.sum() <= 0:
-            dies = avail.astype(float)
-        chips = m.vendor_capacity_dies * (dies / dies.sum()) / m.chip_dies
-        m.ledger.produce(np.where(avail, chips, 0.0))
+        made = m.chip_in_production & ~m.chip_domestic
+        demand = np.maximum(m.us_demand_ema, m.us_orders_last) / m.chip_h100e * made  # a rush is served too
+        orders = np.maximum(demand - m.ledger.inventory, 0.0)
+        buffer = np.maximum(demand * (1.0 + m.world.vendor_stock_months) - m.ledger.inventory - orders, 0.0)
+        margin = m.chip_price / m.chip_dies
+        capacity = m.vendor_capacity_dies * months
+        orders_dies = ration_by_margin(orders * m.chip_dies, margin, capacity)
+        buffer_dies = ration_by_margin(buffer * m.chip_dies, margin, capacity - orders_dies.sum())
+        chips = (orders_dies + buffer_dies) / m.chip_dies
+        m.ledger.produce(chips)
 
     def _produce_domestic(self) -> None:
-        """Make the newest domestic chip: wafers × good dies × yield, capped by HBM and demand."""
+        """Make the newest domestic chip: what sells, within wafers × good dies × yield and HBM."""
         m = self.model
         w = m.world
         k = m.newest_domestic_chip()
         if k is None:
             return
-        yield_now = m.domestic_yield if m.regime.foundry_rule else max(m.domestic_yield, LEADING_EDGE_YIELD)
-        wafer_chips = m.domestic_wafers * m.chip_cpw[k] * yield_now
-        hbm_chips = np.inf
-        if m.regime.hbm_controls:
-            hbm_chips = (m.hbm_stock + m.hbm_domestic_per_month) / w.hbm_stacks_per_chip
+        capacity = m.domestic_supply_h100e() / m.chip_h100e[k]
         stock_chips = m.ledger.inventory[m.chip_domestic] @ m.chip_h100e[m.chip_domestic] / m.chip_h100e[k]
         demand = m.domestic_demand_ema / m.chip_h100e[k]
         # make what sells, and close half the gap to a half-month buffer (no boom-and-bust in output)
         wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_chips))
-        made = float(min(wafer_chips, hbm_chips, wanted))
+        made = float(min(capacity, wanted))
         if m.regime.hbm_controls:
             m.hbm_stock = max(0.0, m.hbm_stock + m.hbm_domestic_per_month - made * w.hbm_stacks_per_chip)
         m.hbm_domestic_per_month *= w.hbm_domestic_growth_per_year ** (1 / 12)

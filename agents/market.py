@@ -12,31 +12,42 @@ from __future__ import annotations
 import numpy as np
 
 
-def chip_prices(price0: np.ndarray, first_month: np.ndarray, month: int, doubling_years: float) -> np.ndarray:
+def chip_prices(price0: np.ndarray, first_month: np.ndarray, month: int, doubling_years: float,
+                pinned: np.ndarray | None = None) -> np.ndarray:
     """List price per chip now: each chip gets cheaper as price-performance doubles.
 
     ``price0`` is the price at the scenario's start or at launch, whichever
-    is later; from then it halves every ``doubling_years``.
+    is later; from then it halves every ``doubling_years``. ``pinned``
+    chips keep their price: an export variant is re-based on each new
+    generation with its performance held just under the threshold, so what
+    it costs to make and what denied buyers pay for it do not follow the
+    price-performance trend.
     """
     age = np.maximum(0, month - np.maximum(first_month, 0))
+    if pinned is not None:
+        age = np.where(pinned, 0, age)
     return price0 * 0.5 ** (age / (12.0 * doubling_years))
 
 
 def choice_shares(cost: np.ndarray, mask: np.ndarray, sharpness: float,
-                  per_unit: np.ndarray | None = None) -> np.ndarray:
+                  per_unit: np.ndarray | None = None, group: np.ndarray | None = None) -> np.ndarray:
     """Share of each buyer's spending on each option: ``(cost_min / cost)^sharpness`` normalised.
 
-    ``cost[option]`` is the same for every buyer; ``mask[buyer, option]`` says
-    what each may buy. Rows with no allowed option get all zeros. Buyers
-    share a handful of distinct masks, so shares are computed once per
-    distinct mask and looked up: the cost does not grow with the buyers.
-    With ``per_unit`` (price per option) the result is divided by it, giving
-    quantities per dollar in the same single pass.
+    ``cost[option]`` is the same for every buyer, or ``cost[g, option]`` for
+    buyers in group ``group[buyer] == g`` (a foreign buyer of Tier 3 chips
+    pays a compliance risk a home buyer does not); ``mask[buyer, option]``
+    says what each may buy. Rows with no allowed option get all zeros.
+    Buyers share a handful of distinct (mask, group) pairs, so shares are
+    computed once per pair and looked up: the cost does not grow with the
+    buyers. With ``per_unit`` (price per option) the result is divided by
+    it, giving quantities per dollar in the same single pass.
     """
-    codes = mask @ (1 << np.arange(mask.shape[1], dtype=np.int64))
+    cost = np.atleast_2d(cost)
+    group = np.zeros(mask.shape[0], dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+    codes = (mask @ (1 << np.arange(mask.shape[1], dtype=np.int64))) * cost.shape[0] + group
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     m = mask[first]
-    safe = np.where(m, cost[None, :], np.inf)
+    safe = np.where(m, cost[group[first]], np.inf)
     best = safe.min(axis=1, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         weight = np.where(m, (best / safe) ** sharpness, 0.0)
@@ -53,14 +64,20 @@ def fill_ratio(demand: np.ndarray, supply: np.ndarray) -> np.ndarray:
                      where=demand > 0)
 
 
-def price_multiplier(previous: float, demand: float, supply: float, elasticity: float,
-                     lo: float = 0.6, hi: float = 4.0, smoothing: float = 0.3) -> float:
-    """Vendors raise prices when orders outrun supply and cut them when stock piles up."""
+def price_multiplier(previous: float, demand: float, supply: float, adjustment: float,
+                     lo: float = 0.6, hi: float = 4.0) -> float:
+    """Vendors move the price towards where orders meet supply: ``log p += a log(D / S)``.
+
+    A small step ``a`` (a share of the gap a month) settles: demand for one
+    chip falls several times faster than its price rises when buyers can
+    switch, so a large step overshoots and the market swings month to
+    month. The price stays within ``[lo, hi]`` times list.
+    """
     if supply <= 0:
-        target = hi if demand > 0 else 1.0
-    else:
-        target = float(np.clip((max(demand, 1e-9) / supply) ** elasticity, lo, hi))
-    return (1 - smoothing) * previous + smoothing * target
+        return float(np.clip(previous * np.exp(adjustment), lo, hi)) if demand > 0 else previous
+    if demand <= 0:
+        return float(np.clip(previous * np.exp(-adjustment), lo, hi))
+    return float(np.clip(previous * (demand / supply) ** adjustment, lo, hi))
 
 
 def grey_premium(unmet_h100e: float, grey_supply_h100e: float, premium_max: float, exponent: float) -> float:

@@ -22,7 +22,7 @@ import numpy as np
 
 from agents import commands as cmd
 from agents import lab, market, smuggler
-from agents.firm import FirmAgent, Role
+from agents.firm import LEADING_EDGE_YIELD, FirmAgent, Role
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
@@ -33,8 +33,6 @@ from agents.state import StateAgent
 
 MAX_ROUNDS = 2
 """Times a buyer may re-spend money an order could not use (denied or sold out)."""
-FRONTIER_SHARE = 0.35
-"""Share of a country's lab spending by its leading lab (Pareto tail for the rest)."""
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
 transit controls at least this much."""
@@ -42,8 +40,6 @@ H100_DIE_MM2 = 814.0
 """Die area of the reference chip; vendor capacity is counted in dies of this size."""
 H100_BANDWIDTH_TBS = 3.35
 """Memory bandwidth of the reference chip (facts §3)."""
-POWER_COST_SHARE = 0.3
-"""Share of a chip's lifetime cost that is electricity: weighs the power penalty in choices."""
 
 
 class Kind:
@@ -61,9 +57,24 @@ class Round:
     chips: np.ndarray  # [holder, chip] delivered
     grey_h100e: np.ndarray  # [holder] bought on the grey market
     demand: np.ndarray  # [chip] allowed H100e requested
+    home_demand: float  # allowed H100e of domestic chips requested by Tier 3 buyers
     denied: np.ndarray  # [holder, chip] H100e the regime denied
     ratio: np.ndarray  # [option] share of demand supply could fill
     unspent_usd: np.ndarray  # [holder] money to re-spend next round
+
+
+@dataclass
+class Announced:
+    """A policy change announced for a later month, and what buyers have pulled forward against it."""
+
+    effective_month: int
+    levers: dict
+    source: str
+    pulled_usd: np.ndarray | None = None  # [holder] bought ahead so far
+    smuggler_pulled_months: float = 0.0  # months of network capacity bought ahead so far
+
+    def __iter__(self):  # (effective_month, levers, source), as the view and the UI read it
+        return iter((self.effective_month, self.levers, self.source))
 
 
 @dataclass(frozen=True)
@@ -105,7 +116,7 @@ class ComputeModel(mesa.Model):
         self.check_conservation = check_conservation
         self.month = 0
         self.regime: Regime = scenario.policy
-        self.pending: list[tuple[int, dict, str]] = []
+        self.pending: list[Announced] = []
         self.queue: list[cmd.Command] = []
         self.command_log: list[str] = []
         self.events: list[Event] = []
@@ -119,6 +130,7 @@ class ComputeModel(mesa.Model):
         self._build_holders()
         self.ledger = Ledger(self.n_holders, self.n_chips)
         self._seed_stock()
+        self._refresh_chips()
         self._build_firms()
         self.smugglers = SmugglerBook(self.n_chips)
         self.diversion_transit = np.zeros((self.n_countries, self.n_chips))
@@ -195,20 +207,37 @@ class ComputeModel(mesa.Model):
         self.chip_variant = np.array([k.export_variant for k in ks])
         self.chip_penalty = np.array([k.power_penalty for k in ks], dtype=float)
         self.chip_cpw = np.array([k.chips_per_wafer for k in ks], dtype=float)
-        self._refresh_chips()
 
     def _refresh_chips(self) -> None:
-        """Availability and control status of each chip under the regime in force."""
-        self.chip_available = self.chip_first <= self.month
+        """What is made, what is on sale, and control status of each chip under the regime in force."""
+        self.chip_in_production = self._in_production()
+        self.chip_available = self.chip_in_production | (self.ledger.inventory > 0.5)
         self.chip_controlled = np.asarray(is_controlled(self.chip_tpp, self.chip_die, self.regime)) & ~self.chip_domestic
         self.chip_price = market.chip_prices(self.chip_price0, self.chip_first, self.month,
-                                             self.world.price_perf_doubling_years)
+                                             self.world.price_perf_doubling_years, pinned=self.chip_variant)
         us_ctrl = self.chip_available & ~self.chip_domestic & self.chip_controlled_by_tpp()
         if us_ctrl.any() and self.regime.chip_controls:
             value = np.where(us_ctrl, self.chip_h100e / self.chip_price, -np.inf)
             self.grey_chip: int | None = int(np.argmax(value))
         else:
             self.grey_chip = None
+
+    def _in_production(self) -> np.ndarray:
+        """Chips their designers still make: a product cycle, not every generation for ever.
+
+        A chip stops ``product_overlap_months`` after a better chip of the
+        same designer ships; the domestic designer makes only its newest
+        chip. Export variants stay: the vendor re-bases them on the current
+        generation, just under the threshold (see ``FirmAgent``).
+        """
+        launched = self.chip_first <= self.month
+        dom = self.chip_domestic
+        successor = ((dom[:, None] == dom[None, :]) & ~self.chip_variant[None, :] & launched[None, :]
+                     & (self.chip_first[None, :] > self.chip_first[:, None])
+                     & (self.chip_h100e[None, :] > self.chip_h100e[:, None]))
+        succeeded = np.where(successor, self.chip_first[None, :], np.iinfo(np.int64).max // 2).min(axis=1)
+        overlap = np.where(dom, 0, self.world.product_overlap_months)
+        return launched & (self.chip_variant | (self.month < succeeded + overlap))
 
     def chip_controlled_by_tpp(self) -> np.ndarray:
         """US chips the grey market trades: those controlled under the Oct 2023 thresholds."""
@@ -217,7 +246,7 @@ class ComputeModel(mesa.Model):
     def _build_holders(self) -> None:
         """Labs per country, national operators, and cloud operators' sites."""
         sc = self.scenario
-        country, kind, spend, growth, veu, openw, frontier = [], [], [], [], [], [], []
+        country, kind, spend, growth, veu, openw, frontier, weight = [], [], [], [], [], [], [], []
         self._lab_specs = []
         for code in self.country_codes:
             c = sc.countries[code]
@@ -226,18 +255,18 @@ class ComputeModel(mesa.Model):
             n = max(1, int(round(c.labs * self.scale)))
             others = n - 1
             tail = self.rng.pareto(1.5, size=others) + 1.0 if others else np.zeros(0)
-            shares = np.r_[FRONTIER_SHARE if others else 1.0,
-                           (1 - FRONTIER_SHARE) * tail / tail.sum() if others else np.zeros(0)]
+            lead = self.world.frontier_lab_share
+            shares = np.r_[lead if others else 1.0, (1 - lead) * tail / tail.sum() if others else np.zeros(0)]
             opens = self.rng.random(n) < c.open_weights_share
             for j in range(n):
                 country.append(ci); kind.append(Kind.LAB); spend.append(lab_spend * shares[j])
                 growth.append(c.spend_growth_per_year); veu.append(Veu.NONE); openw.append(bool(opens[j]))
-                frontier.append(j == 0)
+                frontier.append(j == 0); weight.append(c.labs / n)
                 self._lab_specs.append((len(country) - 1, code, j == 0, bool(opens[j])))
             if c.nveu_share > 0:
                 country.append(ci); kind.append(Kind.NATIONAL); spend.append(c.spend_usd_per_year * c.nveu_share)
                 growth.append(c.spend_growth_per_year); veu.append(Veu.NATIONAL); openw.append(False)
-                frontier.append(False)
+                frontier.append(False); weight.append(1.0)
         self._cloud_specs = []
         for cid, cl in sc.clouds.items():
             sites = {}
@@ -248,6 +277,7 @@ class ComputeModel(mesa.Model):
                 country.append(self.country_index[site_code]); kind.append(Kind.CLOUD)
                 spend.append(cl.spend_usd_per_year); growth.append(cl.spend_growth_per_year)
                 veu.append(Veu.UNIVERSAL if cl.uveu else Veu.NONE); openw.append(False); frontier.append(False)
+                weight.append(1.0)
             self._cloud_specs.append((cid, cl, sites, home))
         self.n_holders = len(country)
         self.holder_country = np.array(country, dtype=int)
@@ -257,6 +287,9 @@ class ComputeModel(mesa.Model):
         self.holder_veu = np.array(veu, dtype=int)
         self.holder_open = np.array(openw, dtype=bool)
         self.holder_frontier = np.array(frontier, dtype=bool)
+        self.holder_consignees = np.array(weight, dtype=float)
+        """Real consignees a row stands for: at ``--scale F`` a lab row is 1/F of a lab, so per-consignee
+        allowances (the licence-free limit) shrink with it and world totals do not depend on the scale."""
         self.holder_site_share = np.ones(self.n_holders)
         for _, _, sites, _ in self._cloud_specs:
             for h, share in sites.items():
@@ -332,7 +365,10 @@ class ComputeModel(mesa.Model):
         self.price_mult = 1.0
         self.domestic_price_mult = 1.0
         self.grey_premium = 0.0
-        self.us_demand_ema = np.where(self.chip_available & ~self.chip_domestic, self.chip_h100e, 0.0)
+        self.home_steer = 0.0
+        """Extra cost (share of price) Tier 3 buyers see on legally imported US chips: customs checks and
+        guidance to buy domestic, set by the domestic designer's government (``StateAgent``)."""
+        self.us_demand_ema = np.zeros(self.n_chips)
         self.domestic_demand_ema = 0.0
         self.open_history: list[float] = []
         self.us_closed_history: list[float] = []
@@ -356,19 +392,31 @@ class ComputeModel(mesa.Model):
         self.grey_unmet_h100e = 0.0
         self.grey_delivered_h100e = 0.0
         self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
-        # first month's vendor stock: one month of output
-        self.us_designer._produce_us()
-        self.domestic_demand_ema = self._domestic_bootstrap_demand()
+        # first month's vendor stock: one month of what buyers would order at list prices
+        cost, unit = self._option_costs()
+        mix = market.choice_shares(cost, self._option_mask(), self.world.choice_sharpness, group=self.buyer_group())
+        want_h100e = (self.monthly_budget()[:, None] * mix)[:, : self.n_chips] / unit[None, : self.n_chips]
+        self.us_demand_ema = np.where(self.chip_domestic, 0.0, want_h100e.sum(axis=0))
+        dies_wanted = float((self.us_demand_ema / self.chip_h100e) @ self.chip_dies)
+        # vendors open at the price that clears their first month (orders are budgets: D ∝ 1/p)
+        self.price_mult = market.price_multiplier(1.0, dies_wanted, self.vendor_capacity_dies, 1.0)
+        self.us_demand_ema /= self.price_mult
+        self.us_orders_last = self.us_demand_ema
+        self.us_designer._produce_us(months=1.0 + self.world.vendor_stock_months)
+        self.domestic_demand_ema = self.domestic_supply_h100e()
         self.domestic_designer._produce_domestic()
-        cost, _ = self._option_costs()
-        self.last_mix = market.choice_shares(cost, self._option_mask(), self.world.choice_sharpness)
+        self.last_mix = mix
 
-    def _domestic_bootstrap_demand(self) -> float:
-        """Before any orders, domestic vendors plan on their current capacity."""
+    def domestic_supply_h100e(self) -> float:
+        """What the domestic designer can make this month (H100e): wafers × dies × yield, capped by HBM."""
         k = self.newest_domestic_chip()
         if k is None:
             return 0.0
-        return self.domestic_wafers * self.chip_cpw[k] * self.domestic_yield * self.chip_h100e[k]
+        yield_now = self.domestic_yield if self.regime.foundry_rule else max(self.domestic_yield, LEADING_EDGE_YIELD)
+        chips = self.domestic_wafers * self.chip_cpw[k] * yield_now
+        if self.regime.hbm_controls:
+            chips = min(chips, (self.hbm_stock + self.hbm_domestic_per_month) / self.world.hbm_stacks_per_chip)
+        return float(chips * self.chip_h100e[k])
 
     def _queue_schedule(self) -> None:
         self.scheduled: dict[int, list[cmd.Command]] = {}
@@ -428,11 +476,19 @@ class ComputeModel(mesa.Model):
         for c in queue:
             self.command_log.append(cmd.to_json(c, self.month))
             self._apply(c)
-        due = [p for p in self.pending if p[0] <= self.month]
-        self.pending = [p for p in self.pending if p[0] > self.month]
+        due = [p for p in self.pending if p.effective_month <= self.month]
+        self.pending = [p for p in self.pending if p.effective_month > self.month]
         for _, levers, label in due:
             self._set_levers(levers, label)
         self._refresh_chips()
+
+    def months_left_in_year(self) -> int:
+        """Months left in the calendar year, this one included (12 in January, 1 in December).
+
+        Buyers spread a yearly licence-free allowance over the year as their
+        demand arises, rather than spending it all in January.
+        """
+        return 12 - (self.scenario.start_month - 1 + self.month) % 12
 
     def _is_january(self) -> bool:
         return (self.scenario.start_month - 1 + self.month) % 12 == 0
@@ -440,7 +496,8 @@ class ComputeModel(mesa.Model):
     def _apply(self, c: cmd.Command) -> None:
         if isinstance(c, cmd.SetLevers):
             if c.effective_month is not None and c.effective_month > self.month:
-                self.pending.append((c.effective_month, dict(c.levers), c.source))
+                self.pending.append(Announced(c.effective_month, dict(c.levers), c.source,
+                                              np.zeros(self.n_holders)))
                 self.record_event("announced", f"Announced for {self.scenario.date(c.effective_month)}: "
                                   + _describe_levers(c.levers))
             else:
@@ -503,9 +560,12 @@ class ComputeModel(mesa.Model):
         self._count_outright_denials(budget, cost, unit)
         self._supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
         requested = np.zeros(self.n_chips)
-        for rush_budget, rush_mask in self._rush():  # vendors see rush orders too, and make more of them
-            requested += self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False,
-                                           stockpile=True).demand
+        home_requested = 0.0
+        for rule, rush_budget, rush_mask in self._rush(budget):  # vendors see rush orders too, and make more
+            r = self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False, stockpile=True)
+            rule.pulled_usd += rush_budget - r.unspent_usd
+            requested += r.demand
+            home_requested += r.home_demand
         smuggler.plan_volume(self)
         delivered = np.zeros((self.n_holders, self.n_chips))
         grey_h100e = np.zeros(self.n_holders)
@@ -514,14 +574,17 @@ class ComputeModel(mesa.Model):
             delivered += r.chips
             grey_h100e += r.grey_h100e
             requested += r.demand
+            home_requested += r.home_demand
             budget = r.unspent_usd
             mask = self._next_mask(mask, r.denied, r.ratio < 1.0)
             if budget.sum() <= 0:
                 break
         self._record_unmet(budget, unit)
-        self._close_market(delivered, grey_h100e, requested)
+        self._close_market(delivered, grey_h100e, requested, home_requested)
 
     def _reset_month_counters(self) -> None:
+        self._lpp_used_before = self.lpp_used.copy()
+        self._shell_lpp_used_before = self.smugglers.lpp_used.copy()
         for arr in (self.requested_h100e, self.denied_h100e, self.denied_usd, self.imports_h100e,
                     self.holder_denied_usd, self.flow_us, self.flow_domestic, self.flow_grey,
                     self.flow_smuggled, self.flow_seized):
@@ -531,7 +594,8 @@ class ComputeModel(mesa.Model):
                      first: bool, stockpile: bool) -> "Round":
         """One round of choosing, screening and filling; smugglers order in the first round."""
         K = self.n_chips
-        want = spend[:, None] * market.choice_shares(cost, mask, self.world.choice_sharpness, per_unit=unit)
+        want = spend[:, None] * market.choice_shares(cost, mask, self.world.choice_sharpness, per_unit=unit,
+                                                     group=self.buyer_group())
         sm_rows = (np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if first
                    else np.zeros(0, dtype=int))
         book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
@@ -543,12 +607,15 @@ class ComputeModel(mesa.Model):
         market.scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
         sm_allowed = scr.allowed[n_h:]
         demand = allowed.sum(axis=0)
+        home_demand = float(allowed[self.holder_tier == 3][:, self.chip_domestic].sum())
         if len(sm_rows):
             demand[self.grey_chip] += sm_allowed.sum()
         grey_want = want[:, K]
         supply_h100e = np.r_[self._supply[:K] * self.chip_h100e, self._supply[K]]
         ratio = market.fill_ratio(np.r_[demand, grey_want.sum()], supply_h100e)
         got = allowed * ratio[None, :K]
+        got[:, self.chip_domestic] = self._home_first(allowed[:, self.chip_domestic],
+                                                      supply_h100e[:K][self.chip_domestic])
         got_grey = grey_want * ratio[K]
         chips = got / self.chip_h100e
         self.variant_exports_chips_cum += float(chips[self.holder_tier == 3][:, self.chip_variant].sum())
@@ -571,10 +638,24 @@ class ComputeModel(mesa.Model):
         if first:
             self._count_requests(want, denied, unit)
             self._remember_demand(want * unit)
-        if stockpile:  # bought ahead: chips went to stockpiles, nothing left to re-spend
-            return Round(np.zeros_like(chips), np.zeros_like(got_grey), demand, denied, ratio, np.zeros_like(spend))
         unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
-        return Round(chips, got_grey, demand, denied, ratio, np.maximum(unspent, 0.0))
+        if stockpile:  # bought ahead: chips went to stockpiles; what supply could not fill is not re-spent
+            return Round(np.zeros_like(chips), np.zeros_like(got_grey), demand, home_demand, denied, ratio,
+                         np.maximum(unspent, 0.0))
+        return Round(chips, got_grey, demand, home_demand, denied, ratio, np.maximum(unspent, 0.0))
+
+    def _home_first(self, allowed: np.ndarray, supply: np.ndarray) -> np.ndarray:
+        """Fill orders for domestic chips: Tier 3 buyers first, foreign buyers from what is left.
+
+        The designer's own government steers scarce output to home buyers
+        (facts §7: supply is short and exports negligible).
+        """
+        home = self.holder_tier == 3
+        home_demand = allowed[home].sum(axis=0)
+        home_ratio = market.fill_ratio(home_demand, supply)
+        left = np.maximum(supply - home_demand, 0.0)
+        away_ratio = market.fill_ratio(allowed[~home].sum(axis=0), left)
+        return allowed * np.where(home[:, None], home_ratio[None, :], away_ratio[None, :])
 
     def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
         """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
@@ -589,13 +670,15 @@ class ComputeModel(mesa.Model):
         if self.regime.tier2_caps:
             self.structured_h100e_cum += float(lpp_h100e.sum())
 
-    def _close_market(self, delivered: np.ndarray, grey_h100e: np.ndarray, requested: np.ndarray) -> None:
+    def _close_market(self, delivered: np.ndarray, grey_h100e: np.ndarray, requested: np.ndarray,
+                      home_requested: float) -> None:
         """Prices for next month, domestic exports, imports, and diversion of what arrived."""
         us_requested = np.where(self.chip_domestic, 0.0, requested)
         dom_requested = float(requested[self.chip_domestic].sum())
         self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
+        self.us_orders_last = us_requested
         self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
-        self._update_prices(us_requested, dom_requested)
+        self._update_prices(us_requested, home_requested)
         domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
         self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
         total = delivered @ self.chip_h100e
@@ -620,7 +703,10 @@ class ComputeModel(mesa.Model):
     def _option_costs(self) -> tuple[np.ndarray, np.ndarray]:
         """What buyers weigh (price per unit of value, power included) and price per H100e, per option.
 
-        Value blends training throughput (H100e) with memory bandwidth
+        The cost has two rows (see :meth:`buyer_group`): Tier 3 buyers add
+        what their government's steering to home chips costs on imported
+        ones (``home_steer``); buyers outside Tier 3 add the compliance risk
+        of using Tier 3-designed chips. Value blends training throughput (H100e) with memory bandwidth
         (inference), relative to an H100: an export variant with little
         compute but much bandwidth (H20-class) is worth buying.
         """
@@ -631,8 +717,15 @@ class ComputeModel(mesa.Model):
         value = (1 - a) * self.chip_h100e + a * self.chip_bw / H100_BANDWIDTH_TBS
         per_h100e = np.r_[value / self.chip_h100e, value[self.grey_chip] / self.chip_h100e[self.grey_chip]
                           if self.grey_chip is not None else 1.0]
-        power = 1.0 + POWER_COST_SHARE * (np.r_[self.chip_penalty, 1.0] - 1.0)
-        return unit / per_h100e * power, unit
+        power = 1.0 + self.world.power_cost_share * (np.r_[self.chip_penalty, 1.0] - 1.0)
+        base = unit / per_h100e * power
+        home = base * np.r_[np.where(self.chip_domestic, 1.0, 1.0 + self.home_steer), 1.0]
+        foreign = base * np.r_[np.where(self.chip_domestic, 1.0 + self.world.foreign_domestic_risk, 1.0), 1.0]
+        return np.vstack([home, foreign]), unit
+
+    def buyer_group(self) -> np.ndarray:
+        """Row of the option costs each holder sees: 0 inside Tier 3 (home of the domestic chips), 1 abroad."""
+        return (self.holder_tier != 3).astype(np.int64)
 
     def grey_unit_price(self) -> float:
         """List price per H100e of the chip smugglers trade."""
@@ -646,13 +739,14 @@ class ComputeModel(mesa.Model):
         tier = self.holder_tier[:, None]
         avail = self.chip_available[None, :]
         us = ~self.chip_domestic[None, :]
-        denied = us & self.chip_controlled[None, :] & (tier == 3)
-        denied |= us & self.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied") & r.chip_controls
+        denied_better = us & self.chip_controlled[None, :] & (tier == 3)
+        denied = denied_better | (us & self.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied")
+                                  & r.chip_controls)
         denied |= ~us & (tier != 3) & r.huawei_guidance
         self.regime_denied = avail & denied
         chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
-        if not r.chip_controls:  # export variants exist only to sit under a control threshold
-            chips &= ~self.chip_variant[None, :]
+        # an export variant is made for the markets denied the real thing, and sold only there
+        chips &= ~self.chip_variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
         grey = (self.holder_tier == 3) & r.chip_controls & (self.grey_chip is not None)
         return np.c_[chips, grey]
 
@@ -669,7 +763,8 @@ class ComputeModel(mesa.Model):
         us = ~self.chip_domestic[None, :]
         tier1 = self.holder_tier[rows, None] == 1
         free = self.chip_available[None, :] & ~(~us & tier1)
-        shares = market.choice_shares(cost[:K], free, self.world.choice_sharpness) * self.regime_denied[rows]
+        shares = market.choice_shares(cost[:, :K], free, self.world.choice_sharpness,
+                                      group=self.buyer_group()[rows]) * self.regime_denied[rows]
         usd = budget[rows] * shares.sum(axis=1)
         per_usd = np.divide(1.0, unit[:K], out=np.zeros(K), where=unit[:K] > 0)
         h100e = budget[rows] * (shares @ per_usd)
@@ -685,30 +780,34 @@ class ComputeModel(mesa.Model):
         out &= ~exhausted[None, :]
         return out
 
-    def _rush(self) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _rush(self, budget: np.ndarray) -> list[tuple[Announced, np.ndarray, np.ndarray]]:
         """For each announced restriction: who buys ahead, how much (USD), and which options.
 
-        A buyer pulls forward ``anticipation_months`` of its demand for the
-        options the restriction will deny or cap (its share of last month's
-        spending on them), spread over the months left: the shorter the
-        window, the sharper the rush; a later date never lowers the total.
+        A buyer means to pull forward ``rush_intensity × anticipation_months``
+        of its demand for the options the restriction will deny or cap (its
+        share of last month's spending on them), in total over the window:
+        each month it spends what is still missing over the months left, at
+        most ``rush_max_extra_months`` of its budget on top (money). Price and supply limit what
+        the dollars buy. So a short window buys less than a long one, and a
+        longer window never lowers the total, which is bounded.
         Tier 3 buyers count a coming Tier 2 regime as a hit to their grey
         supply (smugglers will have to structure) and buy grey ahead.
         """
         K = self.n_chips
         w = self.world
         rushes = []
-        for eff, levers, _ in self.pending:
-            after = self.regime.changed(**levers)
+        for rule in self.pending:
+            after = self.regime.changed(**rule.levers)
             hit = np.zeros((self.n_holders, K + 1), dtype=bool)
             hit[:, :K] = self._restricted_after(after)
             hit[:, K] = (self.holder_tier == 3) & after.tier2_caps & (not self.regime.tier2_caps)
             share = (self.last_mix * hit).sum(axis=1)
             if not share.any():
                 continue
-            months_left = max(1, eff - self.month)
-            future = self.holder_spend0 / 12.0 * self.holder_growth ** (eff / 12.0) * self.holder_site_share
-            rushes.append((w.rush_intensity * w.anticipation_months * future * share / months_left, hit))
+            months_left = max(1, rule.effective_month - self.month)
+            target = w.rush_intensity * w.anticipation_months * budget * share
+            spend = np.clip((target - rule.pulled_usd) / months_left, 0.0, w.rush_max_extra_months * budget * share)
+            rushes.append((rule, spend, hit))
         return rushes
 
     def _restricted_after(self, after: Regime) -> np.ndarray:
@@ -726,15 +825,24 @@ class ComputeModel(mesa.Model):
         return avail & us & (newly_t3 | variant_t3 | capped_t2)
 
     def smuggler_rush_factor(self, hub: np.ndarray) -> np.ndarray:
-        """Networks buy ahead when an announced rule will force them to structure purchases."""
+        """Networks buy ahead when an announced rule will force them to structure purchases.
+
+        Like buyers (see :meth:`_rush`), a network in a Tier 2 hub pulls
+        forward ``rush_intensity × anticipation_months`` of its capacity in
+        total, spread over the months left and at most one extra month's
+        capacity a month. Called once a month, by the smugglers' planning:
+        it records what they pulled forward.
+        """
         w = self.world
         factor = np.zeros(len(hub))
-        for eff, levers, _ in self.pending:
-            after = self.regime.changed(**levers)
+        for rule in self.pending:
+            after = self.regime.changed(**rule.levers)
             if after.tier2_caps and not self.regime.tier2_caps:
-                months_left = max(1, eff - self.month)
-                factor += np.where(self.country_tier[hub] == 2,
-                                   w.rush_intensity * w.anticipation_months / months_left, 0.0)
+                months_left = max(1, rule.effective_month - self.month)
+                left = w.rush_intensity * w.anticipation_months - rule.smuggler_pulled_months
+                months = min(max(left, 0.0) / months_left, 1.0)
+                rule.smuggler_pulled_months += months
+                factor += np.where(self.country_tier[hub] == 2, months, 0.0)
         return factor
 
     def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
@@ -771,12 +879,14 @@ class ComputeModel(mesa.Model):
         shell companies' allowances are drawn when their orders are filled)."""
         n_sm = self.smugglers.n
         lpp = self.regime.lpp_limit_h100e
-        lpp_left = np.r_[lpp - self.lpp_used, np.zeros(n_sm)]
+        lpp_left = np.r_[self._month_allowance(lpp * self.holder_consignees, self.lpp_used, self._lpp_used_before),
+                         np.zeros(n_sm)]
         shells = np.flatnonzero(book.no_licence)
         if len(shells):
             rows = book.consignee[shells] - self.n_holders
-            lpp_left[book.consignee[shells]] = np.maximum(
-                self.smugglers.shells[rows] * lpp - self.smugglers.lpp_used[rows], 0.0)
+            sm = self.smugglers
+            lpp_left[book.consignee[shells]] = self._month_allowance(
+                sm.shells[rows] * lpp / self.scale, sm.lpp_used[rows], self._shell_lpp_used_before[rows])
         veu_room = np.r_[self._veu_room(), np.zeros(n_sm)]
         deal_left = np.maximum(self.deal_per_year - self.deal_used, 0.0)
         cap_left = np.array([self.cap_limit(c) for c in range(self.n_countries)]) - self.cap_used
@@ -795,6 +905,11 @@ class ComputeModel(mesa.Model):
                     for c in np.unique(book.country[hit]):
                         self._note_cap_reached(int(c))
         return scr
+
+    def _month_allowance(self, yearly: np.ndarray, used: np.ndarray, used_before: np.ndarray) -> np.ndarray:
+        """What is left this month of a yearly allowance spread over the months left in the year."""
+        this_month = np.maximum(yearly - used_before, 0.0) / self.months_left_in_year()
+        return np.maximum(this_month - (used - used_before), 0.0)
 
     def _veu_room(self) -> np.ndarray:
         """H100e each holder may still import as a validated end user."""
@@ -826,9 +941,10 @@ class ComputeModel(mesa.Model):
     def cap_limit(self, c: int) -> float:
         """Country ``c``'s cap on licensed controlled imports so far (H100e)."""
         r = self.regime
-        cap = r.country_cap_h100e * (r.g2g_cap_multiplier if self.g2g[c] else 1.0)
-        if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:
-            cap = min(cap, r.cap_release_h100e_per_month * (self.month - self.tier2_since + 1))
+        multiplier = r.g2g_cap_multiplier if self.g2g[c] else 1.0
+        cap = r.country_cap_h100e * multiplier
+        if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:  # an agreement speeds the release too
+            cap = min(cap, r.cap_release_h100e_per_month * multiplier * (self.month - self.tier2_since + 1))
         return cap
 
     def _note_cap_reached(self, c: int) -> None:
@@ -880,14 +996,21 @@ class ComputeModel(mesa.Model):
         ref = unit[self.n_chips] / (1.0 + self.grey_premium)
         self.grey_unmet_h100e = float(budget[adv].sum() / ref) if ref > 0 else 0.0
 
-    def _update_prices(self, us_requested: np.ndarray, dom_requested: float) -> None:
+    def _update_prices(self, us_requested: np.ndarray, home_requested: float) -> None:
+        """Vendors' prices follow the orders that compete for their supply.
+
+        Every US chip competes for the same leading-edge dies, and vendors
+        short of their stock count restocking as orders; domestic
+        chips go to home buyers first, so home orders set their price.
+        """
         w = self.world
-        dies_requested = float((us_requested / self.chip_h100e) @ self.chip_dies)
+        restock = np.maximum(w.vendor_stock_months * self.us_demand_ema / self.chip_h100e - self.ledger.inventory, 0.0)
+        restock *= self.chip_in_production & ~self.chip_domestic
+        dies_requested = float((us_requested / self.chip_h100e + restock) @ self.chip_dies)
         self.price_mult = market.price_multiplier(self.price_mult, dies_requested,
-                                                  self.vendor_capacity_dies, w.price_elasticity)
-        dom_cap = self._domestic_bootstrap_demand()
-        self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, dom_requested,
-                                                           max(dom_cap, 1e-9), w.price_elasticity)
+                                                  self.vendor_capacity_dies, w.price_adjustment_per_month)
+        self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, home_requested,
+                                                           self.domestic_supply_h100e(), w.price_adjustment_per_month)
         premium = market.grey_premium(self.grey_unmet_h100e, self.grey_delivered_h100e,
                                       w.grey_premium_max, w.grey_premium_exponent)
         self.grey_premium = 0.5 * self.grey_premium + 0.5 * premium

@@ -85,14 +85,20 @@ class SmugglerBook:
         return self.bought[: self.n].sum(axis=0) + self.transit[: self.n].sum(axis=0)
 
 
-def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np.ndarray) -> np.ndarray:
-    """Chance that one shipment of ``size_h100e`` from ``hub`` is caught."""
+def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np.ndarray,
+                          per_row: float = 1.0) -> np.ndarray:
+    """Chance that one shipment of ``size_h100e`` from ``hub`` is caught.
+
+    ``per_row``: how many of these shipments travel as one real consignment
+    (``model.scale`` for networks, whose rows at ``--scale F`` are 1/F of a
+    network), so the odds do not depend on the scale.
+    """
     w = model.world
     r = model.regime
     budget = (r.enforcement_budget_usd / w.detect_budget_ref_usd) ** w.enforcement_elasticity
     lv = 1.0 + (w.location_verification_mult if r.location_verification else 0.0)
     coop = 1.0 + model.cooperation[hub]
-    size = (np.maximum(size_h100e, 1e-9) / w.detect_size_ref_h100e) ** w.detect_size_exponent
+    size = (np.maximum(size_h100e * per_row, 1e-9) / w.detect_size_ref_h100e) ** w.detect_size_exponent
     return 1.0 - np.exp(-w.detect_hazard * budget * lv * coop * size)
 
 
@@ -111,7 +117,7 @@ def plan_volume(model: "ComputeModel") -> None:
         return
     hub = book.hub[rows]
     unit = model.grey_unit_price()
-    p_guess = detection_probability(model, hub, book.capacity[rows])
+    p_guess = detection_probability(model, hub, book.capacity[rows], per_row=model.scale)
     structured = structuring_needed(model, hub)
     lpp = model.regime.lpp_limit_h100e
     shell_cost = np.where(structured, w.shell_cost_usd_per_year / max(lpp, 1e-9), 0.0)
@@ -119,10 +125,11 @@ def plan_volume(model: "ComputeModel") -> None:
               - p_guess * unit * (1.0 + w.fine_multiple))
     q = book.capacity[rows] * np.tanh(np.maximum(margin, 0.0) / w.smuggler_margin_scale_usd)
     q *= 1.0 + model.smuggler_rush_factor(hub)
-    # structured buying: shells hold one licence-free allowance each per calendar year
-    shells_needed = np.ceil(12.0 * q / max(lpp, 1e-9))
+    # structured buying: shells hold one licence-free allowance each per calendar year; a row at
+    # --scale F is 1/F of a real network, which runs whole shell companies
+    shells_needed = np.ceil(12.0 * q * model.scale / max(lpp, 1e-9))
     shells = np.minimum(shells_needed, w.smuggler_max_shells)
-    allowance_left = np.maximum(shells * lpp - book.lpp_used[rows], 0.0)
+    allowance_left = np.maximum(shells * lpp / model.scale - book.lpp_used[rows], 0.0) / model.months_left_in_year()
     q = np.where(structured, np.minimum(q, allowance_left), q)
     book.shells[rows] = np.where(structured, np.maximum(book.shells[rows], shells), book.shells[rows])
     book.order_h100e[rows] = np.maximum(q, 0.0)
@@ -135,7 +142,7 @@ def ship(model: "ComputeModel") -> None:
     if n:
         rows = np.flatnonzero(book.transit[:n].sum(axis=1) > 0)
         if len(rows):
-            caught = _cross_border(model, book.hub[rows], book.transit[rows])
+            caught = _cross_border(model, book.hub[rows], book.transit[rows], per_row=model.scale)
             book.transit[rows] = 0.0
             model.seizures_cum += int(caught.sum())
             closing = rows[caught & (model.rng.random(len(rows)) < model.world.network_close_probability)]
@@ -147,12 +154,13 @@ def ship(model: "ComputeModel") -> None:
     _enter(model)
 
 
-def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndarray) -> np.ndarray:
+def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndarray,
+                  per_row: float = 1.0) -> np.ndarray:
     """Each consignment (a row of chips) from its hub is seized or reaches the grey market.
 
     Returns which were caught; the ledger and the cumulative counters are updated.
     """
-    p = detection_probability(model, hubs, consignments @ model.chip_h100e)
+    p = detection_probability(model, hubs, consignments @ model.chip_h100e, per_row)
     caught = model.rng.random(len(hubs)) < p
     seized = consignments[caught].sum(axis=0)
     arrived = consignments[~caught].sum(axis=0)

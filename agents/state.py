@@ -56,6 +56,8 @@ class StateAgent(mesa.Agent):
             self._seek_g2g()
         elif self.tier == 3:
             self._subsidise()
+            if self.code == m.domestic_designer.country:
+                self._steer_buyers()
 
     def _seek_g2g(self) -> None:
         m = self.model
@@ -69,6 +71,18 @@ class StateAgent(mesa.Agent):
             m.submit(G2GAgreement(country=self.code, source=f"state:{self.code}"))
             m.record_event("g2g_sought", f"{self.name} seeks a security agreement: its cap is binding",
                            country=self.code)
+
+    def _steer_buyers(self) -> None:
+        """Steer home buyers from imported chips to home ones as far as home supply could serve them.
+
+        Customs checks and guidance cost buyers of imports more the larger
+        the share of home demand the domestic designer could meet (facts §2:
+        China's customs at first blocked the H200).
+        """
+        m = self.model
+        home_demand = float(m.requested_h100e[m.country_tier == 3].sum())
+        could_serve = min(1.0, m.domestic_supply_h100e() / home_demand) if home_demand > 0 else 0.0
+        m.home_steer = m.world.home_steer_max * could_serve
 
     def _subsidise(self) -> None:
         m = self.model

@@ -1,0 +1,248 @@
+"""The model's economy, checked as an expert would (issue #10).
+
+Each finding has a test of its mechanism (one function or one month) and a
+scenario-level test on seeds 1-3: export variants go only where better chips
+are denied and do not eat the world's capacity; old generations stop being
+made; domestic chips serve home buyers first; world totals do not depend on
+``--scale``; chip markets settle instead of swinging month to month;
+stockpiling is bounded by each buyer's look-ahead; licence-free allowances
+are used through the year; a security agreement gives room when signed.
+"""
+
+from functools import lru_cache
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agents import market
+from agents.firm import ration_by_margin
+from agents.model import ComputeModel
+from conftest import SEEDS
+
+RULE = "diffusion_rule_2025"
+
+
+@lru_cache(maxsize=None)
+def finished(scenario: str, seed: int, scale: float = 1.0, months: int = 72,
+             overrides: tuple = ()) -> ComputeModel:
+    model = ComputeModel(scenario=scenario, seed=seed, scale=scale, **dict(overrides))
+    for _ in range(months):
+        model.step()
+    return model
+
+
+def summed(read, scenario: str, **kw) -> float:
+    return sum(read(finished(scenario, s, **kw)) for s in SEEDS)
+
+
+def us_compute(m: ComputeModel) -> float:
+    return m.bloc_compute()["us"]
+
+
+def variant_h100e_outside_tier3(m: ComputeModel) -> float:
+    rows = m.holder_tier != 3
+    held = m.ledger.installed[rows] + m.ledger.stockpile[rows]
+    return float((held[:, m.chip_variant] @ m.chip_h100e[m.chip_variant]).sum())
+
+
+def variant_die_share(m: ComputeModel) -> float:
+    dies = m.ledger.produced * m.chip_dies
+    return float(dies[m.chip_variant].sum() / dies[~m.chip_domestic].sum())
+
+
+def domestic_at_home(m: ComputeModel) -> float:
+    rows = m.holder_tier == 3
+    held = m.ledger.installed[rows] + m.ledger.stockpile[rows]
+    return float((held[:, m.chip_domestic] @ m.chip_h100e[m.chip_domestic]).sum())
+
+
+# ---- 1. export variants, margins and the product cycle ---------------------
+
+def test_export_variants_are_offered_only_to_buyers_denied_better_chips():
+    m = finished(RULE, 1, months=6)
+    mask = m._option_mask()
+    variant = mask[:, : m.n_chips][:, m.chip_variant].any(axis=1)
+    assert variant[m.holder_tier == 3].all()
+    assert not variant[m.holder_tier != 3].any()
+    assert not finished("no_controls", 1, months=6)._option_mask()[:, : m.n_chips][:, m.chip_variant].any()
+
+
+def test_no_export_variants_reach_tier1_or_tier2():
+    assert summed(variant_h100e_outside_tier3, RULE) == 0.0
+
+
+def test_export_variants_take_a_small_share_of_leading_edge_dies():
+    assert all(variant_die_share(finished(RULE, s)) < 0.15 for s in SEEDS)
+
+
+def test_controls_cost_us_vendors_revenue_not_us_compute():
+    assert summed(us_compute, RULE) >= summed(us_compute, "no_controls")
+    assert summed(lambda m: m.us_revenue_cum, RULE) < 0.95 * summed(lambda m: m.us_revenue_cum, "no_controls")
+
+
+def test_a_chip_is_made_until_a_better_successor_has_shipped_for_the_overlap():
+    m = ComputeModel(scenario="no_controls", seed=1)
+    k = {c: i for i, c in enumerate(m.chip_ids)}
+    overlap = m.world.product_overlap_months
+    b200_stops = m.chip_first[k["R200"]] + overlap
+    assert not m.chip_in_production[k["A100"]]  # its successors shipped years before 2025
+    m.month = b200_stops - 1
+    assert m._in_production()[k["B200"]]
+    m.month = b200_stops
+    assert not m._in_production()[k["B200"]]
+    assert m._in_production()[k["R200"]]
+
+
+def test_old_generations_are_not_made_for_ever():
+    m = finished("no_controls", 1)
+    assert m.ledger.produced[m.chip_ids.index("A100")] == 0.0
+    made = m.ledger.produced * m.chip_h100e
+    newest = m.chip_ids.index("R200")
+    assert made[newest] > 0.5 * made[~m.chip_domestic].sum()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.just(0.0), st.floats(1e-3, 1e6)), st.floats(0.1, 100)),
+                min_size=1, max_size=8),
+       st.floats(0, 5e6))
+def test_rationing_fills_capacity_and_favours_margin(products, capacity):
+    asked = np.array([a for a, _ in products])
+    margin = np.array([g for _, g in products])
+    granted = ration_by_margin(asked, margin, capacity)
+    assert np.all(granted >= -1e-9) and np.all(granted <= asked + 1e-6 * (1 + asked))
+    assert abs(granted.sum() - min(capacity, asked.sum())) <= 1e-6 * (1 + capacity)
+    fill = np.divide(granted, asked, out=np.ones_like(asked), where=asked > 0)
+    order = np.argsort(-margin, kind="stable")
+    asked_sorted = asked[order] > 0
+    assert np.all(np.diff(fill[order][asked_sorted]) <= 1e-9)
+
+
+# ---- 2. domestic chips: home buyers first --------------------------------------
+
+def test_home_buyers_are_served_before_foreign_buyers_of_domestic_chips():
+    m = ComputeModel(scenario=RULE, seed=1)
+    allowed = np.zeros((m.n_holders, 1))
+    allowed[m.holder_tier == 3] = 10.0
+    allowed[m.holder_tier == 2] = 10.0
+    home_demand = 10.0 * (m.holder_tier == 3).sum()
+    got = m._home_first(allowed, np.array([home_demand * 0.9]))
+    assert got[m.holder_tier == 2].sum() == 0.0
+    assert np.isclose(got[m.holder_tier == 3].sum(), home_demand * 0.9)
+    got = m._home_first(allowed, np.array([home_demand + 5.0]))
+    assert np.isclose(got[m.holder_tier == 3].sum(), home_demand)
+    assert np.isclose(got[m.holder_tier == 2].sum(), 5.0)
+
+
+def test_foreign_buyers_see_a_compliance_cost_on_domestic_chips():
+    m = ComputeModel(scenario="no_controls", seed=1)
+    cost, _ = m._option_costs()
+    dom = np.r_[m.chip_domestic, False]
+    assert np.allclose(cost[1][dom], cost[0][dom] * (1 + m.world.foreign_domestic_risk))
+
+
+def test_domestic_chip_exports_stay_a_small_share_of_home_use():
+    for scenario in (RULE, "no_controls"):
+        assert summed(lambda m: m.domestic_exports_h100e_cum, scenario) < 0.2 * summed(domestic_at_home, scenario)
+
+
+def test_huawei_guidance_does_not_raise_home_use_of_domestic_chips():
+    assert summed(domestic_at_home, "rescission_2025") < 1.2 * summed(domestic_at_home, RULE)
+
+
+# ---- 3. --scale is neutral ---------------------------------------------------
+
+def test_a_lab_row_carries_its_share_of_the_licence_free_allowance():
+    one, ten = ComputeModel(scenario=RULE, seed=1), ComputeModel(scenario=RULE, seed=1, scale=10)
+    for m in (one, ten):
+        labs = m.lab_mask
+        per_country = np.bincount(m.holder_country[labs], weights=m.holder_consignees[labs], minlength=m.n_countries)
+        assert np.allclose(per_country[np.unique(m.holder_country[labs])],
+                           [m.scenario.countries[m.country_codes[c]].labs for c in np.unique(m.holder_country[labs])])
+
+
+def test_world_totals_do_not_depend_on_the_scale():
+    for read in (lambda m: m.smuggled_h100e_cum, lambda m: m.structured_h100e_cum,
+                 lambda m: m.bloc_compute()["swing"], lambda m: m.licensed_h100e_cum):
+        one, ten = summed(read, RULE), summed(read, RULE, scale=10.0)
+        assert abs(ten - one) <= 0.15 * one
+
+
+# ---- 4. markets settle ---------------------------------------------------
+
+def test_price_adjustment_settles_on_an_elastic_demand_curve():
+    """Demand ∝ p^-7 (buyers switch chips): the price approaches clearing without swinging."""
+    price, path = 1.0, []
+    for _ in range(40):
+        price = market.price_multiplier(price, demand=2.0 * price ** -7, supply=1.0, adjustment=0.1)
+        path.append(price)
+    steps = np.diff(path)
+    assert np.all(steps >= -1e-12)  # monotone: no overshoot, no two-month cycle
+    assert abs(path[-1] - 2.0 ** (1 / 7)) < 0.01
+
+
+def turning_share(series: list[float]) -> float:
+    d = np.sign(np.diff(series))
+    d = d[d != 0]
+    return float(np.mean(d[1:] != d[:-1]))
+
+
+def test_domestic_output_does_not_alternate_month_to_month():
+    for seed in SEEDS:
+        m = ComputeModel(scenario="no_controls", seed=seed)
+        output = []
+        for _ in range(72):
+            m.step()
+            output.append(m.domestic_output_h100e)
+        assert turning_share(output[6:]) < 0.3
+
+
+# ---- 5. stockpiling is bounded -------------------------------------------
+
+def test_each_buyer_pulls_forward_at_most_its_look_ahead():
+    for window in (4, 16, 28):
+        m = ComputeModel(scenario=RULE, seed=1, **{"schedule.diffusion_rule.effective_month": window})
+        rule = None
+        for _ in range(window):
+            rule = m.pending[0] if m.pending else rule
+            m.step()
+        w = m.world
+        bound = w.rush_intensity * w.anticipation_months * m.monthly_budget()
+        assert np.all(rule.pulled_usd <= bound * (1 + 1e-9))
+        assert rule.smuggler_pulled_months <= w.rush_intensity * w.anticipation_months + 1e-9
+
+
+def test_a_short_window_buys_less_ahead_than_the_look_ahead_allows():
+    def pulled_months(window: int) -> float:
+        m = ComputeModel(scenario=RULE, seed=1, **{"schedule.diffusion_rule.effective_month": window})
+        m.step()  # the announcement
+        rule = m.pending[0]
+        for _ in range(window - 1):
+            m.step()
+        return float(rule.pulled_usd.max() / m.monthly_budget()[np.argmax(rule.pulled_usd)])
+    extra = ComputeModel(scenario=RULE, seed=1).world.rush_max_extra_months
+    assert pulled_months(2) <= 2 * extra + 1e-9  # money: at most this many months' budget on top, a month
+    assert pulled_months(2) < pulled_months(16)
+
+
+# ---- 7. calendar artefacts -----------------------------------------------
+
+def test_the_licence_free_allowance_is_spread_over_the_year():
+    m = ComputeModel(scenario=RULE, seed=1)
+    for _ in range(12):  # into January 2026, with the rule in force
+        m.step()
+    assert m.months_left_in_year() == 12
+    m.step()
+    tier2 = m.holder_tier == 2
+    allowance = m.regime.lpp_limit_h100e * m.holder_consignees[tier2]
+    assert np.all(m.lpp_used[tier2] <= allowance / 12 + 1e-6)
+
+
+def test_a_security_agreement_gives_room_at_once_under_a_linear_release():
+    m = ComputeModel(scenario=RULE, seed=1, cap_release_h100e_per_month=1390.0)
+    for _ in range(6):
+        m.step()
+    c = m.country_index["IND"]
+    before = m.cap_limit(c)
+    m.g2g[c] = True
+    assert m.cap_limit(c) == 2 * before
