@@ -80,12 +80,20 @@ def price_multiplier(previous: float, demand: float, supply: float, adjustment: 
     return float(np.clip(previous * (demand / supply) ** adjustment, lo, hi))
 
 
-def grey_premium(unmet_h100e: float, grey_supply_h100e: float, premium_max: float, exponent: float) -> float:
-    """Premium over list price that denied demand pays smugglers: ``π0 (U / (U + S))^b``."""
-    total = unmet_h100e + grey_supply_h100e
-    if total <= 0:
-        return 0.0
-    return premium_max * (unmet_h100e / total) ** exponent
+def grey_premium(previous: float, wanted_h100e: float, supply_h100e: float, adjustment: float,
+                 premium_max: float) -> float:
+    """Premium over list price on the grey market, moved towards where denied demand meets smuggled supply.
+
+    ``(1 + π) ← (1 + π) (wanted / supply)^a`` within ``[1, 1 + premium_max]``:
+    buyers bid the premium up while they want more than smugglers bring and
+    down when stock is left over. With no supply the premium rises by at
+    most ``100^a`` a month.
+    """
+    if wanted_h100e <= 0:
+        ratio = 0.5 if supply_h100e > 0 else 1.0
+    else:
+        ratio = wanted_h100e / max(supply_h100e, 0.01 * wanted_h100e)
+    return float(np.clip((1.0 + previous) * ratio ** adjustment, 1.0, 1.0 + premium_max) - 1.0)
 
 
 def scatter_add(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:

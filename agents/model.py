@@ -389,8 +389,8 @@ class ComputeModel(mesa.Model):
         self.stockpiled_h100e_cum = 0.0
         self.licensed_h100e_cum = 0.0
         self.denied_h100e_cum = 0.0
-        self.grey_unmet_h100e = 0.0
-        self.grey_delivered_h100e = 0.0
+        self.grey_wanted_h100e = 0.0
+        self.grey_supply_h100e = 0.0
         self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
         # first month's vendor stock: one month of what buyers would order at list prices
         cost, unit = self._option_costs()
@@ -559,6 +559,7 @@ class ComputeModel(mesa.Model):
         mask = self._option_mask()
         self._count_outright_denials(budget, cost, unit)
         self._supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
+        self.grey_supply_h100e = float(self._supply[-1])
         requested = np.zeros(self.n_chips)
         home_requested = 0.0
         for rule, rush_budget, rush_mask in self._rush(budget):  # vendors see rush orders too, and make more
@@ -636,6 +637,7 @@ class ComputeModel(mesa.Model):
         self._book_revenue(got, scr, order_k[:n_h], ratio, shell_got, unit)
         denied = want[:, :K] - allowed
         if first:
+            self.grey_wanted_h100e = float(grey_want.sum())
             self._count_requests(want, denied, unit)
             self._remember_demand(want * unit)
         unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
@@ -686,7 +688,6 @@ class ComputeModel(mesa.Model):
         market.scatter_add(self.flow_domestic, self.holder_country, domestic)
         market.scatter_add(self.flow_us, self.holder_country, total - domestic)
         market.scatter_add(self.flow_grey, self.holder_country, grey_h100e)
-        self.grey_delivered_h100e = float(grey_h100e.sum())
         smuggler.divert(self, delivered)
 
     def _remember_demand(self, want_usd: np.ndarray) -> None:
@@ -989,12 +990,9 @@ class ComputeModel(mesa.Model):
         market.scatter_add(self.denied_usd, self.holder_country, den_usd)
 
     def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
-        """Money left after every round: Tier 3's unmet demand sets the grey premium."""
+        """Money left after every round, by country: what governments see as unmet demand."""
         self.unmet_usd[:] = 0.0
         market.scatter_add(self.unmet_usd, self.holder_country, budget)
-        adv = self.holder_tier == 3
-        ref = unit[self.n_chips] / (1.0 + self.grey_premium)
-        self.grey_unmet_h100e = float(budget[adv].sum() / ref) if ref > 0 else 0.0
 
     def _update_prices(self, us_requested: np.ndarray, home_requested: float) -> None:
         """Vendors' prices follow the orders that compete for their supply.
@@ -1011,9 +1009,8 @@ class ComputeModel(mesa.Model):
                                                   self.vendor_capacity_dies, w.price_adjustment_per_month)
         self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, home_requested,
                                                            self.domestic_supply_h100e(), w.price_adjustment_per_month)
-        premium = market.grey_premium(self.grey_unmet_h100e, self.grey_delivered_h100e,
-                                      w.grey_premium_max, w.grey_premium_exponent)
-        self.grey_premium = 0.5 * self.grey_premium + 0.5 * premium
+        self.grey_premium = market.grey_premium(self.grey_premium, self.grey_wanted_h100e, self.grey_supply_h100e,
+                                                w.price_adjustment_per_month, w.grey_premium_max)
 
     # ---- 8. production --------------------------------------------------
     def produce(self) -> None:

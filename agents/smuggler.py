@@ -6,11 +6,15 @@ how they structure purchases under the licence-free threshold through
 shell companies, detection, seizure, closure and entry, and diversion by
 legitimate Tier 2 buyers. Imports mesa and numpy.
 
-Volume: ``q = capacity × tanh(max(0, margin) / scale)``: no profit, no
-smuggling; margin = premium × price − costs − shell costs − expected loss.
+Everything is in shares of the smuggled chip's list price, so margins keep
+their meaning as prices fall: volume ``q = capacity × tanh(max(0, margin) /
+scale)``, margin = premium − running costs − shell costs − expected loss;
+no profit, no smuggling, and a network that has not paid for
+``network_exit_months`` closes.
 
-Detection per shipment (MODEL.md §7):
-``p = 1 - exp(-h0 (E/E0)^ε (1 + LV m_lv) (1 + κ_hub) (size/size0)^s)``.
+Detection per shipment (MODEL.md §7), with more exposure for every shell
+company the consignment was bought through:
+``p = 1 - exp(-h0 (E/E0)^ε (1 + LV m_lv) (1 + κ_hub) (size/size0)^s (1 + x shells))``.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class SmugglerBook:
         self.bought = grow(get("bought"), (size, self.n_chips))
         self.transit = grow(get("transit"), (size, self.n_chips))
         self.order_h100e = grow(get("order_h100e"), (size,))
+        self.idle_months = grow(get("idle_months"), (size,), int)
         self.size = size
 
     def add(self, hubs: np.ndarray, capacity: np.ndarray) -> np.ndarray:
@@ -86,12 +91,14 @@ class SmugglerBook:
 
 
 def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np.ndarray,
-                          per_row: float = 1.0) -> np.ndarray:
+                          per_row: float = 1.0, shells: np.ndarray | float = 0.0) -> np.ndarray:
     """Chance that one shipment of ``size_h100e`` from ``hub`` is caught.
 
     ``per_row``: how many of these shipments travel as one real consignment
     (``model.scale`` for networks, whose rows at ``--scale F`` are 1/F of a
-    network), so the odds do not depend on the scale.
+    network), so the odds do not depend on the scale. ``shells``: shell
+    companies the consignment was bought through; each is one more paper
+    trail (``shell_exposure``).
     """
     w = model.world
     r = model.regime
@@ -99,7 +106,8 @@ def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np
     lv = 1.0 + (w.location_verification_mult if r.location_verification else 0.0)
     coop = 1.0 + model.cooperation[hub]
     size = (np.maximum(size_h100e * per_row, 1e-9) / w.detect_size_ref_h100e) ** w.detect_size_exponent
-    return 1.0 - np.exp(-w.detect_hazard * budget * lv * coop * size)
+    paper = 1.0 + w.shell_exposure * np.asarray(shells, dtype=float)
+    return 1.0 - np.exp(-w.detect_hazard * budget * lv * coop * size * paper)
 
 
 def structuring_needed(model: "ComputeModel", hub: np.ndarray) -> np.ndarray:
@@ -107,32 +115,62 @@ def structuring_needed(model: "ComputeModel", hub: np.ndarray) -> np.ndarray:
     return model.regime.tier2_caps & (model.country_tier[hub] == 2)
 
 
+def shells_for(model: "ComputeModel", volume_h100e: np.ndarray) -> np.ndarray:
+    """Shell companies a network needs to buy ``volume_h100e`` a month under the licence-free limit.
+
+    Counted for a whole network (a row at ``--scale F`` is 1/F of one) and
+    capped at ``smuggler_max_shells``.
+    """
+    lpp = max(model.regime.lpp_limit_h100e, 1e-9)
+    return np.minimum(np.ceil(12.0 * volume_h100e * model.scale / lpp - 1e-9), model.world.smuggler_max_shells)
+
+
+def margin_share(model: "ComputeModel", hub: np.ndarray, volume_h100e: np.ndarray,
+                 per_row: float) -> np.ndarray:
+    """Expected profit per H100e as a share of list price, for networks in ``hub`` shipping ``volume_h100e``.
+
+    premium − running costs − shell costs (fixed dollars per company and
+    year, spread over its allowance) − chance of seizure × (chip + fine).
+    """
+    w = model.world
+    unit = model.grey_unit_price()
+    structured = structuring_needed(model, hub)
+    shells = np.where(structured, shells_for(model, volume_h100e), 0.0)
+    shell_cost = np.where(structured, w.shell_cost_usd_per_year / max(model.regime.lpp_limit_h100e, 1e-9), 0.0)
+    p = detection_probability(model, hub, volume_h100e, per_row=per_row, shells=shells)
+    return model.grey_premium - w.smuggler_cost_share - shell_cost / max(unit, 1e-9) - p * (1.0 + w.fine_multiple)
+
+
 def plan_volume(model: "ComputeModel") -> None:
-    """Each live network picks this month's purchase (H100e) from expected profit."""
+    """Each live network picks this month's purchase (H100e) from expected profit; idle ones give up."""
     book = model.smugglers
     w = model.world
     rows = np.flatnonzero(book.alive[: book.n])
     book.order_h100e[: book.n] = 0.0
-    if len(rows) == 0 or model.grey_chip is None:
+    if len(rows) == 0:
         return
     hub = book.hub[rows]
-    unit = model.grey_unit_price()
-    p_guess = detection_probability(model, hub, book.capacity[rows], per_row=model.scale)
-    structured = structuring_needed(model, hub)
-    lpp = model.regime.lpp_limit_h100e
-    shell_cost = np.where(structured, w.shell_cost_usd_per_year / max(lpp, 1e-9), 0.0)
-    margin = (model.grey_premium * unit - w.smuggler_cost_usd_per_h100e - shell_cost
-              - p_guess * unit * (1.0 + w.fine_multiple))
-    q = book.capacity[rows] * np.tanh(np.maximum(margin, 0.0) / w.smuggler_margin_scale_usd)
+    if model.grey_chip is None:  # nothing worth smuggling
+        margin = np.zeros(len(rows))
+    else:
+        margin = margin_share(model, hub, book.capacity[rows], per_row=model.scale)
+    q = book.capacity[rows] * np.tanh(np.maximum(margin, 0.0) / w.smuggler_margin_scale_share)
     q *= 1.0 + model.smuggler_rush_factor(hub)
-    # structured buying: shells hold one licence-free allowance each per calendar year; a row at
-    # --scale F is 1/F of a real network, which runs whole shell companies
-    shells_needed = np.ceil(12.0 * q * model.scale / max(lpp, 1e-9))
-    shells = np.minimum(shells_needed, w.smuggler_max_shells)
+    # structured buying: each shell holds one licence-free allowance per calendar year, spread over the year
+    structured = structuring_needed(model, hub)
+    shells = np.where(structured, shells_for(model, q), 0.0)
+    lpp = model.regime.lpp_limit_h100e
     allowance_left = np.maximum(shells * lpp / model.scale - book.lpp_used[rows], 0.0) / model.months_left_in_year()
     q = np.where(structured, np.minimum(q, allowance_left), q)
-    book.shells[rows] = np.where(structured, np.maximum(book.shells[rows], shells), book.shells[rows])
+    book.shells[rows] = shells
     book.order_h100e[rows] = np.maximum(q, 0.0)
+    book.idle_months[rows] = np.where(q > 0, 0, book.idle_months[rows] + 1)
+    giving_up = rows[book.idle_months[rows] >= w.network_exit_months]
+    for row in giving_up:
+        model.close_network(int(row))
+    if len(giving_up):
+        model.record_event("networks_exited", f"{len(giving_up)} smuggling network{'s' if len(giving_up) > 1 else ''} "
+                           f"give up: no profit for {w.network_exit_months} months")
 
 
 def ship(model: "ComputeModel") -> None:
@@ -142,7 +180,8 @@ def ship(model: "ComputeModel") -> None:
     if n:
         rows = np.flatnonzero(book.transit[:n].sum(axis=1) > 0)
         if len(rows):
-            caught = _cross_border(model, book.hub[rows], book.transit[rows], per_row=model.scale)
+            caught = _cross_border(model, book.hub[rows], book.transit[rows], per_row=model.scale,
+                                   shells=book.shells[rows])
             book.transit[rows] = 0.0
             model.seizures_cum += int(caught.sum())
             closing = rows[caught & (model.rng.random(len(rows)) < model.world.network_close_probability)]
@@ -155,12 +194,12 @@ def ship(model: "ComputeModel") -> None:
 
 
 def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndarray,
-                  per_row: float = 1.0) -> np.ndarray:
+                  per_row: float = 1.0, shells: np.ndarray | float = 0.0) -> np.ndarray:
     """Each consignment (a row of chips) from its hub is seized or reaches the grey market.
 
     Returns which were caught; the ledger and the cumulative counters are updated.
     """
-    p = detection_probability(model, hubs, consignments @ model.chip_h100e, per_row)
+    p = detection_probability(model, hubs, consignments @ model.chip_h100e, per_row, shells)
     caught = model.rng.random(len(hubs)) < p
     seized = consignments[caught].sum(axis=0)
     arrived = consignments[~caught].sum(axis=0)
@@ -181,7 +220,7 @@ def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
     cooperation with enforcement.
     """
     w = model.world
-    pull = sigmoid((model.grey_premium - w.entry_premium_floor) / 0.05)
+    pull = sigmoid((model.grey_premium - w.diversion_premium_floor) / 0.05)
     share_c = w.diversion_max_share * pull * (1.0 - model.cooperation)
     share_h = np.where(model.holder_tier == 2, share_c[model.holder_country], 0.0)
     controlled = model.chip_controlled & ~model.chip_domestic
@@ -206,9 +245,17 @@ def _ship_diversion(model: "ComputeModel") -> None:
 
 
 def _enter(model: "ComputeModel") -> None:
-    """New networks enter where the grey premium pays: Poisson(λ × max(0, π − π_min))."""
+    """New networks enter where smuggling pays: Poisson(λ × max(0, margin of a new network)).
+
+    The margin is a new network's expected profit share at full capacity,
+    averaged over the transit hubs it could pick.
+    """
     w = model.world
-    lam = w.entry_rate_per_month * model.scale * max(0.0, model.grey_premium - w.entry_premium_floor)
+    hubs = np.flatnonzero(model.transit_hub)
+    if model.grey_chip is None or len(hubs) == 0:
+        return
+    margin = margin_share(model, hubs, np.full(len(hubs), w.smuggler_capacity_h100e_per_month), per_row=1.0)
+    lam = w.entry_rate_per_month * model.scale * max(0.0, float(margin.mean()))
     k = int(model.rng.poisson(lam)) if lam > 0 else 0
     if k:
         model.open_networks(k)

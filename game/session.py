@@ -256,6 +256,8 @@ WHY = {
                    "chips or the grey market, and goodwill towards the US falls.",
     "networks_entered": "Denied demand raises the grey-market premium; when smuggling pays, new networks "
                         "open in transit hubs.",
+    "networks_exited": "Smuggling stops paying when the premium falls or enforcement, shell costs and the "
+                       "risk of seizure eat the margin: networks that earn nothing for months close.",
     "g2g_sought": "A binding cap makes a security agreement worth asking for: it multiplies the cap.",
     "g2g_signed": "The agreement multiplies the country's cap and improves its goodwill.",
     "g2g_refused": "The US signs only with countries that cooperate against transshipment; low goodwill "

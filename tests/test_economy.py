@@ -212,17 +212,18 @@ def test_each_buyer_pulls_forward_at_most_its_look_ahead():
         assert rule.smuggler_pulled_months <= w.rush_intensity * w.anticipation_months + 1e-9
 
 
-def test_a_short_window_buys_less_ahead_than_the_look_ahead_allows():
-    def pulled_months(window: int) -> float:
+def test_a_short_window_buys_less_ahead_and_money_limits_each_month():
+    def pulled(window: int) -> tuple[np.ndarray, np.ndarray]:
         m = ComputeModel(scenario=RULE, seed=1, **{"schedule.diffusion_rule.effective_month": window})
         m.step()  # the announcement
         rule = m.pending[0]
         for _ in range(window - 1):
             m.step()
-        return float(rule.pulled_usd.max() / m.monthly_budget()[np.argmax(rule.pulled_usd)])
+        return rule.pulled_usd, m.monthly_budget()
+    short, budget = pulled(2)
     extra = ComputeModel(scenario=RULE, seed=1).world.rush_max_extra_months
-    assert pulled_months(2) <= 2 * extra + 1e-9  # money: at most this many months' budget on top, a month
-    assert pulled_months(2) < pulled_months(16)
+    assert np.all(short <= 2 * extra * budget * (1 + 1e-9))  # money: at most this many months' budget on top
+    assert short.sum() < pulled(16)[0].sum()
 
 
 # ---- 7. calendar artefacts -----------------------------------------------

@@ -238,14 +238,16 @@ def test_controlling_remote_access_cuts_rented_compute_to_zero():
     assert snapshot(closed)["remote_access_adversary"] == 0
 
 
-def test_location_verification_raises_seizures_and_cuts_smuggling():
+def test_location_verification_raises_the_share_seized_and_cuts_smuggling():
+    """Seizures themselves need not rise for long: networks that lose their margin give up (deterrence)."""
     seized = smuggled = 0.0
     seized_lv = smuggled_lv = 0.0
     for seed in (1, 2, 3):
         base, lv = snapshot(run(seed=seed)), snapshot(run(seed=seed, location_verification=True))
         seized += base["seized_cum"]; smuggled += base["smuggled_cum"]
         seized_lv += lv["seized_cum"]; smuggled_lv += lv["smuggled_cum"]
-    assert seized_lv > seized and smuggled_lv < smuggled
+    assert seized_lv / (seized_lv + smuggled_lv) > seized / (seized + smuggled)
+    assert smuggled_lv < smuggled
 
 
 def test_month_view_is_read_only_plain_data_that_adds_up():
