@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents import market
+from agents import market, smuggler
 from agents.firm import ration_by_margin
 from agents.model import ComputeModel
 from conftest import SEEDS
@@ -224,6 +224,40 @@ def test_a_short_window_buys_less_ahead_and_money_limits_each_month():
     extra = ComputeModel(scenario=RULE, seed=1).world.rush_max_extra_months
     assert np.all(short <= 2 * extra * budget * (1 + 1e-9))  # money: at most this many months' budget on top
     assert short.sum() < pulled(16)[0].sum()
+
+
+# ---- 6. smuggling economics --------------------------------------------
+
+def test_smuggling_margins_are_shares_of_price_so_they_survive_falling_prices():
+    m = ComputeModel(scenario=RULE, seed=1, shell_cost_usd_per_year=0.0)
+    m.step()
+    hubs = np.flatnonzero(m.transit_hub)
+    volume = np.full(len(hubs), 450.0)
+    before = smuggler.margin_share(m, hubs, volume, per_row=1.0)
+    m.chip_price = m.chip_price * 0.25  # four years of price-performance later
+    assert np.allclose(smuggler.margin_share(m, hubs, volume, per_row=1.0), before)
+
+
+def test_every_shell_company_adds_exposure():
+    m = ComputeModel(scenario=RULE, seed=1)
+    hub = np.array([m.country_index["SGP"]])
+    p = [smuggler.detection_probability(m, hub, np.array([450.0]), shells=k)[0] for k in (0, 5, 15)]
+    assert p[0] < p[1] < p[2]
+
+
+def test_networks_give_up_when_smuggling_stops_paying():
+    m = ComputeModel(scenario=RULE, seed=1, grey_premium_max=0.0)
+    for _ in range(m.world.network_exit_months + 1):
+        m.step()
+    assert m.smugglers.alive[: m.smugglers.n].sum() == 0
+    assert any(e.kind == "networks_exited" for e in m.events)
+
+
+def test_a_lower_threshold_cuts_structured_orders_and_fewer_shells_cut_them_too():
+    base = summed(lambda m: m.structured_h100e_cum, RULE)
+    assert summed(lambda m: m.structured_h100e_cum, RULE, overrides=(("lpp_limit_h100e", 500.0),)) < 0.7 * base
+    # a network needs 4 shells at 1,699; with 2 each carries less, though more networks then enter
+    assert summed(lambda m: m.structured_h100e_cum, RULE, overrides=(("smuggler_max_shells", 2),)) < 0.9 * base
 
 
 # ---- 7. calendar artefacts -----------------------------------------------
