@@ -2,10 +2,11 @@
 
 Owns the ``LabAgent`` (a thin Mesa agent over the model's holder arrays)
 and the month's training phase for every holder at once: effective
-compute, the size of each lab's latest training run, capability, open
-weights and what uncontrolled closed weights let leak. The frontier gap is
-measured in training compute; the capability gap also counts the open (and
-leaked) weights any lab can build on. Imports mesa and numpy.
+compute, the size of each lab's latest training run, capability, each
+lab's choice to publish open weights, and the leaks of closed weights. The
+frontier gap is measured in training compute; the capability gap counts
+algorithmic progress too (which makes old models worth less), and the open
+(and leaked) weights any lab can build on. Imports mesa and numpy.
 """
 
 from __future__ import annotations
@@ -28,12 +29,16 @@ SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 class LabAgent(mesa.Agent):
     """An AI developer in one country; its numbers live in the model's holder arrays."""
 
-    def __init__(self, model: "ComputeModel", holder: int, country: str, frontier: bool, open_weights: bool):
+    def __init__(self, model: "ComputeModel", holder: int, country: str, frontier: bool):
         super().__init__(model)
         self.holder = holder
         self.country = country
         self.frontier = frontier
-        self.open_weights = open_weights
+
+    @property
+    def open_weights(self) -> bool:
+        """Whether it published its latest model's weights (its choice, see :func:`choose_to_publish`)."""
+        return bool(self.model.holder_open[self.holder])
 
     @property
     def compute_h100e(self) -> float:
@@ -47,9 +52,13 @@ class LabAgent(mesa.Agent):
 
 
 def effective_compute(model: "ComputeModel") -> np.ndarray:
-    """Per holder: ``Σ_k chips × H100e × utilisation / power penalty`` (H100e)."""
-    per_chip = model.chip_h100e * model.world.utilisation / model.chip_penalty
-    return model.ledger.installed @ per_chip
+    """Per holder: ``Σ_k chips × H100e × utilisation`` (H100e).
+
+    A chip's H100e already says what it computes; its power penalty binds
+    where power does: data-centre power at installation (watts per chip)
+    and the cost of running it when buyers choose (``power_cost_share``).
+    """
+    return model.ledger.installed @ (model.chip_h100e * model.world.utilisation)
 
 
 def start(model: "ComputeModel") -> None:
@@ -78,31 +87,66 @@ def _monthly_ops(model: "ComputeModel") -> np.ndarray:
 
 
 def measure(model: "ComputeModel") -> None:
-    """Capability of every lab, open-weight and leak floors, and the frontier gaps."""
+    """Capability of every lab, publishing choices, open-weight and leak floors, and the frontier gaps.
+
+    Capabilities are compared in log10 effective operations: training
+    operations × algorithmic progress since month 0, so a model published
+    (or leaked) months ago is worth less than one trained today.
+    """
     w = model.world
     own = np.log10(np.maximum(model.run_ops, 1.0))
     model.capability = own
-
     labs = model.lab_mask
-    open_now = own[labs & model.holder_open].max(initial=0.0)
-    model.open_history.append(open_now)
-    us_labs = labs & model.holder_is_us
-    us_closed_now = own[us_labs & ~model.holder_open].max(initial=0.0)
-    model.us_closed_history.append(us_closed_now)
+    compute_per_month = np.log10(w.frontier_compute_growth) / 12.0
+    algo_per_month = np.log10(w.algorithmic_progress_per_year) / 12.0
+    now = own + model.month * algo_per_month  # effective, in today's algorithms
 
-    per_month = np.log10(w.frontier_compute_growth) / 12.0
-    floor = _lagged(model.open_history, w.open_weights_lag_months, per_month)
-    leaked = _lagged(model.us_closed_history, w.weights_leak_lag_months, per_month)
-    if model.regime.weights_controls:  # only weights trained above the threshold are controlled
-        leaked = min(leaked, np.log10(model.regime.weights_control_ops))
-    floor = max(floor, leaked)
-    model.effective_capability = np.where(labs, np.maximum(own, floor), 0.0)
+    choose_to_publish(model, own, compute_per_month)
+    model.open_history.append(now[labs & model.holder_open].max(initial=0.0))
+    us_labs = labs & model.holder_is_us
+    _maybe_leak(model, now[us_labs & ~model.holder_open].max(initial=0.0),
+                np.log10(model.regime.weights_control_ops) + model.month * algo_per_month)
+
+    floor = max(_lagged(model.open_history, w.open_weights_lag_months, compute_per_month + algo_per_month),
+                model.leaked_capability)
+    effective = np.where(labs, np.maximum(now, floor), 0.0)
+    model.effective_capability = np.where(labs, effective - model.month * algo_per_month, 0.0)
 
     adv = labs & (model.holder_tier == 3)
-    model.frontier_gap_months = _gap(own, us_labs, adv, per_month)
-    model.capability_gap_months = _gap(model.effective_capability, us_labs, adv, per_month)
+    model.frontier_gap_months = _gap(own, us_labs, adv, compute_per_month)
+    model.capability_gap_months = _gap(effective, us_labs, adv, compute_per_month + algo_per_month)
     model.best_capability_us = float(model.effective_capability[us_labs].max(initial=0.0))
     model.best_capability_adversary = float(model.effective_capability[adv].max(initial=0.0))
+
+
+def choose_to_publish(model: "ComputeModel", own: np.ndarray, per_month: float) -> None:
+    """Each lab publishes its weights when it trails the best lab enough that users and talent are worth more.
+
+    A lab publishes when it is at least ``open_weights_gap_months × (1 −
+    propensity)`` behind the world's best lab in training compute: far
+    behind, a lab gains more from openness than from keeping weights; a
+    country's propensity (its labs' culture and policy) lowers the bar, and
+    at propensity 1 even the frontier lab publishes.
+    """
+    labs = model.lab_mask
+    behind = (own[labs].max(initial=0.0) - own) / per_month
+    bar = model.world.open_weights_gap_months * (1.0 - model.country_open_propensity[model.holder_country])
+    model.holder_open = labs & (behind >= bar - 1e-9)
+
+
+def _maybe_leak(model: "ComputeModel", best_closed: float, controlled_above: float) -> None:
+    """Closed US weights leak at a monthly hazard ``1 / weights_leak_lag_months``.
+
+    Under weight controls, weights above the control threshold are kept to
+    its security standard and do not leak: what leaks is at most a model at
+    the threshold.
+    """
+    if model.rng.random() >= 1.0 / model.world.weights_leak_lag_months:
+        return
+    level = min(best_closed, controlled_above) if model.regime.weights_controls else best_closed
+    if level > model.leaked_capability:
+        model.leaked_capability = level
+        model.record_event("weights_leaked", "A closed US model's weights leak: every lab can build on them")
 
 
 def _gap(score: np.ndarray, us: np.ndarray, adv: np.ndarray, per_month: float) -> float:

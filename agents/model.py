@@ -185,6 +185,7 @@ class ComputeModel(mesa.Model):
         if "CHN" in self.country_index:
             self.subsidy0[self.country_index["CHN"]] = self.world.subsidy_usd_per_year
         self.subsidy_usd[:] = self.subsidy0
+        self.country_open_propensity = np.array([c.open_weights_propensity for c in cs], dtype=float)
         self.states: list[StateAgent] = [
             StateAgent(self, i, code, self.country_names[i]) for i, code in enumerate(self.country_codes)]
 
@@ -246,7 +247,7 @@ class ComputeModel(mesa.Model):
     def _build_holders(self) -> None:
         """Labs per country, national operators, and cloud operators' sites."""
         sc = self.scenario
-        country, kind, spend, growth, veu, openw, frontier, weight = [], [], [], [], [], [], [], []
+        country, kind, spend, growth, veu, frontier, weight = [], [], [], [], [], [], []
         self._lab_specs = []
         for code in self.country_codes:
             c = sc.countries[code]
@@ -257,15 +258,14 @@ class ComputeModel(mesa.Model):
             tail = self.rng.pareto(1.5, size=others) + 1.0 if others else np.zeros(0)
             lead = self.world.frontier_lab_share
             shares = np.r_[lead if others else 1.0, (1 - lead) * tail / tail.sum() if others else np.zeros(0)]
-            opens = self.rng.random(n) < c.open_weights_share
             for j in range(n):
                 country.append(ci); kind.append(Kind.LAB); spend.append(lab_spend * shares[j])
-                growth.append(c.spend_growth_per_year); veu.append(Veu.NONE); openw.append(bool(opens[j]))
+                growth.append(c.spend_growth_per_year); veu.append(Veu.NONE)
                 frontier.append(j == 0); weight.append(c.labs / n)
-                self._lab_specs.append((len(country) - 1, code, j == 0, bool(opens[j])))
+                self._lab_specs.append((len(country) - 1, code, j == 0))
             if c.nveu_share > 0:
                 country.append(ci); kind.append(Kind.NATIONAL); spend.append(c.spend_usd_per_year * c.nveu_share)
-                growth.append(c.spend_growth_per_year); veu.append(Veu.NATIONAL); openw.append(False)
+                growth.append(c.spend_growth_per_year); veu.append(Veu.NATIONAL)
                 frontier.append(False); weight.append(1.0)
         self._cloud_specs = []
         for cid, cl in sc.clouds.items():
@@ -276,7 +276,7 @@ class ComputeModel(mesa.Model):
                 sites[len(country)] = share
                 country.append(self.country_index[site_code]); kind.append(Kind.CLOUD)
                 spend.append(cl.spend_usd_per_year); growth.append(cl.spend_growth_per_year)
-                veu.append(Veu.UNIVERSAL if cl.uveu else Veu.NONE); openw.append(False); frontier.append(False)
+                veu.append(Veu.UNIVERSAL if cl.uveu else Veu.NONE); frontier.append(False)
                 weight.append(1.0)
             self._cloud_specs.append((cid, cl, sites, home))
         self.n_holders = len(country)
@@ -285,7 +285,8 @@ class ComputeModel(mesa.Model):
         self.holder_spend0 = np.array(spend, dtype=float)
         self.holder_growth = np.array(growth, dtype=float)
         self.holder_veu = np.array(veu, dtype=int)
-        self.holder_open = np.array(openw, dtype=bool)
+        self.holder_open = np.zeros(len(country), dtype=bool)
+        """Whether each lab published its latest weights: its own choice each month (``lab.choose_to_publish``)."""
         self.holder_frontier = np.array(frontier, dtype=bool)
         self.holder_consignees = np.array(weight, dtype=float)
         """Real consignees a row stands for: at ``--scale F`` a lab row is 1/F of a lab, so per-consignee
@@ -303,7 +304,7 @@ class ComputeModel(mesa.Model):
         self.capability = np.zeros(self.n_holders)
         self.effective_capability = np.zeros(self.n_holders)
         self._refresh_holder_tiers()
-        self.labs = [LabAgent(self, h, code, fr, op) for h, code, fr, op in self._lab_specs]
+        self.labs = [LabAgent(self, h, code, fr) for h, code, fr in self._lab_specs]
 
     def _refresh_holder_tiers(self) -> None:
         self.holder_tier = self.country_tier[self.holder_country]
@@ -371,7 +372,8 @@ class ComputeModel(mesa.Model):
         self.us_demand_ema = np.zeros(self.n_chips)
         self.domestic_demand_ema = 0.0
         self.open_history: list[float] = []
-        self.us_closed_history: list[float] = []
+        self.leaked_capability = 0.0
+        """Effective capability (log10 operations in today's algorithms) of the best leaked closed weights."""
         self.frontier_gap_months = 0.0
         self.capability_gap_months = 0.0
         self.best_capability_us = 0.0

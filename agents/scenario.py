@@ -86,7 +86,9 @@ class World:
     inference_weight: float = _num(0, 1, "share of value from memory bandwidth")
     training_run_months: int = _num(1, 36, "months")
     open_weights_lag_months: float = _num(0, 60, "months")
-    weights_leak_lag_months: float = _num(0, 60, "months")
+    weights_leak_lag_months: float = _num(1, 600, "months (mean time before closed weights leak)")
+    open_weights_gap_months: float = _num(0, 120, "months behind the best lab at which a lab publishes")
+    algorithmic_progress_per_year: float = _num(1, 100, "x per year, effective compute from better algorithms")
     remote_access_share: float = _num(0, 1, "")
     # grey market and smuggling
     grey_premium_max: float = _num(0, 10, "x list price")
@@ -146,7 +148,7 @@ class Country:
     cooperation: float = _num(0, 1, "")
     transit_hub: bool = False
     nveu_share: float = _num(0, 1, "share of spend through a national VEU")
-    open_weights_share: float = _num(0, 1, "share of labs releasing open weights")
+    open_weights_propensity: float = _num(0, 1, "how readily its labs publish open weights (0 never, 1 always)")
     aggregate: bool = False
 
 

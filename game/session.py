@@ -258,6 +258,8 @@ WHY = {
                         "open in transit hubs.",
     "networks_exited": "Smuggling stops paying when the premium falls or enforcement, shell costs and the "
                        "risk of seizure eat the margin: networks that earn nothing for months close.",
+    "weights_leaked": "Closed weights leak now and then (theft, insiders); weight controls hold models above "
+                      "the threshold to a security standard, so what leaks stays below it.",
     "g2g_sought": "A binding cap makes a security agreement worth asking for: it multiplies the cap.",
     "g2g_signed": "The agreement multiplies the country's cap and improves its goodwill.",
     "g2g_refused": "The US signs only with countries that cooperate against transshipment; low goodwill "

@@ -15,7 +15,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agents import market, smuggler
+from agents import lab, market, smuggler
 from agents.firm import ration_by_margin
 from agents.model import ComputeModel
 from conftest import SEEDS
@@ -281,3 +281,41 @@ def test_a_security_agreement_gives_room_at_once_under_a_linear_release():
     before = m.cap_limit(c)
     m.g2g[c] = True
     assert m.cap_limit(c) == 2 * before
+
+
+# ---- 8. what the metrics count -------------------------------------------
+
+def test_power_penalty_is_not_counted_again_in_delivered_compute():
+    m = ComputeModel(scenario=RULE, seed=1)
+    dom = np.flatnonzero(m.chip_domestic)[0]
+    m.ledger.installed[:] = 0.0
+    m.ledger.installed[0, dom] = 1000.0
+    assert lab.effective_compute(m)[0] == 1000.0 * m.chip_h100e[dom] * m.world.utilisation
+
+
+def test_labs_publish_when_far_behind_and_the_frontier_keeps_its_weights():
+    m = finished(RULE, 1, months=12)
+    best = np.argmax(np.where(m.lab_mask, m.capability, -np.inf))
+    assert not m.holder_open[best]
+    behind = (m.capability[best] - m.capability) / (np.log10(m.world.frontier_compute_growth) / 12)
+    far = m.lab_mask & (behind >= m.world.open_weights_gap_months)
+    assert far.any() and m.holder_open[far].all()
+    surge = finished("open_weights_surge", 1, months=12)
+    assert surge.holder_open[np.argmax(np.where(surge.lab_mask, surge.capability, -np.inf))]
+
+
+def test_weight_controls_keep_leaks_at_the_threshold():
+    m = ComputeModel(scenario=RULE, seed=1, weights_leak_lag_months=1.0, weights_controls=True)  # leaks monthly
+    for _ in range(24):
+        m.step()
+    algo = np.log10(m.world.algorithmic_progress_per_year) / 12
+    assert m.regime.weights_controls
+    assert m.leaked_capability <= np.log10(m.regime.weights_control_ops) + (m.month - 1) * algo + 1e-9
+    assert any(e.kind == "weights_leaked" for e in m.events)
+
+
+def test_open_weights_narrow_the_capability_gap_on_every_seed():
+    for seed in SEEDS:
+        rule, surge = finished(RULE, seed), finished("open_weights_surge", seed)
+        assert surge.capability_gap_months < rule.capability_gap_months
+        assert rule.capability_gap_months <= rule.frontier_gap_months

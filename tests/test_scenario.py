@@ -45,7 +45,7 @@ goodwill = 0.5
 cooperation = 0.5
 transit_hub = false
 nveu_share = 0
-open_weights_share = 0.3
+open_weights_propensity = 0.3
 """
 
 
