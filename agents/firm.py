@@ -162,7 +162,7 @@ class FirmAgent(mesa.Agent):
         """
         m = self.model
         made = m.chip_in_production & ~m.chip_domestic
-        demand = np.maximum(m.us_demand_ema, m.us_orders_last) / m.chip_h100e * made  # a rush is served too
+        demand = np.maximum(m.market.us_demand_ema, m.market.us_orders_last) / m.chip_h100e * made  # a rush is served too
         orders = np.maximum(demand - m.ledger.inventory, 0.0)
         buffer = np.maximum(demand * (1.0 + m.world.vendor_stock_months) - m.ledger.inventory - orders, 0.0)
         margin = m.chip_price / m.chip_dies
@@ -181,7 +181,7 @@ class FirmAgent(mesa.Agent):
             return
         capacity = m.domestic_supply_h100e() / m.chip_h100e[k]
         stock_chips = m.ledger.inventory[m.chip_domestic] @ m.chip_h100e[m.chip_domestic] / m.chip_h100e[k]
-        demand = m.domestic_demand_ema / m.chip_h100e[k]
+        demand = m.market.domestic_demand_ema / m.chip_h100e[k]
         # make what sells, and close half the gap to a half-month buffer (no boom-and-bust in output)
         wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_chips))
         made = float(min(capacity, wanted))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.market import scatter_add
+from agents.arrays import scatter_add
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel

@@ -1,15 +1,38 @@
-"""Monthly order matching and prices, vectorised with numpy.
+"""The month's market: orders, screening, filling, prices. Vectorised with numpy.
 
-Owns the arithmetic of the market: how buyers split spending across the
-chips they may buy (a logit over cost per effective H100e), how allowed
-orders are filled pro rata from limited supply, the vendors' price
-multiplier and the grey-market premium. Pure functions over arrays; the
-model decides who calls them and when. Imports numpy only.
+Owns :class:`Market`, the market phase as an object with its own state
+(vendors' price multipliers, the grey premium, what vendors expect to sell,
+buyers' last choices), and the arithmetic it rests on as pure functions:
+how buyers split spending across the chips they may buy (a logit over cost
+per unit of value), how allowed orders are filled from limited supply, how
+prices move towards where orders meet supply, and the grey-market premium.
+A month: buyers hit by an announced restriction buy ahead; every buyer
+spends its budget; the regime screens each order (``regime.screen_orders``);
+vendors fill what is allowed; money an order could not use is re-spent on
+the buyer's next-best option, up to ``MAX_ROUNDS`` rounds; prices move.
+The world's arrays (holders, chips, countries, the ledger) are the model's:
+the market reads them and writes its flows there. Imports numpy and the
+regime; never pygame or game.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+from agents import smuggler
+from agents.arrays import scatter_add
+from agents.regime import OrderBook, Regime, Rule, Screened, Veu, is_controlled, screen_orders
+
+if TYPE_CHECKING:
+    from agents.model import Announced, ComputeModel
+
+H100_BANDWIDTH_TBS = 3.35
+"""Memory bandwidth of the reference chip (facts §3)."""
+MAX_ROUNDS = 2
+"""Times a buyer may re-spend money an order could not use (denied or sold out)."""
 
 
 def chip_prices(price0: np.ndarray, first_month: np.ndarray, month: int, doubling_years: float,
@@ -96,18 +119,532 @@ def grey_premium(previous: float, wanted_h100e: float, supply_h100e: float, adju
     return float(np.clip((1.0 + previous) * ratio ** adjustment, 1.0, 1.0 + premium_max) - 1.0)
 
 
-def scatter_add(target: np.ndarray, index: np.ndarray, values: np.ndarray) -> None:
-    """``target[index] += values`` with repeated indices summed (``np.add.at``, but via bincount: faster).
+@dataclass(frozen=True)
+class Round:
+    """What one round of trading delivered and left over."""
 
-    ``values`` may be 1-D (one per index) or 2-D (one row per index).
-    """
-    n = target.shape[0]
-    if values.ndim == 1:
-        target += np.bincount(index, weights=values, minlength=n)[:n]
-    else:
-        flat = (index[:, None] * values.shape[1] + np.arange(values.shape[1])[None, :]).ravel()
-        target += np.bincount(flat, weights=values.ravel(), minlength=target.size).reshape(target.shape)
+    chips: np.ndarray  # [holder, chip] delivered
+    grey_h100e: np.ndarray  # [holder] bought on the grey market
+    demand: np.ndarray  # [chip] allowed H100e requested
+    home_demand: float  # allowed H100e of domestic chips requested by Tier 3 buyers
+    denied: np.ndarray  # [holder, chip] H100e the regime denied
+    ratio: np.ndarray  # [option] share of demand supply could fill
+    unspent_usd: np.ndarray  # [holder] money to re-spend next round
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
+class Market:
+    """The market phase of a :class:`ComputeModel`: its prices, expectations and the month's trading."""
+
+    def __init__(self, model: "ComputeModel"):
+        self.model = model
+        self.price_mult = 1.0
+        """US vendors' price over list (all US chips: they compete for the same dies)."""
+        self.domestic_price_mult = 1.0
+        """The domestic designer's price over list, set by home orders."""
+        self.grey_premium = 0.0
+        """Premium over list price on the grey market (0.4 = 40% over)."""
+        self.home_steer = 0.0
+        """Extra cost (share of price) Tier 3 buyers see on legally imported US chips: customs checks and
+        guidance to buy domestic, set by the domestic designer's government (``StateAgent``)."""
+        self.us_demand_ema = np.zeros(model.n_chips)
+        """H100e a month US vendors expect to sell, by chip (smoothed orders)."""
+        self.us_orders_last = np.zeros(model.n_chips)
+        self.domestic_demand_ema = 0.0
+        self.grey_wanted_h100e = 0.0
+        self.grey_supply_h100e = 0.0
+        self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
+        """Orders decided by each rule of the regime, cumulative (``Rule`` order)."""
+        self._supply = np.zeros(model.n_chips + 1)
+        self._lpp_used_before = np.zeros(model.n_holders)
+        self._shell_lpp_used_before = np.zeros(0)
+
+    def open(self) -> None:
+        """Vendors' first stock and prices: what buyers would order at list prices, cleared by price.
+
+        Orders are budgets (demand ∝ 1/price), so the opening price is the
+        ratio of dies wanted to capacity; vendors enter the year with
+        ``vendor_stock_months`` of stock on top of the month's orders.
+        """
+        m = self.model
+        cost, unit = self.option_costs()
+        mix = choice_shares(cost, self.option_mask(), m.world.choice_sharpness, group=self.buyer_group())
+        want_h100e = (m.monthly_budget()[:, None] * mix)[:, : m.n_chips] / unit[None, : m.n_chips]
+        self.us_demand_ema = np.where(m.chip_domestic, 0.0, want_h100e.sum(axis=0))
+        dies_wanted = float((self.us_demand_ema / m.chip_h100e) @ m.chip_dies)
+        self.price_mult = price_multiplier(1.0, dies_wanted, m.vendor_capacity_dies, 1.0)
+        self.us_demand_ema /= self.price_mult
+        self.us_orders_last = self.us_demand_ema
+        m.us_designer._produce_us(months=1.0 + m.world.vendor_stock_months)
+        self.domestic_demand_ema = m.domestic_supply_h100e()
+        m.domestic_designer._produce_domestic()
+        self.last_mix = mix
+
+    def clear(self) -> None:
+        """Labs, operators and smugglers order; the regime screens; the market fills.
+
+        Buyers hit by an announced restriction first buy ahead into their
+        stockpiles. Then every buyer spends its month's budget; money an
+        order could not use (denied, or the chip sold out) is re-spent on the
+        buyer's next-best allowed option, up to ``MAX_ROUNDS`` rounds.
+        """
+        m = self.model
+        self._reset_month_counters()
+        budget = m.monthly_budget()
+        cost, unit = self.option_costs()
+        mask = self.option_mask()
+        self._count_outright_denials(budget, cost, unit)
+        self._supply = np.r_[m.ledger.inventory, m.ledger.grey_stock @ m.chip_h100e]
+        self.grey_supply_h100e = float(self._supply[-1])
+        requested = np.zeros(m.n_chips)
+        home_requested = 0.0
+        for rule, rush_budget, rush_mask in self._rush(budget):  # vendors see rush orders too, and make more
+            r = self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False, stockpile=True)
+            rule.pulled_usd += rush_budget - r.unspent_usd
+            requested += r.demand
+            home_requested += r.home_demand
+        smuggler.plan_volume(m)
+        delivered = np.zeros((m.n_holders, m.n_chips))
+        grey_h100e = np.zeros(m.n_holders)
+        for rnd in range(MAX_ROUNDS):
+            r = self._trade_round(budget, mask, cost, unit, first=rnd == 0, stockpile=False)
+            delivered += r.chips
+            grey_h100e += r.grey_h100e
+            requested += r.demand
+            home_requested += r.home_demand
+            budget = r.unspent_usd
+            mask = self._next_mask(mask, r.denied, r.ratio < 1.0)
+            if budget.sum() <= 0:
+                break
+        self._record_unmet(budget, unit)
+        self._close_market(delivered, grey_h100e, requested, home_requested)
+
+    def _reset_month_counters(self) -> None:
+        m = self.model
+        self._lpp_used_before = m.lpp_used.copy()
+        self._shell_lpp_used_before = m.smugglers.lpp_used.copy()
+        for arr in (m.requested_h100e, m.denied_h100e, m.denied_usd, m.imports_h100e,
+                    m.holder_denied_usd, m.flow_us, m.flow_domestic, m.flow_grey,
+                    m.flow_smuggled, m.flow_seized):
+            arr[:] = 0.0
+
+    def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
+                     first: bool, stockpile: bool) -> "Round":
+        """One round of choosing, screening and filling; smugglers order in the first round."""
+        m = self.model
+        K = m.n_chips
+        want = spend[:, None] * choice_shares(cost, mask, m.world.choice_sharpness, per_unit=unit,
+                                                     group=self.buyer_group())
+        sm_rows = (np.flatnonzero(m.smugglers.order_h100e[: m.smugglers.n] > 0) if first
+                   else np.zeros(0, dtype=int))
+        book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
+        scr = self._screen(book, count=not stockpile)
+        n_h = len(order_h) - len(sm_rows)
+        allowed = np.where(m.holder_tier[:, None] == 1, want[:, :K], 0.0)  # Tier 1: no licence needed
+        if not stockpile:
+            self.rule_counts[Rule.TIER1] += np.count_nonzero(allowed > 1e-9)
+        scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
+        sm_allowed = scr.allowed[n_h:]
+        demand = allowed.sum(axis=0)
+        home_demand = float(allowed[m.holder_tier == 3][:, m.chip_domestic].sum())
+        if len(sm_rows):
+            demand[m.grey_chip] += sm_allowed.sum()
+        grey_want = want[:, K]
+        supply_h100e = np.r_[self._supply[:K] * m.chip_h100e, self._supply[K]]
+        ratio = fill_ratio(np.r_[demand, grey_want.sum()], supply_h100e)
+        got = allowed * ratio[None, :K]
+        got[:, m.chip_domestic] = self.home_first(allowed[:, m.chip_domestic],
+                                                      supply_h100e[:K][m.chip_domestic])
+        got_grey = grey_want * ratio[K]
+        chips = got / m.chip_h100e
+        m.variant_exports_chips_cum += float(chips[m.holder_tier == 3][:, m.chip_variant].sum())
+        grey_chips = self._grey_chips(got_grey)
+        if stockpile:
+            m.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
+            m.ledger.sell_grey(np.zeros_like(grey_chips), to_stockpile=grey_chips)
+            m.stockpiled_h100e_cum += float(got.sum() + got_grey.sum())
+        else:
+            m.ledger.sell(chips)
+            m.ledger.sell_grey(grey_chips)
+        self._supply[:K] -= chips.sum(axis=0)
+        self._supply[K] -= got_grey.sum()
+        shell_got = np.zeros(0)
+        if len(sm_rows):
+            shell_got = sm_allowed * ratio[m.grey_chip]
+            self._fill_smugglers(sm_rows, shell_got, scr.lpp[n_h:] * ratio[m.grey_chip])
+        self._book_revenue(got, scr, order_k[:n_h], ratio, shell_got, unit)
+        denied = want[:, :K] - allowed
+        if first:
+            self.grey_wanted_h100e = float(grey_want.sum())
+            self._count_requests(want, denied, unit)
+            self._remember_demand(want * unit)
+        unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
+        if stockpile:  # bought ahead: chips went to stockpiles; what supply could not fill is not re-spent
+            return Round(np.zeros_like(chips), np.zeros_like(got_grey), demand, home_demand, denied, ratio,
+                         np.maximum(unspent, 0.0))
+        return Round(chips, got_grey, demand, home_demand, denied, ratio, np.maximum(unspent, 0.0))
+
+    def home_first(self, allowed: np.ndarray, supply: np.ndarray) -> np.ndarray:
+        """Fill orders for domestic chips: Tier 3 buyers first, foreign buyers from what is left.
+
+        The designer's own government steers scarce output to home buyers
+        (facts §7: supply is short and exports negligible).
+        """
+        m = self.model
+        home = m.holder_tier == 3
+        home_demand = allowed[home].sum(axis=0)
+        home_ratio = fill_ratio(home_demand, supply)
+        left = np.maximum(supply - home_demand, 0.0)
+        away_ratio = fill_ratio(allowed[~home].sum(axis=0), left)
+        return allowed * np.where(home[:, None], home_ratio[None, :], away_ratio[None, :])
+
+    def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
+        """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
+        m = self.model
+        k = m.grey_chip
+        chips = got_h100e / m.chip_h100e[k]
+        bought = np.zeros(m.n_chips)
+        bought[k] = chips.sum()
+        m.ledger.sell_to_transit(bought)
+        m.smugglers.bought[rows, k] += chips
+        self._supply[k] -= chips.sum()
+        m.smugglers.lpp_used[rows] += lpp_h100e
+        if m.regime.tier2_caps:
+            m.structured_h100e_cum += float(lpp_h100e.sum())
+
+    def _close_market(self, delivered: np.ndarray, grey_h100e: np.ndarray, requested: np.ndarray,
+                      home_requested: float) -> None:
+        """Prices for next month, domestic exports, imports, and diversion of what arrived."""
+        m = self.model
+        us_requested = np.where(m.chip_domestic, 0.0, requested)
+        dom_requested = float(requested[m.chip_domestic].sum())
+        self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
+        self.us_orders_last = us_requested
+        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
+        self._update_prices(us_requested, home_requested)
+        domestic = delivered[:, m.chip_domestic] @ m.chip_h100e[m.chip_domestic]
+        m.domestic_exports_h100e_cum += float(domestic[m.holder_tier != 3].sum())
+        total = delivered @ m.chip_h100e
+        scatter_add(m.imports_h100e, m.holder_country, total + grey_h100e)
+        scatter_add(m.flow_domestic, m.holder_country, domestic)
+        scatter_add(m.flow_us, m.holder_country, total - domestic)
+        scatter_add(m.flow_grey, m.holder_country, grey_h100e)
+        smuggler.divert(m, delivered)
+
+    def _remember_demand(self, want_usd: np.ndarray) -> None:
+        """Each buyer's first-choice spending by option (shares): what an announced rule would hit."""
+        total = want_usd.sum(axis=1, keepdims=True)
+        self.last_mix = np.divide(want_usd, total, out=np.zeros_like(want_usd), where=total > 0)
+
+    # helpers of the market phase ---------------------------------------
+
+    def option_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """What buyers weigh (price per unit of value, power included) and price per H100e, per option.
+
+        The cost has two rows (see :meth:`buyer_group`): Tier 3 buyers add
+        what their government's steering to home chips costs on imported
+        ones (``home_steer``); buyers outside Tier 3 add the compliance risk
+        of using Tier 3-designed chips. Value blends training throughput (H100e) with memory bandwidth
+        (inference), relative to an H100: an export variant with little
+        compute but much bandwidth (H20-class) is worth buying.
+        """
+        m = self.model
+        price = m.chip_price * np.where(m.chip_domestic, self.domestic_price_mult, self.price_mult)
+        grey = self.grey_unit_price() * (1.0 + self.grey_premium) if m.grey_chip is not None else 0.0
+        unit = np.r_[price / m.chip_h100e, grey]
+        a = m.world.inference_weight
+        value = (1 - a) * m.chip_h100e + a * m.chip_bw / H100_BANDWIDTH_TBS
+        per_h100e = np.r_[value / m.chip_h100e, value[m.grey_chip] / m.chip_h100e[m.grey_chip]
+                          if m.grey_chip is not None else 1.0]
+        power = 1.0 + m.world.power_cost_share * (np.r_[m.chip_penalty, 1.0] - 1.0)
+        base = unit / per_h100e * power
+        home = base * np.r_[np.where(m.chip_domestic, 1.0, 1.0 + self.home_steer), 1.0]
+        foreign = base * np.r_[np.where(m.chip_domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0]
+        return np.vstack([home, foreign]), unit
+
+    def buyer_group(self) -> np.ndarray:
+        """Row of the option costs each holder sees: 0 inside Tier 3 (home of the domestic chips), 1 abroad."""
+        m = self.model
+        return (m.holder_tier != 3).astype(np.int64)
+
+    def grey_unit_price(self) -> float:
+        """List price per H100e of the chip smugglers trade."""
+        m = self.model
+        if m.grey_chip is None:
+            return 0.0
+        return float(m.chip_price[m.grey_chip] * self.price_mult / m.chip_h100e[m.grey_chip])
+
+    def option_mask(self) -> np.ndarray:
+        """Options each holder may try: available, and not denied outright by the regime."""
+        m = self.model
+        r = m.regime
+        tier = m.holder_tier[:, None]
+        avail = m.chip_available[None, :]
+        us = ~m.chip_domestic[None, :]
+        denied_better = us & m.chip_controlled[None, :] & (tier == 3)
+        denied = denied_better | (us & m.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied")
+                                  & r.chip_controls)
+        denied |= ~us & (tier != 3) & r.huawei_guidance
+        self.regime_denied = avail & denied
+        chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
+        # an export variant is made for the markets denied the real thing, and sold only there
+        chips &= ~m.chip_variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
+        grey = (m.holder_tier == 3) & r.chip_controls & (m.grey_chip is not None)
+        return np.c_[chips, grey]
+
+    def _count_outright_denials(self, budget: np.ndarray, cost: np.ndarray, unit: np.ndarray) -> None:
+        """Demand the regime turns away before any order is placed (e.g. Tier 3 for controlled chips).
+
+        Measured as the spending each buyer would have put on those chips
+        with no regime: what a government sees as imports denied.
+        """
+        m = self.model
+        K = m.n_chips
+        rows = np.flatnonzero(self.regime_denied.any(axis=1))
+        if len(rows) == 0:
+            return
+        us = ~m.chip_domestic[None, :]
+        tier1 = m.holder_tier[rows, None] == 1
+        free = m.chip_available[None, :] & ~(~us & tier1)
+        shares = choice_shares(cost[:, :K], free, m.world.choice_sharpness,
+                                      group=self.buyer_group()[rows]) * self.regime_denied[rows]
+        usd = budget[rows] * shares.sum(axis=1)
+        per_usd = np.divide(1.0, unit[:K], out=np.zeros(K), where=unit[:K] > 0)
+        h100e = budget[rows] * (shares @ per_usd)
+        country = m.holder_country[rows]
+        scatter_add(m.requested_h100e, country, h100e)
+        scatter_add(m.denied_h100e, country, h100e)
+        scatter_add(m.denied_usd, country, usd)
+        m.denied_h100e_cum += float(h100e.sum())
+
+    def _next_mask(self, mask: np.ndarray, denied: np.ndarray, exhausted: np.ndarray) -> np.ndarray:
+        m = self.model
+        out = mask.copy()
+        out[:, : m.n_chips] &= ~(denied > 1e-9)
+        out &= ~exhausted[None, :]
+        return out
+
+    def _rush(self, budget: np.ndarray) -> list[tuple[Announced, np.ndarray, np.ndarray]]:
+        """For each announced restriction: who buys ahead, how much (USD), and which options.
+
+        A buyer means to pull forward ``rush_intensity × anticipation_months``
+        of its demand for the options the restriction will deny or cap (its
+        share of last month's spending on them), in total over the window:
+        each month it spends what is still missing over the months left, at
+        most ``rush_max_extra_months`` of its budget on top (money). Price and supply limit what
+        the dollars buy. So a short window buys less than a long one, and a
+        longer window never lowers the total, which is bounded.
+        Tier 3 buyers count a coming Tier 2 regime as a hit to their grey
+        supply (smugglers will have to structure) and buy grey ahead.
+        """
+        m = self.model
+        K = m.n_chips
+        w = m.world
+        rushes = []
+        for rule in m.pending:
+            after = m.regime.changed(**rule.levers)
+            hit = np.zeros((m.n_holders, K + 1), dtype=bool)
+            hit[:, :K] = self._restricted_after(after)
+            hit[:, K] = (m.holder_tier == 3) & after.tier2_caps & (not m.regime.tier2_caps)
+            share = (self.last_mix * hit).sum(axis=1)
+            if not share.any():
+                continue
+            months_left = max(1, rule.effective_month - m.month)
+            target = w.rush_intensity * w.anticipation_months * budget * share
+            spend = np.clip((target - rule.pulled_usd) / months_left, 0.0, w.rush_max_extra_months * budget * share)
+            rushes.append((rule, spend, hit))
+        return rushes
+
+    def _restricted_after(self, after: Regime) -> np.ndarray:
+        """[holder, chip]: chips allowed now that ``after`` would deny or cap for the holder."""
+        m = self.model
+        tier = m.holder_tier[:, None]
+        us = ~m.chip_domestic[None, :]
+        avail = m.chip_available[None, :]
+        ctrl_now = m.chip_controlled[None, :]
+        ctrl_after = np.asarray(is_controlled(m.chip_tpp, m.chip_die, after))[None, :] & us
+        newly_t3 = (tier == 3) & ctrl_after & ~ctrl_now
+        variant_t3 = ((tier == 3) & m.chip_variant[None, :] & (after.variant_policy == "denied")
+                      & (m.regime.variant_policy != "denied"))
+        capped_t2 = (tier == 2) & ctrl_after & after.tier2_caps & (not m.regime.tier2_caps)
+        capped_t2 &= (m.holder_veu[:, None] == Veu.NONE)
+        return avail & us & (newly_t3 | variant_t3 | capped_t2)
+
+    def smuggler_rush_factor(self, hub: np.ndarray) -> np.ndarray:
+        """Networks buy ahead when an announced rule will force them to structure purchases.
+
+        Like buyers (see :meth:`_rush`), a network in a Tier 2 hub pulls
+        forward ``rush_intensity × anticipation_months`` of its capacity in
+        total, spread over the months left and at most one extra month's
+        capacity a month. Called once a month, by the smugglers' planning:
+        it records what they pulled forward.
+        """
+        m = self.model
+        w = m.world
+        factor = np.zeros(len(hub))
+        for rule in m.pending:
+            after = m.regime.changed(**rule.levers)
+            if after.tier2_caps and not m.regime.tier2_caps:
+                months_left = max(1, rule.effective_month - m.month)
+                left = w.rush_intensity * w.anticipation_months - rule.smuggler_pulled_months
+                months = min(max(left, 0.0) / months_left, 1.0)
+                rule.smuggler_pulled_months += months
+                factor += np.where(m.country_tier[hub] == 2, months, 0.0)
+        return factor
+
+    def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
+        """Orders that need screening (from outside Tier 1) in a random sequence, then shell orders.
+
+        Tier 1 buyers need no licence for anything they may buy; their orders
+        are allowed without entering the book (see :meth:`_trade_round`).
+        """
+        m = self.model
+        screened = np.flatnonzero(m.holder_tier != 1)
+        perm = screened[m.rng.permutation(len(screened))]  # who reaches the licensing desk first
+        rows, k = np.nonzero(want_h100e[perm] > 1e-9)
+        h = perm[rows]
+        q = want_h100e[h, k]
+        sm_k = np.full(len(sm_rows), m.grey_chip if m.grey_chip is not None else 0)
+        sm_country = m.smugglers.hub[sm_rows]
+        order_h = np.r_[h, m.n_holders + sm_rows]
+        order_k = np.r_[k, sm_k]
+        country = np.r_[m.holder_country[h], sm_country]
+        book = OrderBook(
+            consignee=order_h,
+            country=country,
+            tier=m.country_tier[country],
+            h100e=np.r_[q, m.smugglers.order_h100e[sm_rows]],
+            controlled=m.chip_controlled[order_k],
+            export_variant=m.chip_variant[order_k],
+            domestic=m.chip_domestic[order_k],
+            veu=np.r_[m.holder_veu[h], np.zeros(len(sm_rows), int)],
+            no_licence=np.r_[np.zeros(len(h), bool), np.ones(len(sm_rows), bool)],
+        )
+        return book, order_h, order_k
+
+    def _screen(self, book: OrderBook, count: bool) -> Screened:
+        """Screen the book against the pools left, then draw the pools down (holders' pools here;
+        shell companies' allowances are drawn when their orders are filled)."""
+        m = self.model
+        n_sm = m.smugglers.n
+        lpp = m.regime.lpp_limit_h100e
+        lpp_left = np.r_[self._month_allowance(lpp * m.holder_consignees, m.lpp_used, self._lpp_used_before),
+                         np.zeros(n_sm)]
+        shells = np.flatnonzero(book.no_licence)
+        if len(shells):
+            rows = book.consignee[shells] - m.n_holders
+            sm = m.smugglers
+            lpp_left[book.consignee[shells]] = self._month_allowance(
+                sm.shells[rows] * lpp / m.scale, sm.lpp_used[rows], self._shell_lpp_used_before[rows])
+        veu_room = np.r_[self.veu_room(), np.zeros(n_sm)]
+        deal_left = np.maximum(m.deal_per_year - m.deal_used, 0.0)
+        cap_left = np.array([m.cap_limit(c) for c in range(m.n_countries)]) - m.cap_used
+        scr = screen_orders(book, m.regime, lpp_left, veu_room, deal_left, cap_left)
+        holders = ~book.no_licence
+        scatter_add(m.lpp_used, book.consignee[holders], scr.lpp[holders])
+        scatter_add(m.nveu_used, book.consignee[holders], scr.veu[holders])
+        scatter_add(m.deal_used, book.country, scr.deal)
+        scatter_add(m.cap_used, book.country, scr.licence + (scr.lpp if m.regime.lpp_counts_against_cap else 0))
+        m.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
+        if count:
+            self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))
+            for rule_id in (Rule.CAP_REACHED,):
+                hit = scr.rule == rule_id
+                if hit.any():
+                    for c in np.unique(book.country[hit]):
+                        m._note_cap_reached(int(c))
+        return scr
+
+    def _month_allowance(self, yearly: np.ndarray, used: np.ndarray, used_before: np.ndarray) -> np.ndarray:
+        """What is left this month of a yearly allowance spread over the months left in the year."""
+        m = self.model
+        this_month = np.maximum(yearly - used_before, 0.0) / m.months_left_in_year()
+        return np.maximum(this_month - (used - used_before), 0.0)
+
+    def veu_room(self) -> np.ndarray:
+        """H100e each holder may still import as a validated end user."""
+        m = self.model
+        r = m.regime
+        room = np.zeros(m.n_holders)
+        if not (r.tier2_caps and r.veu_program):
+            return room
+        since = m.tier2_since if m.tier2_since is not None else m.month
+        year = min((m.month - since) // 12, len(r.nveu_cap_h100e) - 1)
+        nat = m.holder_veu == Veu.NATIONAL
+        room[nat] = np.maximum(r.nveu_cap_h100e[year] - m.nveu_used[nat], 0.0)
+        uni = np.flatnonzero(m.holder_veu == Veu.UNIVERSAL)
+        if len(uni):
+            held = m.ledger.installed[uni] @ m.chip_h100e
+            owner = m.holder_owner[uni]
+            for o in np.unique(owner):
+                rows = owner == o
+                total = held[rows].sum() * 1.0
+                tier = m.holder_tier[uni[rows]]
+                outside = held[rows][tier != 1].sum()
+                one = np.maximum(r.uveu_max_one_tier2 * total - held[rows], 0.0)
+                out_room = max((1 - r.uveu_min_tier1) * total - outside, 0.0)
+                in_us = m.holder_is_us[uni[rows]]
+                if in_us.any():  # a US-headquartered VEU keeps uveu_min_us of its compute at home
+                    out_room = min(out_room, max((1 - r.uveu_min_us) * total - held[rows][~in_us].sum(), 0.0))
+                room[uni[rows]] = np.where(tier == 2, np.minimum(one, out_room), np.inf)
+        return room
+
+    def _grey_chips(self, got_h100e: np.ndarray) -> np.ndarray:
+        """Grey-market stock handed to holders in proportion to what each bought (chips)."""
+        m = self.model
+        stock = m.ledger.grey_stock
+        total = float(stock @ m.chip_h100e)
+        if total <= 0 or got_h100e.sum() <= 0:
+            return np.zeros((m.n_holders, m.n_chips))
+        return np.outer(got_h100e / total, stock)
+
+    def _book_revenue(self, got: np.ndarray, scr: Screened, order_k: np.ndarray, ratio: np.ndarray,
+                      shell_h100e: np.ndarray, unit: np.ndarray) -> None:
+        """US vendor revenue (net of revenue-share fees) and the fees paid, for one round."""
+        m = self.model
+        K = m.n_chips
+        us = ~m.chip_domestic
+        gross = float(got.sum(axis=0)[us] @ unit[:K][us])
+        fees = 0.0
+        n_h = len(order_k)
+        if scr.fee[:n_h].any():
+            k = order_k
+            fees = float((scr.fee[:n_h] * scr.allowed[:n_h] * ratio[k] * unit[k]).sum())
+        shells = float(shell_h100e.sum() * unit[m.grey_chip]) if len(shell_h100e) else 0.0
+        m.us_revenue_cum += gross + shells - fees
+        m.fees_cum += fees
+
+    def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:
+        m = self.model
+        want = want_h100e[:, : m.n_chips].sum(axis=1)
+        den = denied.sum(axis=1)
+        scatter_add(m.requested_h100e, m.holder_country, want)
+        scatter_add(m.denied_h100e, m.holder_country, den)
+        m.denied_h100e_cum += float(den.sum())
+        den_usd = (denied * unit[None, : m.n_chips]).sum(axis=1)
+        m.holder_denied_usd += den_usd
+        scatter_add(m.denied_usd, m.holder_country, den_usd)
+
+    def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
+        """Money left after every round, by country: what governments see as unmet demand."""
+        m = self.model
+        m.unmet_usd[:] = 0.0
+        scatter_add(m.unmet_usd, m.holder_country, budget)
+
+    def _update_prices(self, us_requested: np.ndarray, home_requested: float) -> None:
+        """Vendors' prices follow the orders that compete for their supply.
+
+        Every US chip competes for the same leading-edge dies, and vendors
+        short of their stock count restocking as orders; domestic
+        chips go to home buyers first, so home orders set their price.
+        """
+        m = self.model
+        w = m.world
+        restock = np.maximum(w.vendor_stock_months * self.us_demand_ema / m.chip_h100e - m.ledger.inventory, 0.0)
+        restock *= m.chip_in_production & ~m.chip_domestic
+        dies_requested = float((us_requested / m.chip_h100e + restock) @ m.chip_dies)
+        self.price_mult = price_multiplier(self.price_mult, dies_requested,
+                                                  m.vendor_capacity_dies, w.price_adjustment_per_month)
+        self.domestic_price_mult = price_multiplier(self.domestic_price_mult, home_requested,
+                                                           m.domestic_supply_h100e(), w.price_adjustment_per_month)
+        self.grey_premium = grey_premium(self.grey_premium, self.grey_wanted_h100e, self.grey_supply_h100e,
+                                                w.price_adjustment_per_month, w.grey_premium_max)

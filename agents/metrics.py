@@ -87,7 +87,7 @@ METRICS: list[Metric] = [
     Metric("variant_exports_cum", "chips", "Export-variant chips (H20-class) delivered to Tier 3, cumulative.",
            lambda m: m.variant_exports_chips_cum),
     Metric("grey_premium", "share", "Grey-market premium over list price (0.4 = 40% over).",
-           lambda m: m.grey_premium),
+           lambda m: m.market.grey_premium),
     Metric("smuggling_networks", "count", "Smuggling networks operating.",
            lambda m: int(m.smugglers.alive[: m.smugglers.n].sum())),
     Metric("seizures_cum", "count", "Shipments seized, cumulative.", lambda m: m.seizures_cum),

@@ -2,13 +2,15 @@
 
 Owns the world's arrays (countries, chips, holders), the regime in force and
 the announced changes, the command queue and log, the month's step order and
-the domain events. Agents hold identity and small decisions; numbers that
-every month touches live here in numpy arrays so the hot paths are
+the domain events. Each phase with state of its own is an object the model
+holds: the market (``agents.market.Market``: orders, screening, filling,
+prices) and the smugglers' book; agents hold identity and small decisions.
+Numbers every month touches are numpy arrays, so the hot paths are
 vectorised. Imports mesa, numpy and the agents package; never pygame or game.
 
-A month, in order: policy → plans → orders (labs, operators, smugglers) →
-screening → market → shipping → production → installation and retirement →
-training → states react → metrics.
+A month, in order: policy → plans → the market (rushes, smugglers' plans,
+orders, screening, filling, prices, diversion) → shipping → production →
+installation and retirement → training → states react → metrics.
 """
 
 from __future__ import annotations
@@ -22,24 +24,22 @@ import numpy as np
 
 from agents import commands as cmd
 from agents import lab, market, smuggler
+from agents.arrays import scatter_add
+from agents.market import Market
 from agents.firm import LEADING_EDGE_YIELD, FirmAgent, Role
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
-from agents.regime import OrderBook, Regime, Rule, Screened, Veu, is_controlled, screen_orders
+from agents.regime import Regime, Veu, is_controlled
 from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent
 
-MAX_ROUNDS = 2
-"""Times a buyer may re-spend money an order could not use (denied or sold out)."""
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
 transit controls at least this much."""
 H100_DIE_MM2 = 814.0
 """Die area of the reference chip; vendor capacity is counted in dies of this size."""
-H100_BANDWIDTH_TBS = 3.35
-"""Memory bandwidth of the reference chip (facts §3)."""
 
 
 class Kind:
@@ -48,19 +48,6 @@ class Kind:
     LAB = 0
     CLOUD = 1
     NATIONAL = 2
-
-
-@dataclass(frozen=True)
-class Round:
-    """What one round of trading delivered and left over."""
-
-    chips: np.ndarray  # [holder, chip] delivered
-    grey_h100e: np.ndarray  # [holder] bought on the grey market
-    demand: np.ndarray  # [chip] allowed H100e requested
-    home_demand: float  # allowed H100e of domestic chips requested by Tier 3 buyers
-    denied: np.ndarray  # [holder, chip] H100e the regime denied
-    ratio: np.ndarray  # [option] share of demand supply could fill
-    unspent_usd: np.ndarray  # [holder] money to re-spend next round
 
 
 @dataclass
@@ -139,7 +126,9 @@ class ComputeModel(mesa.Model):
         self.networks_opened = 0
         self.networks_closed = 0
         self.open_networks(int(round(self.world.smuggler_networks * self.scale)))
-        self._init_market()
+        self._init_counters()
+        self.market = Market(self)
+        self.market.open()
         self._queue_schedule()
         lab.start(self)
         self._installed_cache: tuple[int, np.ndarray] = (-1, np.zeros(0))
@@ -362,15 +351,8 @@ class ComputeModel(mesa.Model):
         self.hbm_domestic_per_month = w.hbm_domestic_stacks_per_month
         self.subsidy_history: list[float] = []
 
-    def _init_market(self) -> None:
-        self.price_mult = 1.0
-        self.domestic_price_mult = 1.0
-        self.grey_premium = 0.0
-        self.home_steer = 0.0
-        """Extra cost (share of price) Tier 3 buyers see on legally imported US chips: customs checks and
-        guidance to buy domestic, set by the domestic designer's government (``StateAgent``)."""
-        self.us_demand_ema = np.zeros(self.n_chips)
-        self.domestic_demand_ema = 0.0
+    def _init_counters(self) -> None:
+        """Training measures and the cumulative counters the metrics read."""
         self.open_history: list[float] = []
         self.leaked_capability = 0.0
         """Effective capability (log10 operations in today's algorithms) of the best leaked closed weights."""
@@ -378,7 +360,6 @@ class ComputeModel(mesa.Model):
         self.capability_gap_months = 0.0
         self.best_capability_us = 0.0
         self.best_capability_adversary = 0.0
-        # cumulative counters (metrics)
         self.smuggled_h100e_cum = 0.0
         self.seized_h100e_cum = 0.0
         self.seizures_cum = 0
@@ -391,23 +372,6 @@ class ComputeModel(mesa.Model):
         self.stockpiled_h100e_cum = 0.0
         self.licensed_h100e_cum = 0.0
         self.denied_h100e_cum = 0.0
-        self.grey_wanted_h100e = 0.0
-        self.grey_supply_h100e = 0.0
-        self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
-        # first month's vendor stock: one month of what buyers would order at list prices
-        cost, unit = self._option_costs()
-        mix = market.choice_shares(cost, self._option_mask(), self.world.choice_sharpness, group=self.buyer_group())
-        want_h100e = (self.monthly_budget()[:, None] * mix)[:, : self.n_chips] / unit[None, : self.n_chips]
-        self.us_demand_ema = np.where(self.chip_domestic, 0.0, want_h100e.sum(axis=0))
-        dies_wanted = float((self.us_demand_ema / self.chip_h100e) @ self.chip_dies)
-        # vendors open at the price that clears their first month (orders are budgets: D ∝ 1/p)
-        self.price_mult = market.price_multiplier(1.0, dies_wanted, self.vendor_capacity_dies, 1.0)
-        self.us_demand_ema /= self.price_mult
-        self.us_orders_last = self.us_demand_ema
-        self.us_designer._produce_us(months=1.0 + self.world.vendor_stock_months)
-        self.domestic_demand_ema = self.domestic_supply_h100e()
-        self.domestic_designer._produce_domestic()
-        self.last_mix = mix
 
     def domestic_supply_h100e(self) -> float:
         """What the domestic designer can make this month (H100e): wafers × dies × yield, capped by HBM."""
@@ -443,14 +407,14 @@ class ComputeModel(mesa.Model):
     def step(self) -> None:
         """One month, in the design's order."""
         self.month = self.steps - 1
-        self.set_policy()
-        self.agents_by_type[FirmAgent].shuffle_do("plan")
-        self.place_and_clear_orders()
-        smuggler.ship(self)
-        self.produce()
-        self.install_and_retire()
-        lab.train(self)
-        self.agents_by_type[StateAgent].shuffle_do("react")
+        self.set_policy()                                  # scheduled, queued and due commands
+        self.agents_by_type[FirmAgent].shuffle_do("plan")  # operators pick sites, vendors redesign
+        self.market.clear()                                # buy ahead, order, screen, fill, price
+        smuggler.ship(self)                                # shipments seized or arrive; networks enter
+        self.produce()                                     # foundries grow, designers make chips
+        self.install_and_retire()                          # power-limited installation, retirement
+        lab.train(self)                                    # runs, publishing, leaks, gaps
+        self.agents_by_type[StateAgent].shuffle_do("react")  # goodwill, agreements, subsidies, steering
         if self.check_conservation:
             self.ledger.check()
         self.month += 1
@@ -547,399 +511,10 @@ class ComputeModel(mesa.Model):
             self.record_event("levers", "In force: " + _describe_levers(levers))
 
     # ---- 2-6. orders, screening, market --------------------------------
-    def place_and_clear_orders(self) -> None:
-        """Labs, operators and smugglers order; the regime screens; the market fills.
-
-        Buyers hit by an announced restriction first buy ahead into their
-        stockpiles. Then every buyer spends its month's budget; money an
-        order could not use (denied, or the chip sold out) is re-spent on the
-        buyer's next-best allowed option, up to ``MAX_ROUNDS`` rounds.
-        """
-        self._reset_month_counters()
-        budget = self.monthly_budget()
-        cost, unit = self._option_costs()
-        mask = self._option_mask()
-        self._count_outright_denials(budget, cost, unit)
-        self._supply = np.r_[self.ledger.inventory, self.ledger.grey_stock @ self.chip_h100e]
-        self.grey_supply_h100e = float(self._supply[-1])
-        requested = np.zeros(self.n_chips)
-        home_requested = 0.0
-        for rule, rush_budget, rush_mask in self._rush(budget):  # vendors see rush orders too, and make more
-            r = self._trade_round(rush_budget, rush_mask & mask, cost, unit, first=False, stockpile=True)
-            rule.pulled_usd += rush_budget - r.unspent_usd
-            requested += r.demand
-            home_requested += r.home_demand
-        smuggler.plan_volume(self)
-        delivered = np.zeros((self.n_holders, self.n_chips))
-        grey_h100e = np.zeros(self.n_holders)
-        for rnd in range(MAX_ROUNDS):
-            r = self._trade_round(budget, mask, cost, unit, first=rnd == 0, stockpile=False)
-            delivered += r.chips
-            grey_h100e += r.grey_h100e
-            requested += r.demand
-            home_requested += r.home_demand
-            budget = r.unspent_usd
-            mask = self._next_mask(mask, r.denied, r.ratio < 1.0)
-            if budget.sum() <= 0:
-                break
-        self._record_unmet(budget, unit)
-        self._close_market(delivered, grey_h100e, requested, home_requested)
-
-    def _reset_month_counters(self) -> None:
-        self._lpp_used_before = self.lpp_used.copy()
-        self._shell_lpp_used_before = self.smugglers.lpp_used.copy()
-        for arr in (self.requested_h100e, self.denied_h100e, self.denied_usd, self.imports_h100e,
-                    self.holder_denied_usd, self.flow_us, self.flow_domestic, self.flow_grey,
-                    self.flow_smuggled, self.flow_seized):
-            arr[:] = 0.0
-
-    def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
-                     first: bool, stockpile: bool) -> "Round":
-        """One round of choosing, screening and filling; smugglers order in the first round."""
-        K = self.n_chips
-        want = spend[:, None] * market.choice_shares(cost, mask, self.world.choice_sharpness, per_unit=unit,
-                                                     group=self.buyer_group())
-        sm_rows = (np.flatnonzero(self.smugglers.order_h100e[: self.smugglers.n] > 0) if first
-                   else np.zeros(0, dtype=int))
-        book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
-        scr = self._screen(book, count=not stockpile)
-        n_h = len(order_h) - len(sm_rows)
-        allowed = np.where(self.holder_tier[:, None] == 1, want[:, :K], 0.0)  # Tier 1: no licence needed
-        if not stockpile:
-            self.rule_counts[Rule.TIER1] += np.count_nonzero(allowed > 1e-9)
-        market.scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
-        sm_allowed = scr.allowed[n_h:]
-        demand = allowed.sum(axis=0)
-        home_demand = float(allowed[self.holder_tier == 3][:, self.chip_domestic].sum())
-        if len(sm_rows):
-            demand[self.grey_chip] += sm_allowed.sum()
-        grey_want = want[:, K]
-        supply_h100e = np.r_[self._supply[:K] * self.chip_h100e, self._supply[K]]
-        ratio = market.fill_ratio(np.r_[demand, grey_want.sum()], supply_h100e)
-        got = allowed * ratio[None, :K]
-        got[:, self.chip_domestic] = self._home_first(allowed[:, self.chip_domestic],
-                                                      supply_h100e[:K][self.chip_domestic])
-        got_grey = grey_want * ratio[K]
-        chips = got / self.chip_h100e
-        self.variant_exports_chips_cum += float(chips[self.holder_tier == 3][:, self.chip_variant].sum())
-        grey_chips = self._grey_chips(got_grey)
-        if stockpile:
-            self.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
-            self.ledger.sell_grey(np.zeros_like(grey_chips), to_stockpile=grey_chips)
-            self.stockpiled_h100e_cum += float(got.sum() + got_grey.sum())
-        else:
-            self.ledger.sell(chips)
-            self.ledger.sell_grey(grey_chips)
-        self._supply[:K] -= chips.sum(axis=0)
-        self._supply[K] -= got_grey.sum()
-        shell_got = np.zeros(0)
-        if len(sm_rows):
-            shell_got = sm_allowed * ratio[self.grey_chip]
-            self._fill_smugglers(sm_rows, shell_got, scr.lpp[n_h:] * ratio[self.grey_chip])
-        self._book_revenue(got, scr, order_k[:n_h], ratio, shell_got, unit)
-        denied = want[:, :K] - allowed
-        if first:
-            self.grey_wanted_h100e = float(grey_want.sum())
-            self._count_requests(want, denied, unit)
-            self._remember_demand(want * unit)
-        unspent = (want[:, :K] - got) @ unit[:K] + (grey_want - got_grey) * unit[K]
-        if stockpile:  # bought ahead: chips went to stockpiles; what supply could not fill is not re-spent
-            return Round(np.zeros_like(chips), np.zeros_like(got_grey), demand, home_demand, denied, ratio,
-                         np.maximum(unspent, 0.0))
-        return Round(chips, got_grey, demand, home_demand, denied, ratio, np.maximum(unspent, 0.0))
-
-    def _home_first(self, allowed: np.ndarray, supply: np.ndarray) -> np.ndarray:
-        """Fill orders for domestic chips: Tier 3 buyers first, foreign buyers from what is left.
-
-        The designer's own government steers scarce output to home buyers
-        (facts §7: supply is short and exports negligible).
-        """
-        home = self.holder_tier == 3
-        home_demand = allowed[home].sum(axis=0)
-        home_ratio = market.fill_ratio(home_demand, supply)
-        left = np.maximum(supply - home_demand, 0.0)
-        away_ratio = market.fill_ratio(allowed[~home].sum(axis=0), left)
-        return allowed * np.where(home[:, None], home_ratio[None, :], away_ratio[None, :])
-
-    def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
-        """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
-        k = self.grey_chip
-        chips = got_h100e / self.chip_h100e[k]
-        bought = np.zeros(self.n_chips)
-        bought[k] = chips.sum()
-        self.ledger.sell_to_transit(bought)
-        self.smugglers.bought[rows, k] += chips
-        self._supply[k] -= chips.sum()
-        self.smugglers.lpp_used[rows] += lpp_h100e
-        if self.regime.tier2_caps:
-            self.structured_h100e_cum += float(lpp_h100e.sum())
-
-    def _close_market(self, delivered: np.ndarray, grey_h100e: np.ndarray, requested: np.ndarray,
-                      home_requested: float) -> None:
-        """Prices for next month, domestic exports, imports, and diversion of what arrived."""
-        us_requested = np.where(self.chip_domestic, 0.0, requested)
-        dom_requested = float(requested[self.chip_domestic].sum())
-        self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
-        self.us_orders_last = us_requested
-        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
-        self._update_prices(us_requested, home_requested)
-        domestic = delivered[:, self.chip_domestic] @ self.chip_h100e[self.chip_domestic]
-        self.domestic_exports_h100e_cum += float(domestic[self.holder_tier != 3].sum())
-        total = delivered @ self.chip_h100e
-        market.scatter_add(self.imports_h100e, self.holder_country, total + grey_h100e)
-        market.scatter_add(self.flow_domestic, self.holder_country, domestic)
-        market.scatter_add(self.flow_us, self.holder_country, total - domestic)
-        market.scatter_add(self.flow_grey, self.holder_country, grey_h100e)
-        smuggler.divert(self, delivered)
-
-    def _remember_demand(self, want_usd: np.ndarray) -> None:
-        """Each buyer's first-choice spending by option (shares): what an announced rule would hit."""
-        total = want_usd.sum(axis=1, keepdims=True)
-        self.last_mix = np.divide(want_usd, total, out=np.zeros_like(want_usd), where=total > 0)
-
-    # helpers of the market phase ---------------------------------------
     def monthly_budget(self) -> np.ndarray:
         """USD each holder wants to spend on chips this month."""
         years = self.month / 12.0
         return self.holder_spend0 / 12.0 * self.holder_growth ** years * self.holder_site_share
-
-    def _option_costs(self) -> tuple[np.ndarray, np.ndarray]:
-        """What buyers weigh (price per unit of value, power included) and price per H100e, per option.
-
-        The cost has two rows (see :meth:`buyer_group`): Tier 3 buyers add
-        what their government's steering to home chips costs on imported
-        ones (``home_steer``); buyers outside Tier 3 add the compliance risk
-        of using Tier 3-designed chips. Value blends training throughput (H100e) with memory bandwidth
-        (inference), relative to an H100: an export variant with little
-        compute but much bandwidth (H20-class) is worth buying.
-        """
-        price = self.chip_price * np.where(self.chip_domestic, self.domestic_price_mult, self.price_mult)
-        grey = self.grey_unit_price() * (1.0 + self.grey_premium) if self.grey_chip is not None else 0.0
-        unit = np.r_[price / self.chip_h100e, grey]
-        a = self.world.inference_weight
-        value = (1 - a) * self.chip_h100e + a * self.chip_bw / H100_BANDWIDTH_TBS
-        per_h100e = np.r_[value / self.chip_h100e, value[self.grey_chip] / self.chip_h100e[self.grey_chip]
-                          if self.grey_chip is not None else 1.0]
-        power = 1.0 + self.world.power_cost_share * (np.r_[self.chip_penalty, 1.0] - 1.0)
-        base = unit / per_h100e * power
-        home = base * np.r_[np.where(self.chip_domestic, 1.0, 1.0 + self.home_steer), 1.0]
-        foreign = base * np.r_[np.where(self.chip_domestic, 1.0 + self.world.foreign_domestic_risk, 1.0), 1.0]
-        return np.vstack([home, foreign]), unit
-
-    def buyer_group(self) -> np.ndarray:
-        """Row of the option costs each holder sees: 0 inside Tier 3 (home of the domestic chips), 1 abroad."""
-        return (self.holder_tier != 3).astype(np.int64)
-
-    def grey_unit_price(self) -> float:
-        """List price per H100e of the chip smugglers trade."""
-        if self.grey_chip is None:
-            return 0.0
-        return float(self.chip_price[self.grey_chip] * self.price_mult / self.chip_h100e[self.grey_chip])
-
-    def _option_mask(self) -> np.ndarray:
-        """Options each holder may try: available, and not denied outright by the regime."""
-        r = self.regime
-        tier = self.holder_tier[:, None]
-        avail = self.chip_available[None, :]
-        us = ~self.chip_domestic[None, :]
-        denied_better = us & self.chip_controlled[None, :] & (tier == 3)
-        denied = denied_better | (us & self.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied")
-                                  & r.chip_controls)
-        denied |= ~us & (tier != 3) & r.huawei_guidance
-        self.regime_denied = avail & denied
-        chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
-        # an export variant is made for the markets denied the real thing, and sold only there
-        chips &= ~self.chip_variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
-        grey = (self.holder_tier == 3) & r.chip_controls & (self.grey_chip is not None)
-        return np.c_[chips, grey]
-
-    def _count_outright_denials(self, budget: np.ndarray, cost: np.ndarray, unit: np.ndarray) -> None:
-        """Demand the regime turns away before any order is placed (e.g. Tier 3 for controlled chips).
-
-        Measured as the spending each buyer would have put on those chips
-        with no regime: what a government sees as imports denied.
-        """
-        K = self.n_chips
-        rows = np.flatnonzero(self.regime_denied.any(axis=1))
-        if len(rows) == 0:
-            return
-        us = ~self.chip_domestic[None, :]
-        tier1 = self.holder_tier[rows, None] == 1
-        free = self.chip_available[None, :] & ~(~us & tier1)
-        shares = market.choice_shares(cost[:, :K], free, self.world.choice_sharpness,
-                                      group=self.buyer_group()[rows]) * self.regime_denied[rows]
-        usd = budget[rows] * shares.sum(axis=1)
-        per_usd = np.divide(1.0, unit[:K], out=np.zeros(K), where=unit[:K] > 0)
-        h100e = budget[rows] * (shares @ per_usd)
-        country = self.holder_country[rows]
-        market.scatter_add(self.requested_h100e, country, h100e)
-        market.scatter_add(self.denied_h100e, country, h100e)
-        market.scatter_add(self.denied_usd, country, usd)
-        self.denied_h100e_cum += float(h100e.sum())
-
-    def _next_mask(self, mask: np.ndarray, denied: np.ndarray, exhausted: np.ndarray) -> np.ndarray:
-        out = mask.copy()
-        out[:, : self.n_chips] &= ~(denied > 1e-9)
-        out &= ~exhausted[None, :]
-        return out
-
-    def _rush(self, budget: np.ndarray) -> list[tuple[Announced, np.ndarray, np.ndarray]]:
-        """For each announced restriction: who buys ahead, how much (USD), and which options.
-
-        A buyer means to pull forward ``rush_intensity × anticipation_months``
-        of its demand for the options the restriction will deny or cap (its
-        share of last month's spending on them), in total over the window:
-        each month it spends what is still missing over the months left, at
-        most ``rush_max_extra_months`` of its budget on top (money). Price and supply limit what
-        the dollars buy. So a short window buys less than a long one, and a
-        longer window never lowers the total, which is bounded.
-        Tier 3 buyers count a coming Tier 2 regime as a hit to their grey
-        supply (smugglers will have to structure) and buy grey ahead.
-        """
-        K = self.n_chips
-        w = self.world
-        rushes = []
-        for rule in self.pending:
-            after = self.regime.changed(**rule.levers)
-            hit = np.zeros((self.n_holders, K + 1), dtype=bool)
-            hit[:, :K] = self._restricted_after(after)
-            hit[:, K] = (self.holder_tier == 3) & after.tier2_caps & (not self.regime.tier2_caps)
-            share = (self.last_mix * hit).sum(axis=1)
-            if not share.any():
-                continue
-            months_left = max(1, rule.effective_month - self.month)
-            target = w.rush_intensity * w.anticipation_months * budget * share
-            spend = np.clip((target - rule.pulled_usd) / months_left, 0.0, w.rush_max_extra_months * budget * share)
-            rushes.append((rule, spend, hit))
-        return rushes
-
-    def _restricted_after(self, after: Regime) -> np.ndarray:
-        """[holder, chip]: chips allowed now that ``after`` would deny or cap for the holder."""
-        tier = self.holder_tier[:, None]
-        us = ~self.chip_domestic[None, :]
-        avail = self.chip_available[None, :]
-        ctrl_now = self.chip_controlled[None, :]
-        ctrl_after = np.asarray(is_controlled(self.chip_tpp, self.chip_die, after))[None, :] & us
-        newly_t3 = (tier == 3) & ctrl_after & ~ctrl_now
-        variant_t3 = ((tier == 3) & self.chip_variant[None, :] & (after.variant_policy == "denied")
-                      & (self.regime.variant_policy != "denied"))
-        capped_t2 = (tier == 2) & ctrl_after & after.tier2_caps & (not self.regime.tier2_caps)
-        capped_t2 &= (self.holder_veu[:, None] == Veu.NONE)
-        return avail & us & (newly_t3 | variant_t3 | capped_t2)
-
-    def smuggler_rush_factor(self, hub: np.ndarray) -> np.ndarray:
-        """Networks buy ahead when an announced rule will force them to structure purchases.
-
-        Like buyers (see :meth:`_rush`), a network in a Tier 2 hub pulls
-        forward ``rush_intensity × anticipation_months`` of its capacity in
-        total, spread over the months left and at most one extra month's
-        capacity a month. Called once a month, by the smugglers' planning:
-        it records what they pulled forward.
-        """
-        w = self.world
-        factor = np.zeros(len(hub))
-        for rule in self.pending:
-            after = self.regime.changed(**rule.levers)
-            if after.tier2_caps and not self.regime.tier2_caps:
-                months_left = max(1, rule.effective_month - self.month)
-                left = w.rush_intensity * w.anticipation_months - rule.smuggler_pulled_months
-                months = min(max(left, 0.0) / months_left, 1.0)
-                rule.smuggler_pulled_months += months
-                factor += np.where(self.country_tier[hub] == 2, months, 0.0)
-        return factor
-
-    def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
-        """Orders that need screening (from outside Tier 1) in a random sequence, then shell orders.
-
-        Tier 1 buyers need no licence for anything they may buy; their orders
-        are allowed without entering the book (see :meth:`_trade_round`).
-        """
-        screened = np.flatnonzero(self.holder_tier != 1)
-        perm = screened[self.rng.permutation(len(screened))]  # who reaches the licensing desk first
-        rows, k = np.nonzero(want_h100e[perm] > 1e-9)
-        h = perm[rows]
-        q = want_h100e[h, k]
-        sm_k = np.full(len(sm_rows), self.grey_chip if self.grey_chip is not None else 0)
-        sm_country = self.smugglers.hub[sm_rows]
-        order_h = np.r_[h, self.n_holders + sm_rows]
-        order_k = np.r_[k, sm_k]
-        country = np.r_[self.holder_country[h], sm_country]
-        book = OrderBook(
-            consignee=order_h,
-            country=country,
-            tier=self.country_tier[country],
-            h100e=np.r_[q, self.smugglers.order_h100e[sm_rows]],
-            controlled=self.chip_controlled[order_k],
-            export_variant=self.chip_variant[order_k],
-            domestic=self.chip_domestic[order_k],
-            veu=np.r_[self.holder_veu[h], np.zeros(len(sm_rows), int)],
-            no_licence=np.r_[np.zeros(len(h), bool), np.ones(len(sm_rows), bool)],
-        )
-        return book, order_h, order_k
-
-    def _screen(self, book: OrderBook, count: bool) -> Screened:
-        """Screen the book against the pools left, then draw the pools down (holders' pools here;
-        shell companies' allowances are drawn when their orders are filled)."""
-        n_sm = self.smugglers.n
-        lpp = self.regime.lpp_limit_h100e
-        lpp_left = np.r_[self._month_allowance(lpp * self.holder_consignees, self.lpp_used, self._lpp_used_before),
-                         np.zeros(n_sm)]
-        shells = np.flatnonzero(book.no_licence)
-        if len(shells):
-            rows = book.consignee[shells] - self.n_holders
-            sm = self.smugglers
-            lpp_left[book.consignee[shells]] = self._month_allowance(
-                sm.shells[rows] * lpp / self.scale, sm.lpp_used[rows], self._shell_lpp_used_before[rows])
-        veu_room = np.r_[self._veu_room(), np.zeros(n_sm)]
-        deal_left = np.maximum(self.deal_per_year - self.deal_used, 0.0)
-        cap_left = np.array([self.cap_limit(c) for c in range(self.n_countries)]) - self.cap_used
-        scr = screen_orders(book, self.regime, lpp_left, veu_room, deal_left, cap_left)
-        holders = ~book.no_licence
-        market.scatter_add(self.lpp_used, book.consignee[holders], scr.lpp[holders])
-        market.scatter_add(self.nveu_used, book.consignee[holders], scr.veu[holders])
-        market.scatter_add(self.deal_used, book.country, scr.deal)
-        market.scatter_add(self.cap_used, book.country, scr.licence + (scr.lpp if self.regime.lpp_counts_against_cap else 0))
-        self.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
-        if count:
-            self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))
-            for rule_id in (Rule.CAP_REACHED,):
-                hit = scr.rule == rule_id
-                if hit.any():
-                    for c in np.unique(book.country[hit]):
-                        self._note_cap_reached(int(c))
-        return scr
-
-    def _month_allowance(self, yearly: np.ndarray, used: np.ndarray, used_before: np.ndarray) -> np.ndarray:
-        """What is left this month of a yearly allowance spread over the months left in the year."""
-        this_month = np.maximum(yearly - used_before, 0.0) / self.months_left_in_year()
-        return np.maximum(this_month - (used - used_before), 0.0)
-
-    def _veu_room(self) -> np.ndarray:
-        """H100e each holder may still import as a validated end user."""
-        r = self.regime
-        room = np.zeros(self.n_holders)
-        if not (r.tier2_caps and r.veu_program):
-            return room
-        since = self.tier2_since if self.tier2_since is not None else self.month
-        year = min((self.month - since) // 12, len(r.nveu_cap_h100e) - 1)
-        nat = self.holder_veu == Veu.NATIONAL
-        room[nat] = np.maximum(r.nveu_cap_h100e[year] - self.nveu_used[nat], 0.0)
-        uni = np.flatnonzero(self.holder_veu == Veu.UNIVERSAL)
-        if len(uni):
-            held = self.ledger.installed[uni] @ self.chip_h100e
-            owner = self.holder_owner[uni]
-            for o in np.unique(owner):
-                rows = owner == o
-                total = held[rows].sum() * 1.0
-                tier = self.holder_tier[uni[rows]]
-                outside = held[rows][tier != 1].sum()
-                one = np.maximum(r.uveu_max_one_tier2 * total - held[rows], 0.0)
-                out_room = max((1 - r.uveu_min_tier1) * total - outside, 0.0)
-                in_us = self.holder_is_us[uni[rows]]
-                if in_us.any():  # a US-headquartered VEU keeps uveu_min_us of its compute at home
-                    out_room = min(out_room, max((1 - r.uveu_min_us) * total - held[rows][~in_us].sum(), 0.0))
-                room[uni[rows]] = np.where(tier == 2, np.minimum(one, out_room), np.inf)
-        return room
 
     def cap_limit(self, c: int) -> float:
         """Country ``c``'s cap on licensed controlled imports so far (H100e)."""
@@ -957,62 +532,6 @@ class ComputeModel(mesa.Model):
         self._caps_reached.add(c)
         self.record_event("cap_reached", f"Tier 2 cap reached in {self.country_names[c]}: further licences denied",
                           country=self.country_codes[c])
-
-    def _grey_chips(self, got_h100e: np.ndarray) -> np.ndarray:
-        """Grey-market stock handed to holders in proportion to what each bought (chips)."""
-        stock = self.ledger.grey_stock
-        total = float(stock @ self.chip_h100e)
-        if total <= 0 or got_h100e.sum() <= 0:
-            return np.zeros((self.n_holders, self.n_chips))
-        return np.outer(got_h100e / total, stock)
-
-    def _book_revenue(self, got: np.ndarray, scr: Screened, order_k: np.ndarray, ratio: np.ndarray,
-                      shell_h100e: np.ndarray, unit: np.ndarray) -> None:
-        """US vendor revenue (net of revenue-share fees) and the fees paid, for one round."""
-        K = self.n_chips
-        us = ~self.chip_domestic
-        gross = float(got.sum(axis=0)[us] @ unit[:K][us])
-        fees = 0.0
-        n_h = len(order_k)
-        if scr.fee[:n_h].any():
-            k = order_k
-            fees = float((scr.fee[:n_h] * scr.allowed[:n_h] * ratio[k] * unit[k]).sum())
-        shells = float(shell_h100e.sum() * unit[self.grey_chip]) if len(shell_h100e) else 0.0
-        self.us_revenue_cum += gross + shells - fees
-        self.fees_cum += fees
-
-    def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:
-        want = want_h100e[:, : self.n_chips].sum(axis=1)
-        den = denied.sum(axis=1)
-        market.scatter_add(self.requested_h100e, self.holder_country, want)
-        market.scatter_add(self.denied_h100e, self.holder_country, den)
-        self.denied_h100e_cum += float(den.sum())
-        den_usd = (denied * unit[None, : self.n_chips]).sum(axis=1)
-        self.holder_denied_usd += den_usd
-        market.scatter_add(self.denied_usd, self.holder_country, den_usd)
-
-    def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
-        """Money left after every round, by country: what governments see as unmet demand."""
-        self.unmet_usd[:] = 0.0
-        market.scatter_add(self.unmet_usd, self.holder_country, budget)
-
-    def _update_prices(self, us_requested: np.ndarray, home_requested: float) -> None:
-        """Vendors' prices follow the orders that compete for their supply.
-
-        Every US chip competes for the same leading-edge dies, and vendors
-        short of their stock count restocking as orders; domestic
-        chips go to home buyers first, so home orders set their price.
-        """
-        w = self.world
-        restock = np.maximum(w.vendor_stock_months * self.us_demand_ema / self.chip_h100e - self.ledger.inventory, 0.0)
-        restock *= self.chip_in_production & ~self.chip_domestic
-        dies_requested = float((us_requested / self.chip_h100e + restock) @ self.chip_dies)
-        self.price_mult = market.price_multiplier(self.price_mult, dies_requested,
-                                                  self.vendor_capacity_dies, w.price_adjustment_per_month)
-        self.domestic_price_mult = market.price_multiplier(self.domestic_price_mult, home_requested,
-                                                           self.domestic_supply_h100e(), w.price_adjustment_per_month)
-        self.grey_premium = market.grey_premium(self.grey_premium, self.grey_wanted_h100e, self.grey_supply_h100e,
-                                                w.price_adjustment_per_month, w.grey_premium_max)
 
     # ---- 8. production --------------------------------------------------
     def produce(self) -> None:
@@ -1034,7 +553,7 @@ class ComputeModel(mesa.Model):
         drain = 1.0 / max(w.anticipation_months, 1.0)
         cand = self.ledger.arriving + self.ledger.stockpile * drain
         cand_w = np.zeros(self.n_countries)
-        market.scatter_add(cand_w, self.holder_country, cand @ self.chip_watts)
+        scatter_add(cand_w, self.holder_country, cand @ self.chip_watts)
         room = np.maximum(self.power_w - self._installed_watts(), 0.0)
         share_c = np.divide(room, cand_w, out=np.ones(self.n_countries), where=cand_w > 0).clip(0, 1)
         self.ledger.settle(share_c[self.holder_country], drain)
@@ -1045,7 +564,7 @@ class ComputeModel(mesa.Model):
     def _installed_watts(self) -> np.ndarray:
         per_holder = self.ledger.installed @ self.chip_watts
         out = np.zeros(self.n_countries)
-        market.scatter_add(out, self.holder_country, per_holder)
+        scatter_add(out, self.holder_country, per_holder)
         return out
 
     # ---- smugglers ------------------------------------------------------
@@ -1063,7 +582,7 @@ class ComputeModel(mesa.Model):
         self.networks_opened += k
         if self.month > 0:
             self.record_event("networks_entered", f"{k} new smuggling network{'s' if k > 1 else ''} "
-                              f"(grey premium {self.grey_premium:.0%})")
+                              f"(grey premium {self.market.grey_premium:.0%})")
 
     def close_network(self, row: int) -> None:
         self.smugglers.alive[row] = False

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.market import scatter_add, sigmoid
+from agents.arrays import scatter_add, sigmoid
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -133,12 +133,12 @@ def margin_share(model: "ComputeModel", hub: np.ndarray, volume_h100e: np.ndarra
     year, spread over its allowance) − chance of seizure × (chip + fine).
     """
     w = model.world
-    unit = model.grey_unit_price()
+    unit = model.market.grey_unit_price()
     structured = structuring_needed(model, hub)
     shells = np.where(structured, shells_for(model, volume_h100e), 0.0)
     shell_cost = np.where(structured, w.shell_cost_usd_per_year / max(model.regime.lpp_limit_h100e, 1e-9), 0.0)
     p = detection_probability(model, hub, volume_h100e, per_row=per_row, shells=shells)
-    return model.grey_premium - w.smuggler_cost_share - shell_cost / max(unit, 1e-9) - p * (1.0 + w.fine_multiple)
+    return model.market.grey_premium - w.smuggler_cost_share - shell_cost / max(unit, 1e-9) - p * (1.0 + w.fine_multiple)
 
 
 def plan_volume(model: "ComputeModel") -> None:
@@ -155,7 +155,7 @@ def plan_volume(model: "ComputeModel") -> None:
     else:
         margin = margin_share(model, hub, book.capacity[rows], per_row=model.scale)
     q = book.capacity[rows] * np.tanh(np.maximum(margin, 0.0) / w.smuggler_margin_scale_share)
-    q *= 1.0 + model.smuggler_rush_factor(hub)
+    q *= 1.0 + model.market.smuggler_rush_factor(hub)
     # structured buying: each shell holds one licence-free allowance per calendar year, spread over the year
     structured = structuring_needed(model, hub)
     shells = np.where(structured, shells_for(model, q), 0.0)
@@ -220,7 +220,7 @@ def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
     cooperation with enforcement.
     """
     w = model.world
-    pull = sigmoid((model.grey_premium - w.diversion_premium_floor) / 0.05)
+    pull = sigmoid((model.market.grey_premium - w.diversion_premium_floor) / 0.05)
     share_c = w.diversion_max_share * pull * (1.0 - model.cooperation)
     share_h = np.where(model.holder_tier == 2, share_c[model.holder_country], 0.0)
     controlled = model.chip_controlled & ~model.chip_domestic

@@ -82,7 +82,7 @@ class StateAgent(mesa.Agent):
         m = self.model
         home_demand = float(m.requested_h100e[m.country_tier == 3].sum())
         could_serve = min(1.0, m.domestic_supply_h100e() / home_demand) if home_demand > 0 else 0.0
-        m.home_steer = m.world.home_steer_max * could_serve
+        m.market.home_steer = m.world.home_steer_max * could_serve
 
     def _subsidise(self) -> None:
         m = self.model

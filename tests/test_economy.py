@@ -61,11 +61,11 @@ def domestic_at_home(m: ComputeModel) -> float:
 
 def test_export_variants_are_offered_only_to_buyers_denied_better_chips():
     m = finished(RULE, 1, months=6)
-    mask = m._option_mask()
+    mask = m.market.option_mask()
     variant = mask[:, : m.n_chips][:, m.chip_variant].any(axis=1)
     assert variant[m.holder_tier == 3].all()
     assert not variant[m.holder_tier != 3].any()
-    assert not finished("no_controls", 1, months=6)._option_mask()[:, : m.n_chips][:, m.chip_variant].any()
+    assert not finished("no_controls", 1, months=6).market.option_mask()[:, : m.n_chips][:, m.chip_variant].any()
 
 
 def test_no_export_variants_reach_tier1_or_tier2():
@@ -126,17 +126,17 @@ def test_home_buyers_are_served_before_foreign_buyers_of_domestic_chips():
     allowed[m.holder_tier == 3] = 10.0
     allowed[m.holder_tier == 2] = 10.0
     home_demand = 10.0 * (m.holder_tier == 3).sum()
-    got = m._home_first(allowed, np.array([home_demand * 0.9]))
+    got = m.market.home_first(allowed, np.array([home_demand * 0.9]))
     assert got[m.holder_tier == 2].sum() == 0.0
     assert np.isclose(got[m.holder_tier == 3].sum(), home_demand * 0.9)
-    got = m._home_first(allowed, np.array([home_demand + 5.0]))
+    got = m.market.home_first(allowed, np.array([home_demand + 5.0]))
     assert np.isclose(got[m.holder_tier == 3].sum(), home_demand)
     assert np.isclose(got[m.holder_tier == 2].sum(), 5.0)
 
 
 def test_foreign_buyers_see_a_compliance_cost_on_domestic_chips():
     m = ComputeModel(scenario="no_controls", seed=1)
-    cost, _ = m._option_costs()
+    cost, _ = m.market.option_costs()
     dom = np.r_[m.chip_domestic, False]
     assert np.allclose(cost[1][dom], cost[0][dom] * (1 + m.world.foreign_domestic_risk))
 

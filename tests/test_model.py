@@ -270,13 +270,13 @@ def test_a_us_veu_must_keep_half_its_compute_at_home():
     m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
     for _ in range(5):
         m.step()  # the rule is in force from month 4
-    free = m._veu_room()
+    free = m.market.veu_room()
     tight = ComputeModel(scenario="diffusion_rule_2025", seed=0, uveu_min_us=0.99)
     for _ in range(5):
         tight.step()
     sites = (m.holder_veu == 2) & (m.holder_tier == 2)
     assert free[sites].sum() > 0
-    assert tight._veu_room()[sites].sum() < 0.2 * free[sites].sum()
+    assert tight.market.veu_room()[sites].sum() < 0.2 * free[sites].sum()
 
 
 def test_a_player_governed_country_asks_for_nothing_on_its_own():
