@@ -77,12 +77,7 @@ def train(model: "ComputeModel") -> None:
 def _monthly_ops(model: "ComputeModel") -> np.ndarray:
     """Training operations each holder can run this month, own and rented compute."""
     eff = _with_rented_compute(model, effective_compute(model))
-    remote = model.remote_access_h100e()
-    if remote > 0:
-        adv_labs = model.lab_mask & (model.holder_tier == 3)
-        weight = np.where(adv_labs, model.holder_spend0, 0.0)
-        if weight.sum() > 0:
-            eff = eff + remote * model.world.utilisation * weight / weight.sum()
+    eff = eff + model.market.rented_h100e * model.world.utilisation  # rented abroad this month
     return eff * H100_FLOPS * SECONDS_PER_MONTH
 
 

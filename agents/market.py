@@ -153,6 +153,8 @@ class Market:
         self.grey_wanted_h100e = 0.0
         self.grey_supply_h100e = 0.0
         self.rule_counts = np.zeros(len(Rule), dtype=np.int64)
+        self.rented_h100e = np.zeros(model.n_holders)
+        """H100e each holder rents abroad this month (Tier 3 labs, see :meth:`_rent_abroad`)."""
         """Orders decided by each rule of the regime, cumulative (``Rule`` order)."""
         self._supply = np.zeros(model.n_chips + 1)
         self._lpp_used_before = np.zeros(model.n_holders)
@@ -193,7 +195,8 @@ class Market:
         cost, unit = self.option_costs()
         mask = self.option_mask()
         self._count_outright_denials(budget, cost, unit)
-        self._supply = np.r_[m.ledger.inventory, m.ledger.grey_stock @ m.chip_h100e]
+        budget = self._rent_abroad(budget, cost, mask)
+        self._supply = np.append(m.ledger.inventory, m.ledger.grey_stock @ m.chip_h100e)
         self.grey_supply_h100e = float(self._supply[-1])
         requested = np.zeros(m.n_chips)
         home_requested = 0.0
@@ -217,6 +220,42 @@ class Market:
                 break
         self._record_unmet(budget, unit)
         self._close_market(delivered, grey_h100e, requested, home_requested)
+
+    def _rent_abroad(self, budget: np.ndarray, cost: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Tier 3 labs rent compute in Tier 2 clouds when it is cheaper than what they may buy; returns budgets left.
+
+        Rent per H100e-month is the cloud's cost of the chips it holds over
+        their service life, plus ``rental_margin``; a lab compares it, over
+        the same life, with its best allowed purchase and splits its budget
+        as it splits purchases (``choice_shares``). Clouds rent at most
+        ``remote_access_share`` of their Tier 2 compute to such customers;
+        know-your-customer rules (``remote_access_controlled``) turn away
+        ``kyc_effectiveness`` of them. What is rented counts this month only.
+        """
+        m = self.model
+        w = m.world
+        self.rented_h100e = np.zeros(m.n_holders)
+        renters = m.lab_mask & (m.holder_tier == 3)
+        sites = m.cloud_mask & (m.holder_tier == 2)
+        supply = w.remote_access_share * float((m.ledger.installed[sites] @ m.chip_h100e).sum())
+        if m.regime.remote_access_controlled:
+            supply *= 1.0 - w.kyc_effectiveness
+        held = m.ledger.installed[sites].sum(axis=0)
+        if not renters.any() or supply <= 0 or held.sum() <= 0:
+            return budget
+        life = w.service_life_months
+        per_h100e = float((held * m.chip_price * self.price_mult).sum() / (held @ m.chip_h100e))
+        rent = per_h100e / life * (1.0 + w.rental_margin)  # USD per H100e-month
+        own = np.where(mask[renters], cost[0][None, :], np.inf).min(axis=1)  # best purchase, per unit of value
+        with np.errstate(divide="ignore", over="ignore"):  # two options: share = 1 / (1 + (rent / own)^sharpness)
+            share = 1.0 / (1.0 + (rent * life / own) ** w.choice_sharpness)
+        want = budget[renters] * share / rent
+        filled = want * min(1.0, supply / want.sum()) if want.sum() > 0 else want
+        self.rented_h100e[renters] = filled
+        m.remote_access_usd_cum += float(filled.sum() * rent)
+        left = budget.copy()
+        left[renters] -= filled * rent
+        return left
 
     def _reset_month_counters(self) -> None:
         m = self.model
@@ -249,8 +288,8 @@ class Market:
         if len(sm_rows):
             demand[m.grey_chip] += sm_allowed.sum()
         grey_want = want[:, K]
-        supply_h100e = np.r_[self._supply[:K] * m.chip_h100e, self._supply[K]]
-        ratio = fill_ratio(np.r_[demand, grey_want.sum()], supply_h100e)
+        supply_h100e = np.append(self._supply[:K] * m.chip_h100e, self._supply[K])
+        ratio = fill_ratio(np.append(demand, grey_want.sum()), supply_h100e)
         got = allowed * ratio[None, :K]
         got[:, m.chip_domestic] = self.home_first(allowed[:, m.chip_domestic],
                                                       supply_h100e[:K][m.chip_domestic])
@@ -505,19 +544,19 @@ class Market:
         q = want_h100e[h, k]
         sm_k = np.full(len(sm_rows), m.grey_chip if m.grey_chip is not None else 0)
         sm_country = m.smugglers.hub[sm_rows]
-        order_h = np.r_[h, m.n_holders + sm_rows]
-        order_k = np.r_[k, sm_k]
-        country = np.r_[m.holder_country[h], sm_country]
+        order_h = np.concatenate((h, m.n_holders + sm_rows))
+        order_k = np.concatenate((k, sm_k))
+        country = np.concatenate((m.holder_country[h], sm_country))
         book = OrderBook(
             consignee=order_h,
             country=country,
             tier=m.country_tier[country],
-            h100e=np.r_[q, m.smugglers.order_h100e[sm_rows]],
+            h100e=np.concatenate((q, m.smugglers.order_h100e[sm_rows])),
             controlled=m.chip_controlled[order_k],
             export_variant=m.chip_variant[order_k],
             domestic=m.chip_domestic[order_k],
-            veu=np.r_[m.holder_veu[h], np.zeros(len(sm_rows), int)],
-            no_licence=np.r_[np.zeros(len(h), bool), np.ones(len(sm_rows), bool)],
+            veu=np.concatenate((m.holder_veu[h], np.zeros(len(sm_rows), int))),
+            no_licence=np.concatenate((np.zeros(len(h), bool), np.ones(len(sm_rows), bool))),
         )
         return book, order_h, order_k
 
@@ -527,17 +566,17 @@ class Market:
         m = self.model
         n_sm = m.smugglers.n
         lpp = m.regime.lpp_limit_h100e
-        lpp_left = np.r_[self._month_allowance(lpp * m.holder_consignees, m.lpp_used, self._lpp_used_before),
-                         np.zeros(n_sm)]
+        lpp_left = np.concatenate((self._month_allowance(lpp * m.holder_consignees, m.lpp_used, self._lpp_used_before),
+                                   np.zeros(n_sm)))
         shells = np.flatnonzero(book.no_licence)
         if len(shells):
             rows = book.consignee[shells] - m.n_holders
             sm = m.smugglers
             lpp_left[book.consignee[shells]] = self._month_allowance(
                 sm.shells[rows] * lpp / m.scale, sm.lpp_used[rows], self._shell_lpp_used_before[rows])
-        veu_room = np.r_[self.veu_room(), np.zeros(n_sm)]
+        veu_room = np.concatenate((self.veu_room(), np.zeros(n_sm)))
         deal_left = np.maximum(m.deal_per_year - m.deal_used, 0.0)
-        cap_left = np.array([m.cap_limit(c) for c in range(m.n_countries)]) - m.cap_used
+        cap_left = m.cap_limits() - m.cap_used
         scr = screen_orders(book, m.regime, lpp_left, veu_room, deal_left, cap_left)
         holders = ~book.no_licence
         scatter_add(m.lpp_used, book.consignee[holders], scr.lpp[holders])
@@ -568,24 +607,21 @@ class Market:
         if not (r.tier2_caps and r.veu_program):
             return room
         since = m.tier2_since if m.tier2_since is not None else m.month
-        year = min((m.month - since) // 12, len(r.nveu_cap_h100e) - 1)
+        period = max(int(round(r.cap_period_months)), 1)
+        year = min(((m.month - since) % period) // 12, len(r.nveu_cap_h100e) - 1)
         nat = m.holder_veu == Veu.NATIONAL
         room[nat] = np.maximum(r.nveu_cap_h100e[year] - m.nveu_used[nat], 0.0)
         uni = np.flatnonzero(m.holder_veu == Veu.UNIVERSAL)
-        if len(uni):
+        if len(uni):  # per operator: at most uveu_max_one_tier2 in one Tier 2 country, the rest in Tier 1 (and the US)
             held = m.ledger.installed[uni] @ m.chip_h100e
-            owner = m.holder_owner[uni]
-            for o in np.unique(owner):
-                rows = owner == o
-                total = held[rows].sum() * 1.0
-                tier = m.holder_tier[uni[rows]]
-                outside = held[rows][tier != 1].sum()
-                one = np.maximum(r.uveu_max_one_tier2 * total - held[rows], 0.0)
-                out_room = max((1 - r.uveu_min_tier1) * total - outside, 0.0)
-                in_us = m.holder_is_us[uni[rows]]
-                if in_us.any():  # a US-headquartered VEU keeps uveu_min_us of its compute at home
-                    out_room = min(out_room, max((1 - r.uveu_min_us) * total - held[rows][~in_us].sum(), 0.0))
-                room[uni[rows]] = np.where(tier == 2, np.minimum(one, out_room), np.inf)
+            owner = np.unique(m.holder_owner[uni], return_inverse=True)[1]
+            tier, in_us = m.holder_tier[uni], m.holder_is_us[uni]
+            total = np.bincount(owner, held)
+            out_room = np.maximum((1 - r.uveu_min_tier1) * total - np.bincount(owner, held * (tier != 1)), 0.0)
+            us_room = np.maximum((1 - r.uveu_min_us) * total - np.bincount(owner, held * ~in_us), 0.0)
+            out_room = np.where(np.bincount(owner, in_us) > 0, np.minimum(out_room, us_room), out_room)
+            one = np.maximum(r.uveu_max_one_tier2 * total[owner] - held, 0.0)
+            room[uni] = np.where(tier == 2, np.minimum(one, out_room[owner]), np.inf)
         return room
 
     def _grey_chips(self, got_h100e: np.ndarray) -> np.ndarray:

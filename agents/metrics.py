@@ -105,8 +105,12 @@ METRICS: list[Metric] = [
     Metric("capability_gap_months", "months", "Like frontier_gap_months, but each lab may build on open "
            "weights (and, without weight controls, leaked closed weights) after a lag.",
            lambda m: m.capability_gap_months),
-    Metric("remote_access_adversary", "H100e", "Compute Tier 3 labs rent in Tier 2 data centres.",
+    Metric("remote_access_adversary", "H100e", "Compute Tier 3 labs rent in Tier 2 data centres this month.",
            lambda m: m.remote_access_h100e()),
+    Metric("usable_compute_adversary", "H100e", "Compute Tier 3 can train on: installed in Tier 3 plus rented "
+           "abroad this month.", lambda m: _installed_by_tier(m, 3) + m.remote_access_h100e()),
+    Metric("remote_access_usd_cum", "USD", "Rent Tier 3 labs paid Tier 2 clouds for remote access, cumulative.",
+           lambda m: m.remote_access_usd_cum),
 ]
 
 CONTRACT = [

@@ -287,6 +287,7 @@ class ComputeModel(mesa.Model):
         self.holder_owner = np.full(self.n_holders, -1)
         self.holder_denied_usd = np.zeros(self.n_holders)
         self.lab_mask = self.holder_kind == Kind.LAB
+        self.cloud_mask = self.holder_kind == Kind.CLOUD
         self.lpp_used = np.zeros(self.n_holders)
         self.nveu_used = np.zeros(self.n_holders)
         self.run_ops = np.zeros(self.n_holders)
@@ -372,6 +373,7 @@ class ComputeModel(mesa.Model):
         self.stockpiled_h100e_cum = 0.0
         self.licensed_h100e_cum = 0.0
         self.denied_h100e_cum = 0.0
+        self.remote_access_usd_cum = 0.0
 
     def domestic_supply_h100e(self) -> float:
         """What the domestic designer can make this month (H100e): wafers × dies × yield, capped by HBM."""
@@ -446,7 +448,19 @@ class ComputeModel(mesa.Model):
         self.pending = [p for p in self.pending if p.effective_month > self.month]
         for _, levers, label in due:
             self._set_levers(levers, label)
+        self._renew_caps()
         self._refresh_chips()
+
+    def _renew_caps(self) -> None:
+        """At the end of each cap period (``cap_period_months`` from the effective month) the caps start again."""
+        if self.tier2_since is None or self.month <= self.tier2_since:
+            return
+        if (self.month - self.tier2_since) % max(int(round(self.regime.cap_period_months)), 1) == 0:
+            self.cap_used[:] = 0.0
+            self.nveu_used[:] = 0.0
+            self._caps_reached.clear()
+            self.record_event("caps_renewed", "A new cap period begins: Tier 2 countries' caps and national VEU "
+                              "limits start again")
 
     def months_left_in_year(self) -> int:
         """Months left in the calendar year, this one included (12 in January, 1 in December).
@@ -518,11 +532,20 @@ class ComputeModel(mesa.Model):
 
     def cap_limit(self, c: int) -> float:
         """Country ``c``'s cap on licensed controlled imports so far (H100e)."""
+        return float(self.cap_limits()[c])
+
+    def cap_limits(self) -> np.ndarray:
+        """Every country's cap on licensed controlled imports so far in the cap period (H100e).
+
+        A security agreement multiplies the cap and, under a linear release,
+        the release rate too: it gives room the month it is signed.
+        """
         r = self.regime
-        multiplier = r.g2g_cap_multiplier if self.g2g[c] else 1.0
+        multiplier = np.where(self.g2g, r.g2g_cap_multiplier, 1.0)
         cap = r.country_cap_h100e * multiplier
-        if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:  # an agreement speeds the release too
-            cap = min(cap, r.cap_release_h100e_per_month * multiplier * (self.month - self.tier2_since + 1))
+        if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:
+            months_in = (self.month - self.tier2_since) % max(int(round(r.cap_period_months)), 1) + 1
+            cap = np.minimum(cap, r.cap_release_h100e_per_month * multiplier * months_in)
         return cap
 
     def _note_cap_reached(self, c: int) -> None:
@@ -592,11 +615,8 @@ class ComputeModel(mesa.Model):
         self.networks_closed += 1
 
     def remote_access_h100e(self) -> float:
-        """Compute Tier 3 labs rent in data centres abroad (H100e), unless controlled."""
-        if self.regime.remote_access_controlled:
-            return 0.0
-        sites = (self.holder_kind == Kind.CLOUD) & (self.holder_tier == 2)
-        return float(self.world.remote_access_share * (self.ledger.installed[sites] @ self.chip_h100e).sum())
+        """Compute Tier 3 labs rent in data centres abroad this month (H100e)."""
+        return float(self.market.rented_h100e.sum())
 
     # ---- events and views -----------------------------------------------
     def record_event(self, kind: str, text: str, country: str = "", chip: str = "") -> None:

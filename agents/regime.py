@@ -84,6 +84,9 @@ LEVERS: dict[str, LeverSpec] = {
     "cap_release_h100e_per_month": LeverSpec("float", 0.0, "If > 0, the cap is released linearly at this "
                                              "rate from the rule's effective month (0 = all at once).",
                                              0, 1e9, "H100e/month"),
+    "cap_period_months": LeverSpec("float", 36.0, "The caps are cumulative over this many months from the "
+                                   "rule's effective month (2025-27 in the rule); then they start again.",
+                                   1, 600, "months"),
     "g2g_cap_multiplier": LeverSpec("float", 2.0, "A government-to-government security agreement "
                                     "multiplies the country cap by this.", 1, 100, "x"),
     "lpp_limit_h100e": LeverSpec("float", 1699.0, "Licence-free allowance per consignee per calendar year "
@@ -118,8 +121,9 @@ LEVERS: dict[str, LeverSpec] = {
                                 choices=("allowed", "licence_fee", "denied")),
     "variant_fee": LeverSpec("float", 0.15, "Share of variant sales paid to the US government under "
                              "licence_fee.", 0, 1, "share"),
-    "remote_access_controlled": LeverSpec("bool", False, "Tier 3 labs may not rent controlled compute "
-                                          "in data centres abroad (cloud access)."),
+    "remote_access_controlled": LeverSpec("bool", False, "Know-your-customer rules for cloud providers: "
+                                          "Tier 3 labs may not rent controlled compute in data centres abroad "
+                                          "(most are caught; some pass as others)."),
     "foundry_rule": LeverSpec("bool", True, "Leading-edge foundries may not make Tier 3 chip designs."),
     "hbm_controls": LeverSpec("bool", True, "High-bandwidth memory may not be sold to Tier 3 (Dec 2024): "
                               "domestic chips are limited by stockpiled and domestic HBM."),
@@ -157,6 +161,7 @@ class Regime:
     tier2_caps: bool = LEVERS["tier2_caps"].default
     country_cap_h100e: float = LEVERS["country_cap_h100e"].default
     cap_release_h100e_per_month: float = LEVERS["cap_release_h100e_per_month"].default
+    cap_period_months: float = LEVERS["cap_period_months"].default
     g2g_cap_multiplier: float = LEVERS["g2g_cap_multiplier"].default
     lpp_limit_h100e: float = LEVERS["lpp_limit_h100e"].default
     lpp_counts_against_cap: bool = LEVERS["lpp_counts_against_cap"].default

@@ -89,7 +89,9 @@ class World:
     weights_leak_lag_months: float = _num(1, 600, "months (mean time before closed weights leak)")
     open_weights_gap_months: float = _num(0, 120, "months behind the best lab at which a lab publishes")
     algorithmic_progress_per_year: float = _num(1, 100, "x per year, effective compute from better algorithms")
-    remote_access_share: float = _num(0, 1, "")
+    remote_access_share: float = _num(0, 1, "share of Tier 2 cloud compute rentable to Tier 3 customers")
+    rental_margin: float = _num(0, 10, "cloud rent over the chips' cost per month of service life")
+    kyc_effectiveness: float = _num(0, 1, "share of Tier 3 renters know-your-customer rules turn away")
     # grey market and smuggling
     grey_premium_max: float = _num(0, 10, "x list price")
     smuggler_networks: int = _num(0, 100000, "networks at scale 1")

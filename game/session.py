@@ -197,6 +197,7 @@ LEVER_LABELS = {
     "density_rule": "Density rule", "density_tpp_floor": "Density TPP floor",
     "density_threshold": "Density threshold", "tier2_caps": "Tier 2 caps (Diffusion Rule)",
     "country_cap_h100e": "Country cap", "cap_release_h100e_per_month": "Cap release rate",
+    "cap_period_months": "Cap period",
     "g2g_cap_multiplier": "G2G cap multiplier", "lpp_limit_h100e": "Licence-free allowance (LPP)",
     "lpp_counts_against_cap": "LPP counts against cap", "veu_program": "Validated end users",
     "nveu_cap_h100e": "National VEU limits", "uveu_min_tier1": "UVEU share in Tier 1",
@@ -260,6 +261,8 @@ WHY = {
                        "risk of seizure eat the margin: networks that earn nothing for months close.",
     "weights_leaked": "Closed weights leak now and then (theft, insiders); weight controls hold models above "
                       "the threshold to a security standard, so what leaks stays below it.",
+    "caps_renewed": "The rule's caps are cumulative over a period (2025-27 as published); when it ends they "
+                    "start again, and licences flow until the new caps bind.",
     "g2g_sought": "A binding cap makes a security agreement worth asking for: it multiplies the cap.",
     "g2g_signed": "The agreement multiplies the country's cap and improves its goodwill.",
     "g2g_refused": "The US signs only with countries that cooperate against transshipment; low goodwill "

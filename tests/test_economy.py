@@ -12,6 +12,7 @@ are used through the year; a security agreement gives room when signed.
 from functools import lru_cache
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -319,3 +320,30 @@ def test_open_weights_narrow_the_capability_gap_on_every_seed():
         rule, surge = finished(RULE, seed), finished("open_weights_surge", seed)
         assert surge.capability_gap_months < rule.capability_gap_months
         assert rule.capability_gap_months <= rule.frontier_gap_months
+
+
+def test_caps_start_again_after_their_period():
+    m = ComputeModel(scenario=RULE, seed=1, cap_period_months=12.0)
+    for _ in range(17):  # in force from month 4: a new period begins in month 16
+        m.step()
+    renewed = [e for e in m.events if e.kind == "caps_renewed"]
+    assert len(renewed) == 1 and renewed[0].month == 16
+    assert m.cap_used.sum() > 0  # the month's licences, against the new period's cap
+    assert np.all(m.cap_used <= m.cap_limits() + 1e-6)
+
+
+def test_a_cap_period_longer_than_the_run_never_renews():
+    assert not any(e.kind == "caps_renewed" for e in finished(RULE, 1, overrides=(("cap_period_months", 600.0),)).events)
+
+
+def test_remote_access_is_priced_and_counted_in_tier3_usable_compute():
+    ample = dict(remote_access_share=1.0)  # clouds would rent all they have: the price decides
+    cheap = ComputeModel(scenario=RULE, seed=1, rental_margin=0.5, **ample)
+    dear = ComputeModel(scenario=RULE, seed=1, rental_margin=9.0, **ample)
+    for m in (cheap, dear):
+        for _ in range(6):
+            m.step()
+    assert dear.remote_access_h100e() < cheap.remote_access_h100e()
+    row = cheap.datacollector.get_model_vars_dataframe().iloc[-1]
+    assert row["usable_compute_adversary"] == pytest.approx(row["compute_adversary"] + row["remote_access_adversary"])
+    assert cheap.remote_access_usd_cum > 0

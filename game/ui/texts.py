@@ -12,7 +12,8 @@ from __future__ import annotations
 LEVER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Chips", ("chip_controls", "controlled_tpp", "density_rule", "density_tpp_floor", "density_threshold",
                "variant_policy", "variant_fee", "foundry_rule", "hbm_controls")),
-    ("Tier 2 rule", ("tier2_caps", "country_cap_h100e", "cap_release_h100e_per_month", "g2g_cap_multiplier",
+    ("Tier 2 rule", ("tier2_caps", "country_cap_h100e", "cap_release_h100e_per_month", "cap_period_months",
+                     "g2g_cap_multiplier",
                      "lpp_limit_h100e", "lpp_counts_against_cap", "veu_program", "nveu_cap_h100e",
                      "uveu_min_tier1", "uveu_max_one_tier2", "uveu_min_us")),
     ("Enforcement", ("enforcement_budget_usd", "location_verification", "transit_cooperation_boost",
@@ -29,7 +30,7 @@ SHORT_LABEL = {
     "density_tpp_floor": "Density floor", "density_threshold": "Density line",
     "variant_policy": "Variants to Tier 3", "variant_fee": "Variant fee", "foundry_rule": "Foundry rule",
     "hbm_controls": "HBM controls", "tier2_caps": "Tier 2 caps", "country_cap_h100e": "Country cap",
-    "cap_release_h100e_per_month": "Cap release", "g2g_cap_multiplier": "G2G multiplier",
+    "cap_release_h100e_per_month": "Cap release", "cap_period_months": "Cap period", "g2g_cap_multiplier": "G2G multiplier",
     "lpp_limit_h100e": "Licence-free (LPP)", "lpp_counts_against_cap": "LPP uses cap",
     "veu_program": "Validated end users", "nveu_cap_h100e": "National VEU limits",
     "uveu_min_tier1": "UVEU min in Tier 1", "uveu_max_one_tier2": "UVEU max per T2",
@@ -58,6 +59,8 @@ COSTS = {
                          "market.",
     "cap_release_h100e_per_month": "Releasing the cap gradually slows a rush, but buyers wait and goodwill "
                                    "suffers.",
+    "cap_period_months": "A shorter period renews the caps sooner: more chips to Tier 2, fewer denied orders "
+                         "and less lost goodwill.",
     "g2g_cap_multiplier": "A bigger reward for security agreements buys cooperation, and sends more chips to "
                           "Tier 2.",
     "lpp_limit_h100e": "Lower: smugglers need more shell companies (costlier, riskier); small legitimate "
@@ -69,7 +72,7 @@ COSTS = {
     "nveu_cap_h100e": "Higher limits let national operators build more: more compute in Tier 2.",
     "uveu_min_tier1": "Keeps more compute in Tier 1: cloud operators build less abroad.",
     "uveu_max_one_tier2": "Spreads compute thinly: operators build less in any one Tier 2 country.",
-    "uveu_min_us": "Not used by the model yet: changing it has no effect.",
+    "uveu_min_us": "Keeps more of US cloud operators' compute at home: they build less abroad.",
     "enforcement_budget_usd": "Costs money (detection grows only with its square root); the enforcement "
                               "role is scored on it.",
     "location_verification": "Makes diverted chips easy to find; vendors and data centres bear the cost "
@@ -77,7 +80,7 @@ COSTS = {
     "transit_cooperation_boost": "Diplomatic effort with transit countries (the enforcement role is "
                                  "charged $500M a year per unit).",
     "huawei_guidance": "Stops Tier 3 selling its chips abroad; its foreign buyers need other chips.",
-    "remote_access_controlled": "Stops Tier 3 labs renting compute in Tier 2 clouds; those clouds lose "
+    "remote_access_controlled": "Know-your-customer checks turn most Tier 3 labs away from Tier 2 clouds; those clouds lose "
                                 "the business.",
     "weights_controls": "Slows Tier 3 labs catching up through leaked closed weights; open weights still "
                         "diffuse.",
