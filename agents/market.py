@@ -218,7 +218,7 @@ class Market:
             mask = self._next_mask(mask, r.denied, r.ratio < 1.0)
             if budget.sum() <= 0:
                 break
-        self._record_unmet(budget, unit)
+        self._record_unmet(budget)
         self._close_market(delivered, grey_h100e, requested, home_requested)
 
     def _rent_abroad(self, budget: np.ndarray, cost: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -660,7 +660,7 @@ class Market:
         m.holder_denied_usd += den_usd
         scatter_add(m.denied_usd, m.holder_country, den_usd)
 
-    def _record_unmet(self, budget: np.ndarray, unit: np.ndarray) -> None:
+    def _record_unmet(self, budget: np.ndarray) -> None:
         """Money left after every round, by country: what governments see as unmet demand."""
         m = self.model
         m.unmet_usd[:] = 0.0
