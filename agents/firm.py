@@ -107,7 +107,7 @@ class FirmAgent(mesa.Agent):
         for h, target in self.target_sites.items():
             if h == self.home:
                 continue
-            denied = m.holder_denied_usd[h]
+            denied = m.holders.denied_usd[h]
             if denied > 0:
                 self.site_weight[h] = self.site_weight[h] * 0.7
             else:
@@ -115,16 +115,16 @@ class FirmAgent(mesa.Agent):
         abroad = sum(v for h, v in self.site_weight.items() if h != self.home)
         self.site_weight[self.home] = max(0.0, 1.0 - abroad)
         for h, share in self.site_weight.items():
-            m.holder_site_share[h] = share
+            m.holders.site_share[h] = share
 
     # ---- designers ------------------------------------------------------
     def _design_variants(self) -> None:
         """Redesign export variants that a new threshold caught (vendors design to thresholds)."""
         m = self.model
-        variants = np.flatnonzero(m.chip_variant)
+        variants = np.flatnonzero(m.chips.variant)
         if len(variants) == 0:
             return
-        caught = is_controlled(m.chip_tpp[variants], m.chip_die[variants], m.regime)
+        caught = is_controlled(m.chips.tpp[variants], m.chips.die[variants], m.regime)
         if not np.any(caught):
             self.redesign_due = None
             return
@@ -136,15 +136,15 @@ class FirmAgent(mesa.Agent):
         for k in variants[np.atleast_1d(caught)]:
             limit = m.regime.controlled_tpp
             if m.regime.density_rule:
-                limit = min(limit, max(m.regime.density_tpp_floor, m.regime.density_threshold * m.chip_die[k]))
+                limit = min(limit, max(m.regime.density_tpp_floor, m.regime.density_threshold * m.chips.die[k]))
             new_tpp = VARIANT_MARGIN * limit
-            ratio = new_tpp / m.chip_tpp[k]
-            m.chip_tpp[k] = new_tpp
-            m.chip_h100e[k] *= ratio
-            m.chip_price0[k] *= ratio
+            ratio = new_tpp / m.chips.tpp[k]
+            m.chips.tpp[k] = new_tpp
+            m.chips.h100e[k] *= ratio
+            m.chips.price0[k] *= ratio
             m.record_event("variant_redesigned",
-                           f"{self.name} redesigns {m.chip_names[k]} to {new_tpp:,.0f} TPP, under the new threshold",
-                           chip=m.chip_names[k])
+                           f"{self.name} redesigns {m.chips.names[k]} to {new_tpp:,.0f} TPP, under the new threshold",
+                           chip=m.chips.names[k])
         self.redesign_due = None
 
     def _produce_us(self, months: float = 1.0) -> None:
@@ -161,15 +161,15 @@ class FirmAgent(mesa.Agent):
         hold when the scenario starts.
         """
         m = self.model
-        made = m.chip_in_production & ~m.chip_domestic
-        demand = np.maximum(m.market.us_demand_ema, m.market.us_orders_last) / m.chip_h100e * made  # a rush is served too
+        made = m.chips.in_production & ~m.chips.domestic
+        demand = np.maximum(m.market.us_demand_ema, m.market.us_orders_last) / m.chips.h100e * made  # a rush is served too
         orders = np.maximum(demand - m.ledger.inventory, 0.0)
         buffer = np.maximum(demand * (1.0 + m.world.vendor_stock_months) - m.ledger.inventory - orders, 0.0)
-        margin = m.chip_price / m.chip_dies
+        margin = m.chips.price / m.chips.dies
         capacity = m.vendor_capacity_dies * months
-        orders_dies = ration_by_margin(orders * m.chip_dies, margin, capacity)
-        buffer_dies = ration_by_margin(buffer * m.chip_dies, margin, capacity - orders_dies.sum())
-        chips = (orders_dies + buffer_dies) / m.chip_dies
+        orders_dies = ration_by_margin(orders * m.chips.dies, margin, capacity)
+        buffer_dies = ration_by_margin(buffer * m.chips.dies, margin, capacity - orders_dies.sum())
+        chips = (orders_dies + buffer_dies) / m.chips.dies
         m.ledger.produce(chips)
 
     def _produce_domestic(self) -> None:
@@ -179,9 +179,9 @@ class FirmAgent(mesa.Agent):
         k = m.newest_domestic_chip()
         if k is None:
             return
-        capacity = m.domestic_supply_h100e() / m.chip_h100e[k]
-        stock_chips = m.ledger.inventory[m.chip_domestic] @ m.chip_h100e[m.chip_domestic] / m.chip_h100e[k]
-        demand = m.market.domestic_demand_ema / m.chip_h100e[k]
+        capacity = m.domestic_supply_h100e() / m.chips.h100e[k]
+        stock_chips = m.ledger.inventory[m.chips.domestic] @ m.chips.h100e[m.chips.domestic] / m.chips.h100e[k]
+        demand = m.market.domestic_demand_ema / m.chips.h100e[k]
         # make what sells, and close half the gap to a half-month buffer (no boom-and-bust in output)
         wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_chips))
         made = float(min(capacity, wanted))
@@ -192,7 +192,7 @@ class FirmAgent(mesa.Agent):
         out[k] = made
         m.ledger.produce(out)
         m.domestic_made_cum += made
-        m.domestic_output_h100e = made * m.chip_h100e[k]
+        m.domestic_output_h100e = made * m.chips.h100e[k]
         m.domestic_output_chips = made
 
     # ---- foundries ------------------------------------------------------
@@ -200,7 +200,7 @@ class FirmAgent(mesa.Agent):
         """Capacity follows subsidy after a lag; yield learns with cumulative output."""
         m = self.model
         w = m.world
-        m.subsidy_history.append(float(m.subsidy_usd.sum()))
+        m.subsidy_history.append(float(m.countries.subsidy_usd.sum()))
         lagged = m.subsidy_history[max(0, len(m.subsidy_history) - 1 - w.domestic_capacity_lag_months)]
         m.domestic_wafers += w.domestic_wafer_growth_per_usd * lagged / 12.0
         gap = w.domestic_yield_max - w.domestic_yield_start

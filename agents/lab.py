@@ -1,6 +1,6 @@
 """AI labs: the buyers that train models on the compute they hold.
 
-Owns the ``LabAgent`` (a thin Mesa agent over the model's holder arrays)
+Owns the ``LabAgent`` (a thin Mesa agent over the model's holder table (``model.holders``))
 and the month's training phase for every holder at once: effective
 compute, the size of each lab's latest training run, capability, each
 lab's choice to publish open weights, and the leaks of closed weights. The
@@ -27,7 +27,7 @@ SECONDS_PER_MONTH = 365.25 * 24 * 3600 / 12
 
 
 class LabAgent(mesa.Agent):
-    """An AI developer in one country; its numbers live in the model's holder arrays."""
+    """An AI developer in one country; its numbers live in the model's holder table (``model.holders``)."""
 
     def __init__(self, model: "ComputeModel", holder: int, country: str, frontier: bool):
         super().__init__(model)
@@ -38,12 +38,12 @@ class LabAgent(mesa.Agent):
     @property
     def open_weights(self) -> bool:
         """Whether it published its latest model's weights (its choice, see :func:`choose_to_publish`)."""
-        return bool(self.model.holder_open[self.holder])
+        return bool(self.model.holders.open[self.holder])
 
     @property
     def compute_h100e(self) -> float:
         """Installed compute in H100e."""
-        return float(self.model.ledger.installed[self.holder] @ self.model.chip_h100e)
+        return float(self.model.ledger.installed[self.holder] @ self.model.chips.h100e)
 
     @property
     def capability(self) -> float:
@@ -58,7 +58,7 @@ def effective_compute(model: "ComputeModel") -> np.ndarray:
     where power does: data-centre power at installation (watts per chip)
     and the cost of running it when buyers choose (``power_cost_share``).
     """
-    return model.ledger.installed @ (model.chip_h100e * model.world.utilisation)
+    return model.ledger.installed @ (model.chips.h100e * model.world.utilisation)
 
 
 def start(model: "ComputeModel") -> None:
@@ -91,15 +91,15 @@ def measure(model: "ComputeModel") -> None:
     w = model.world
     own = np.log10(np.maximum(model.run_ops, 1.0))
     model.capability = own
-    labs = model.lab_mask
+    labs = model.holders.is_lab
     compute_per_month = np.log10(w.frontier_compute_growth) / 12.0
     algo_per_month = np.log10(w.algorithmic_progress_per_year) / 12.0
     now = own + model.month * algo_per_month  # effective, in today's algorithms
 
     choose_to_publish(model, own, compute_per_month)
-    model.open_history.append(now[labs & model.holder_open].max(initial=0.0))
-    us_labs = labs & model.holder_is_us
-    _maybe_leak(model, now[us_labs & ~model.holder_open].max(initial=0.0),
+    model.open_history.append(now[labs & model.holders.open].max(initial=0.0))
+    us_labs = labs & model.holders.is_us
+    _maybe_leak(model, now[us_labs & ~model.holders.open].max(initial=0.0),
                 np.log10(model.regime.weights_control_ops) + model.month * algo_per_month)
 
     floor = max(_lagged(model.open_history, w.open_weights_lag_months, compute_per_month + algo_per_month),
@@ -107,7 +107,7 @@ def measure(model: "ComputeModel") -> None:
     effective = np.where(labs, np.maximum(now, floor), 0.0)
     model.effective_capability = np.where(labs, effective - model.month * algo_per_month, 0.0)
 
-    adv = labs & (model.holder_tier == 3)
+    adv = labs & (model.holders.tier == 3)
     model.frontier_gap_months = _gap(own, us_labs, adv, compute_per_month)
     model.capability_gap_months = _gap(effective, us_labs, adv, compute_per_month + algo_per_month)
     model.best_capability_us = float(model.effective_capability[us_labs].max(initial=0.0))
@@ -123,10 +123,10 @@ def choose_to_publish(model: "ComputeModel", own: np.ndarray, per_month: float) 
     country's propensity (its labs' culture and policy) lowers the bar, and
     at propensity 1 even the frontier lab publishes.
     """
-    labs = model.lab_mask
+    labs = model.holders.is_lab
     behind = (own[labs].max(initial=0.0) - own) / per_month
-    bar = model.world.open_weights_gap_months * (1.0 - model.country_open_propensity[model.holder_country])
-    model.holder_open = labs & (behind >= bar - 1e-9)
+    bar = model.world.open_weights_gap_months * (1.0 - model.countries.open_propensity[model.holders.country])
+    model.holders.open = labs & (behind >= bar - 1e-9)
 
 
 def _maybe_leak(model: "ComputeModel", best_closed: float, controlled_above: float) -> None:
@@ -153,15 +153,15 @@ def _gap(score: np.ndarray, us: np.ndarray, adv: np.ndarray, per_month: float) -
 
 def _with_rented_compute(model: "ComputeModel", eff: np.ndarray) -> np.ndarray:
     """Labs train on data-centre operators' compute in their country too, in proportion to spending."""
-    labs = model.lab_mask
+    labs = model.holders.is_lab
     operator_eff = np.zeros(model.n_countries)
-    scatter_add(operator_eff, model.holder_country[~labs], eff[~labs])
-    lab_spend = np.where(labs, model.holder_spend0, 0.0)
+    scatter_add(operator_eff, model.holders.country[~labs], eff[~labs])
+    lab_spend = np.where(labs, model.holders.spend0, 0.0)
     per_country = np.zeros(model.n_countries)
-    scatter_add(per_country, model.holder_country, lab_spend)
-    share = np.divide(lab_spend, per_country[model.holder_country], out=np.zeros_like(lab_spend),
-                      where=per_country[model.holder_country] > 0)
-    return np.where(labs, eff + share * operator_eff[model.holder_country], eff)
+    scatter_add(per_country, model.holders.country, lab_spend)
+    share = np.divide(lab_spend, per_country[model.holders.country], out=np.zeros_like(lab_spend),
+                      where=per_country[model.holders.country] > 0)
+    return np.where(labs, eff + share * operator_eff[model.holders.country], eff)
 
 
 def _lagged(history: list[float], lag_months: float, per_month: float) -> float:

@@ -171,8 +171,8 @@ class Market:
         cost, unit = self.option_costs()
         mix = choice_shares(cost, self.option_mask(), m.world.choice_sharpness, group=self.buyer_group())
         want_h100e = (m.monthly_budget()[:, None] * mix)[:, : m.n_chips] / unit[None, : m.n_chips]
-        self.us_demand_ema = np.where(m.chip_domestic, 0.0, want_h100e.sum(axis=0))
-        dies_wanted = float((self.us_demand_ema / m.chip_h100e) @ m.chip_dies)
+        self.us_demand_ema = np.where(m.chips.domestic, 0.0, want_h100e.sum(axis=0))
+        dies_wanted = float((self.us_demand_ema / m.chips.h100e) @ m.chips.dies)
         self.price_mult = price_multiplier(1.0, dies_wanted, m.vendor_capacity_dies, 1.0)
         self.us_demand_ema /= self.price_mult
         self.us_orders_last = self.us_demand_ema
@@ -196,7 +196,7 @@ class Market:
         mask = self.option_mask()
         self._count_outright_denials(budget, cost, unit)
         budget = self._rent_abroad(budget, cost, mask)
-        self._supply = np.append(m.ledger.inventory, m.ledger.grey_stock @ m.chip_h100e)
+        self._supply = np.append(m.ledger.inventory, m.ledger.grey_stock @ m.chips.h100e)
         self.grey_supply_h100e = float(self._supply[-1])
         requested = np.zeros(m.n_chips)
         home_requested = 0.0
@@ -235,16 +235,16 @@ class Market:
         m = self.model
         w = m.world
         self.rented_h100e = np.zeros(m.n_holders)
-        renters = m.lab_mask & (m.holder_tier == 3)
-        sites = m.cloud_mask & (m.holder_tier == 2)
-        supply = w.remote_access_share * float((m.ledger.installed[sites] @ m.chip_h100e).sum())
+        renters = m.holders.is_lab & (m.holders.tier == 3)
+        sites = m.holders.is_cloud & (m.holders.tier == 2)
+        supply = w.remote_access_share * float((m.ledger.installed[sites] @ m.chips.h100e).sum())
         if m.regime.remote_access_controlled:
             supply *= 1.0 - w.kyc_effectiveness
         held = m.ledger.installed[sites].sum(axis=0)
         if not renters.any() or supply <= 0 or held.sum() <= 0:
             return budget
         life = w.service_life_months
-        per_h100e = float((held * m.chip_price * self.price_mult).sum() / (held @ m.chip_h100e))
+        per_h100e = float((held * m.chips.price * self.price_mult).sum() / (held @ m.chips.h100e))
         rent = per_h100e / life * (1.0 + w.rental_margin)  # USD per H100e-month
         own = np.where(mask[renters], cost[0][None, :], np.inf).min(axis=1)  # best purchase, per unit of value
         with np.errstate(divide="ignore", over="ignore"):  # two options: share = 1 / (1 + (rent / own)^sharpness)
@@ -259,11 +259,11 @@ class Market:
 
     def _reset_month_counters(self) -> None:
         m = self.model
-        self._lpp_used_before = m.lpp_used.copy()
+        self._lpp_used_before = m.holders.lpp_used.copy()
         self._shell_lpp_used_before = m.smugglers.lpp_used.copy()
-        for arr in (m.requested_h100e, m.denied_h100e, m.denied_usd, m.imports_h100e,
-                    m.holder_denied_usd, m.flow_us, m.flow_domestic, m.flow_grey,
-                    m.flow_smuggled, m.flow_seized):
+        for arr in (m.countries.requested_h100e, m.countries.denied_h100e, m.countries.denied_usd, m.countries.imports_h100e,
+                    m.holders.denied_usd, m.countries.flow_us, m.countries.flow_domestic, m.countries.flow_grey,
+                    m.countries.flow_smuggled, m.countries.flow_seized):
             arr[:] = 0.0
 
     def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
@@ -278,24 +278,24 @@ class Market:
         book, order_h, order_k = self._order_book(want[:, :K], sm_rows)
         scr = self._screen(book, count=not stockpile)
         n_h = len(order_h) - len(sm_rows)
-        allowed = np.where(m.holder_tier[:, None] == 1, want[:, :K], 0.0)  # Tier 1: no licence needed
+        allowed = np.where(m.holders.tier[:, None] == 1, want[:, :K], 0.0)  # Tier 1: no licence needed
         if not stockpile:
             self.rule_counts[Rule.TIER1] += np.count_nonzero(allowed > 1e-9)
         scatter_add(allowed.reshape(-1), order_h[:n_h] * K + order_k[:n_h], scr.allowed[:n_h])
         sm_allowed = scr.allowed[n_h:]
         demand = allowed.sum(axis=0)
-        home_demand = float(allowed[m.holder_tier == 3][:, m.chip_domestic].sum())
+        home_demand = float(allowed[m.holders.tier == 3][:, m.chips.domestic].sum())
         if len(sm_rows):
             demand[m.grey_chip] += sm_allowed.sum()
         grey_want = want[:, K]
-        supply_h100e = np.append(self._supply[:K] * m.chip_h100e, self._supply[K])
+        supply_h100e = np.append(self._supply[:K] * m.chips.h100e, self._supply[K])
         ratio = fill_ratio(np.append(demand, grey_want.sum()), supply_h100e)
         got = allowed * ratio[None, :K]
-        got[:, m.chip_domestic] = self.home_first(allowed[:, m.chip_domestic],
-                                                      supply_h100e[:K][m.chip_domestic])
+        got[:, m.chips.domestic] = self.home_first(allowed[:, m.chips.domestic],
+                                                      supply_h100e[:K][m.chips.domestic])
         got_grey = grey_want * ratio[K]
-        chips = got / m.chip_h100e
-        m.variant_exports_chips_cum += float(chips[m.holder_tier == 3][:, m.chip_variant].sum())
+        chips = got / m.chips.h100e
+        m.variant_exports_chips_cum += float(chips[m.holders.tier == 3][:, m.chips.variant].sum())
         grey_chips = self._grey_chips(got_grey)
         if stockpile:
             m.ledger.sell(np.zeros_like(chips), to_stockpile=chips)
@@ -329,7 +329,7 @@ class Market:
         (facts §7: supply is short and exports negligible).
         """
         m = self.model
-        home = m.holder_tier == 3
+        home = m.holders.tier == 3
         home_demand = allowed[home].sum(axis=0)
         home_ratio = fill_ratio(home_demand, supply)
         left = np.maximum(supply - home_demand, 0.0)
@@ -340,7 +340,7 @@ class Market:
         """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
         m = self.model
         k = m.grey_chip
-        chips = got_h100e / m.chip_h100e[k]
+        chips = got_h100e / m.chips.h100e[k]
         bought = np.zeros(m.n_chips)
         bought[k] = chips.sum()
         m.ledger.sell_to_transit(bought)
@@ -354,19 +354,19 @@ class Market:
                       home_requested: float) -> None:
         """Prices for next month, domestic exports, imports, and diversion of what arrived."""
         m = self.model
-        us_requested = np.where(m.chip_domestic, 0.0, requested)
-        dom_requested = float(requested[m.chip_domestic].sum())
+        us_requested = np.where(m.chips.domestic, 0.0, requested)
+        dom_requested = float(requested[m.chips.domestic].sum())
         self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
         self.us_orders_last = us_requested
         self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
         self._update_prices(us_requested, home_requested)
-        domestic = delivered[:, m.chip_domestic] @ m.chip_h100e[m.chip_domestic]
-        m.domestic_exports_h100e_cum += float(domestic[m.holder_tier != 3].sum())
-        total = delivered @ m.chip_h100e
-        scatter_add(m.imports_h100e, m.holder_country, total + grey_h100e)
-        scatter_add(m.flow_domestic, m.holder_country, domestic)
-        scatter_add(m.flow_us, m.holder_country, total - domestic)
-        scatter_add(m.flow_grey, m.holder_country, grey_h100e)
+        domestic = delivered[:, m.chips.domestic] @ m.chips.h100e[m.chips.domestic]
+        m.domestic_exports_h100e_cum += float(domestic[m.holders.tier != 3].sum())
+        total = delivered @ m.chips.h100e
+        scatter_add(m.countries.imports_h100e, m.holders.country, total + grey_h100e)
+        scatter_add(m.countries.flow_domestic, m.holders.country, domestic)
+        scatter_add(m.countries.flow_us, m.holders.country, total - domestic)
+        scatter_add(m.countries.flow_grey, m.holders.country, grey_h100e)
         smuggler.divert(m, delivered)
 
     def _remember_demand(self, want_usd: np.ndarray) -> None:
@@ -387,47 +387,47 @@ class Market:
         compute but much bandwidth (H20-class) is worth buying.
         """
         m = self.model
-        price = m.chip_price * np.where(m.chip_domestic, self.domestic_price_mult, self.price_mult)
+        price = m.chips.price * np.where(m.chips.domestic, self.domestic_price_mult, self.price_mult)
         grey = self.grey_unit_price() * (1.0 + self.grey_premium) if m.grey_chip is not None else 0.0
-        unit = np.r_[price / m.chip_h100e, grey]
+        unit = np.r_[price / m.chips.h100e, grey]
         a = m.world.inference_weight
-        value = (1 - a) * m.chip_h100e + a * m.chip_bw / H100_BANDWIDTH_TBS
-        per_h100e = np.r_[value / m.chip_h100e, value[m.grey_chip] / m.chip_h100e[m.grey_chip]
+        value = (1 - a) * m.chips.h100e + a * m.chips.bw / H100_BANDWIDTH_TBS
+        per_h100e = np.r_[value / m.chips.h100e, value[m.grey_chip] / m.chips.h100e[m.grey_chip]
                           if m.grey_chip is not None else 1.0]
-        power = 1.0 + m.world.power_cost_share * (np.r_[m.chip_penalty, 1.0] - 1.0)
+        power = 1.0 + m.world.power_cost_share * (np.r_[m.chips.penalty, 1.0] - 1.0)
         base = unit / per_h100e * power
-        home = base * np.r_[np.where(m.chip_domestic, 1.0, 1.0 + self.home_steer), 1.0]
-        foreign = base * np.r_[np.where(m.chip_domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0]
+        home = base * np.r_[np.where(m.chips.domestic, 1.0, 1.0 + self.home_steer), 1.0]
+        foreign = base * np.r_[np.where(m.chips.domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0]
         return np.vstack([home, foreign]), unit
 
     def buyer_group(self) -> np.ndarray:
         """Row of the option costs each holder sees: 0 inside Tier 3 (home of the domestic chips), 1 abroad."""
         m = self.model
-        return (m.holder_tier != 3).astype(np.int64)
+        return (m.holders.tier != 3).astype(np.int64)
 
     def grey_unit_price(self) -> float:
         """List price per H100e of the chip smugglers trade."""
         m = self.model
         if m.grey_chip is None:
             return 0.0
-        return float(m.chip_price[m.grey_chip] * self.price_mult / m.chip_h100e[m.grey_chip])
+        return float(m.chips.price[m.grey_chip] * self.price_mult / m.chips.h100e[m.grey_chip])
 
     def option_mask(self) -> np.ndarray:
         """Options each holder may try: available, and not denied outright by the regime."""
         m = self.model
         r = m.regime
-        tier = m.holder_tier[:, None]
-        avail = m.chip_available[None, :]
-        us = ~m.chip_domestic[None, :]
-        denied_better = us & m.chip_controlled[None, :] & (tier == 3)
-        denied = denied_better | (us & m.chip_variant[None, :] & (tier == 3) & (r.variant_policy == "denied")
+        tier = m.holders.tier[:, None]
+        avail = m.chips.available[None, :]
+        us = ~m.chips.domestic[None, :]
+        denied_better = us & m.chips.controlled[None, :] & (tier == 3)
+        denied = denied_better | (us & m.chips.variant[None, :] & (tier == 3) & (r.variant_policy == "denied")
                                   & r.chip_controls)
         denied |= ~us & (tier != 3) & r.huawei_guidance
         self.regime_denied = avail & denied
         chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
         # an export variant is made for the markets denied the real thing, and sold only there
-        chips &= ~m.chip_variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
-        grey = (m.holder_tier == 3) & r.chip_controls & (m.grey_chip is not None)
+        chips &= ~m.chips.variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
+        grey = (m.holders.tier == 3) & r.chip_controls & (m.grey_chip is not None)
         return np.c_[chips, grey]
 
     def _count_outright_denials(self, budget: np.ndarray, cost: np.ndarray, unit: np.ndarray) -> None:
@@ -441,18 +441,18 @@ class Market:
         rows = np.flatnonzero(self.regime_denied.any(axis=1))
         if len(rows) == 0:
             return
-        us = ~m.chip_domestic[None, :]
-        tier1 = m.holder_tier[rows, None] == 1
-        free = m.chip_available[None, :] & ~(~us & tier1)
+        us = ~m.chips.domestic[None, :]
+        tier1 = m.holders.tier[rows, None] == 1
+        free = m.chips.available[None, :] & ~(~us & tier1)
         shares = choice_shares(cost[:, :K], free, m.world.choice_sharpness,
                                       group=self.buyer_group()[rows]) * self.regime_denied[rows]
         usd = budget[rows] * shares.sum(axis=1)
         per_usd = np.divide(1.0, unit[:K], out=np.zeros(K), where=unit[:K] > 0)
         h100e = budget[rows] * (shares @ per_usd)
-        country = m.holder_country[rows]
-        scatter_add(m.requested_h100e, country, h100e)
-        scatter_add(m.denied_h100e, country, h100e)
-        scatter_add(m.denied_usd, country, usd)
+        country = m.holders.country[rows]
+        scatter_add(m.countries.requested_h100e, country, h100e)
+        scatter_add(m.countries.denied_h100e, country, h100e)
+        scatter_add(m.countries.denied_usd, country, usd)
         m.denied_h100e_cum += float(h100e.sum())
 
     def _next_mask(self, mask: np.ndarray, denied: np.ndarray, exhausted: np.ndarray) -> np.ndarray:
@@ -483,7 +483,7 @@ class Market:
             after = m.regime.changed(**rule.levers)
             hit = np.zeros((m.n_holders, K + 1), dtype=bool)
             hit[:, :K] = self._restricted_after(after)
-            hit[:, K] = (m.holder_tier == 3) & after.tier2_caps & (not m.regime.tier2_caps)
+            hit[:, K] = (m.holders.tier == 3) & after.tier2_caps & (not m.regime.tier2_caps)
             share = (self.last_mix * hit).sum(axis=1)
             if not share.any():
                 continue
@@ -496,16 +496,16 @@ class Market:
     def _restricted_after(self, after: Regime) -> np.ndarray:
         """[holder, chip]: chips allowed now that ``after`` would deny or cap for the holder."""
         m = self.model
-        tier = m.holder_tier[:, None]
-        us = ~m.chip_domestic[None, :]
-        avail = m.chip_available[None, :]
-        ctrl_now = m.chip_controlled[None, :]
-        ctrl_after = np.asarray(is_controlled(m.chip_tpp, m.chip_die, after))[None, :] & us
+        tier = m.holders.tier[:, None]
+        us = ~m.chips.domestic[None, :]
+        avail = m.chips.available[None, :]
+        ctrl_now = m.chips.controlled[None, :]
+        ctrl_after = np.asarray(is_controlled(m.chips.tpp, m.chips.die, after))[None, :] & us
         newly_t3 = (tier == 3) & ctrl_after & ~ctrl_now
-        variant_t3 = ((tier == 3) & m.chip_variant[None, :] & (after.variant_policy == "denied")
+        variant_t3 = ((tier == 3) & m.chips.variant[None, :] & (after.variant_policy == "denied")
                       & (m.regime.variant_policy != "denied"))
         capped_t2 = (tier == 2) & ctrl_after & after.tier2_caps & (not m.regime.tier2_caps)
-        capped_t2 &= (m.holder_veu[:, None] == Veu.NONE)
+        capped_t2 &= (m.holders.veu[:, None] == Veu.NONE)
         return avail & us & (newly_t3 | variant_t3 | capped_t2)
 
     def smuggler_rush_factor(self, hub: np.ndarray) -> np.ndarray:
@@ -527,7 +527,7 @@ class Market:
                 left = w.rush_intensity * w.anticipation_months - rule.smuggler_pulled_months
                 months = min(max(left, 0.0) / months_left, 1.0)
                 rule.smuggler_pulled_months += months
-                factor += np.where(m.country_tier[hub] == 2, months, 0.0)
+                factor += np.where(m.countries.tier[hub] == 2, months, 0.0)
         return factor
 
     def _order_book(self, want_h100e: np.ndarray, sm_rows: np.ndarray) -> tuple[OrderBook, np.ndarray, np.ndarray]:
@@ -537,7 +537,7 @@ class Market:
         are allowed without entering the book (see :meth:`_trade_round`).
         """
         m = self.model
-        screened = np.flatnonzero(m.holder_tier != 1)
+        screened = np.flatnonzero(m.holders.tier != 1)
         perm = screened[m.rng.permutation(len(screened))]  # who reaches the licensing desk first
         rows, k = np.nonzero(want_h100e[perm] > 1e-9)
         h = perm[rows]
@@ -546,16 +546,16 @@ class Market:
         sm_country = m.smugglers.hub[sm_rows]
         order_h = np.concatenate((h, m.n_holders + sm_rows))
         order_k = np.concatenate((k, sm_k))
-        country = np.concatenate((m.holder_country[h], sm_country))
+        country = np.concatenate((m.holders.country[h], sm_country))
         book = OrderBook(
             consignee=order_h,
             country=country,
-            tier=m.country_tier[country],
+            tier=m.countries.tier[country],
             h100e=np.concatenate((q, m.smugglers.order_h100e[sm_rows])),
-            controlled=m.chip_controlled[order_k],
-            export_variant=m.chip_variant[order_k],
-            domestic=m.chip_domestic[order_k],
-            veu=np.concatenate((m.holder_veu[h], np.zeros(len(sm_rows), int))),
+            controlled=m.chips.controlled[order_k],
+            export_variant=m.chips.variant[order_k],
+            domestic=m.chips.domestic[order_k],
+            veu=np.concatenate((m.holders.veu[h], np.zeros(len(sm_rows), int))),
             no_licence=np.concatenate((np.zeros(len(h), bool), np.ones(len(sm_rows), bool))),
         )
         return book, order_h, order_k
@@ -566,7 +566,7 @@ class Market:
         m = self.model
         n_sm = m.smugglers.n
         lpp = m.regime.lpp_limit_h100e
-        lpp_left = np.concatenate((self._month_allowance(lpp * m.holder_consignees, m.lpp_used, self._lpp_used_before),
+        lpp_left = np.concatenate((self._month_allowance(lpp * m.holders.consignees, m.holders.lpp_used, self._lpp_used_before),
                                    np.zeros(n_sm)))
         shells = np.flatnonzero(book.no_licence)
         if len(shells):
@@ -575,14 +575,14 @@ class Market:
             lpp_left[book.consignee[shells]] = self._month_allowance(
                 sm.shells[rows] * lpp / m.scale, sm.lpp_used[rows], self._shell_lpp_used_before[rows])
         veu_room = np.concatenate((self.veu_room(), np.zeros(n_sm)))
-        deal_left = np.maximum(m.deal_per_year - m.deal_used, 0.0)
-        cap_left = m.cap_limits() - m.cap_used
+        deal_left = np.maximum(m.countries.deal_per_year - m.countries.deal_used, 0.0)
+        cap_left = m.cap_limits() - m.countries.cap_used
         scr = screen_orders(book, m.regime, lpp_left, veu_room, deal_left, cap_left)
         holders = ~book.no_licence
-        scatter_add(m.lpp_used, book.consignee[holders], scr.lpp[holders])
-        scatter_add(m.nveu_used, book.consignee[holders], scr.veu[holders])
-        scatter_add(m.deal_used, book.country, scr.deal)
-        scatter_add(m.cap_used, book.country, scr.licence + (scr.lpp if m.regime.lpp_counts_against_cap else 0))
+        scatter_add(m.holders.lpp_used, book.consignee[holders], scr.lpp[holders])
+        scatter_add(m.holders.nveu_used, book.consignee[holders], scr.veu[holders])
+        scatter_add(m.countries.deal_used, book.country, scr.deal)
+        scatter_add(m.countries.cap_used, book.country, scr.licence + (scr.lpp if m.regime.lpp_counts_against_cap else 0))
         m.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
         if count:
             self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))
@@ -609,13 +609,13 @@ class Market:
         since = m.tier2_since if m.tier2_since is not None else m.month
         period = max(int(round(r.cap_period_months)), 1)
         year = min(((m.month - since) % period) // 12, len(r.nveu_cap_h100e) - 1)
-        nat = m.holder_veu == Veu.NATIONAL
-        room[nat] = np.maximum(r.nveu_cap_h100e[year] - m.nveu_used[nat], 0.0)
-        uni = np.flatnonzero(m.holder_veu == Veu.UNIVERSAL)
+        nat = m.holders.veu == Veu.NATIONAL
+        room[nat] = np.maximum(r.nveu_cap_h100e[year] - m.holders.nveu_used[nat], 0.0)
+        uni = np.flatnonzero(m.holders.veu == Veu.UNIVERSAL)
         if len(uni):  # per operator: at most uveu_max_one_tier2 in one Tier 2 country, the rest in Tier 1 (and the US)
-            held = m.ledger.installed[uni] @ m.chip_h100e
-            owner = np.unique(m.holder_owner[uni], return_inverse=True)[1]
-            tier, in_us = m.holder_tier[uni], m.holder_is_us[uni]
+            held = m.ledger.installed[uni] @ m.chips.h100e
+            owner = np.unique(m.holders.owner[uni], return_inverse=True)[1]
+            tier, in_us = m.holders.tier[uni], m.holders.is_us[uni]
             total = np.bincount(owner, held)
             out_room = np.maximum((1 - r.uveu_min_tier1) * total - np.bincount(owner, held * (tier != 1)), 0.0)
             us_room = np.maximum((1 - r.uveu_min_us) * total - np.bincount(owner, held * ~in_us), 0.0)
@@ -628,7 +628,7 @@ class Market:
         """Grey-market stock handed to holders in proportion to what each bought (chips)."""
         m = self.model
         stock = m.ledger.grey_stock
-        total = float(stock @ m.chip_h100e)
+        total = float(stock @ m.chips.h100e)
         if total <= 0 or got_h100e.sum() <= 0:
             return np.zeros((m.n_holders, m.n_chips))
         return np.outer(got_h100e / total, stock)
@@ -638,7 +638,7 @@ class Market:
         """US vendor revenue (net of revenue-share fees) and the fees paid, for one round."""
         m = self.model
         K = m.n_chips
-        us = ~m.chip_domestic
+        us = ~m.chips.domestic
         gross = float(got.sum(axis=0)[us] @ unit[:K][us])
         fees = 0.0
         n_h = len(order_k)
@@ -653,18 +653,18 @@ class Market:
         m = self.model
         want = want_h100e[:, : m.n_chips].sum(axis=1)
         den = denied.sum(axis=1)
-        scatter_add(m.requested_h100e, m.holder_country, want)
-        scatter_add(m.denied_h100e, m.holder_country, den)
+        scatter_add(m.countries.requested_h100e, m.holders.country, want)
+        scatter_add(m.countries.denied_h100e, m.holders.country, den)
         m.denied_h100e_cum += float(den.sum())
         den_usd = (denied * unit[None, : m.n_chips]).sum(axis=1)
-        m.holder_denied_usd += den_usd
-        scatter_add(m.denied_usd, m.holder_country, den_usd)
+        m.holders.denied_usd += den_usd
+        scatter_add(m.countries.denied_usd, m.holders.country, den_usd)
 
     def _record_unmet(self, budget: np.ndarray) -> None:
         """Money left after every round, by country: what governments see as unmet demand."""
         m = self.model
-        m.unmet_usd[:] = 0.0
-        scatter_add(m.unmet_usd, m.holder_country, budget)
+        m.countries.unmet_usd[:] = 0.0
+        scatter_add(m.countries.unmet_usd, m.holders.country, budget)
 
     def _update_prices(self, us_requested: np.ndarray, home_requested: float) -> None:
         """Vendors' prices follow the orders that compete for their supply.
@@ -675,9 +675,9 @@ class Market:
         """
         m = self.model
         w = m.world
-        restock = np.maximum(w.vendor_stock_months * self.us_demand_ema / m.chip_h100e - m.ledger.inventory, 0.0)
-        restock *= m.chip_in_production & ~m.chip_domestic
-        dies_requested = float((us_requested / m.chip_h100e + restock) @ m.chip_dies)
+        restock = np.maximum(w.vendor_stock_months * self.us_demand_ema / m.chips.h100e - m.ledger.inventory, 0.0)
+        restock *= m.chips.in_production & ~m.chips.domestic
+        dies_requested = float((us_requested / m.chips.h100e + restock) @ m.chips.dies)
         self.price_mult = price_multiplier(self.price_mult, dies_requested,
                                                   m.vendor_capacity_dies, w.price_adjustment_per_month)
         self.domestic_price_mult = price_multiplier(self.domestic_price_mult, home_requested,

@@ -25,27 +25,27 @@ class Metric:
 
 def _installed_by_tier(model: Any, tier: int, us: bool | None = None) -> float:
     per = model.installed_h100e()
-    sel = model.holder_tier == tier
+    sel = model.holders.tier == tier
     if us is not None:
-        sel &= model.holder_is_us == us
+        sel &= model.holders.is_us == us
     return float(per[sel].sum())
 
 
 def _domestic_adversary(model: Any) -> float:
-    rows = model.holder_tier == 3
-    dom = model.chip_domestic
-    return float((model.ledger.installed[rows][:, dom] @ model.chip_h100e[dom]).sum())
+    rows = model.holders.tier == 3
+    dom = model.chips.domestic
+    return float((model.ledger.installed[rows][:, dom] @ model.chips.h100e[dom]).sum())
 
 
 def _stockpile(model: Any, tier: int) -> float:
-    rows = model.holder_tier == tier
-    return float((model.ledger.stockpile[rows] @ model.chip_h100e).sum())
+    rows = model.holders.tier == tier
+    return float((model.ledger.stockpile[rows] @ model.chips.h100e).sum())
 
 
 def _us_share(model: Any) -> float:
     per = model.installed_h100e()
     total = per.sum()
-    return float(per[model.holder_is_us].sum() / total) if total > 0 else 0.0
+    return float(per[model.holders.is_us].sum() / total) if total > 0 else 0.0
 
 
 METRICS: list[Metric] = [
@@ -99,9 +99,9 @@ METRICS: list[Metric] = [
     Metric("fees_cum", "USD", "Revenue-share fees paid to the US government, cumulative.",
            lambda m: m.fees_cum),
     Metric("subsidy_adversary_usd", "USD/year", "Tier 3 domestic chip subsidies.",
-           lambda m: float(m.subsidy_usd[m.country_tier == 3].sum())),
+           lambda m: float(m.countries.subsidy_usd[m.countries.tier == 3].sum())),
     Metric("goodwill_swing", "0-1", "Mean goodwill of Tier 2 governments towards the US.",
-           lambda m: float(m.goodwill[m.country_tier == 2].mean()) if (m.country_tier == 2).any() else 0.0),
+           lambda m: float(m.countries.goodwill[m.countries.tier == 2].mean()) if (m.countries.tier == 2).any() else 0.0),
     Metric("capability_gap_months", "months", "Like frontier_gap_months, but each lab may build on open "
            "weights (and, without weight controls, leaked closed weights) after a lag.",
            lambda m: m.capability_gap_months),

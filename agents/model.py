@@ -1,6 +1,7 @@
 """The Mesa model: builds the world from a Scenario and runs the month in order.
 
-Owns the world's arrays (countries, chips, holders), the regime in force and
+Owns the world's typed tables (``agents.tables``: countries, chips,
+holders), the regime in force and
 the announced changes, the command queue and log, the month's step order and
 the domain events. Each phase with state of its own is an object the model
 holds: the market (``agents.market.Market``: orders, screening, filling,
@@ -30,26 +31,15 @@ from agents.firm import LEADING_EDGE_YIELD, FirmAgent, Role
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
-from agents.regime import Regime, Veu, is_controlled
+from agents.regime import Regime, is_controlled
 from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent
+from agents.tables import Chips, Countries, Kind, build_holders
 
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
 transit controls at least this much."""
-H100_DIE_MM2 = 814.0
-"""Die area of the reference chip; vendor capacity is counted in dies of this size."""
-
-
-class Kind:
-    """Holder kinds: who owns a row of the holder arrays."""
-
-    LAB = 0
-    CLOUD = 1
-    NATIONAL = 2
-
-
 @dataclass
 class Announced:
     """A policy change announced for a later month, and what buyers have pulled forward against it."""
@@ -140,180 +130,54 @@ class ComputeModel(mesa.Model):
     # construction
 
     def _build_countries(self) -> None:
-        sc = self.scenario
-        self.country_codes = list(sc.countries)
-        self.country_index = {c: i for i, c in enumerate(self.country_codes)}
-        cs = [sc.countries[c] for c in self.country_codes]
-        self.n_countries = len(cs)
-        self.country_names = [c.name for c in cs]
-        self.country_tier = np.array([c.tier for c in cs], dtype=int)
-        self.country_is_us = np.array([code == "USA" for code in self.country_codes])
-        self.transit_hub = np.array([c.transit_hub for c in cs])
-        self.goodwill0 = np.array([c.goodwill for c in cs], dtype=float)
-        self.goodwill = self.goodwill0.copy()
-        self.cooperation0 = np.array([c.cooperation for c in cs], dtype=float)
-        self.cooperation = self.cooperation0.copy()
-        self.g2g = np.zeros(self.n_countries, dtype=bool)
-        self.deal_per_year = np.zeros(self.n_countries)
-        self.deal_used = np.zeros(self.n_countries)
-        self.cap_used = np.zeros(self.n_countries)
-        self.requested_h100e = np.zeros(self.n_countries)
-        self.denied_h100e = np.zeros(self.n_countries)
-        self.denied_usd = np.zeros(self.n_countries)
-        self.unmet_usd = np.zeros(self.n_countries)
-        self.imports_h100e = np.zeros(self.n_countries)
-        # this month's flows by country (H100e), for the map: US chips and domestic chips
-        # delivered there, grey-market chips bought there, smuggled chips leaving a hub and seized at it
-        self.flow_us = np.zeros(self.n_countries)
-        self.flow_domestic = np.zeros(self.n_countries)
-        self.flow_grey = np.zeros(self.n_countries)
-        self.flow_smuggled = np.zeros(self.n_countries)
-        self.flow_seized = np.zeros(self.n_countries)
-        self.subsidy0 = np.zeros(self.n_countries)
-        self.subsidy_usd = np.zeros(self.n_countries)
-        if "CHN" in self.country_index:
-            self.subsidy0[self.country_index["CHN"]] = self.world.subsidy_usd_per_year
-        self.subsidy_usd[:] = self.subsidy0
-        self.country_open_propensity = np.array([c.open_weights_propensity for c in cs], dtype=float)
-        self.states: list[StateAgent] = [
-            StateAgent(self, i, code, self.country_names[i]) for i, code in enumerate(self.country_codes)]
+        self.countries = Countries.from_scenario(self.scenario)
+        self.n_countries = len(self.countries)
+        self.states: list[StateAgent] = [StateAgent(self, i, code, self.countries.names[i])
+                                         for i, code in enumerate(self.countries.codes)]
 
     def _build_chips(self) -> None:
-        sc = self.scenario
-        self.chip_ids = list(sc.chips)
-        ks = [sc.chips[k] for k in self.chip_ids]
-        self.n_chips = len(ks)
-        self.chip_names = [k.name for k in ks]
-        self.chip_tpp = np.array([k.tpp for k in ks], dtype=float)
-        self.chip_die = np.array([k.die_mm2 for k in ks], dtype=float)
-        self.chip_h100e = self.chip_tpp / self.world.tpp_per_h100e
-        self.chip_watts = np.array([k.watts for k in ks], dtype=float)
-        self.chip_bw = np.array([k.memory_bw_tbs for k in ks], dtype=float)
-        self.chip_dies = self.chip_die / H100_DIE_MM2
-        """Leading-edge capacity a chip uses, in H100-size dies: an H20 costs a fab what an H100 does."""
-        self.chip_price0 = np.array([k.price_usd for k in ks], dtype=float)
-        self.chip_first = np.array([k.first_month for k in ks], dtype=int)
-        self.chip_domestic = np.array([k.designer == "domestic" for k in ks])
-        self.chip_variant = np.array([k.export_variant for k in ks])
-        self.chip_penalty = np.array([k.power_penalty for k in ks], dtype=float)
-        self.chip_cpw = np.array([k.chips_per_wafer for k in ks], dtype=float)
+        self.chips = Chips.from_scenario(self.scenario)
+        self.n_chips = len(self.chips)
 
     def _refresh_chips(self) -> None:
         """What is made, what is on sale, and control status of each chip under the regime in force."""
-        self.chip_in_production = self._in_production()
-        self.chip_available = self.chip_in_production | (self.ledger.inventory > 0.5)
-        self.chip_controlled = np.asarray(is_controlled(self.chip_tpp, self.chip_die, self.regime)) & ~self.chip_domestic
-        self.chip_price = market.chip_prices(self.chip_price0, self.chip_first, self.month,
-                                             self.world.price_perf_doubling_years, pinned=self.chip_variant)
-        us_ctrl = self.chip_available & ~self.chip_domestic & self.chip_controlled_by_tpp()
+        ch = self.chips
+        ch.in_production = ch.in_production_at(self.month, self.world.product_overlap_months)
+        ch.available = ch.in_production | (self.ledger.inventory > 0.5)
+        ch.controlled = np.asarray(is_controlled(ch.tpp, ch.die, self.regime)) & ~ch.domestic
+        ch.price = market.chip_prices(ch.price0, ch.first, self.month, self.world.price_perf_doubling_years,
+                                      pinned=ch.variant)
+        us_ctrl = ch.available & ~ch.domestic & ch.controlled_by_tpp()
         if us_ctrl.any() and self.regime.chip_controls:
-            value = np.where(us_ctrl, self.chip_h100e / self.chip_price, -np.inf)
+            value = np.where(us_ctrl, ch.h100e / ch.price, -np.inf)
             self.grey_chip: int | None = int(np.argmax(value))
         else:
             self.grey_chip = None
 
-    def _in_production(self) -> np.ndarray:
-        """Chips their designers still make: a product cycle, not every generation for ever.
-
-        A chip stops ``product_overlap_months`` after a better chip of the
-        same designer ships; the domestic designer makes only its newest
-        chip. Export variants stay: the vendor re-bases them on the current
-        generation, just under the threshold (see ``FirmAgent``).
-        """
-        launched = self.chip_first <= self.month
-        dom = self.chip_domestic
-        successor = ((dom[:, None] == dom[None, :]) & ~self.chip_variant[None, :] & launched[None, :]
-                     & (self.chip_first[None, :] > self.chip_first[:, None])
-                     & (self.chip_h100e[None, :] > self.chip_h100e[:, None]))
-        succeeded = np.where(successor, self.chip_first[None, :], np.iinfo(np.int64).max // 2).min(axis=1)
-        overlap = np.where(dom, 0, self.world.product_overlap_months)
-        return launched & (self.chip_variant | (self.month < succeeded + overlap))
-
-    def chip_controlled_by_tpp(self) -> np.ndarray:
-        """US chips the grey market trades: those controlled under the Oct 2023 thresholds."""
-        return np.asarray(is_controlled(self.chip_tpp, self.chip_die, Regime()))
-
     def _build_holders(self) -> None:
-        """Labs per country, national operators, and cloud operators' sites."""
-        sc = self.scenario
-        country, kind, spend, growth, veu, frontier, weight = [], [], [], [], [], [], []
-        self._lab_specs = []
-        for code in self.country_codes:
-            c = sc.countries[code]
-            ci = self.country_index[code]
-            lab_spend = c.spend_usd_per_year * (1.0 - c.nveu_share)
-            n = max(1, int(round(c.labs * self.scale)))
-            others = n - 1
-            tail = self.rng.pareto(1.5, size=others) + 1.0 if others else np.zeros(0)
-            lead = self.world.frontier_lab_share
-            shares = np.r_[lead if others else 1.0, (1 - lead) * tail / tail.sum() if others else np.zeros(0)]
-            for j in range(n):
-                country.append(ci); kind.append(Kind.LAB); spend.append(lab_spend * shares[j])
-                growth.append(c.spend_growth_per_year); veu.append(Veu.NONE)
-                frontier.append(j == 0); weight.append(c.labs / n)
-                self._lab_specs.append((len(country) - 1, code, j == 0))
-            if c.nveu_share > 0:
-                country.append(ci); kind.append(Kind.NATIONAL); spend.append(c.spend_usd_per_year * c.nveu_share)
-                growth.append(c.spend_growth_per_year); veu.append(Veu.NATIONAL)
-                frontier.append(False); weight.append(1.0)
-        self._cloud_specs = []
-        for cid, cl in sc.clouds.items():
-            sites = {}
-            home = len(country)
-            abroad = sum(cl.sites.values())
-            for site_code, share in [(cl.hq, 1.0 - abroad)] + list(cl.sites.items()):
-                sites[len(country)] = share
-                country.append(self.country_index[site_code]); kind.append(Kind.CLOUD)
-                spend.append(cl.spend_usd_per_year); growth.append(cl.spend_growth_per_year)
-                veu.append(Veu.UNIVERSAL if cl.uveu else Veu.NONE); frontier.append(False)
-                weight.append(1.0)
-            self._cloud_specs.append((cid, cl, sites, home))
-        self.n_holders = len(country)
-        self.holder_country = np.array(country, dtype=int)
-        self.holder_kind = np.array(kind, dtype=int)
-        self.holder_spend0 = np.array(spend, dtype=float)
-        self.holder_growth = np.array(growth, dtype=float)
-        self.holder_veu = np.array(veu, dtype=int)
-        self.holder_open = np.zeros(len(country), dtype=bool)
-        """Whether each lab published its latest weights: its own choice each month (``lab.choose_to_publish``)."""
-        self.holder_frontier = np.array(frontier, dtype=bool)
-        self.holder_consignees = np.array(weight, dtype=float)
-        """Real consignees a row stands for: at ``--scale F`` a lab row is 1/F of a lab, so per-consignee
-        allowances (the licence-free limit) shrink with it and world totals do not depend on the scale."""
-        self.holder_site_share = np.ones(self.n_holders)
-        for _, _, sites, _ in self._cloud_specs:
-            for h, share in sites.items():
-                self.holder_site_share[h] = share
-        self.holder_owner = np.full(self.n_holders, -1)
-        self.holder_denied_usd = np.zeros(self.n_holders)
-        self.lab_mask = self.holder_kind == Kind.LAB
-        self.cloud_mask = self.holder_kind == Kind.CLOUD
-        self.lpp_used = np.zeros(self.n_holders)
-        self.nveu_used = np.zeros(self.n_holders)
+        """Labs per country, national operators, and cloud operators' sites (see ``tables.build_holders``)."""
+        self.holders, self._lab_specs, self._cloud_specs = build_holders(
+            self.scenario, self.countries, self.world, self.scale, self.rng)
+        self.n_holders = len(self.holders)
         self.run_ops = np.zeros(self.n_holders)
         self.capability = np.zeros(self.n_holders)
         self.effective_capability = np.zeros(self.n_holders)
-        self._refresh_holder_tiers()
         self.labs = [LabAgent(self, h, code, fr) for h, code, fr in self._lab_specs]
-
-    def _refresh_holder_tiers(self) -> None:
-        self.holder_tier = self.country_tier[self.holder_country]
-        self.holder_is_us = self.country_is_us[self.holder_country]
 
     def _seed_stock(self) -> None:
         """Starting installed stock per country, split over chip types and holders."""
         sc = self.scenario
         chips = np.zeros((self.n_holders, self.n_chips))
-        share_us = np.array([sc.chips[k].initial_share_us for k in self.chip_ids])
-        share_adv = np.array([sc.chips[k].initial_share_adversary for k in self.chip_ids])
+        share_us = np.array([sc.chips[k].initial_share_us for k in self.chips.ids])
+        share_adv = np.array([sc.chips[k].initial_share_adversary for k in self.chips.ids])
         share_us = share_us / share_us.sum() if share_us.sum() > 0 else share_us
         share_adv = share_adv / share_adv.sum() if share_adv.sum() > 0 else share_adv
-        for ci, code in enumerate(self.country_codes):
+        for ci, code in enumerate(self.countries.codes):
             c = sc.countries[code]
             mix = share_adv if c.tier == 3 else share_us
-            per_chip = c.stock_h100e * mix / self.chip_h100e
-            rows = np.flatnonzero(self.holder_country == ci)
-            weight = self.holder_spend0[rows] * self.holder_site_share[rows]
+            per_chip = c.stock_h100e * mix / self.chips.h100e
+            rows = np.flatnonzero(self.holders.country == ci)
+            weight = self.holders.spend0[rows] * self.holders.site_share[rows]
             if weight.sum() <= 0:
                 weight = np.ones(len(rows))
             chips[rows] += np.outer(weight / weight.sum(), per_chip)
@@ -323,23 +187,23 @@ class ComputeModel(mesa.Model):
 
     def _build_firms(self) -> None:
         hq = "USA"
-        adv = "CHN" if "CHN" in self.country_index else self.country_codes[int(np.argmax(self.country_tier))]
+        adv = "CHN" if "CHN" in self.countries.index else self.countries.codes[int(np.argmax(self.countries.tier))]
         self.us_designer = FirmAgent(self, Role.US_DESIGNER, "US chip designer", hq)
         self.domestic_designer = FirmAgent(self, Role.DOMESTIC_DESIGNER, "Domestic chip designer", adv)
         self.leading_foundry = FirmAgent(self, Role.LEADING_FOUNDRY, "Leading-edge foundry", "TWN"
-                                         if "TWN" in self.country_index else hq)
+                                         if "TWN" in self.countries.index else hq)
         self.domestic_foundry = FirmAgent(self, Role.DOMESTIC_FOUNDRY, "Domestic foundry", adv)
         self.operators: list[FirmAgent] = []
         for _, cl, sites, home in self._cloud_specs:
             f = FirmAgent(self, Role.CLOUD, cl.name, cl.hq, sites=sites, home=home)
             for h in sites:
-                self.holder_owner[h] = f.unique_id
+                self.holders.owner[h] = f.unique_id
             self.operators.append(f)
-        for h in np.flatnonzero(self.holder_kind == Kind.NATIONAL):
-            code = self.country_codes[self.holder_country[h]]
-            f = FirmAgent(self, Role.NATIONAL_OPERATOR, f"{self.country_names[self.holder_country[h]]} national "
+        for h in np.flatnonzero(self.holders.kind == Kind.NATIONAL):
+            code = self.countries.codes[self.holders.country[h]]
+            f = FirmAgent(self, Role.NATIONAL_OPERATOR, f"{self.countries.names[self.holders.country[h]]} national "
                           f"operator", code, sites={int(h): 1.0}, home=int(h))
-            self.holder_owner[h] = f.unique_id
+            self.holders.owner[h] = f.unique_id
             self.operators.append(f)
         w = self.world
         self.vendor_capacity_dies = w.vendor_capacity_dies_per_month
@@ -381,10 +245,10 @@ class ComputeModel(mesa.Model):
         if k is None:
             return 0.0
         yield_now = self.domestic_yield if self.regime.foundry_rule else max(self.domestic_yield, LEADING_EDGE_YIELD)
-        chips = self.domestic_wafers * self.chip_cpw[k] * yield_now
+        chips = self.domestic_wafers * self.chips.cpw[k] * yield_now
         if self.regime.hbm_controls:
             chips = min(chips, (self.hbm_stock + self.hbm_domestic_per_month) / self.world.hbm_stacks_per_chip)
-        return float(chips * self.chip_h100e[k])
+        return float(chips * self.chips.h100e[k])
 
     def _queue_schedule(self) -> None:
         self.scheduled: dict[int, list[cmd.Command]] = {}
@@ -425,7 +289,7 @@ class ComputeModel(mesa.Model):
     # ---- 1. policy -----------------------------------------------------
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
         """Queue a command for the next policy phase; refused commands say why."""
-        result = cmd.validate(command, self.country_index, self.month)
+        result = cmd.validate(command, self.countries.index, self.month)
         if result.ok:
             self.queue.append(command)
         return result
@@ -433,9 +297,9 @@ class ComputeModel(mesa.Model):
     def set_policy(self) -> None:
         """Apply scheduled and queued commands, then announced changes that are now due."""
         if self._is_january():
-            self.lpp_used[:] = 0.0
+            self.holders.lpp_used[:] = 0.0
             self.smugglers.lpp_used[:] = 0.0
-            self.deal_used[:] = 0.0
+            self.countries.deal_used[:] = 0.0
         for c in self.scheduled.get(self.month, []):
             result = self.submit(c)
             if not result.ok:  # a scenario schedule was validated at load; this is a model bug
@@ -456,8 +320,8 @@ class ComputeModel(mesa.Model):
         if self.tier2_since is None or self.month <= self.tier2_since:
             return
         if (self.month - self.tier2_since) % max(int(round(self.regime.cap_period_months)), 1) == 0:
-            self.cap_used[:] = 0.0
-            self.nveu_used[:] = 0.0
+            self.countries.cap_used[:] = 0.0
+            self.holders.nveu_used[:] = 0.0
             self._caps_reached.clear()
             self.record_event("caps_renewed", "A new cap period begins: Tier 2 countries' caps and national VEU "
                               "limits start again")
@@ -487,30 +351,30 @@ class ComputeModel(mesa.Model):
             self._set_levers({"tier2_caps": False}, c.source)
             self.record_event("rescinded", "The Tier 2 regime is rescinded; announced changes are withdrawn")
         elif isinstance(c, cmd.SetTier):
-            i = self.country_index[c.country]
-            old = int(self.country_tier[i])
-            self.country_tier[i] = c.tier
-            self._refresh_holder_tiers()
+            i = self.countries.index[c.country]
+            old = int(self.countries.tier[i])
+            self.countries.tier[i] = c.tier
+            self.holders.refresh_tiers(self.countries)
             if c.tier > old:
-                self.goodwill[i] = max(0.0, self.goodwill[i] - self.world.downgrade_goodwill_loss)
-            self.record_event("tier_changed", f"{self.country_names[i]} moved from Tier {old} to Tier {c.tier}",
+                self.countries.goodwill[i] = max(0.0, self.countries.goodwill[i] - self.world.downgrade_goodwill_loss)
+            self.record_event("tier_changed", f"{self.countries.names[i]} moved from Tier {old} to Tier {c.tier}",
                               country=c.country)
         elif isinstance(c, cmd.G2GAgreement):
-            i = self.country_index[c.country]
-            if c.source.startswith("state:") and self.cooperation[i] < G2G_MIN_COOPERATION:
+            i = self.countries.index[c.country]
+            if c.source.startswith("state:") and self.countries.cooperation[i] < G2G_MIN_COOPERATION:
                 self.record_event("g2g_refused", f"The US declines a security agreement with "
-                                  f"{self.country_names[i]}: it does too little against transshipment",
+                                  f"{self.countries.names[i]}: it does too little against transshipment",
                                   country=c.country)
                 return
-            self.g2g[i] = True
-            self.goodwill[i] = min(1.0, self.goodwill[i] + 0.1)
-            self.record_event("g2g_signed", f"{self.country_names[i]} signs a security agreement: cap x"
+            self.countries.g2g[i] = True
+            self.countries.goodwill[i] = min(1.0, self.countries.goodwill[i] + 0.1)
+            self.record_event("g2g_signed", f"{self.countries.names[i]} signs a security agreement: cap x"
                               f"{self.regime.g2g_cap_multiplier:g}", country=c.country)
         elif isinstance(c, cmd.BilateralDeal):
-            i = self.country_index[c.country]
-            self.deal_per_year[i] = c.h100e_per_year
-            self.goodwill[i] = min(1.0, self.goodwill[i] + 0.1)
-            self.record_event("deal_signed", f"{self.country_names[i]} gets a deal for "
+            i = self.countries.index[c.country]
+            self.countries.deal_per_year[i] = c.h100e_per_year
+            self.countries.goodwill[i] = min(1.0, self.countries.goodwill[i] + 0.1)
+            self.record_event("deal_signed", f"{self.countries.names[i]} gets a deal for "
                               f"{c.h100e_per_year:,.0f} H100e a year", country=c.country)
 
     def _set_levers(self, levers: Mapping[str, Any], source: str) -> None:
@@ -528,7 +392,7 @@ class ComputeModel(mesa.Model):
     def monthly_budget(self) -> np.ndarray:
         """USD each holder wants to spend on chips this month."""
         years = self.month / 12.0
-        return self.holder_spend0 / 12.0 * self.holder_growth ** years * self.holder_site_share
+        return self.holders.spend0 / 12.0 * self.holders.growth ** years * self.holders.site_share
 
     def cap_limit(self, c: int) -> float:
         """Country ``c``'s cap on licensed controlled imports so far (H100e)."""
@@ -541,7 +405,7 @@ class ComputeModel(mesa.Model):
         the release rate too: it gives room the month it is signed.
         """
         r = self.regime
-        multiplier = np.where(self.g2g, r.g2g_cap_multiplier, 1.0)
+        multiplier = np.where(self.countries.g2g, r.g2g_cap_multiplier, 1.0)
         cap = r.country_cap_h100e * multiplier
         if r.cap_release_h100e_per_month > 0 and self.tier2_since is not None:
             months_in = (self.month - self.tier2_since) % max(int(round(r.cap_period_months)), 1) + 1
@@ -553,8 +417,8 @@ class ComputeModel(mesa.Model):
         if c in self._caps_reached:
             return
         self._caps_reached.add(c)
-        self.record_event("cap_reached", f"Tier 2 cap reached in {self.country_names[c]}: further licences denied",
-                          country=self.country_codes[c])
+        self.record_event("cap_reached", f"Tier 2 cap reached in {self.countries.names[c]}: further licences denied",
+                          country=self.countries.codes[c])
 
     # ---- 8. production --------------------------------------------------
     def produce(self) -> None:
@@ -563,10 +427,10 @@ class ComputeModel(mesa.Model):
             self.agents_by_type[FirmAgent].select(lambda f, role=role: f.role is role).do("produce")
 
     def newest_domestic_chip(self) -> int | None:
-        avail = np.flatnonzero(self.chip_domestic & (self.chip_first <= self.month))
+        avail = np.flatnonzero(self.chips.domestic & (self.chips.first <= self.month))
         if len(avail) == 0:
             return None
-        return int(avail[np.argmax(self.chip_first[avail])])
+        return int(avail[np.argmax(self.chips.first[avail])])
 
     # ---- 9. installation and retirement ---------------------------------
     def install_and_retire(self) -> None:
@@ -576,32 +440,32 @@ class ComputeModel(mesa.Model):
         drain = 1.0 / max(w.anticipation_months, 1.0)
         cand = self.ledger.arriving + self.ledger.stockpile * drain
         cand_w = np.zeros(self.n_countries)
-        scatter_add(cand_w, self.holder_country, cand @ self.chip_watts)
+        scatter_add(cand_w, self.holders.country, cand @ self.chips.watts)
         room = np.maximum(self.power_w - self._installed_watts(), 0.0)
         share_c = np.divide(room, cand_w, out=np.ones(self.n_countries), where=cand_w > 0).clip(0, 1)
-        self.ledger.settle(share_c[self.holder_country], drain)
+        self.ledger.settle(share_c[self.holders.country], drain)
         self.ledger.retire(1.0 / w.service_life_months)
         # data centres follow demand: capacity keeps a margin over what runs
         self.power_w = np.maximum(self.power_w, self._installed_watts() * w.dc_power_headroom)
 
     def _installed_watts(self) -> np.ndarray:
-        per_holder = self.ledger.installed @ self.chip_watts
+        per_holder = self.ledger.installed @ self.chips.watts
         out = np.zeros(self.n_countries)
-        scatter_add(out, self.holder_country, per_holder)
+        scatter_add(out, self.holders.country, per_holder)
         return out
 
     # ---- smugglers ------------------------------------------------------
     def open_networks(self, k: int) -> None:
         """``k`` new smuggling networks, in transit hubs weighted by how little they cooperate."""
-        hubs = np.flatnonzero(self.transit_hub)
+        hubs = np.flatnonzero(self.countries.transit_hub)
         if k <= 0 or len(hubs) == 0:
             return
-        weight = 1.0 - self.cooperation[hubs] + 0.05
+        weight = 1.0 - self.countries.cooperation[hubs] + 0.05
         chosen = self.rng.choice(hubs, size=k, p=weight / weight.sum())
         cap = np.full(k, self.world.smuggler_capacity_h100e_per_month / self.scale)
         rows = self.smugglers.add(chosen, cap)
         for row, hub in zip(rows, chosen):
-            self._smuggler_agents[int(row)] = SmugglerAgent(self, int(row), self.country_codes[hub])
+            self._smuggler_agents[int(row)] = SmugglerAgent(self, int(row), self.countries.codes[hub])
         self.networks_opened += k
         if self.month > 0:
             self.record_event("networks_entered", f"{k} new smuggling network{'s' if k > 1 else ''} "
@@ -625,14 +489,14 @@ class ComputeModel(mesa.Model):
     def installed_h100e(self) -> np.ndarray:
         """Installed H100e per holder, computed once per month (metrics read it many times)."""
         if self._installed_cache[0] != self.steps:
-            self._installed_cache = (self.steps, self.ledger.installed @ self.chip_h100e)
+            self._installed_cache = (self.steps, self.ledger.installed @ self.chips.h100e)
         return self._installed_cache[1]
 
     def bloc_compute(self) -> dict[str, float]:
         """Installed H100e by reporting bloc."""
         per_holder = self.installed_h100e()
-        tier = self.holder_tier
-        us = self.holder_is_us
+        tier = self.holders.tier
+        us = self.holders.is_us
         return {
             "us": float(per_holder[us].sum()),
             "allies": float(per_holder[(tier == 1) & ~us].sum()),

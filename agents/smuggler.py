@@ -104,7 +104,7 @@ def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np
     r = model.regime
     budget = (r.enforcement_budget_usd / w.detect_budget_ref_usd) ** w.enforcement_elasticity
     lv = 1.0 + (w.location_verification_mult if r.location_verification else 0.0)
-    coop = 1.0 + model.cooperation[hub]
+    coop = 1.0 + model.countries.cooperation[hub]
     size = (np.maximum(size_h100e * per_row, 1e-9) / w.detect_size_ref_h100e) ** w.detect_size_exponent
     paper = 1.0 + w.shell_exposure * np.asarray(shells, dtype=float)
     return 1.0 - np.exp(-w.detect_hazard * budget * lv * coop * size * paper)
@@ -112,7 +112,7 @@ def detection_probability(model: "ComputeModel", hub: np.ndarray, size_h100e: np
 
 def structuring_needed(model: "ComputeModel", hub: np.ndarray) -> np.ndarray:
     """Whether buying in ``hub`` means staying under the licence-free threshold."""
-    return model.regime.tier2_caps & (model.country_tier[hub] == 2)
+    return model.regime.tier2_caps & (model.countries.tier[hub] == 2)
 
 
 def shells_for(model: "ComputeModel", volume_h100e: np.ndarray) -> np.ndarray:
@@ -199,17 +199,17 @@ def _cross_border(model: "ComputeModel", hubs: np.ndarray, consignments: np.ndar
 
     Returns which were caught; the ledger and the cumulative counters are updated.
     """
-    p = detection_probability(model, hubs, consignments @ model.chip_h100e, per_row, shells)
+    p = detection_probability(model, hubs, consignments @ model.chips.h100e, per_row, shells)
     caught = model.rng.random(len(hubs)) < p
     seized = consignments[caught].sum(axis=0)
     arrived = consignments[~caught].sum(axis=0)
     model.ledger.seize(seized)
     model.ledger.arrive_grey(arrived)
-    model.seized_h100e_cum += float(seized @ model.chip_h100e)
-    model.smuggled_h100e_cum += float(arrived @ model.chip_h100e)
-    size = consignments @ model.chip_h100e
-    scatter_add(model.flow_seized, hubs[caught], size[caught])
-    scatter_add(model.flow_smuggled, hubs[~caught], size[~caught])
+    model.seized_h100e_cum += float(seized @ model.chips.h100e)
+    model.smuggled_h100e_cum += float(arrived @ model.chips.h100e)
+    size = consignments @ model.chips.h100e
+    scatter_add(model.countries.flow_seized, hubs[caught], size[caught])
+    scatter_add(model.countries.flow_smuggled, hubs[~caught], size[~caught])
     return caught
 
 
@@ -221,15 +221,15 @@ def divert(model: "ComputeModel", delivered: np.ndarray) -> None:
     """
     w = model.world
     pull = sigmoid((model.market.grey_premium - w.diversion_premium_floor) / 0.05)
-    share_c = w.diversion_max_share * pull * (1.0 - model.cooperation)
-    share_h = np.where(model.holder_tier == 2, share_c[model.holder_country], 0.0)
-    controlled = model.chip_controlled & ~model.chip_domestic
+    share_c = w.diversion_max_share * pull * (1.0 - model.countries.cooperation)
+    share_h = np.where(model.holders.tier == 2, share_c[model.holders.country], 0.0)
+    controlled = model.chips.controlled & ~model.chips.domestic
     amount = delivered * share_h[:, None] * controlled[None, :]
     if amount.sum() <= 0:
         return
     model.ledger.divert(amount)
     per_country = np.zeros((model.n_countries, model.n_chips))
-    scatter_add(per_country, model.holder_country, amount)
+    scatter_add(per_country, model.holders.country, amount)
     model.diversion_transit += per_country
 
 
@@ -239,7 +239,7 @@ def _ship_diversion(model: "ComputeModel") -> None:
     countries = np.flatnonzero(moving.sum(axis=1) > 0)
     if len(countries) == 0:
         return
-    model.diverted_h100e_cum += float(moving[countries].sum(axis=0) @ model.chip_h100e)
+    model.diverted_h100e_cum += float(moving[countries].sum(axis=0) @ model.chips.h100e)
     _cross_border(model, countries, moving[countries])
     moving[:] = 0.0
 
@@ -251,7 +251,7 @@ def _enter(model: "ComputeModel") -> None:
     averaged over the transit hubs it could pick.
     """
     w = model.world
-    hubs = np.flatnonzero(model.transit_hub)
+    hubs = np.flatnonzero(model.countries.transit_hub)
     if model.grey_chip is None or len(hubs) == 0:
         return
     margin = margin_share(model, hubs, np.full(len(hubs), w.smuggler_capacity_h100e_per_month), per_row=1.0)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class StateAgent(mesa.Agent):
-    """A government. Its tier, goodwill and cooperation live in the model's country arrays."""
+    """A government. Its tier, goodwill and cooperation live in the model's country table (``model.countries``)."""
 
     def __init__(self, model: "ComputeModel", index: int, code: str, name: str):
         super().__init__(model)
@@ -32,24 +32,24 @@ class StateAgent(mesa.Agent):
 
     @property
     def tier(self) -> int:
-        return int(self.model.country_tier[self.index])
+        return int(self.model.countries.tier[self.index])
 
     @property
     def goodwill(self) -> float:
-        return float(self.model.goodwill[self.index])
+        return float(self.model.countries.goodwill[self.index])
 
     def react(self) -> None:
         """Update goodwill, cooperation and this government's own policy for next month."""
         m = self.model
         c = self.index
         w = m.world
-        requested = m.requested_h100e[c]
-        denied_share = m.denied_h100e[c] / requested if requested > 0 else 0.0
-        g = m.goodwill[c]
-        g += w.goodwill_recovery_per_month * (m.goodwill0[c] - g) - w.goodwill_loss_per_denied_share * denied_share
-        m.goodwill[c] = min(1.0, max(0.0, g))
-        coop = m.cooperation0[c] * (m.goodwill[c] / max(m.goodwill0[c], 1e-9)) + m.regime.transit_cooperation_boost
-        m.cooperation[c] = min(1.0, max(0.0, coop))
+        requested = m.countries.requested_h100e[c]
+        denied_share = m.countries.denied_h100e[c] / requested if requested > 0 else 0.0
+        g = m.countries.goodwill[c]
+        g += w.goodwill_recovery_per_month * (m.countries.goodwill0[c] - g) - w.goodwill_loss_per_denied_share * denied_share
+        m.countries.goodwill[c] = min(1.0, max(0.0, g))
+        coop = m.countries.cooperation0[c] * (m.countries.goodwill[c] / max(m.countries.goodwill0[c], 1e-9)) + m.regime.transit_cooperation_boost
+        m.countries.cooperation[c] = min(1.0, max(0.0, coop))
         if self.code in m.player_countries:
             return  # a player governs this country: no automatic policy
         if self.tier == 2:
@@ -62,11 +62,11 @@ class StateAgent(mesa.Agent):
     def _seek_g2g(self) -> None:
         m = self.model
         c = self.index
-        if self.g2g_requested or m.g2g[c] or not m.regime.tier2_caps:
+        if self.g2g_requested or m.countries.g2g[c] or not m.regime.tier2_caps:
             return
         cap = m.cap_limit(c)
-        binding = cap > 0 and m.cap_used[c] >= 0.9 * cap and m.denied_h100e[c] > 0
-        if binding and m.goodwill[c] >= m.world.g2g_min_goodwill and m.random.random() < m.world.g2g_seek_probability:
+        binding = cap > 0 and m.countries.cap_used[c] >= 0.9 * cap and m.countries.denied_h100e[c] > 0
+        if binding and m.countries.goodwill[c] >= m.world.g2g_min_goodwill and m.random.random() < m.world.g2g_seek_probability:
             self.g2g_requested = True
             m.submit(G2GAgreement(country=self.code, source=f"state:{self.code}"))
             m.record_event("g2g_sought", f"{self.name} seeks a security agreement: its cap is binding",
@@ -80,12 +80,12 @@ class StateAgent(mesa.Agent):
         China's customs at first blocked the H200).
         """
         m = self.model
-        home_demand = float(m.requested_h100e[m.country_tier == 3].sum())
+        home_demand = float(m.countries.requested_h100e[m.countries.tier == 3].sum())
         could_serve = min(1.0, m.domestic_supply_h100e() / home_demand) if home_demand > 0 else 0.0
         m.market.home_steer = m.world.home_steer_max * could_serve
 
     def _subsidise(self) -> None:
         m = self.model
         c = self.index
-        denied_usd_year = (m.denied_usd[c] + m.unmet_usd[c]) * 12
-        m.subsidy_usd[c] = max(m.subsidy_usd[c], m.subsidy0[c] + m.world.subsidy_response * denied_usd_year)
+        denied_usd_year = (m.countries.denied_usd[c] + m.countries.unmet_usd[c]) * 12
+        m.countries.subsidy_usd[c] = max(m.countries.subsidy_usd[c], m.countries.subsidy0[c] + m.world.subsidy_response * denied_usd_year)

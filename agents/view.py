@@ -65,17 +65,17 @@ class MonthView:
 
 def month_view(model: "ComputeModel") -> MonthView:
     """Snapshot ``model`` after its latest step."""
-    c = model.holder_country
+    c = model.holders.country
     n = model.n_countries
     per_holder = model.installed_h100e()
-    dom = model.ledger.installed[:, model.chip_domestic] @ model.chip_h100e[model.chip_domestic]
-    stock = model.ledger.stockpile @ model.chip_h100e
+    dom = model.ledger.installed[:, model.chips.domestic] @ model.chips.h100e[model.chips.domestic]
+    stock = model.ledger.stockpile @ model.chips.h100e
 
     def by_country(values: np.ndarray) -> np.ndarray:
         return np.bincount(c, weights=values, minlength=n)
 
     made = np.zeros(n)
-    made[model.country_index[model.domestic_designer.country]] = model.domestic_output_h100e
+    made[model.countries.index[model.domestic_designer.country]] = model.domestic_output_h100e
     sc = model.scenario
     month_events = tuple(e for e in model.events if e.month == model.month - 1)
     return MonthView(
@@ -83,27 +83,27 @@ def month_view(model: "ComputeModel") -> MonthView:
         date=sc.date(model.month),
         scenario=sc.name,
         title=sc.meta.title,
-        codes=tuple(model.country_codes),
-        names=tuple(model.country_names),
-        lat=_frozen([sc.countries[k].lat for k in model.country_codes]),
-        lon=_frozen([sc.countries[k].lon for k in model.country_codes]),
-        tier=_frozen(model.country_tier),
+        codes=tuple(model.countries.codes),
+        names=tuple(model.countries.names),
+        lat=_frozen([sc.countries[k].lat for k in model.countries.codes]),
+        lon=_frozen([sc.countries[k].lon for k in model.countries.codes]),
+        tier=_frozen(model.countries.tier),
         compute_h100e=_frozen(by_country(per_holder)),
         domestic_h100e=_frozen(by_country(dom)),
         stockpile_h100e=_frozen(by_country(stock)),
-        imports_h100e=_frozen(model.imports_h100e),
+        imports_h100e=_frozen(model.countries.imports_h100e),
         domestic_output_h100e=_frozen(made),
-        flow_us_h100e=_frozen(model.flow_us),
-        flow_domestic_h100e=_frozen(model.flow_domestic),
-        flow_grey_h100e=_frozen(model.flow_grey),
-        flow_smuggled_h100e=_frozen(model.flow_smuggled),
-        flow_seized_h100e=_frozen(model.flow_seized),
-        goodwill=_frozen(model.goodwill),
-        cooperation=_frozen(model.cooperation),
-        g2g=_frozen(model.g2g),
-        cap_used_h100e=_frozen(model.cap_used),
+        flow_us_h100e=_frozen(model.countries.flow_us),
+        flow_domestic_h100e=_frozen(model.countries.flow_domestic),
+        flow_grey_h100e=_frozen(model.countries.flow_grey),
+        flow_smuggled_h100e=_frozen(model.countries.flow_smuggled),
+        flow_seized_h100e=_frozen(model.countries.flow_seized),
+        goodwill=_frozen(model.countries.goodwill),
+        cooperation=_frozen(model.countries.cooperation),
+        g2g=_frozen(model.countries.g2g),
+        cap_used_h100e=_frozen(model.countries.cap_used),
         cap_limit_h100e=_frozen([model.cap_limit(i) for i in range(n)]),
-        labs=_frozen(np.bincount(c[model.lab_mask], minlength=n)),
+        labs=_frozen(np.bincount(c[model.holders.is_lab], minlength=n)),
         metrics=MappingProxyType(snapshot(model)),
         levers=MappingProxyType(model.regime.as_dict()),
         pending=tuple((eff, MappingProxyType(dict(lv))) for eff, lv, _ in model.pending),

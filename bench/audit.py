@@ -33,21 +33,21 @@ def run(scenario: str, seed: int, scale: float = 1.0, months: int | None = None,
 def world(m: ComputeModel) -> dict[str, float]:
     """Headline numbers of one finished run."""
     b = m.bloc_compute()
-    variants = m.chip_variant & ~m.chip_domestic
-    dom = m.chip_domestic
-    tier = m.holder_tier
+    variants = m.chips.variant & ~m.chips.domestic
+    dom = m.chips.domestic
+    tier = m.holders.tier
     inst = m.ledger.installed + m.ledger.stockpile
-    h = m.chip_h100e
+    h = m.chips.h100e
     out = {
         "compute_us": b["us"], "compute_allies": b["allies"], "compute_swing": b["swing"],
         "compute_adversary": b["adversary"],
         "revenue_usd": m.us_revenue_cum,
-        "variant_dies_share": float((m.ledger.produced * m.chip_dies)[variants].sum()
-                                    / max((m.ledger.produced * m.chip_dies)[~dom].sum(), 1e-9)),
+        "variant_dies_share": float((m.ledger.produced * m.chips.dies)[variants].sum()
+                                    / max((m.ledger.produced * m.chips.dies)[~dom].sum(), 1e-9)),
         "variant_made_chips": float(m.ledger.produced[variants].sum()),
         "variant_tier1_h100e": float((inst[tier == 1][:, variants] @ h[variants]).sum()),
         "variant_tier3_chips": m.variant_exports_chips_cum,
-        "a100_made_chips": float(m.ledger.produced[m.chip_ids.index("A100")]) if "A100" in m.chip_ids else 0.0,
+        "a100_made_chips": float(m.ledger.produced[m.chips.ids.index("A100")]) if "A100" in m.chips.ids else 0.0,
         "domestic_home_h100e": float((inst[tier == 3][:, dom] @ h[dom]).sum()),
         "domestic_exports_h100e": m.domestic_exports_h100e_cum,
         "smuggled_h100e": m.smuggled_h100e_cum,

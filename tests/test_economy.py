@@ -42,20 +42,20 @@ def us_compute(m: ComputeModel) -> float:
 
 
 def variant_h100e_outside_tier3(m: ComputeModel) -> float:
-    rows = m.holder_tier != 3
+    rows = m.holders.tier != 3
     held = m.ledger.installed[rows] + m.ledger.stockpile[rows]
-    return float((held[:, m.chip_variant] @ m.chip_h100e[m.chip_variant]).sum())
+    return float((held[:, m.chips.variant] @ m.chips.h100e[m.chips.variant]).sum())
 
 
 def variant_die_share(m: ComputeModel) -> float:
-    dies = m.ledger.produced * m.chip_dies
-    return float(dies[m.chip_variant].sum() / dies[~m.chip_domestic].sum())
+    dies = m.ledger.produced * m.chips.dies
+    return float(dies[m.chips.variant].sum() / dies[~m.chips.domestic].sum())
 
 
 def domestic_at_home(m: ComputeModel) -> float:
-    rows = m.holder_tier == 3
+    rows = m.holders.tier == 3
     held = m.ledger.installed[rows] + m.ledger.stockpile[rows]
-    return float((held[:, m.chip_domestic] @ m.chip_h100e[m.chip_domestic]).sum())
+    return float((held[:, m.chips.domestic] @ m.chips.h100e[m.chips.domestic]).sum())
 
 
 # ---- 1. export variants, margins and the product cycle ---------------------
@@ -63,10 +63,10 @@ def domestic_at_home(m: ComputeModel) -> float:
 def test_export_variants_are_offered_only_to_buyers_denied_better_chips():
     m = finished(RULE, 1, months=6)
     mask = m.market.option_mask()
-    variant = mask[:, : m.n_chips][:, m.chip_variant].any(axis=1)
-    assert variant[m.holder_tier == 3].all()
-    assert not variant[m.holder_tier != 3].any()
-    assert not finished("no_controls", 1, months=6).market.option_mask()[:, : m.n_chips][:, m.chip_variant].any()
+    variant = mask[:, : m.n_chips][:, m.chips.variant].any(axis=1)
+    assert variant[m.holders.tier == 3].all()
+    assert not variant[m.holders.tier != 3].any()
+    assert not finished("no_controls", 1, months=6).market.option_mask()[:, : m.n_chips][:, m.chips.variant].any()
 
 
 def test_no_export_variants_reach_tier1_or_tier2():
@@ -84,23 +84,23 @@ def test_controls_cost_us_vendors_revenue_not_us_compute():
 
 def test_a_chip_is_made_until_a_better_successor_has_shipped_for_the_overlap():
     m = ComputeModel(scenario="no_controls", seed=1)
-    k = {c: i for i, c in enumerate(m.chip_ids)}
+    k = {c: i for i, c in enumerate(m.chips.ids)}
     overlap = m.world.product_overlap_months
-    b200_stops = m.chip_first[k["R200"]] + overlap
-    assert not m.chip_in_production[k["A100"]]  # its successors shipped years before 2025
+    b200_stops = m.chips.first[k["R200"]] + overlap
+    assert not m.chips.in_production[k["A100"]]  # its successors shipped years before 2025
     m.month = b200_stops - 1
-    assert m._in_production()[k["B200"]]
+    assert m.chips.in_production_at(m.month, m.world.product_overlap_months)[k["B200"]]
     m.month = b200_stops
-    assert not m._in_production()[k["B200"]]
-    assert m._in_production()[k["R200"]]
+    assert not m.chips.in_production_at(m.month, m.world.product_overlap_months)[k["B200"]]
+    assert m.chips.in_production_at(m.month, m.world.product_overlap_months)[k["R200"]]
 
 
 def test_old_generations_are_not_made_for_ever():
     m = finished("no_controls", 1)
-    assert m.ledger.produced[m.chip_ids.index("A100")] == 0.0
-    made = m.ledger.produced * m.chip_h100e
-    newest = m.chip_ids.index("R200")
-    assert made[newest] > 0.5 * made[~m.chip_domestic].sum()
+    assert m.ledger.produced[m.chips.ids.index("A100")] == 0.0
+    made = m.ledger.produced * m.chips.h100e
+    newest = m.chips.ids.index("R200")
+    assert made[newest] > 0.5 * made[~m.chips.domestic].sum()
 
 
 @settings(max_examples=200, deadline=None)
@@ -124,21 +124,21 @@ def test_rationing_fills_capacity_and_favours_margin(products, capacity):
 def test_home_buyers_are_served_before_foreign_buyers_of_domestic_chips():
     m = ComputeModel(scenario=RULE, seed=1)
     allowed = np.zeros((m.n_holders, 1))
-    allowed[m.holder_tier == 3] = 10.0
-    allowed[m.holder_tier == 2] = 10.0
-    home_demand = 10.0 * (m.holder_tier == 3).sum()
+    allowed[m.holders.tier == 3] = 10.0
+    allowed[m.holders.tier == 2] = 10.0
+    home_demand = 10.0 * (m.holders.tier == 3).sum()
     got = m.market.home_first(allowed, np.array([home_demand * 0.9]))
-    assert got[m.holder_tier == 2].sum() == 0.0
-    assert np.isclose(got[m.holder_tier == 3].sum(), home_demand * 0.9)
+    assert got[m.holders.tier == 2].sum() == 0.0
+    assert np.isclose(got[m.holders.tier == 3].sum(), home_demand * 0.9)
     got = m.market.home_first(allowed, np.array([home_demand + 5.0]))
-    assert np.isclose(got[m.holder_tier == 3].sum(), home_demand)
-    assert np.isclose(got[m.holder_tier == 2].sum(), 5.0)
+    assert np.isclose(got[m.holders.tier == 3].sum(), home_demand)
+    assert np.isclose(got[m.holders.tier == 2].sum(), 5.0)
 
 
 def test_foreign_buyers_see_a_compliance_cost_on_domestic_chips():
     m = ComputeModel(scenario="no_controls", seed=1)
     cost, _ = m.market.option_costs()
-    dom = np.r_[m.chip_domestic, False]
+    dom = np.r_[m.chips.domestic, False]
     assert np.allclose(cost[1][dom], cost[0][dom] * (1 + m.world.foreign_domestic_risk))
 
 
@@ -156,10 +156,10 @@ def test_huawei_guidance_does_not_raise_home_use_of_domestic_chips():
 def test_a_lab_row_carries_its_share_of_the_licence_free_allowance():
     one, ten = ComputeModel(scenario=RULE, seed=1), ComputeModel(scenario=RULE, seed=1, scale=10)
     for m in (one, ten):
-        labs = m.lab_mask
-        per_country = np.bincount(m.holder_country[labs], weights=m.holder_consignees[labs], minlength=m.n_countries)
-        assert np.allclose(per_country[np.unique(m.holder_country[labs])],
-                           [m.scenario.countries[m.country_codes[c]].labs for c in np.unique(m.holder_country[labs])])
+        labs = m.holders.is_lab
+        per_country = np.bincount(m.holders.country[labs], weights=m.holders.consignees[labs], minlength=m.n_countries)
+        assert np.allclose(per_country[np.unique(m.holders.country[labs])],
+                           [m.scenario.countries[m.countries.codes[c]].labs for c in np.unique(m.holders.country[labs])])
 
 
 def test_world_totals_do_not_depend_on_the_scale():
@@ -232,16 +232,16 @@ def test_a_short_window_buys_less_ahead_and_money_limits_each_month():
 def test_smuggling_margins_are_shares_of_price_so_they_survive_falling_prices():
     m = ComputeModel(scenario=RULE, seed=1, shell_cost_usd_per_year=0.0)
     m.step()
-    hubs = np.flatnonzero(m.transit_hub)
+    hubs = np.flatnonzero(m.countries.transit_hub)
     volume = np.full(len(hubs), 450.0)
     before = smuggler.margin_share(m, hubs, volume, per_row=1.0)
-    m.chip_price = m.chip_price * 0.25  # four years of price-performance later
+    m.chips.price = m.chips.price * 0.25  # four years of price-performance later
     assert np.allclose(smuggler.margin_share(m, hubs, volume, per_row=1.0), before)
 
 
 def test_every_shell_company_adds_exposure():
     m = ComputeModel(scenario=RULE, seed=1)
-    hub = np.array([m.country_index["SGP"]])
+    hub = np.array([m.countries.index["SGP"]])
     p = [smuggler.detection_probability(m, hub, np.array([450.0]), shells=k)[0] for k in (0, 5, 15)]
     assert p[0] < p[1] < p[2]
 
@@ -269,18 +269,18 @@ def test_the_licence_free_allowance_is_spread_over_the_year():
         m.step()
     assert m.months_left_in_year() == 12
     m.step()
-    tier2 = m.holder_tier == 2
-    allowance = m.regime.lpp_limit_h100e * m.holder_consignees[tier2]
-    assert np.all(m.lpp_used[tier2] <= allowance / 12 + 1e-6)
+    tier2 = m.holders.tier == 2
+    allowance = m.regime.lpp_limit_h100e * m.holders.consignees[tier2]
+    assert np.all(m.holders.lpp_used[tier2] <= allowance / 12 + 1e-6)
 
 
 def test_a_security_agreement_gives_room_at_once_under_a_linear_release():
     m = ComputeModel(scenario=RULE, seed=1, cap_release_h100e_per_month=1390.0)
     for _ in range(6):
         m.step()
-    c = m.country_index["IND"]
+    c = m.countries.index["IND"]
     before = m.cap_limit(c)
-    m.g2g[c] = True
+    m.countries.g2g[c] = True
     assert m.cap_limit(c) == 2 * before
 
 
@@ -288,21 +288,21 @@ def test_a_security_agreement_gives_room_at_once_under_a_linear_release():
 
 def test_power_penalty_is_not_counted_again_in_delivered_compute():
     m = ComputeModel(scenario=RULE, seed=1)
-    dom = np.flatnonzero(m.chip_domestic)[0]
+    dom = np.flatnonzero(m.chips.domestic)[0]
     m.ledger.installed[:] = 0.0
     m.ledger.installed[0, dom] = 1000.0
-    assert lab.effective_compute(m)[0] == 1000.0 * m.chip_h100e[dom] * m.world.utilisation
+    assert lab.effective_compute(m)[0] == 1000.0 * m.chips.h100e[dom] * m.world.utilisation
 
 
 def test_labs_publish_when_far_behind_and_the_frontier_keeps_its_weights():
     m = finished(RULE, 1, months=12)
-    best = np.argmax(np.where(m.lab_mask, m.capability, -np.inf))
-    assert not m.holder_open[best]
+    best = np.argmax(np.where(m.holders.is_lab, m.capability, -np.inf))
+    assert not m.holders.open[best]
     behind = (m.capability[best] - m.capability) / (np.log10(m.world.frontier_compute_growth) / 12)
-    far = m.lab_mask & (behind >= m.world.open_weights_gap_months)
-    assert far.any() and m.holder_open[far].all()
+    far = m.holders.is_lab & (behind >= m.world.open_weights_gap_months)
+    assert far.any() and m.holders.open[far].all()
     surge = finished("open_weights_surge", 1, months=12)
-    assert surge.holder_open[np.argmax(np.where(surge.lab_mask, surge.capability, -np.inf))]
+    assert surge.holders.open[np.argmax(np.where(surge.holders.is_lab, surge.capability, -np.inf))]
 
 
 def test_weight_controls_keep_leaks_at_the_threshold():
@@ -328,8 +328,8 @@ def test_caps_start_again_after_their_period():
         m.step()
     renewed = [e for e in m.events if e.kind == "caps_renewed"]
     assert len(renewed) == 1 and renewed[0].month == 16
-    assert m.cap_used.sum() > 0  # the month's licences, against the new period's cap
-    assert np.all(m.cap_used <= m.cap_limits() + 1e-6)
+    assert m.countries.cap_used.sum() > 0  # the month's licences, against the new period's cap
+    assert np.all(m.countries.cap_used <= m.cap_limits() + 1e-6)
 
 
 def test_a_cap_period_longer_than_the_run_never_renews():

@@ -163,12 +163,12 @@ def test_rescission_withdraws_the_rule_before_it_binds():
 
 def test_downgrading_an_ally_costs_goodwill():
     m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
-    jpn = m.country_index["JPN"]
-    before = m.goodwill[jpn]
+    jpn = m.countries.index["JPN"]
+    before = m.countries.goodwill[jpn]
     m.submit(cmd.SetTier(country="JPN", tier=2))
     m.step()
-    assert m.country_tier[jpn] == 2
-    assert m.goodwill[jpn] < before - 0.2
+    assert m.countries.tier[jpn] == 2
+    assert m.countries.goodwill[jpn] < before - 0.2
 
 
 def test_batch_run_step_arithmetic_is_pinned():
@@ -190,15 +190,15 @@ def test_tier2_governments_seek_agreements_when_caps_bind_and_the_us_vets_them()
     m = run()
     kinds = {e.kind for e in m.events}
     assert {"cap_reached", "g2g_sought", "g2g_signed"} <= kinds
-    signed = {m.country_index[e.country] for e in m.events if e.kind == "g2g_signed"}
-    refused = {m.country_index[e.country] for e in m.events if e.kind == "g2g_refused"}
-    assert all(m.g2g[c] for c in signed)
-    assert all(not m.g2g[c] and m.cooperation[c] < 0.3 for c in refused)
+    signed = {m.countries.index[e.country] for e in m.events if e.kind == "g2g_signed"}
+    refused = {m.countries.index[e.country] for e in m.events if e.kind == "g2g_refused"}
+    assert all(m.countries.g2g[c] for c in signed)
+    assert all(not m.countries.g2g[c] and m.countries.cooperation[c] < 0.3 for c in refused)
 
 
 def test_an_agreement_doubles_the_country_cap():
     m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
-    ind = m.country_index["IND"]
+    ind = m.countries.index["IND"]
     before = m.cap_limit(ind)
     m.submit(cmd.G2GAgreement(country="IND"))
     m.step()
@@ -219,15 +219,15 @@ def test_adversary_stockpiles_before_the_rule_binds_and_not_without_controls():
 
 def test_vendor_redesigns_its_export_variant_under_a_lower_threshold():
     m = ComputeModel(scenario="diffusion_rule_2025", seed=0)
-    h20 = m.chip_ids.index("H20")
+    h20 = m.chips.ids.index("H20")
     m.submit(cmd.SetLevers(levers={"controlled_tpp": 2000.0}))
     for _ in range(3):
         m.step()
-    assert m.chip_controlled[h20]  # caught by the new threshold
+    assert m.chips.controlled[h20]  # caught by the new threshold
     for _ in range(6):
         m.step()
-    assert m.chip_tpp[h20] == pytest.approx(0.95 * 2000)
-    assert not m.chip_controlled[h20]
+    assert m.chips.tpp[h20] == pytest.approx(0.95 * 2000)
+    assert not m.chips.controlled[h20]
     assert any(e.kind == "variant_redesigned" for e in m.events)
 
 
@@ -275,7 +275,7 @@ def test_a_us_veu_must_keep_half_its_compute_at_home():
     tight = ComputeModel(scenario="diffusion_rule_2025", seed=0, uveu_min_us=0.99)
     for _ in range(5):
         tight.step()
-    sites = (m.holder_veu == 2) & (m.holder_tier == 2)
+    sites = (m.holders.veu == 2) & (m.holders.tier == 2)
     assert free[sites].sum() > 0
     assert tight.market.veu_room()[sites].sum() < 0.2 * free[sites].sum()
 

@@ -77,9 +77,9 @@ def test_downgrading_an_ally_costs_its_compute_and_goodwill():
     for _ in range(15):  # three months after the downgrade
         base.step()
         hit.step()
-    jpn = base.country_index["JPN"]
-    assert hit.country_tier[jpn] == 2
-    assert hit.goodwill[jpn] < base.goodwill[jpn] - 0.2
+    jpn = base.countries.index["JPN"]
+    assert hit.countries.tier[jpn] == 2
+    assert hit.countries.goodwill[jpn] < base.countries.goodwill[jpn] - 0.2
     assert total("compute_allies", "tier1_downgrade") < 0.9 * total("compute_allies", RULE)
 
 
