@@ -66,6 +66,20 @@ def ration_by_margin(asked: np.ndarray, margin: np.ndarray, capacity: float) -> 
     return out
 
 
+def split_domestic_output(wanted_h100e: float, new: float, bank: float, limit: float, h100e: np.ndarray,
+                          k: int, b: int | None) -> tuple[float, float]:
+    """Chips of the newest design ``k`` and of the die-bank design ``b`` to make this month.
+
+    The newest first: when packaging or HBM binds, it gives more compute per
+    package and per stack; banked dies fill what is still wanted.
+    """
+    made_new = max(0.0, min(new, limit, wanted_h100e / h100e[k]))
+    if b is None:
+        return made_new, 0.0
+    rest = max(0.0, wanted_h100e - made_new * h100e[k])
+    return made_new, max(0.0, min(bank, limit - made_new, rest / h100e[b]))
+
+
 class FirmAgent(mesa.Agent):
     """A firm with one role; operators own data-centre sites (holders)."""
 
@@ -88,6 +102,8 @@ class FirmAgent(mesa.Agent):
             self._allocate_sites()
         elif self.role is Role.US_DESIGNER:
             self._design_variants()
+        elif self.role is Role.DOMESTIC_DESIGNER:
+            self._stockpile_hbm()
 
     def produce(self) -> None:
         """Grow capacity (foundries) or make chips (designers)."""
@@ -172,28 +188,83 @@ class FirmAgent(mesa.Agent):
         chips = (orders_dies + buffer_dies) / m.chips.dies
         m.ledger.produce(chips)
 
-    def _produce_domestic(self) -> None:
-        """Make the newest domestic chip: what sells, within wafers × good dies × yield and HBM."""
+    def domestic_capacity(self) -> tuple[int | None, int | None, float, float, float]:
+        """This month's limits on domestic chips: ``(newest, bank chip, newest chips, bank chips, limit)``.
+
+        The newest design is made on domestic wafers (wafers × good dies ×
+        yield); the die-bank design (the newest one built from banked
+        leading-edge dies, facts §5) from the dies left in the bank. Both
+        need packaging, which grows with domestic capacity, and, under the
+        HBM controls, memory from the stockpile and domestic HBM: the
+        ``limit`` on both together (facts §7: HBM and packaging bind, not logic).
+        """
         m = self.model
         w = m.world
         k = m.newest_domestic_chip()
         if k is None:
+            return None, None, 0.0, 0.0, 0.0
+        yield_now = m.domestic_yield if m.regime.foundry_rule else max(m.domestic_yield, LEADING_EDGE_YIELD)
+        new = m.domestic_wafers * m.chips.cpw[k] * yield_now
+        b = m.die_bank_chip()
+        bank = m.die_bank_dies / m.chips.bank_dies[b] if b is not None else 0.0
+        limit = w.domestic_packaging_chips_per_month * m.domestic_wafers / max(w.domestic_wafers_per_month, 1e-9)
+        if m.regime.hbm_controls:
+            limit = min(limit, (m.hbm_stock + m.hbm_domestic_per_month) / w.hbm_stacks_per_chip)
+        return k, b, float(new), float(bank), float(limit)
+
+    def domestic_supply_h100e(self) -> float:
+        """What the domestic designer could make this month if it sold everything (H100e)."""
+        k, b, new, bank, limit = self.domestic_capacity()
+        if k is None:
+            return 0.0
+        made_new, made_bank = split_domestic_output(np.inf, new, bank, limit, self.model.chips.h100e, k, b)
+        return float(made_new * self.model.chips.h100e[k] + (made_bank * self.model.chips.h100e[b] if b is not None else 0.0))
+
+    def _produce_domestic(self) -> None:
+        """Make what sells, newest design first, then from the die bank, within packaging and HBM."""
+        m = self.model
+        w = m.world
+        k, b, new, bank, limit = self.domestic_capacity()
+        if k is None:
             return
-        capacity = m.domestic_supply_h100e() / m.chips.h100e[k]
-        stock_chips = m.ledger.inventory[m.chips.domestic] @ m.chips.h100e[m.chips.domestic] / m.chips.h100e[k]
-        demand = m.market.domestic_demand_ema / m.chips.h100e[k]
+        h = m.chips.h100e
+        stock_h100e = m.ledger.inventory[m.chips.domestic] @ h[m.chips.domestic]
+        demand = m.market.domestic_demand_ema
         # make what sells, and close half the gap to a half-month buffer (no boom-and-bust in output)
-        wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_chips))
-        made = float(min(capacity, wanted))
+        wanted = max(0.0, demand + 0.5 * (0.5 * demand - stock_h100e))
+        made_new, made_bank = split_domestic_output(wanted, new, bank, limit, h, k, b)
+        made = made_new + made_bank
         if m.regime.hbm_controls:
             m.hbm_stock = max(0.0, m.hbm_stock + m.hbm_domestic_per_month - made * w.hbm_stacks_per_chip)
         m.hbm_domestic_per_month *= w.hbm_domestic_growth_per_year ** (1 / 12)
         out = np.zeros(m.n_chips)
-        out[k] = made
+        out[k] += made_new
+        if b is not None:
+            out[b] += made_bank
+            m.die_bank_dies = max(0.0, m.die_bank_dies - made_bank * m.chips.bank_dies[b])
         m.ledger.produce(out)
-        m.domestic_made_cum += made
-        m.domestic_output_h100e = made * m.chips.h100e[k]
+        m.domestic_made_cum += made_new
+        m.domestic_output_h100e = float(out @ h)
         m.domestic_output_chips = made
+
+    def _stockpile_hbm(self) -> None:
+        """Buy HBM ahead of an announced ban: up to ``hbm_stockpile_months`` of need, as fast as suppliers ship.
+
+        While HBM is not controlled the designer buys what each month needs;
+        once a ban is announced it buys a stock for the months the ban will
+        last, as Huawei did in the 29 days before December 2024 (facts §6).
+        """
+        m = self.model
+        w = m.world
+        if m.regime.hbm_controls or not any(a.levers.get("hbm_controls") is True for a in m.pending):
+            return
+        k, _, new, bank, limit = self.domestic_capacity()
+        if k is None:
+            return
+        need = min(new + bank, limit) * w.hbm_stacks_per_chip
+        buy = min(w.hbm_export_stacks_per_month, max(0.0, w.hbm_stockpile_months * need - m.hbm_stock))
+        m.hbm_stock += buy
+        m.hbm_stockpiled_cum += buy
 
     # ---- foundries ------------------------------------------------------
     def _expand_domestic(self) -> None:

@@ -159,6 +159,12 @@ class Market:
         self._supply = np.zeros(model.n_chips + 1)
         self._lpp_used_before = np.zeros(model.n_holders)
         self._shell_lpp_used_before = np.zeros(0)
+        self.training_cost_h100e = {"us": float("nan"), "adversary": float("nan")}
+        self.home_wanted_h100e = 0.0
+        """H100e of domestic chips Tier 3 buyers asked for this month (all rounds)."""
+        self._export_room = 0.0
+        """H100e of domestic chips foreign buyers may still get this month: stock beyond last month's home orders."""
+        """USD per H100e of training compute each bloc bought last (see ``_note_training_costs``)."""
 
     def open(self) -> None:
         """Vendors' first stock and prices: what buyers would order at list prices, cleared by price.
@@ -170,7 +176,10 @@ class Market:
         m = self.model
         cost, unit = self.option_costs()
         mix = choice_shares(cost, self.option_mask(), m.world.choice_sharpness, group=self.buyer_group())
-        want_h100e = (m.monthly_budget()[:, None] * mix)[:, : m.n_chips] / unit[None, : m.n_chips]
+        spend = m.monthly_budget()[:, None] * mix
+        want_all = np.divide(spend, unit[None, :], out=np.zeros_like(spend), where=unit[None, :] > 0)  # H100e
+        want_h100e = want_all[:, : m.n_chips]
+        self._note_training_costs(want_h100e / m.chips.h100e, want_all[:, m.n_chips], unit)
         self.us_demand_ema = np.where(m.chips.domestic, 0.0, want_h100e.sum(axis=0))
         dies_wanted = float((self.us_demand_ema / m.chips.h100e) @ m.chips.dies)
         self.price_mult = price_multiplier(1.0, dies_wanted, m.vendor_capacity_dies, 1.0)
@@ -198,6 +207,9 @@ class Market:
         budget = self._rent_abroad(budget, cost, mask)
         self._supply = np.append(m.ledger.inventory, m.ledger.grey_stock @ m.chips.h100e)
         self.grey_supply_h100e = float(self._supply[-1])
+        dom = m.chips.domestic
+        self._export_room = max(float(m.ledger.inventory[dom] @ m.chips.h100e[dom]) - self.home_wanted_h100e, 0.0)
+        self.home_wanted_h100e = 0.0
         requested = np.zeros(m.n_chips)
         home_requested = 0.0
         for rule, rush_budget, rush_mask in self._rush(budget):  # vendors see rush orders too, and make more
@@ -219,6 +231,7 @@ class Market:
             if budget.sum() <= 0:
                 break
         self._record_unmet(budget)
+        self._note_training_costs(delivered, grey_h100e, unit)
         self._close_market(delivered, grey_h100e, requested, home_requested)
 
     def _rent_abroad(self, budget: np.ndarray, cost: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -326,15 +339,24 @@ class Market:
         """Fill orders for domestic chips: Tier 3 buyers first, foreign buyers from what is left.
 
         The designer's own government steers scarce output to home buyers
-        (facts §7: supply is short and exports negligible).
+        (facts §7: supply is short and exports negligible): over the whole
+        month, not only this round, foreign buyers get at most the stock
+        beyond what home buyers asked for last month (``_export_room``), and
+        only from an overall surplus.
         """
         m = self.model
         home = m.holders.tier == 3
         home_demand = allowed[home].sum(axis=0)
         home_ratio = fill_ratio(home_demand, supply)
         left = np.maximum(supply - home_demand, 0.0)
+        # home buyers short of one design would take another: only an overall surplus is exported
+        surplus = min(max(float(supply.sum() - home_demand.sum()), 0.0), self._export_room)
+        left *= min(1.0, surplus / left.sum()) if left.sum() > 0 else 0.0
         away_ratio = fill_ratio(allowed[~home].sum(axis=0), left)
-        return allowed * np.where(home[:, None], home_ratio[None, :], away_ratio[None, :])
+        got = allowed * np.where(home[:, None], home_ratio[None, :], away_ratio[None, :])
+        self._export_room = max(self._export_room - float(got[~home].sum()), 0.0)
+        self.home_wanted_h100e += float(home_demand.sum())
+        return got
 
     def _fill_smugglers(self, rows: np.ndarray, got_h100e: np.ndarray, lpp_h100e: np.ndarray) -> None:
         """Shell companies' filled orders leave vendor stock for the smugglers' shipments."""
@@ -355,10 +377,9 @@ class Market:
         """Prices for next month, domestic exports, imports, and diversion of what arrived."""
         m = self.model
         us_requested = np.where(m.chips.domestic, 0.0, requested)
-        dom_requested = float(requested[m.chips.domestic].sum())
         self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
         self.us_orders_last = us_requested
-        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * dom_requested
+        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * home_requested  # home buyers first (facts §7)
         self._update_prices(us_requested, home_requested)
         domestic = delivered[:, m.chips.domestic] @ m.chips.h100e[m.chips.domestic]
         m.domestic_exports_h100e_cum += float(domestic[m.holders.tier != 3].sum())
@@ -394,11 +415,32 @@ class Market:
         value = (1 - a) * m.chips.h100e + a * m.chips.bw / H100_BANDWIDTH_TBS
         per_h100e = np.r_[value / m.chips.h100e, value[m.grey_chip] / m.chips.h100e[m.grey_chip]
                           if m.grey_chip is not None else 1.0]
-        power = 1.0 + m.world.power_cost_share * (np.r_[m.chips.penalty, 1.0] - 1.0)
-        base = unit / per_h100e * power
+        base = unit / per_h100e * self._power_factor()
         home = base * np.r_[np.where(m.chips.domestic, 1.0, 1.0 + self.home_steer), 1.0]
         foreign = base * np.r_[np.where(m.chips.domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0]
         return np.vstack([home, foreign]), unit
+
+    def _power_factor(self) -> np.ndarray:
+        """Per option: what running a chip costs on top of its price, relative to an H100 (1 for the grey chip)."""
+        m = self.model
+        return 1.0 + m.world.power_cost_share * (np.r_[m.chips.penalty, 1.0] - 1.0)
+
+    def _note_training_costs(self, delivered: np.ndarray, grey_h100e: np.ndarray, unit: np.ndarray) -> None:
+        """What a unit of training compute cost the US and Tier 3 this month (USD per H100e, power included).
+
+        The mean over what each bloc's buyers actually got, list, variant,
+        domestic or grey: a bloc kept on old or cut-down chips pays more per
+        unit of training than one buying the newest (seed 000: about 10x by
+        2027). A bloc that bought nothing keeps last month's figure.
+        """
+        m = self.model
+        per_h100e = unit * self._power_factor()
+        K = m.n_chips
+        spend = delivered @ (per_h100e[:K] * m.chips.h100e) + grey_h100e * per_h100e[K]
+        got = delivered @ m.chips.h100e + grey_h100e
+        for bloc, rows in (("us", m.holders.is_us), ("adversary", m.holders.tier == 3)):
+            if got[rows].sum() > 0:
+                self.training_cost_h100e[bloc] = float(spend[rows].sum() / got[rows].sum())
 
     def buyer_group(self) -> np.ndarray:
         """Row of the option costs each holder sees: 0 inside Tier 3 (home of the domestic chips), 1 abroad."""

@@ -37,6 +37,12 @@ def _domestic_adversary(model: Any) -> float:
     return float((model.ledger.installed[rows][:, dom] @ model.chips.h100e[dom]).sum())
 
 
+def training_cost_ratio(model: Any) -> float:
+    """What a unit of training compute cost Tier 3 over what it cost the US (last purchases, power included)."""
+    cost = model.market.training_cost_h100e
+    return cost["adversary"] / cost["us"] if cost["us"] > 0 else float("nan")
+
+
 def _stockpile(model: Any, tier: int) -> float:
     rows = model.holders.tier == tier
     return float((model.ledger.stockpile[rows] @ model.chips.h100e).sum())
@@ -111,6 +117,12 @@ METRICS: list[Metric] = [
            "abroad this month.", lambda m: _installed_by_tier(m, 3) + m.remote_access_h100e()),
     Metric("remote_access_usd_cum", "USD", "Rent Tier 3 labs paid Tier 2 clouds for remote access, cumulative.",
            lambda m: m.remote_access_usd_cum),
+    Metric("training_cost_ratio", "x", "What a unit of training compute cost Tier 3 buyers this month (the "
+           "chips they got, power included) over what it cost US buyers.", training_cost_ratio),
+    Metric("hbm_stock_stacks", "stacks", "High-bandwidth memory stacks the domestic designer holds for "
+           "use under the HBM controls.", lambda m: m.hbm_stock),
+    Metric("die_bank_dies", "dies", "Leading-edge dies made for the domestic designer before the foundry "
+           "rule, not yet used.", lambda m: m.die_bank_dies),
 ]
 
 CONTRACT = [

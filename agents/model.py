@@ -27,7 +27,7 @@ from agents import commands as cmd
 from agents import lab, market, smuggler
 from agents.arrays import scatter_add
 from agents.market import Market
-from agents.firm import LEADING_EDGE_YIELD, FirmAgent, Role
+from agents.firm import FirmAgent, Role
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
@@ -213,6 +213,10 @@ class ComputeModel(mesa.Model):
         self.domestic_output_h100e = 0.0
         self.domestic_output_chips = 0.0
         self.hbm_stock = w.hbm_stockpile_stacks
+        """HBM stacks the domestic designer holds (used only while HBM is controlled)."""
+        self.hbm_stockpiled_cum = 0.0
+        self.die_bank_dies = w.tsmc_die_bank_dies
+        """Leading-edge dies made for the domestic designer before the foundry rule (facts §5)."""
         self.hbm_domestic_per_month = w.hbm_domestic_stacks_per_month
         self.subsidy_history: list[float] = []
 
@@ -240,15 +244,8 @@ class ComputeModel(mesa.Model):
         self.remote_access_usd_cum = 0.0
 
     def domestic_supply_h100e(self) -> float:
-        """What the domestic designer can make this month (H100e): wafers × dies × yield, capped by HBM."""
-        k = self.newest_domestic_chip()
-        if k is None:
-            return 0.0
-        yield_now = self.domestic_yield if self.regime.foundry_rule else max(self.domestic_yield, LEADING_EDGE_YIELD)
-        chips = self.domestic_wafers * self.chips.cpw[k] * yield_now
-        if self.regime.hbm_controls:
-            chips = min(chips, (self.hbm_stock + self.hbm_domestic_per_month) / self.world.hbm_stacks_per_chip)
-        return float(chips * self.chips.h100e[k])
+        """What the domestic designer can make this month (H100e): see ``FirmAgent.domestic_capacity``."""
+        return self.domestic_designer.domestic_supply_h100e()
 
     def _queue_schedule(self) -> None:
         self.scheduled: dict[int, list[cmd.Command]] = {}
@@ -425,6 +422,15 @@ class ComputeModel(mesa.Model):
         """Foundries grow capacity, then designers make chips."""
         for role in (Role.LEADING_FOUNDRY, Role.DOMESTIC_FOUNDRY, Role.US_DESIGNER, Role.DOMESTIC_DESIGNER):
             self.agents_by_type[FirmAgent].select(lambda f, role=role: f.role is role).do("produce")
+
+    def die_bank_chip(self) -> int | None:
+        """The design banked dies make: the newest domestic chip, if it is built from them (910C-class).
+
+        The designer makes one design at a time (the product cycle), so the
+        bank serves only until a design it cannot make ships.
+        """
+        k = self.newest_domestic_chip()
+        return k if k is not None and self.chips.bank_dies[k] > 0 else None
 
     def newest_domestic_chip(self) -> int | None:
         avail = np.flatnonzero(self.chips.domestic & (self.chips.first <= self.month))

@@ -41,8 +41,12 @@ class ScenarioError(ValueError):
         super().__init__("\n".join(self.problems))
 
 
-def _num(lo: float | None = None, hi: float | None = None, unit: str = "") -> Any:
-    return field(metadata={"min": lo, "max": hi, "unit": unit})
+_REQUIRED: Any = object()
+
+
+def _num(lo: float | None = None, hi: float | None = None, unit: str = "", default: Any = _REQUIRED) -> Any:
+    meta = {"min": lo, "max": hi, "unit": unit}
+    return field(metadata=meta) if default is _REQUIRED else field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,7 +124,11 @@ class World:
     domestic_yield_start: float = _num(0, 1, "")
     domestic_yield_max: float = _num(0, 1, "")
     domestic_yield_learning_chips: float = _num(1, None, "chips to close half the yield gap")
+    tsmc_die_bank_dies: float = _num(0, None, "dies")
+    domestic_packaging_chips_per_month: float = _num(0, None, "chips/month at today's domestic capacity")
     hbm_stockpile_stacks: float = _num(0, None, "HBM stacks")
+    hbm_export_stacks_per_month: float = _num(0, None, "stacks/month suppliers can ship before a ban")
+    hbm_stockpile_months: float = _num(0, 60, "months of HBM need bought ahead of a ban")
     hbm_domestic_stacks_per_month: float = _num(0, None, "stacks/month")
     hbm_domestic_growth_per_year: float = _num(0.5, 10, "x per year")
     hbm_stacks_per_chip: float = _num(1, 64, "stacks/chip")
@@ -169,6 +177,8 @@ class Chip:
     export_variant: bool = False
     power_penalty: float = _num(1, 10, "x energy per FLOP")
     chips_per_wafer: float = _num(0, 1000, "good-die chips per wafer at full yield")
+    bank_dies_per_chip: float = _num(0, 16, "dies from the foundry die bank per chip (0: not made from it)",
+                                     default=0.0)
     initial_share_us: float = _num(0, 1, "share of non-Tier-3 starting stock")
     initial_share_adversary: float = _num(0, 1, "share of Tier 3 starting stock")
 

@@ -131,6 +131,8 @@ class Chips:
     """Power per FLOP against an H100."""
     cpw: np.ndarray
     """Good-die candidates per wafer (domestic chips)."""
+    bank_dies: np.ndarray
+    """Banked leading-edge dies per chip (0: not made from the die bank)."""
     in_production: np.ndarray = field(init=False)
     available: np.ndarray = field(init=False)
     """Made this month or still in a vendor's stock."""
@@ -165,7 +167,8 @@ class Chips:
                    domestic=np.array([k.designer == "domestic" for k in ks]),
                    variant=np.array([k.export_variant for k in ks]),
                    penalty=np.array([k.power_penalty for k in ks], dtype=float),
-                   cpw=np.array([k.chips_per_wafer for k in ks], dtype=float))
+                   cpw=np.array([k.chips_per_wafer for k in ks], dtype=float),
+                   bank_dies=np.array([k.bank_dies_per_chip for k in ks], dtype=float))
 
     def controlled_by_tpp(self) -> np.ndarray:
         """US chips the grey market trades: those controlled under the Oct 2023 thresholds."""

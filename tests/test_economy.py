@@ -127,12 +127,30 @@ def test_home_buyers_are_served_before_foreign_buyers_of_domestic_chips():
     allowed[m.holders.tier == 3] = 10.0
     allowed[m.holders.tier == 2] = 10.0
     home_demand = 10.0 * (m.holders.tier == 3).sum()
+    m.market._export_room = np.inf
     got = m.market.home_first(allowed, np.array([home_demand * 0.9]))
     assert got[m.holders.tier == 2].sum() == 0.0
     assert np.isclose(got[m.holders.tier == 3].sum(), home_demand * 0.9)
     got = m.market.home_first(allowed, np.array([home_demand + 5.0]))
     assert np.isclose(got[m.holders.tier == 3].sum(), home_demand)
     assert np.isclose(got[m.holders.tier == 2].sum(), 5.0)
+
+
+def test_foreign_buyers_get_only_stock_beyond_home_orders_over_the_month():
+    """Home buyers short of one design would take another, and come back in later rounds: only an overall
+    surplus beyond last month's home orders goes abroad."""
+    m = ComputeModel(scenario=RULE, seed=1)
+    allowed = np.zeros((m.n_holders, 2))
+    allowed[m.holders.tier == 3, 0] = 10.0
+    allowed[m.holders.tier == 2] = 10.0
+    home_demand = 10.0 * (m.holders.tier == 3).sum()
+    m.market._export_room = np.inf
+    got = m.market.home_first(allowed, np.array([home_demand / 2, home_demand / 2 - 3.0]))
+    assert np.isclose(got[m.holders.tier == 2].sum(), 0.0)  # design 1 is left over, but home buyers are short
+    m.market._export_room = 2.0
+    got = m.market.home_first(allowed, np.array([home_demand, 100.0]))
+    assert np.isclose(got[m.holders.tier == 2].sum(), 2.0)
+    assert m.market._export_room == 0.0
 
 
 def test_foreign_buyers_see_a_compliance_cost_on_domestic_chips():
@@ -347,3 +365,75 @@ def test_remote_access_is_priced_and_counted_in_tier3_usable_compute():
     row = cheap.datacollector.get_model_vars_dataframe().iloc[-1]
     assert row["usable_compute_adversary"] == pytest.approx(row["compute_adversary"] + row["remote_access_adversary"])
     assert cheap.remote_access_usd_cum > 0
+
+
+# ---- 9. what the sources add: the die bank, HBM, old chips' training cost ----
+
+def test_banked_dies_add_chips_and_are_used_up():
+    with_bank = ComputeModel(scenario=RULE, seed=1)
+    without = ComputeModel(scenario=RULE, seed=1, tsmc_die_bank_dies=0)
+    k, b, new, bank, limit = with_bank.domestic_designer.domestic_capacity()
+    assert b == k and bank == with_bank.die_bank_dies / with_bank.chips.bank_dies[b] > 0
+    assert with_bank.domestic_supply_h100e() > without.domestic_supply_h100e()
+    for m in (with_bank, without):
+        for _ in range(12):
+            m.step()
+    assert with_bank.die_bank_dies < with_bank.world.tsmc_die_bank_dies
+    made_2025 = [m.datacollector.get_model_vars_dataframe().domestic_output_chips[1:13].sum()
+                 for m in (with_bank, without)]
+    assert made_2025[0] > 1.2 * made_2025[1]
+
+
+def test_the_bank_serves_only_designs_built_from_its_dies():
+    m = finished(RULE, 1, months=24)
+    assert m.chips.bank_dies[m.newest_domestic_chip()] == 0
+    assert m.die_bank_chip() is None
+    assert m.domestic_designer.domestic_capacity()[3] == 0.0
+
+
+def test_hbm_binds_domestic_output_under_the_controls():
+    starved = dict(hbm_stockpile_stacks=0, hbm_domestic_stacks_per_month=80_000)
+    controlled = ComputeModel(scenario=RULE, seed=1, **starved)
+    free = ComputeModel(scenario=RULE, seed=1, hbm_controls=False, **starved)
+    per_chip = controlled.world.hbm_stacks_per_chip
+    assert np.isclose(controlled.domestic_designer.domestic_capacity()[4],
+                      (controlled.hbm_stock + controlled.hbm_domestic_per_month) / per_chip)
+    assert free.domestic_supply_h100e() > 2 * controlled.domestic_supply_h100e()
+
+
+def hbm_bought_ahead(notice_months: int) -> float:
+    """Stacks the designer buys when an HBM ban is announced ``notice_months`` ahead (HBM free until then)."""
+    from agents.commands import SetLevers
+
+    m = ComputeModel(scenario=RULE, seed=1, hbm_controls=False, hbm_stockpile_stacks=0)
+    if notice_months:
+        m.submit(SetLevers(levers={"hbm_controls": True}, effective_month=notice_months, source="test"))
+    for _ in range(notice_months + 1):
+        m.step()
+    return m.hbm_stockpiled_cum
+
+
+def test_an_announced_hbm_ban_is_stockpiled_within_supply_and_look_ahead():
+    from agents.commands import SetLevers
+
+    w = ComputeModel(scenario=RULE, seed=1).world
+    one, two, six = hbm_bought_ahead(1), hbm_bought_ahead(2), hbm_bought_ahead(6)
+    assert 0 < one <= w.hbm_export_stacks_per_month  # suppliers ship so much a month (facts §6: ~7M in 29 days)
+    assert one <= two <= six  # a longer window never lowers the stockpile
+    m = ComputeModel(scenario=RULE, seed=1, hbm_controls=False, hbm_stockpile_stacks=0)
+    k, _, new, bank, limit = m.domestic_designer.domestic_capacity()
+    look_ahead = w.hbm_stockpile_months * min(new + bank, limit) * w.hbm_stacks_per_chip
+    assert six <= 1.5 * look_ahead  # about a year of need (facts §6, CSIS), not all suppliers can ship
+    assert hbm_bought_ahead(0) == 0  # no announcement, no rush
+    covered = ComputeModel(scenario=RULE, seed=1, hbm_controls=False)  # 13M stacks in hand: already a year's need
+    covered.submit(SetLevers(levers={"hbm_controls": True}, effective_month=3, source="test"))
+    covered.step()
+    assert covered.hbm_stockpiled_cum == 0
+
+
+def test_a_bloc_on_old_and_cut_down_chips_pays_more_per_unit_of_training():
+    for seed in SEEDS:
+        rule = finished(RULE, seed).datacollector.get_model_vars_dataframe().training_cost_ratio
+        free = finished("no_controls", seed).datacollector.get_model_vars_dataframe().training_cost_ratio
+        assert free[1:].max() < 1.3
+        assert rule[12] > 1.5 and rule[36] > rule[12] and rule[72] > rule[36] > 3.0  # seed 000: ~10x by 2027
