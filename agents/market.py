@@ -410,20 +410,20 @@ class Market:
         m = self.model
         price = m.chips.price * np.where(m.chips.domestic, self.domestic_price_mult, self.price_mult)
         grey = self.grey_unit_price() * (1.0 + self.grey_premium) if m.grey_chip is not None else 0.0
-        unit = np.r_[price / m.chips.h100e, grey]
+        unit = np.append(price / m.chips.h100e, grey)
         a = m.world.inference_weight
         value = (1 - a) * m.chips.h100e + a * m.chips.bw / H100_BANDWIDTH_TBS
-        per_h100e = np.r_[value / m.chips.h100e, value[m.grey_chip] / m.chips.h100e[m.grey_chip]
-                          if m.grey_chip is not None else 1.0]
+        per_h100e = np.append(value / m.chips.h100e, value[m.grey_chip] / m.chips.h100e[m.grey_chip]
+                              if m.grey_chip is not None else 1.0)
         base = unit / per_h100e * self._power_factor()
-        home = base * np.r_[np.where(m.chips.domestic, 1.0, 1.0 + self.home_steer), 1.0]
-        foreign = base * np.r_[np.where(m.chips.domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0]
+        home = base * np.append(np.where(m.chips.domestic, 1.0, 1.0 + self.home_steer), 1.0)
+        foreign = base * np.append(np.where(m.chips.domestic, 1.0 + m.world.foreign_domestic_risk, 1.0), 1.0)
         return np.vstack([home, foreign]), unit
 
     def _power_factor(self) -> np.ndarray:
         """Per option: what running a chip costs on top of its price, relative to an H100 (1 for the grey chip)."""
         m = self.model
-        return 1.0 + m.world.power_cost_share * (np.r_[m.chips.penalty, 1.0] - 1.0)
+        return 1.0 + m.world.power_cost_share * (np.append(m.chips.penalty, 1.0) - 1.0)
 
     def _note_training_costs(self, delivered: np.ndarray, grey_h100e: np.ndarray, unit: np.ndarray) -> None:
         """What a unit of training compute cost the US and Tier 3 this month (USD per H100e, power included).

@@ -34,7 +34,7 @@ from agents.metrics import build_datacollector
 from agents.regime import Regime, is_controlled
 from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
-from agents.state import StateAgent
+from agents.state import StateAgent, update_relations
 from agents.tables import Chips, Countries, Kind, build_holders
 
 G2G_MIN_COOPERATION = 0.3
@@ -277,7 +277,8 @@ class ComputeModel(mesa.Model):
         self.produce()                                     # foundries grow, designers make chips
         self.install_and_retire()                          # power-limited installation, retirement
         lab.train(self)                                    # runs, publishing, leaks, gaps
-        self.agents_by_type[StateAgent].shuffle_do("react")  # goodwill, agreements, subsidies, steering
+        update_relations(self)                             # goodwill and cooperation follow denials
+        self.agents_by_type[StateAgent].shuffle_do("react")  # agreements, subsidies, steering
         if self.check_conservation:
             self.ledger.check()
         self.month += 1

@@ -396,14 +396,14 @@ def take_shared(request: np.ndarray, pool: np.ndarray, left: np.ndarray) -> np.n
         return np.zeros(n)
     if not (left[pool] > 0).any():
         return np.zeros(n)
-    starts = np.r_[True, pool[1:] != pool[:-1]]
+    starts = np.concatenate(([True], pool[1:] != pool[:-1]))
     if np.bincount(pool[starts]).max() == 1:  # every pool's orders are adjacent
         return _take_grouped(request, pool, left, starts)
     order = np.argsort(pool, kind="stable")
     sorted_pool = pool[order]
     granted = np.empty(n)
     granted[order] = _take_grouped(request[order], sorted_pool, left,
-                                   np.r_[True, sorted_pool[1:] != sorted_pool[:-1]])
+                                   np.concatenate(([True], sorted_pool[1:] != sorted_pool[:-1])))
     return granted
 
 

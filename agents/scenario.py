@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import dataclasses
+import functools
 import re
 import tomllib
 import types
@@ -254,13 +255,21 @@ def available_scenarios() -> list[str]:
     return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml") if not p.stem.startswith("_"))
 
 
+@functools.lru_cache(maxsize=128)
+def _parsed_toml(path: Path, mtime_ns: int, size: int) -> dict:
+    """A TOML file's tables, parsed once per version of the file (read-only: ``_merge`` copies)."""
+    with path.open("rb") as fh:
+        return tomllib.load(fh)
+
+
 def _read_toml(path: Path, label: str) -> dict:
+    """A scenario file's tables; a batch that builds thousands of models parses each file once."""
     if not path.is_file():
         names = ", ".join(available_scenarios())
         raise ScenarioError([f"{label}: no such scenario file (known scenarios: {names})"])
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        st = path.stat()
+        return _parsed_toml(path.resolve(), st.st_mtime_ns, st.st_size)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{label}: not valid TOML: {exc}"]) from None
     except OSError as exc:
@@ -439,12 +448,17 @@ def _check_value(tp: Any, value: Any, where: str, meta: Mapping, errors: list[st
     return value
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
 def _build(cls: type, data: Any, where: str, errors: list[str]) -> Any:
     """Build dataclass ``cls`` from a TOML table, recording every problem."""
     if not isinstance(data, dict):
         errors.append(f"{where}: expected a table, got {data!r}")
         return None
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     for key in data:
         if key not in fields:

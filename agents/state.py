@@ -13,11 +13,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import mesa
+import numpy as np
 
 from agents.commands import G2GAgreement
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
+
+
+def update_relations(model: "ComputeModel") -> None:
+    """Every government's goodwill and transit cooperation, at once.
+
+    Goodwill towards the US falls with the share of a country's orders
+    denied and recovers slowly towards where it started; cooperation
+    follows goodwill, plus any boost the regime pays for.
+    """
+    c = model.countries
+    w = model.world
+    denied_share = np.divide(c.denied_h100e, c.requested_h100e, out=np.zeros(len(c)), where=c.requested_h100e > 0)
+    g = (c.goodwill + w.goodwill_recovery_per_month * (c.goodwill0 - c.goodwill)
+         - w.goodwill_loss_per_denied_share * denied_share)
+    c.goodwill[:] = np.clip(g, 0.0, 1.0)
+    coop = c.cooperation0 * (c.goodwill / np.maximum(c.goodwill0, 1e-9)) + model.regime.transit_cooperation_boost
+    c.cooperation[:] = np.clip(coop, 0.0, 1.0)
 
 
 class StateAgent(mesa.Agent):
@@ -39,17 +57,8 @@ class StateAgent(mesa.Agent):
         return float(self.model.countries.goodwill[self.index])
 
     def react(self) -> None:
-        """Update goodwill, cooperation and this government's own policy for next month."""
+        """This government's own policy for next month (relations were updated for all at once)."""
         m = self.model
-        c = self.index
-        w = m.world
-        requested = m.countries.requested_h100e[c]
-        denied_share = m.countries.denied_h100e[c] / requested if requested > 0 else 0.0
-        g = m.countries.goodwill[c]
-        g += w.goodwill_recovery_per_month * (m.countries.goodwill0[c] - g) - w.goodwill_loss_per_denied_share * denied_share
-        m.countries.goodwill[c] = min(1.0, max(0.0, g))
-        coop = m.countries.cooperation0[c] * (m.countries.goodwill[c] / max(m.countries.goodwill0[c], 1e-9)) + m.regime.transit_cooperation_boost
-        m.countries.cooperation[c] = min(1.0, max(0.0, coop))
         if self.code in m.player_countries:
             return  # a player governs this country: no automatic policy
         if self.tier == 2:
