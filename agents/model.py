@@ -293,16 +293,22 @@ class ComputeModel(mesa.Model):
         return result
 
     def set_policy(self) -> None:
-        """Apply scheduled and queued commands, then announced changes that are now due."""
+        """Apply the scenario's commands for this month, then queued orders, then announced changes now due.
+
+        Orders come after the schedule, so a player's order in any month has
+        the last word over the scenario's own for that month (a rescission
+        in month 0 withdraws the rule the scenario announces in month 0).
+        """
         if self._is_january():
             self.holders.lpp_used[:] = 0.0
             self.smugglers.lpp_used[:] = 0.0
             self.countries.deal_used[:] = 0.0
+        orders, self.queue = self.queue, []
         for c in self.scheduled.get(self.month, []):
             result = self.submit(c)
             if not result.ok:  # a scenario schedule was validated at load; this is a model bug
                 raise ValueError(f"scheduled command refused: {result.reason}")
-        queue, self.queue = self.queue, []
+        queue, self.queue = self.queue + orders, []  # the schedule first: players and states have the last word
         for c in queue:
             self.command_log.append(cmd.to_json(c, self.month))
             self._apply(c)

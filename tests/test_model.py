@@ -288,3 +288,26 @@ def test_a_player_governed_country_asks_for_nothing_on_its_own():
         played.step()
     asked = lambda m: {e.country for e in m.events if e.kind == "g2g_sought"}  # noqa: E731
     assert "ARE" in asked(bot) and "ARE" not in asked(played)
+
+
+MONTH0_ORDERS = [
+    (cmd.Rescind(), lambda m: not m.regime.tier2_caps and not m.pending),
+    (cmd.SetLevers(levers={"tier2_caps": False}, effective_month=4), lambda m: not m.regime.tier2_caps),
+    (cmd.SetLevers(levers={"lpp_limit_h100e": 500}), lambda m: m.regime.lpp_limit_h100e == 500),
+    (cmd.SetTier(country="IND", tier=1), lambda m: m.countries.tier[m.countries.index["IND"]] == 1),
+    (cmd.G2GAgreement(country="ARE"), lambda m: m.countries.g2g[m.countries.index["ARE"]]),
+    (cmd.BilateralDeal(country="ARE", h100e_per_year=1e5),
+     lambda m: m.countries.deal_per_year[m.countries.index["ARE"]] == 1e5),
+]
+
+
+@pytest.mark.parametrize("order, holds", MONTH0_ORDERS, ids=lambda x: getattr(x, "kind", ""))
+def test_a_players_month_0_order_has_the_last_word_over_the_schedule(order, holds):
+    """The scenario announces its rule in month 0; an order given before month 0 runs applies after it."""
+    m = ComputeModel(scenario="diffusion_rule_2025", seed=1)
+    assert m.submit(order).ok
+    for _ in range(6):
+        m.step()
+    assert holds(m)
+    month0 = [json.loads(line) for line in m.command_log if json.loads(line)["month"] == 0]
+    assert month0[0]["source"].startswith("scenario:") and month0[-1]["source"] == "player"
