@@ -478,3 +478,75 @@ def test_a_lever_changed_by_keyboard_alone(app):
     assert main.status[0].startswith("Ordered:")
     assert session.commands[0].command.levers == {"enforcement_budget_usd": pytest.approx(2.98e8, rel=0.01),
                                                   "location_verification": True}
+
+
+def type_keys(app, entry, text, fresh=True):
+    """Type into a field one key at a time, a frame or two apart, as a person does."""
+    if fresh:
+        click(app, entry)
+        key(app, pygame.K_a, mod=pygame.KMOD_CTRL, frames=1)
+    for ch in text:
+        k = ord(ch)
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=0, unicode=ch, scancode=0))
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=ch))
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=0, unicode=ch, scancode=0))
+        app.pump(2)
+
+
+def typed_value(spec) -> str:
+    """A number of several keystrokes inside the lever's range."""
+    if spec.hi <= 1:
+        return "0.35"
+    if spec.hi >= 1e30:
+        return "3e26"
+    return str(25000 if spec.hi >= 25000 else int(spec.hi * 0.25))
+
+
+def numeric_levers(role):
+    return [n for n in role.levers if LEVERS[n].kind in ("float", "int")]
+
+
+@pytest.mark.parametrize("role", ["us_commerce", "bis_enforcement"])
+def test_multi_digit_numbers_typed_into_every_numeric_lever_keep_every_digit(app, role):
+    """With a change already pending, each field keeps focus and every digit; no digit acts as a shortcut."""
+    session = GameSession("diffusion_rule_2025", seed=3, role=role)
+    main = start(app, MainScene(app, session))
+    names = numeric_levers(session.role)
+    assert names
+    main.set_edit("transit_cooperation_boost", 0.2)  # a change already pending
+    typed = {}
+    for name in names:
+        tab = next(t for t, levers in LEVER_GROUPS if name in levers)
+        main.set_tab(tab)
+        app.pump(2)
+        main.panel_scroll = next(i for i, n in enumerate(main._levers_in_tab()) if n == name)
+        main.rebuild_panel()
+        app.pump(1)
+        entry = next(w for w, n in main._entry_lever.items() if n == name and w.alive())
+        text = typed_value(LEVERS[name])
+        type_keys(app, entry, text)
+        entry = next(w for w, n in main._entry_lever.items() if n == name and w.alive())
+        assert entry.get_text() == text and entry.is_focused, name
+        assert main.edits[name] == text, name
+        assert app.sim.speed in (0, 1) and session.month == 0, f"a digit typed into {name} acted as a shortcut"
+        typed[name] = text
+    click(app, button(app, "Apply now"))
+    assert main.status[0].startswith("Ordered:"), main.status[0]
+    sent = session.commands[-1].command.levers
+    for name, text in typed.items():
+        assert sent[name] == pytest.approx(float(text)), name
+    if "deal" in session.role.commands:  # the deal size on the Country tab, while the clock runs
+        main.select_country("ARE")
+        app.pump(2)
+        type_keys(app, main.deal_entry, "250")
+        main.advance()  # a month passes mid-number and the panel is rebuilt
+        main.rebuild_panel()
+        app.pump(2)
+        type_keys(app, main.deal_entry, "000", fresh=False)
+        assert main.deal_entry.get_text() == "250000" and main.deal_entry.is_focused
+        click(app, button(app, "Grant deal"))
+        assert session.commands[-1].command.h100e_per_year == 250000
+
+
+def test_only_roles_with_numeric_levers_type_numbers():
+    assert not numeric_levers(GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND").role)

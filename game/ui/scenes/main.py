@@ -326,8 +326,13 @@ class MainScene(Scene):
                 selected=name == self.tab, object_id="#tab")
 
     def rebuild_panel(self) -> None:
-        """Rebuild only the panel's widgets (the levers or the country), keeping the keyboard focus."""
+        """Rebuild only the panel's widgets (the levers or the country), keeping the keyboard focus.
+
+        A text field someone is typing in keeps its text, cursor and focus
+        through the rebuild, so no keystroke is lost or taken as a shortcut.
+        """
         keep = self.focused_key()
+        typing = self._typing_entry()
         old = set(self._panel_widgets)
         for w in old:
             w.kill()
@@ -344,6 +349,26 @@ class MainScene(Scene):
         self._panel_key = self._panel_signature()
         self.focus_index = None
         self.restore_focus(keep)
+        if typing is not None:
+            self._refocus_entry(*typing)
+
+    def _typing_entry(self) -> tuple[Any, str, int] | None:
+        """The panel's text field that has the keyboard: its focus key, text and cursor."""
+        for w in self._panel_widgets:
+            if isinstance(w, pygame_gui.elements.UITextEntryLine) and w.alive() and w.is_focused:
+                return getattr(w, "_focus_key", None), w.get_text(), getattr(w, "edit_position", len(w.get_text()))
+        return None
+
+    def _refocus_entry(self, key: Any, text: str, cursor: int) -> None:
+        for w in self._panel_widgets:
+            if isinstance(w, pygame_gui.elements.UITextEntryLine) and getattr(w, "_focus_key", None) == key:
+                if w.get_text() != text:
+                    w.set_text(text)
+                self.app.manager.set_focus_set(w)
+                w.focus()
+                w.edit_position = min(cursor, len(text))
+                self.restore_focus(key)
+                return
 
     def _panel_first(self) -> None:
         """Tab goes through the panel (levers or country, then Apply) first; the top bar has its own keys."""
@@ -706,8 +731,8 @@ class MainScene(Scene):
                 if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
                     self.app.manager.set_focus_set(None)
                     self.rebuild_panel()
-                elif self._footer_needs_refresh():
-                    self.rebuild_keep_entry(event.ui_element)
+                elif self._panel_signature() != self._panel_key:
+                    self.rebuild_panel()  # Apply and Reset follow the edits; the field keeps the keyboard
             elif getattr(event.ui_element, "_focus_key", None) == "deal_text":
                 self.deal_text = event.text
             return True
@@ -722,20 +747,6 @@ class MainScene(Scene):
             if self._key(event):
                 return True
         return super().handle_event(event)
-
-    def _footer_needs_refresh(self) -> bool:
-        return not any(w for w in self.widgets if getattr(w, "_focus_key", None) == "Apply now" and w.is_enabled)
-
-    def rebuild_keep_entry(self, entry) -> None:
-        name = self._entry_lever.get(entry)
-        cursor = entry.edit_position if hasattr(entry, "edit_position") else None
-        self.rebuild_panel()
-        for w, n in self._entry_lever.items():
-            if n == name:
-                self.app.manager.set_focus_set(w)
-                w.focus()
-                if cursor is not None:
-                    w.edit_position = cursor
 
     def _key(self, event: pygame.event.Event) -> bool:
         k = event.key
