@@ -143,7 +143,9 @@ def test_a_lever_changed_in_the_panel_reaches_the_model_and_moves_the_metrics(ap
         key(app, pygame.K_n)
     assert session.month == 12
     assert session.model.regime.enforcement_budget_usd == value
-    assert json.loads(session.model.command_log[0])["levers"] == {"enforcement_budget_usd": value}
+    logged = [json.loads(line) for line in session.model.command_log]
+    assert [c["levers"] for c in logged if c["source"] == "player"] == [{"enforcement_budget_usd": value}]
+    assert logged[0]["source"].startswith("scenario:")  # the schedule first, the player last
     base = session.baseline_view("scheduled", 12).metrics
     def interdicted(metrics):  # the share of smuggled chips caught: what enforcement money buys
         return metrics["seized_cum"] / (metrics["seized_cum"] + metrics["smuggled_cum"])
