@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from agents import commands as cmd
 from agents.model import ComputeModel
 from agents.regime import LEVERS
@@ -683,6 +685,15 @@ class GameSession:
     def describe(self, command: cmd.Command) -> str:
         return describe(command, self.scenario, self._names)
 
+    def order_confirmation(self, command: cmd.Command) -> str:
+        """What the player is told when an order is accepted: what, and from when, said once."""
+        effective = getattr(command, "effective_month", None)
+        if effective is not None and effective > self.month:
+            what = describe(dataclasses.replace(command, effective_month=None), self.scenario, self._names)
+            return (f"Announced: {what}, in force from {self.scenario.date(effective)}. Buyers hear of it at "
+                    f"the start of {self.scenario.date(self.month)} (next step).")
+        return f"Ordered: {self.describe(command)}. Applies at the start of {self.scenario.date(self.month)} (next step)."
+
     # ---- debrief ---------------------------------------------------------
     def decision_effects(self, window: int = EFFECT_WINDOW_MONTHS) -> list[DecisionEffect]:
         """Each decision, and how the next ``window`` months differed from the scenario as scheduled.
@@ -701,7 +712,7 @@ class GameSession:
             effects: list[str] = []
             if end > m + 1:
                 effects = _compare(self.views[m], self.views[end], base[m], base[min(end, len(base) - 1)],
-                                   self._effect_series())
+                                   self._effect_series(self.views[m]))
                 if i + 1 < len(months) and months[i + 1] < end:
                     effects.append(f"(overlaps with your next decision in {self.scenario.date(months[i + 1])})")
             else:
@@ -712,9 +723,21 @@ class GameSession:
                                       tuple(effects), events))
         return out
 
-    def _effect_series(self) -> list[tuple[str, str, Any]]:
-        """(label, unit, view -> value) the debrief compares; a Tier 2 government's own country first."""
-        items = [(label, unit, (lambda v, k=key: v.metrics[k])) for key, label, unit in EFFECT_METRICS]
+    def _effect_series(self, start: MonthView) -> list[tuple[str, str, Any]]:
+        """(label, unit, view -> value) the debrief compares; a Tier 2 government's own country first.
+
+        Tier 2 and Tier 3 totals count the countries in each tier when the
+        decision was taken, so moving a country between tiers is not
+        mistaken for its bloc's compute falling.
+        """
+        items = [(label, unit, (lambda v, k=key: v.metrics[k])) for key, label, unit in EFFECT_METRICS
+                 if key not in BLOC_EFFECTS]
+        for tier, label, unit, attr, how in BLOC_EFFECTS.values():
+            members = [i for i, t in enumerate(start.tier) if int(t) == tier]
+            if members:
+                reduce = np.sum if how == "sum" else np.mean
+                items.append((label, unit, lambda v, f=attr, rows=members, r=reduce:
+                              float(r(np.asarray(getattr(v, f), dtype=float)[rows]))))
         c = self.role.country
         if c is not None:
             name = self.country_name(c)
@@ -845,6 +868,8 @@ def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView,
     rows.sort(reverse=True)
     out = []
     for _, label, diff, unit in rows[:3]:
+        if abs(diff) < {"0-1": 0.005, "months": 0.05}.get(unit, 0.5):
+            continue  # too small to read as anything but zero
         sign = "+" if diff > 0 else "-"
         if unit == "USD":
             val = f"{sign}${human(abs(diff))}"
@@ -857,6 +882,14 @@ def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView,
         out.append(f"{label} {val}")
     return out or ["no clear difference from the scenario as scheduled"]
 
+
+BLOC_EFFECTS = {
+    "compute_adversary": (3, "Tier 3 compute", "H100e", "compute_h100e", "sum"),
+    "compute_swing": (2, "Tier 2 compute", "H100e", "compute_h100e", "sum"),
+    "goodwill_swing": (2, "Tier 2 goodwill", "0-1", "goodwill", "mean"),
+}
+"""Bloc effects measured on the countries in the bloc when the decision was taken: (tier, label, unit,
+per-country view field, how to combine)."""
 
 EFFECT_METRICS = (
     ("compute_adversary", "Tier 3 compute", "H100e"),

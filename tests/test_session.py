@@ -298,3 +298,28 @@ def test_a_tier2_governments_decisions_are_measured_on_its_own_country():
     assert effect.text == "India asks the US for a security agreement"
     assert any(e.startswith("India's") for e in effect.effects)
     assert effect.events[0] == "2025-07: India signs a security agreement: cap x2"
+
+
+def test_an_announced_order_is_confirmed_with_one_date_for_when_it_applies():
+    session = GameSession("diffusion_rule_2025", seed=1)
+    for _ in range(14):
+        session.advance_month()
+    text = session.order_confirmation(cmd.SetLevers(levers={"enforcement_budget_usd": 3.74e8}, effective_month=30))
+    assert text.startswith("Announced: Enforcement budget $374.0M") and "in force from 2027-07" in text
+    assert "Applies" not in text and text.count("2027-07") == 1
+    now = session.order_confirmation(cmd.SetLevers(levers={"enforcement_budget_usd": 3.74e8}))
+    assert now.startswith("Ordered:") and "Applies at the start of 2026-03" in now
+
+
+def test_moving_a_country_out_of_tier_2_is_not_read_as_tier_2_losing_compute():
+    """Bloc effects count the countries in the bloc when the decision was taken."""
+    session = GameSession("diffusion_rule_2025", seed=1)
+    session.submit(cmd.SetTier(country="IND", tier=1))
+    for _ in range(14):
+        session.advance_month()
+    effects = session.decision_effects()[0].effects
+    assert not any(e.startswith("Tier 2 compute -") for e in effects), effects
+    assert not any(e.endswith(("0.00", "0.0 months")) for e in effects), effects
+    series = dict((label, read) for label, _, read in session._effect_series(session.views[0]))
+    india = session.views[14].codes.index("IND")
+    assert series["Tier 2 compute"](session.views[14]) >= session.views[14].compute_h100e[india]

@@ -222,6 +222,7 @@ def test_clicking_a_news_item_shows_that_month(app):
     app.pump(2)
     item = session.news[n]
     assert main.cursor == item.month + 1 and main.shown.month == item.month + 1
+    assert main.looking_back_text(main.shown) == f"Looking back at the end of {item.date}"
     key(app, pygame.K_LEFTBRACKET)
     assert main.cursor == item.month
     key(app, pygame.K_l)

@@ -682,9 +682,7 @@ class MainScene(Scene):
     def _report(self, command: Any, result: cmd.CommandResult, keep_edits: bool = True) -> None:
         p = self.app.palette
         if result.ok:
-            when = self.session.scenario.date(self.session.month)
-            self.status = (f"Ordered: {self.session.describe(command)}. Applies at the start of {when} "
-                           f"(next step).", p.good)
+            self.status = (self.session.order_confirmation(command), p.good)
             if not keep_edits:
                 self.edits.clear()
         else:
@@ -1071,7 +1069,7 @@ class MainScene(Scene):
         surface.set_clip(clip)
         self._draw_legend(surface, mode, view)
         if self.cursor is not None:
-            msg = f"Looking back at {view.date} (month {view.month}). L or Esc: back to live; [ ]: earlier, later"
+            msg = f"{self.looking_back_text(view)}. L or Esc: back to live; [ ]: earlier, later"
             img = t.render(t.fit(msg, 13, L.map.w - u(160)), 13, p.warn, True)
             r = img.get_rect(topleft=(L.map.x + u(8), L.map.y + u(8))).inflate(u(10), u(6))
             pygame.draw.rect(surface, (8, 12, 18), r)
@@ -1183,6 +1181,13 @@ class MainScene(Scene):
                                                      f"{G2G_MIN_COOPERATION:g})"))
         out.append(("AI labs", str(int(view.labs[i]))))
         return out
+
+    def looking_back_text(self, view: Any) -> str:
+        """Which month a past view shows: the state after month m is the end of m, where its news is dated."""
+        date = self.session.scenario.date
+        if view.month == 0:
+            return f"Looking back at the start of {date(0)}"
+        return f"Looking back at the end of {date(view.month - 1)}"
 
     def _news_layout(self) -> list[tuple[pygame.Rect, int]]:
         """Rows of the news list: (rect, index into session.news), newest first."""
