@@ -36,6 +36,7 @@ from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent, update_relations
 from agents.tables import Chips, Countries, Kind, build_holders
+from agents.words import describe_levers
 
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
@@ -347,7 +348,7 @@ class ComputeModel(mesa.Model):
                 self.pending.append(Announced(c.effective_month, dict(c.levers), c.source,
                                               np.zeros(self.n_holders)))
                 self.record_event("announced", f"Announced for {self.scenario.date(c.effective_month)}: "
-                                  + _describe_levers(c.levers))
+                                  + describe_levers(c.levers))
             else:
                 self._set_levers(dict(c.levers), c.source)
         elif isinstance(c, cmd.Rescind):
@@ -390,7 +391,7 @@ class ComputeModel(mesa.Model):
         if not self.regime.tier2_caps:
             self.tier2_since = None
         if any(k != "tier2_caps" for k in levers):
-            self.record_event("levers", "In force: " + _describe_levers(levers))
+            self.record_event("levers", "In force: " + describe_levers(levers))
 
     # ---- 2-6. orders, screening, market --------------------------------
     def monthly_budget(self) -> np.ndarray:
@@ -516,15 +517,3 @@ class ComputeModel(mesa.Model):
             "swing": float(per_holder[tier == 2].sum()),
             "adversary": float(per_holder[tier == 3].sum()),
         }
-
-
-def _describe_levers(levers: Mapping[str, Any]) -> str:
-    parts = []
-    for k, v in levers.items():
-        if isinstance(v, bool):
-            parts.append(f"{k.replace('_', ' ')} {'on' if v else 'off'}")
-        elif isinstance(v, float):
-            parts.append(f"{k.replace('_', ' ')} = {v:,.4g}")
-        else:
-            parts.append(f"{k.replace('_', ' ')} = {v}")
-    return ", ".join(parts)

@@ -27,6 +27,14 @@ from typing import Any
 import numpy as np
 
 
+def _plain(v: float) -> str:
+    """A bound as it can be typed in a file: 1,000,000 rather than 1e+06; powers of ten when huge."""
+    if abs(v) >= 1e15:
+        mantissa, exponent = f"{v:e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+    return f"{v:,.0f}" if v == int(v) else f"{v:g}"
+
+
 @dataclass(frozen=True)
 class LeverSpec:
     """A policy lever: its type, allowed values and what it does (for tooltips)."""
@@ -47,8 +55,8 @@ class LeverSpec:
         if self.kind == "floats":
             return "a list of numbers >= 0"
         unit = f" {self.unit}" if self.unit else ""
-        hi = f" and {self.hi:g}" if self.hi is not None else ""
-        return f"a number between {self.lo:g}{hi}{unit}" if hi else f"a number >= {self.lo:g}{unit}"
+        hi = f" and {_plain(self.hi)}" if self.hi is not None else ""
+        return f"a number between {_plain(self.lo)}{hi}{unit}" if hi else f"a number >= {_plain(self.lo)}{unit}"
 
     def coerce(self, value: Any) -> Any:
         if self.kind == "bool":

@@ -24,6 +24,7 @@ from typing import Any, Mapping
 
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, load_scenario
+from agents.words import lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save,
                           write_json_atomic)
 from game.study import write_text
@@ -257,7 +258,7 @@ def handout(lesson: Lesson) -> str:
              f"You play {lesson.rounds} rounds of {lesson.months_per_round} months "
              f"({sc.date(0)} to {sc.date(lesson.months)}).", ""]
     if lesson.open_levers:
-        lines += ["Levers open in this lesson: " + ", ".join(f"`{x}`" for x in lesson.open_levers) + ".", ""]
+        lines += ["Levers open in this lesson: " + ", ".join(lever_label(x) for x in lesson.open_levers) + ".", ""]
     lines += ["## Teams", ""]
     for t in lesson.teams:
         role = t.role + (f" ({t.country})" if t.country else "")
@@ -437,7 +438,7 @@ def _out_of_lesson(session: GameSession, info: Mapping[str, Any]) -> list[str]:
         levers = set(getattr(p.command, "levers", {}) or {})
         if open_levers and levers - open_levers:
             notes.append(f"{session.scenario.date(p.month)}: used levers the lesson kept closed "
-                         f"({', '.join(sorted(levers - open_levers))})")
+                         f"({', '.join(sorted(lever_label(x) for x in levers - open_levers))})")
     if session.month > last:
         notes.append(f"played to {session.view.date}, past the lesson's last round ({session.scenario.date(last)})")
     return notes

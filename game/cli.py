@@ -267,6 +267,7 @@ def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | N
 
 
 def _human(value: Any, unit: str) -> str:
+    """A summary cell: the unit has its own column, so only the number, in words' own style."""
     v = float(value)
     if math.isnan(v):
         return "n/a"
@@ -274,10 +275,9 @@ def _human(value: Any, unit: str) -> str:
         return f"{v:.1%}"
     if unit == "months":
         return f"{v:.1f}"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:,.2f}{suffix}"
-    return f"{v:,.0f}"
+    from agents.words import human
+
+    return human(v, 2)
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = frozenset()) -> None:

@@ -30,6 +30,7 @@ from agents.model import ComputeModel
 from agents.regime import LEVERS
 from agents.scenario import Scenario, ScenarioError, load_scenario
 from agents.view import MonthView, month_view
+from agents.words import format_lever, human, lever_expects, lever_label
 from game.score import GOALS, Score, score
 
 SAVE_FORMAT = "silicon-curtain-save"
@@ -153,64 +154,6 @@ def prepare(role: Role, command: cmd.Command) -> cmd.Command:
 
 # ---------------------------------------------------------------------------
 # formatting (shared by the news, the debrief and the UI)
-
-
-def human(v: float, digits: int = 1) -> str:
-    """1234567 -> '1.2M'."""
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "n/a"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:,.{digits}f}{suffix}"
-    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{digits}g}"
-
-
-def format_value(unit: str, v: Any) -> str:
-    """A value with its unit, as a person reads it."""
-    if isinstance(v, bool):
-        return "on" if v else "off"
-    if isinstance(v, str):
-        return v
-    if isinstance(v, (list, tuple)):
-        return ", ".join(human(float(x)) for x in v) + (f" {unit}" if unit else "")
-    v = float(v)
-    if unit.startswith("USD"):
-        return f"${human(v)}{unit[3:]}"
-    if unit in ("share", "0-1"):
-        return f"{v:.0%}" if unit == "share" else f"{v:.2f}"
-    if unit == "months":
-        return f"{v:.1f} months"
-    if unit == "x":
-        return f"x{v:g}"
-    return f"{human(v)} {unit}".strip()
-
-
-def format_lever(name: str, value: Any) -> str:
-    spec = LEVERS[name]
-    return format_value(spec.unit, value)
-
-
-def lever_label(name: str) -> str:
-    return LEVER_LABELS.get(name, name.replace("_", " "))
-
-
-LEVER_LABELS = {
-    "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",
-    "density_rule": "Density rule", "density_tpp_floor": "Density TPP floor",
-    "density_threshold": "Density threshold", "tier2_caps": "Tier 2 caps (Diffusion Rule)",
-    "country_cap_h100e": "Country cap", "cap_release_h100e_per_month": "Cap release rate",
-    "cap_period_months": "Cap period",
-    "g2g_cap_multiplier": "G2G cap multiplier", "lpp_limit_h100e": "Licence-free allowance (LPP)",
-    "lpp_counts_against_cap": "LPP counts against cap", "veu_program": "Validated end users",
-    "nveu_cap_h100e": "National VEU limits", "uveu_min_tier1": "UVEU share in Tier 1",
-    "uveu_max_one_tier2": "UVEU max in one Tier 2", "uveu_min_us": "UVEU share in US",
-    "weights_controls": "Model-weight controls", "weights_control_ops": "Weights threshold",
-    "enforcement_budget_usd": "Enforcement budget", "location_verification": "Location verification",
-    "transit_cooperation_boost": "Transit diplomacy", "huawei_guidance": "Huawei guidance",
-    "variant_policy": "Export variants to Tier 3", "variant_fee": "Variant revenue share",
-    "remote_access_controlled": "Remote-access controls", "foundry_rule": "Foundry rule",
-    "hbm_controls": "HBM controls",
-}
 
 
 def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapping[str, str] | None = None) -> str:
@@ -684,6 +627,14 @@ class GameSession:
 
     def describe(self, command: cmd.Command) -> str:
         return describe(command, self.scenario, self._names)
+
+    @staticmethod
+    def refusal_text(reason: str) -> str:
+        """A refusal as a player reads it: the lever's name and what it takes in words, not its code name."""
+        name, _, rest = reason.partition(": ")
+        if name in LEVERS and ", got " in rest:
+            return f"Refused: {lever_label(name)} takes {lever_expects(name)}; you gave {rest.rsplit(', got ', 1)[1]}"
+        return f"Refused: {reason}"
 
     def order_confirmation(self, command: cmd.Command) -> str:
         """What the player is told when an order is accepted: what, and from when, said once."""

@@ -388,7 +388,7 @@ BAD = [
     ("enforcement_budget_usd = [191e6, 591e6]", "utilisation = [0.3, 0.5]",
      r"tiny\.toml:levers\.utilisation: .*put it under \[uncertainties\]"),
     ("[191e6, 591e6]", "{ min = 1e6, max = 2e11 }",
-     r"tiny\.toml:levers\.enforcement_budget_usd\.max: expected a number between 0 and 1e\+11 USD/year, "
+     r"tiny\.toml:levers\.enforcement_budget_usd\.max: expected a number between 0 and 100,000,000,000 USD/year, "
      r"got 200000000000\.0"),
     ("{ min = 0.02, max = 0.05 }", "{ min = 0.05, max = 0.02 }",
      r"tiny\.toml:uncertainties\.detect_hazard\.max: expected a number > min \(0\.05\), got 0\.02"),

@@ -589,11 +589,11 @@ def test_unknown_lever_names_the_expected_levers():
 
 def test_string_for_a_number_is_rejected():
     assert lever_error("country_cap_h100e", "50000") == \
-        "expected a number between 0 and 1e+09 H100e, got '50000'"
+        "expected a number between 0 and 1,000,000,000 H100e, got '50000'"
 
 
 def test_bool_for_a_number_is_rejected():
-    assert lever_error("country_cap_h100e", True) == "expected a number between 0 and 1e+09 H100e, got True"
+    assert lever_error("country_cap_h100e", True) == "expected a number between 0 and 1,000,000,000 H100e, got True"
 
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
@@ -607,7 +607,7 @@ def test_number_for_a_bool_is_rejected():
 
 def test_out_of_range_names_the_range():
     assert lever_error("variant_fee", 1.5) == "expected a number between 0 and 1 share, got 1.5"
-    assert lever_error("controlled_tpp", -1) == "expected a number between 0 and 1e+06 TPP, got -1"
+    assert lever_error("controlled_tpp", -1) == "expected a number between 0 and 1,000,000 TPP, got -1"
 
 
 def test_range_ends_are_valid():

@@ -29,7 +29,7 @@ from agents.scenario import (
 WORLD = SCENARIO_DIR / "_world.toml"
 DEFAULT = "diffusion_rule_2025"
 SHIPPED = ["diffusion_rule_2025", "no_controls", "rescission_2025"]
-LPP_EXPECTED = "expected a number between 0 and 1e+07 H100e/consignee/year"
+LPP_EXPECTED = "expected a number between 0 and 10,000,000 H100e/consignee/year"
 
 # A complete country table except for ``tier`` (each test adds what it needs).
 ATLANTIS_WITHOUT_TIER = """

@@ -66,7 +66,7 @@ def test_a_refused_order_says_why_and_is_not_recorded():
     s = GameSession(SCENARIO, seed=1)
     r = s.submit(cmd.SetLevers(levers={"lpp_limit_h100e": -5}))
     assert not r.ok
-    assert r.reason == "lpp_limit_h100e: expected a number between 0 and 1e+07 H100e/consignee/year, got -5"
+    assert r.reason == "lpp_limit_h100e: expected a number between 0 and 10,000,000 H100e/consignee/year, got -5"
     assert s.commands == [] and s.model.queue == []
     r = s.submit(cmd.SetLevers(levers={"tier2_caps": True}, effective_month=-1))
     assert not r.ok and "in the past" in r.reason
@@ -267,14 +267,14 @@ def test_news_explains_the_models_events_and_the_players_orders(played):
     for n in s.news:
         if n.origin == "model" and n.kind in ("announced", "in_force", "cap_reached", "networks_entered"):
             assert n.why
-    assert s.news[0].text == "Your order: Enforcement budget $600.0M/year"
+    assert s.news[0].text == "Your order: Enforcement budget $600.0M a year"
 
 
 def test_each_decision_gets_what_followed_it(played):
     s, _ = played
     effects = s.decision_effects()
     assert [e.month for e in effects] == [0, 3, 6, 14]
-    assert effects[0].text == "Enforcement budget $600.0M/year"
+    assert effects[0].text == "Enforcement budget $600.0M a year"
     assert any(x.startswith(("seized", "smuggled")) for x in effects[0].effects)
     assert effects[-1].effects == ("(too recent to tell)",)
 

@@ -163,8 +163,8 @@ def test_a_refused_change_shows_the_models_reason(app):
     assert main.edits == {"lpp_limit_h100e": "-5"}
     key(app, pygame.K_ESCAPE, frames=1)  # leave the text field
     click(app, button(app, "Apply now"))
-    assert main.status[0] == ("Refused: lpp_limit_h100e: expected a number between 0 and 1e+07 "
-                              "H100e/consignee/year, got -5.0")
+    assert main.status[0] == ("Refused: Licence-free allowance (LPP) takes a number from 0 H100e per buyer a "
+                              "year to 10.0M H100e per buyer a year; you gave -5.0")
     assert session.commands == [] and session.model.queue == []
 
 
@@ -395,7 +395,7 @@ def test_autoplay_with_a_commands_file(tmp_path):
                        capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
     assert r.returncode == 2
     assert r.stderr.strip() == (f"silicon-curtain: error: {cmds}:2: refused at month 2: lpp_limit_h100e: expected "
-                                f"a number between 0 and 1e+07 H100e/consignee/year, got -1")
+                                f"a number between 0 and 10,000,000 H100e/consignee/year, got -1")
 
 
 @pytest.mark.parametrize("driver, message", [(None, "no display to open the game window on"),

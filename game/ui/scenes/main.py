@@ -21,6 +21,7 @@ import pygame_gui
 from agents import commands as cmd
 from agents.model import G2G_MIN_COOPERATION
 from agents.regime import LEVERS
+from agents.words import format_lever, lever_expects
 from game.session import GameSession, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.scene import Scene
@@ -144,8 +145,8 @@ def step_lever(name: str, value: float, direction: int) -> float:
 
 def lever_tooltip(name: str) -> str:
     spec = LEVERS[name]
-    return (f"<b>{lever_label(name)}</b> ({name})<br>{spec.doc}<br><b>Cost:</b> {COSTS.get(name, '')}"
-            f"<br><i>Expects {spec.expected()}.</i>")
+    return (f"<b>{lever_label(name)}</b><br>{spec.doc}<br><b>Cost:</b> {COSTS.get(name, '')}"
+            f"<br><i>Takes {lever_expects(name)}. In scenario files and --set: {name}.</i>")
 
 
 class MainScene(Scene):
@@ -423,7 +424,7 @@ class MainScene(Scene):
             self._rows.append((name, pygame.Rect(x0, y, wtot, h)))
             value = self.value_shown(name, eff)
             if not editable:
-                self.button((ctl_x, y, ctl_w, h), self.app.text.fit(lever_text(name, value), 13, ctl_w - u(12)),
+                self.button((ctl_x, y, ctl_w, h), self.app.text.fit(format_lever(name, value), 13, ctl_w - u(12)),
                             None, tooltip=lever_tooltip(name), object_id="#value", enabled=False, focus=False)
                 continue
             if spec.kind == "bool":
@@ -431,8 +432,8 @@ class MainScene(Scene):
                                 lambda name=name: self.toggle_lever(name), tooltip=lever_tooltip(name),
                                 object_id="#toggle_on" if value else "#toggle_off")
             elif spec.kind == "choice":
-                b = self.button((ctl_x, y, ctl_w, h), str(value), lambda name=name: self.cycle_lever(name),
-                                tooltip=lever_tooltip(name) + "<br>Click to cycle: " + ", ".join(spec.choices))
+                b = self.button((ctl_x, y, ctl_w, h), format_lever(name, value), lambda name=name: self.cycle_lever(name),
+                                tooltip=lever_tooltip(name) + "<br>Click for the next choice.")
             elif spec.kind == "float":
                 bw = u(26)
                 ew = ctl_w - 2 * bw - u(8)
@@ -686,7 +687,7 @@ class MainScene(Scene):
             if not keep_edits:
                 self.edits.clear()
         else:
-            self.status = (f"Refused: {result.reason}", p.bad)
+            self.status = (self.session.refusal_text(result.reason), p.bad)
         self.rebuild_panel()
 
     def cycle_country(self, d: int) -> None:

@@ -1,0 +1,117 @@
+"""Levers, values and numbers in words and units: the one place that says them to people.
+
+The model's news, the game's panel and messages, the debrief, the class
+handout and report, and the CLI summary all say a lever and its value
+through these functions ("Enforcement budget $374M a year", "Licence-free
+allowance (LPP) 500 H100e per buyer a year", "Export variants to Tier 3:
+licence with a fee"), so no code name or raw float reaches a person.
+Imports the standard library and ``agents.regime`` only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping
+
+from agents.regime import LEVERS
+
+LEVER_LABELS = {
+    "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",
+    "density_rule": "Density rule", "density_tpp_floor": "Density TPP floor",
+    "density_threshold": "Density threshold", "tier2_caps": "Tier 2 caps (Diffusion Rule)",
+    "country_cap_h100e": "Country cap", "cap_release_h100e_per_month": "Cap release rate",
+    "cap_period_months": "Cap period",
+    "g2g_cap_multiplier": "G2G cap multiplier", "lpp_limit_h100e": "Licence-free allowance (LPP)",
+    "lpp_counts_against_cap": "LPP counts against cap", "veu_program": "Validated end users",
+    "nveu_cap_h100e": "National VEU limits", "uveu_min_tier1": "UVEU share in Tier 1",
+    "uveu_max_one_tier2": "UVEU max in one Tier 2", "uveu_min_us": "UVEU share in US",
+    "weights_controls": "Model-weight controls", "weights_control_ops": "Weights threshold",
+    "enforcement_budget_usd": "Enforcement budget", "location_verification": "Location verification",
+    "transit_cooperation_boost": "Transit diplomacy", "huawei_guidance": "Huawei guidance",
+    "variant_policy": "Export variants to Tier 3", "variant_fee": "Variant revenue share",
+    "remote_access_controlled": "Remote-access controls", "foundry_rule": "Foundry rule",
+    "hbm_controls": "HBM controls",
+}
+
+CHOICE_WORDS = {
+    "variant_policy": {"allow": "allowed", "deny": "denied", "licence_fee": "licence with a fee"},
+}
+"""Choice levers' values as people say them."""
+
+UNIT_WORDS = {
+    "H100e/consignee/year": "H100e per buyer a year",
+    "H100e/month": "H100e a month",
+    "H100e/year": "H100e a year",
+    "TPP/mm^2": "TPP per mm²",
+    "USD/year": "a year",
+}
+"""How a unit reads after a number (``USD`` units put a $ before it instead)."""
+
+
+def human(v: float | None, digits: int = 1) -> str:
+    """1234567 -> '1.2M'; huge numbers in powers of ten (1e26)."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "n/a"
+    if abs(v) >= 1e15:
+        mantissa, exponent = f"{v:.{digits}e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:,.{digits}f}{suffix}"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{digits}g}"
+
+
+def format_value(unit: str, v: Any) -> str:
+    """A value with its unit, as a person reads it."""
+    if isinstance(v, bool):
+        return "on" if v else "off"
+    if isinstance(v, str):
+        return v
+    words = UNIT_WORDS.get(unit, unit)
+    if isinstance(v, (list, tuple)):
+        return ", ".join(human(float(x)) for x in v) + (f" {words}" if words else "")
+    v = float(v)
+    if unit.startswith("USD"):
+        rest = UNIT_WORDS.get(unit, unit[3:].lstrip("/"))
+        return f"${human(v)}" + (f" {rest}" if rest else "")
+    if unit == "share":
+        return f"{v:.0%}"
+    if unit == "0-1":
+        return f"{v:.2f}"
+    if unit == "months":
+        return f"{v:.0f} months" if v == int(v) else f"{v:.1f} months"
+    if unit == "x":
+        return f"×{v:g}"
+    return f"{human(v)} {words}".strip()
+
+
+def lever_label(name: str) -> str:
+    return LEVER_LABELS.get(name, name.replace("_", " "))
+
+
+def format_lever(name: str, value: Any) -> str:
+    """A lever's value in words: 'licence with a fee', '$374.0M a year', '500 H100e per buyer a year'."""
+    words = CHOICE_WORDS.get(name, {})
+    if isinstance(value, str) and value in words:
+        return words[value]
+    return format_value(LEVERS[name].unit if name in LEVERS else "", value)
+
+
+def describe_levers(levers: Mapping[str, Any]) -> str:
+    """'Enforcement budget $374.0M a year; Location verification on'."""
+    return "; ".join(f"{lever_label(k)} {format_lever(k, v)}" for k, v in levers.items())
+
+
+def lever_expects(name: str) -> str:
+    """What a lever takes, for a person (files say true/false; people say on or off)."""
+    spec = LEVERS[name]
+    if spec.kind == "bool":
+        return "on or off"
+    if spec.kind == "choice":
+        words = CHOICE_WORDS.get(name, {})
+        return "one of: " + ", ".join(words.get(c, c) for c in spec.choices)
+    lo = format_lever(name, spec.lo) if spec.lo is not None else None
+    hi = format_lever(name, spec.hi) if spec.hi is not None else None
+    if lo is not None and hi is not None:
+        return f"a number from {lo} to {hi}"
+    return "a number" + (f" of at least {lo}" if lo is not None else "")
