@@ -25,7 +25,7 @@ from typing import Any, Mapping
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, load_scenario
 from agents.words import lever_label
-from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save,
+from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
 from game.study import write_text
 
@@ -172,6 +172,7 @@ def _teams(raw: Any, f: str, scenario: Any, errors: list[str]) -> tuple[Team, ..
                 errors.append(f"{f}:{at}.{key}: unknown key (expected one of: country, goal, name, role)")
         name = _get(body, "name", str, f, at, errors)
         role = _get(body, "role", str, f, at, errors, default="us_commerce")
+        role = role_id(role) if isinstance(role, str) else role
         country = _get(body, "country", str, f, at, errors, default="") or None
         goal = _get(body, "goal", str, f, at, errors, default="")
         if isinstance(role, str) and role not in ROLE_IDS:

@@ -20,14 +20,16 @@ from game.cli import EXIT_OK, UsageError, _check_out_path, whole_number, write_t
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from game.session import ROLE_IDS
+    from game.session import ROLE_ALIASES, ROLE_IDS
 
     s = sub.add_parser("play", help="play the game; with no arguments, the title screen",
                        description="Play Silicon Curtain in a window. With a scenario, start straight at its "
                                    "briefing. With --autoplay MONTHS, play that many months headless with the "
                                    "scenario's schedule (or --commands FILE) and optionally --screenshot.")
     s.add_argument("scenario", nargs="?", help="scenario name (see `scenarios`) or a .toml file")
-    s.add_argument("--role", choices=ROLE_IDS, default="us_commerce", help="who you play (default us_commerce)")
+    s.add_argument("--role", choices=ROLE_IDS + tuple(ROLE_ALIASES), default="us_commerce", metavar="ROLE",
+                   help="who you play: us_commerce (us), bis_enforcement (enforcement, bis), "
+                        "tier2_government (tier2); default us_commerce")
     s.add_argument("--country", help="your country for --role tier2_government (a Tier 2 ISO3 code, e.g. IND)")
     s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     s.add_argument("--autoplay", type=_months, metavar="MONTHS", help="play MONTHS months headless, then stop")
@@ -98,11 +100,11 @@ def cmd_play(args: argparse.Namespace) -> int:
         os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-    from game.session import SaveError
+    from game.session import SaveError, role_id
     from game.ui.app import DisplayError, play
 
     try:
-        return play(scenario=scenario, role=args.role, country=args.country, seed=args.seed,
+        return play(scenario=scenario, role=role_id(args.role), country=args.country, seed=args.seed,
                     autoplay=args.autoplay, screenshot=args.screenshot, commands=commands, load=args.load,
                     size=args.size)
     except DisplayError as exc:

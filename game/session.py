@@ -87,6 +87,14 @@ class Role:
 
 
 ROLE_IDS = ("us_commerce", "bis_enforcement", "tier2_government")
+ROLE_ALIASES = {"us": "us_commerce", "commerce": "us_commerce", "enforcement": "bis_enforcement",
+                "bis": "bis_enforcement", "tier2": "tier2_government"}
+"""Short names people type for the roles (``--role us``)."""
+
+
+def role_id(name: str) -> str:
+    """The role's id from its id or a short name; unknown names are returned as given (and refused later)."""
+    return ROLE_ALIASES.get(name, name)
 
 _ROLE_TEXT = {
     "us_commerce": ("US Commerce Department",
@@ -106,8 +114,10 @@ _ROLE_TEXT = {
 
 def make_role(role_id: str, country: str | None = None, scenario: Scenario | None = None) -> Role:
     """Build a role; ``tier2_government`` needs a Tier 2 country of the scenario."""
+    role_id = ROLE_ALIASES.get(role_id, role_id)
     if role_id not in _ROLE_TEXT:
-        raise ValueError(f"role: expected one of {', '.join(ROLE_IDS)}, got {role_id!r}")
+        names = ", ".join(f"{r} ({', '.join(a for a, v in ROLE_ALIASES.items() if v == r)})" for r in ROLE_IDS)
+        raise ValueError(f"role: expected one of {names}, got {role_id!r}")
     title, summary = _ROLE_TEXT[role_id]
     if role_id == "us_commerce":
         return Role(role_id, title, summary, tuple(LEVERS), ("set", "rescind", "set_tier", "g2g", "deal"))

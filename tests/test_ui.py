@@ -553,3 +553,32 @@ def test_multi_digit_numbers_typed_into_every_numeric_lever_keep_every_digit(app
 
 def test_only_roles_with_numeric_levers_type_numbers():
     assert not numeric_levers(GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND").role)
+
+
+def test_arrows_move_within_the_pickers_lists(app):
+    picker = start(app, PickerScene(app))
+    first = picker.index
+    key(app, pygame.K_DOWN)
+    assert picker.index == (first + 1) % len(picker.names)
+    key(app, pygame.K_UP)
+    assert picker.index == first
+    key(app, pygame.K_RIGHT)
+    assert picker.role == "bis_enforcement"
+    key(app, pygame.K_RIGHT)
+    assert picker.role == "tier2_government"
+    country = picker.country_i
+    key(app, pygame.K_RIGHT, mod=pygame.KMOD_SHIFT)
+    assert picker.country_i == country + 1 and picker.role == "tier2_government"
+    key(app, pygame.K_LEFT)
+    assert picker.role == "bis_enforcement"
+    key(app, pygame.K_RETURN)
+    assert isinstance(app.top, BriefingScene) and app.top.session.role.id == "bis_enforcement"
+
+
+def test_short_role_names_are_accepted_and_listed(tmp_path):
+    from game.session import make_role
+
+    assert make_role("us").id == "us_commerce" and make_role("enforcement").id == "bis_enforcement"
+    assert make_role("tier2", country="IND").id == "tier2_government"
+    with pytest.raises(ValueError, match=r"us_commerce \(us, commerce\)"):
+        make_role("president")

@@ -47,3 +47,30 @@ def test_the_models_news_names_levers_in_words():
     texts = [e.text for e in m.events if e.kind in ("announced", "levers")]
     assert texts and all(not RAW.search(t) for t in texts), texts
     assert any("Tier 2 caps (Diffusion Rule) on" in t for t in texts)
+
+
+NAMES = {  # countries, chips, companies, sources and report markers: names, not terms to explain
+    "US", "USA", "UAE", "T2", "T3", "A100", "A800", "H100", "H20", "H200", "H800", "B200", "NVIDIA", "G42",
+    "AP", "FT", "FR", "RAND",
+}
+
+
+def test_every_acronym_a_player_meets_is_in_the_glossary():
+    import dataclasses
+
+    from agents.scenario import available_scenarios, load_scenario
+    from game.session import _ROLE_TEXT
+    from game.ui.texts import COSTS, GLOSSARY, SHORT_LABEL
+    from agents.words import LEVER_LABELS
+
+    texts = list(COSTS.values()) + list(SHORT_LABEL.values()) + list(LEVER_LABELS.values())
+    texts += [s.doc for s in LEVERS.values()] + [t + " " + s for t, s in _ROLE_TEXT.values()]
+    texts += [d for _, d in GLOSSARY]
+    for name in available_scenarios():
+        meta = load_scenario(name).meta
+        texts += [" ".join(v) if isinstance(v, (list, tuple)) else str(v)
+                  for v in (getattr(meta, f.name) for f in dataclasses.fields(meta))]
+    terms = " / ".join(k for k, _ in GLOSSARY)
+    used = {re.sub(r"(?<=[A-Z])\d{4}$", "", w) for t in texts for w in re.findall(r"\b[A-Z][A-Z0-9]{1,}\b", t)}
+    missing = sorted(w for w in used - NAMES if w and not re.search(rf"\b{w}\b", terms))
+    assert not missing, f"explain in the glossary: {missing}"

@@ -138,6 +138,20 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("Cooperation", "How much a transit country enforces against smuggling (0 to 1). Follows goodwill."),
     ("Seed", "The number that fixes every random draw: the same scenario, seed and orders give exactly the "
              "same game."),
+    ("BIS", "Bureau of Industry and Security: the office of the US Commerce Department that writes export "
+            "rules, licenses exports and enforces them (the enforcement role plays its enforcement side)."),
+    ("ECCN", "Export Control Classification Number: the code that puts an item under a control; advanced AI "
+             "chips are 3A090."),
+    ("UVEU / NVEU", "Universal and national validated end users: see VEU."),
+    ("KYC", "Know your customer: cloud operators checking who rents their compute, the remote-access control."),
+    ("SMIC", "Semiconductor Manufacturing International Corporation, China's leading foundry: it makes "
+             "Huawei's Ascend chips on its 7 nm-class lines."),
+    ("TSMC", "Taiwan Semiconductor Manufacturing Company, which makes the leading US AI chips; before the "
+             "foundry rule it made dies for Huawei through shell companies (the die bank)."),
+    ("FP16", "16-bit floating point, the number format AI training mostly uses; chips' speeds are compared in "
+             "dense FP16 operations per second."),
+    ("AI", "Artificial intelligence; here, the large models trained on thousands of accelerator chips."),
+    ("FY", "Fiscal year: the US government's budget year (FY2026 runs October 2025 to September 2026)."),
 )
 
 KEYS: tuple[tuple[str, str], ...] = (

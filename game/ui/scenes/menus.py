@@ -312,6 +312,16 @@ class PickerScene(Scene):
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER) and self.focus_index is None:
                 self.start()
                 return True
+            if event.key in (pygame.K_UP, pygame.K_DOWN):  # arrows move within the lists
+                self.pick((self.index + (1 if event.key == pygame.K_DOWN else -1)) % len(self.names))
+                return True
+            if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                step = 1 if event.key == pygame.K_RIGHT else -1
+                if event.mod & pygame.KMOD_SHIFT and self.role == "tier2_government" and self.countries():
+                    self.cycle_country(step)
+                else:
+                    self.pick_role(ROLE_IDS[(ROLE_IDS.index(self.role) + step) % len(ROLE_IDS)])
+                return True
         if event.type == pygame.KEYDOWN and self.seed_entry is not None:
             self.seed_text = self.seed_entry.get_text()
         return super().handle_event(event)
@@ -321,6 +331,8 @@ class PickerScene(Scene):
         left, right = self.layout()
         plan = self.plan()
         heading(surface, t, "New game", (left.x, u(24)), 26, p.text)
+        keys = "Up/Down: scenario   Left/Right: role   Shift+Left/Right: country   Enter: briefing   Esc: back"
+        surface.blit(t.render(t.fit(keys, 12, right.w), 12, p.text_dim), (right.x, u(36)))
         surface.blit(t.render("Scenario", 15, p.text_dim, True), (left.x, left.y))
         sc = self.scenario
         y = right.y
