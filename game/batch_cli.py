@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_OK, UsageError, whole_number
+from game.cli import EXIT_OK, RESEARCH, UsageError, whole_number
 
 BACKENDS = ("process", "ray")
+
 
 
 def register(sub: Any) -> None:
@@ -36,7 +37,7 @@ def register(sub: Any) -> None:
                    help="runs per task (default: about four tasks per worker, at most 10)")
     s.add_argument("--plan", action="store_true", help="print the inputs and number of runs, run nothing")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
-    s.set_defaults(func=cmd_batch)
+    s.set_defaults(func=cmd_batch, needs=RESEARCH)
 
     s = sub.add_parser("report", help="figures and a Markdown summary of a finished batch",
                        description="Write PNG and SVG figures and summary.md into DIR/report/.")
@@ -47,7 +48,7 @@ def register(sub: Any) -> None:
                                      "metrics, else its first four)")
     s.add_argument("--by", help="input to split the charts by (default: the first lever)")
     s.add_argument("--no-svg", action="store_true", help="PNG only")
-    s.set_defaults(func=cmd_report)
+    s.set_defaults(func=cmd_report, needs=RESEARCH)
 
 
 _positive_int = whole_number(1)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from game.cli import EXIT_OK, UsageError
+from game.cli import EXIT_OK, RESEARCH, UsageError
+
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = inner.add_parser("report", help="build the debrief (HTML + PNG) from the teams' saves")
     s.add_argument("folder", type=Path, help="the class folder made by `class new`")
     s.add_argument("--out", type=Path, required=True, help="folder for index.html and the charts")
-    s.set_defaults(func=cmd_report)
+    s.set_defaults(func=cmd_report, needs=RESEARCH)
 
     s = inner.add_parser("play", help="hot-seat: the teams take turns on this computer, round by round",
                          description="Open the class in the game window: each team in turn plays the current "

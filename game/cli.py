@@ -32,6 +32,11 @@ SUMMARY = [
 ]
 
 
+RESEARCH = ("pyarrow", "matplotlib", "SALib")
+"""The research extras (Parquet tables, figures, sensitivity indices): batches, reports and class
+debriefs need them; playing does not (``make play`` installs without them)."""
+
+
 class UsageError(Exception):
     """Bad input from the user: shown as one line, exit code 2."""
 
@@ -43,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        _check_extras(args.command, getattr(args, "needs", ()))
         return args.func(args)
     except UsageError as exc:
         print(f"silicon-curtain: error: {exc}", file=sys.stderr)
@@ -50,6 +56,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("silicon-curtain: interrupted; nothing was written", file=sys.stderr)
         return 130
+
+
+def _check_extras(command: str, needs: Sequence[str]) -> None:
+    """A command that needs packages a player's install leaves out says which, in one line."""
+    import importlib.util
+
+    missing = [m for m in needs if importlib.util.find_spec(m) is None]
+    if missing:
+        raise UsageError(f"{command} needs the research extras ({', '.join(missing)} missing): run `make test`, "
+                         f"or `.venv/bin/pip install -e '.[research]'`")
 
 
 def _parser() -> argparse.ArgumentParser:

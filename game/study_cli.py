@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from game.cli import EXIT_OK, UsageError, _check_out_path, _print_table, whole_number
+from game.cli import EXIT_OK, RESEARCH, UsageError, _check_out_path, _print_table, whole_number
+
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--months", type=_months, default=None,
                    help="comma-separated months to report, e.g. 12,36,72 (default: 12, half, end)")
     s.add_argument("--out", type=Path, help="folder for compare.csv, runs.csv and fan_chart.png")
-    s.set_defaults(func=cmd_compare)
+    s.set_defaults(func=cmd_compare, needs=RESEARCH)
 
 
 _count = whole_number(2)

@@ -133,3 +133,25 @@ def test_validate_all_shipped_scenarios_passes(capsys):
     files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.toml"))
     assert main(["validate", *files]) == 0
 
+
+
+def test_playing_never_needs_the_research_extras(tmp_path):
+    """`make play` installs the game alone: a whole headless game imports no research package."""
+    code = ("import os, sys; os.environ['SDL_VIDEODRIVER'] = 'dummy'\n"
+            "for m in ('pyarrow', 'matplotlib', 'SALib'): sys.modules[m] = None  # as if not installed\n"
+            "from game.cli import main\n"
+            f"sys.exit(main(['play', 'diffusion_rule_2025', '--autoplay', '2', '--screenshot', {str(tmp_path / 'p.png')!r}]))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.parametrize("argv", [["batch", "sweeps/enforcement.toml", "--out", "x"], ["report", "x"],
+                                  ["compare", "no_controls", "diffusion_rule_2025"], ["class", "report", "x", "--out", "y"]])
+def test_a_command_needing_the_research_extras_says_so_in_one_line(argv, monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "needs the research extras (pyarrow missing)" in err[0] and "pip install" in err[0]

@@ -582,3 +582,29 @@ def test_short_role_names_are_accepted_and_listed(tmp_path):
     assert make_role("tier2", country="IND").id == "tier2_government"
     with pytest.raises(ValueError, match=r"us_commerce \(us, commerce\)"):
         make_role("president")
+
+
+def test_an_idle_screen_drops_to_a_low_frame_rate_and_wakes_on_input(app, monkeypatch):
+    """A static screen should not redraw 60 times a second (it kept a CPU core 45% busy)."""
+    from game.ui import app as app_module
+
+    start(app, TitleScene(app))
+    asked = []
+
+    class FakeClock:
+        def tick(self, fps):
+            asked.append(fps)
+            if len(asked) == 80:  # a second at 60 frames, then some at the idle rate
+                pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=(5, 5), rel=(1, 1), buttons=(0, 0, 0)))
+            if len(asked) == 90:
+                pygame.event.post(pygame.event.Event(pygame.QUIT))
+            return 1000 // fps
+
+    monkeypatch.setattr(app, "clock", FakeClock())
+    monkeypatch.setattr(app, "running", True)
+    app.run()
+    assert asked[0] == app_module.FPS  # just after the screen opened
+    assert set(asked[65:80]) == {app_module.IDLE_FPS}  # nothing moved for a second
+    assert asked[81] == app_module.FPS  # the mouse moved: full rate again
+    app.sim.set_speed(1)
+    assert app.busy()

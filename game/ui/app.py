@@ -30,6 +30,12 @@ from game.ui.scene import Scene
 from game.ui.style import PALETTES, Palette, Text, load_theme
 
 FPS = 60
+IDLE_FPS = 8
+"""Frames a second while nothing moves: no input for ``IDLE_AFTER_S``, the clock paused, no message."""
+IDLE_AFTER_S = 1.0
+INPUT_EVENTS = frozenset((pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN,
+                          pygame.MOUSEBUTTONUP, pygame.MOUSEWHEEL, pygame.VIDEORESIZE, pygame.WINDOWEXPOSED))
+"""Events from the person (not pygame_gui's own), which wake the loop to full rate."""
 MIN_SIZE = (1024, 600)
 
 
@@ -103,6 +109,7 @@ class App:
         self._ops: list[tuple[str, Scene | None]] = []
         self.clock = pygame.time.Clock()
         self.sim = SimClock()
+        self._last_input = 0.0
         self.time = 0.0
         self.running = True
         self.autoplay = False
@@ -255,6 +262,8 @@ class App:
         t0 = time.perf_counter()
         self.time += dt
         for event in pygame.event.get():
+            if event.type in INPUT_EVENTS:
+                self._last_input = self.time
             self.handle_event(event)
         self.apply_ops()
         if self.top is not None:
@@ -292,9 +301,15 @@ class App:
         pygame.draw.rect(surface, colour, rect, 1, border_radius=6)
         self.text.block(surface, text, (rect.x + self.u(12), rect.y + self.u(7)), w - self.u(24), 14, colour)
 
+    def busy(self) -> bool:
+        """Whether the screen is changing: recent input, the clock running, a message or a text cursor."""
+        return (self.time - self._last_input < IDLE_AFTER_S or not self.sim.paused or self._toast is not None
+                or bool(self._ops) or self.typing())
+
     def run(self) -> None:
+        """The window's loop: 60 frames a second while anything moves, ``IDLE_FPS`` when nothing does."""
         while self.running:
-            dt = self.clock.tick(FPS) / 1000.0
+            dt = self.clock.tick(FPS if self.busy() else IDLE_FPS) / 1000.0
             self.frame(min(dt, 0.25))
 
     def screenshot(self, path: str | Path) -> Path:
