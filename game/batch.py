@@ -21,7 +21,6 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import json
@@ -46,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from agents.metrics import METRICS
+from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
 from agents.scenario import (Chip, Cloud, Country, Meta, ScenarioError, ScheduledCommand, World,
                              apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path)
@@ -828,28 +828,6 @@ def default_batch_size(n_runs: int, workers: int) -> int:
 
 # ===========================================================================
 # the output folder
-
-
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, flushed to disk, then renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are ordinary files
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-@functools.lru_cache(maxsize=1)
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _write_parquet(path: Path, frame: pd.DataFrame) -> None:

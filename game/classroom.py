@@ -24,10 +24,10 @@ from typing import Any, Mapping
 
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, load_scenario
-from agents.words import lever_label
+from agents.words import human, lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
-from game.study import write_text
+from game.files import write_bytes, write_text
 
 LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
 CLASS_FILE = "class.json"
@@ -455,13 +455,14 @@ def build_report(folder: Path, out: Path) -> tuple[Path, list[TeamResult]]:
     teams = collect_teams(folder, info)
     out.mkdir(parents=True, exist_ok=True)
     good = [t for t in teams if t.session is not None]
+    played = [t for t in good if t.session.month > 0]  # a team that has not played has no line yet
     months = max([t.session.month for t in good], default=0)
     baselines = good[0].session.baselines if good else {}
     charts = []
     for key, label, unit in CHART_METRICS:
-        png = _chart(key, label, unit, good, baselines, months)
+        png = _chart(key, label, unit, played, baselines, months)
         name = f"{key}.png"
-        (out / name).write_bytes(png)
+        write_bytes(out / name, png)
         charts.append((label, name, png))
     page = _html(info, teams, charts, months)
     write_text(out / "index.html", page)
@@ -472,31 +473,59 @@ COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 
 
 def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int) -> bytes:
+    """One metric, every team and both baselines on the same axes: dates below, units in words."""
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
+
+    def dates(views):
+        return [_month_start(v.date) for v in views]
 
     fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
-    for b, style in (("no_controls", ":"), ("scheduled", "--")):
+    values = []
+    for b, style, how in (("no_controls", ":", "dotted"), ("scheduled", "--", "dashed")):
         if b in baselines:
             views = baselines[b].views[: months + 1]
-            ax.plot([v.month for v in views], [v.metrics[key] for v in views], style, color="#777777",
-                    label=baselines[b].label)
+            ys = [v.metrics[key] for v in views]
+            values += ys
+            ax.plot(dates(views), ys, style, color="#777777", linewidth=1.5,
+                    label=f"{baselines[b].label} (grey, {how})")
     for i, t in enumerate(teams):
         views = t.session.views
-        ax.plot([v.month for v in views], [v.metrics[key] for v in views], color=COLOURS[i % len(COLOURS)],
-                linewidth=2, label=t.team.name)
-    ax.set_title(label)
-    ax.set_xlabel("month")
-    ax.set_ylabel(unit)
+        ys = [v.metrics[key] for v in views]
+        values += ys
+        ax.plot(dates(views), ys, color=COLOURS[i % len(COLOURS)], linewidth=2.2, label=t.team.name)
+    ax.set_title(label, fontsize=13)
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _axis_number(v, unit)))
+    ax.set_ylabel({"USD": "US dollars", "months": "months"}.get(unit, unit))
+    if not any(values):
+        ax.set_ylim(0, 1)  # nothing has happened yet: no axis of -0.04 to 0.04
+        ax.text(0.5, 0.5, "nothing yet", transform=ax.transAxes, ha="center", color="#777777")
     ax.grid(alpha=0.3)
     if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9, frameon=False)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
+    fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _month_start(date: str):
+    import datetime as dt
+
+    year, month = date.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+def _axis_number(v: float, unit: str) -> str:
+    """'$120B', '2.5M', '14': the same words as the game (``agents.words.human``)."""
+    if unit == "months":
+        return f"{v:g}"
+    return ("$" if unit == "USD" else "") + re.sub(r"\.0(?=[kMBT]?$)", "", human(v, 1))
 
 
 def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int) -> str:
@@ -511,7 +540,8 @@ def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months
         f"<h1>{e(info['title'])}</h1>",
         f"<p>Scenario <b>{e(info['scenario'])}</b>, seed {int(info['seed'])}, "
         f"{int(info['rounds'])} rounds of {int(info['months_per_round'])} months. "
-        "Grey lines: the scenario with no controls (dotted) and as scheduled with no player (dashed), same seed.</p>",
+        "Coloured lines: the teams. Grey lines: the same seed with no controls (dotted) and as the scenario "
+        "schedules it with no player (dashed).</p>",
     ]
     problems = [t for t in teams if t.problem]
     if problems:
@@ -523,6 +553,10 @@ def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months
     for t in teams:
         if t.session is None:
             continue
+        if t.session.month == 0:
+            parts.append(f"<tr><td>{e(t.team.name)}</td><td>{e(t.session.role.label)}</td>"
+                         f"<td>{e(t.session.view.date)}</td><td><i>not played yet</i></td><td></td></tr>")
+            continue
         s = t.session.score
         goals = "; ".join(f"{e(g.label)} {g.value * g.weight:.0f}/{g.weight:.0f}" for g in s.goals)
         parts.append(f"<tr><td>{e(t.team.name)}</td><td>{e(t.session.role.label)}</td>"
@@ -532,7 +566,7 @@ def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months
     for label, name, png in charts:
         data = base64.b64encode(png).decode("ascii")
         parts.append(f"<figure><img alt='{e(label)}' src='data:image/png;base64,{data}'>"
-                     f"<figcaption>{e(label)} ({e(name)})</figcaption></figure>")
+                     f"<figcaption>{e(label)}</figcaption></figure>")
     parts.append("</div><h2>Decisions and what followed</h2>")
     for t in teams:
         if t.session is None:

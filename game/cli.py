@@ -14,7 +14,6 @@ import importlib
 import math
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -147,7 +146,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         rows.append((name, sc.meta.description, period))
     _print_table(("scenario", "description", "period"), rows)
     if args.markdown:
-        from game.study import scenarios_markdown, write_text
+        from game.files import write_text
+        from game.study import scenarios_markdown
 
         write_text(_check_out_path(args.markdown), scenarios_markdown())
         print(f"wrote {args.markdown}")
@@ -225,17 +225,16 @@ def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
 
 def write_table(path: Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """CSV with floats in their exact shortest form, written atomically (temporary file, renamed)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
+    from game.files import atomic_write
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(list(columns))
             for row in rows:
                 writer.writerow([_cell(v) for v in row])
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    atomic_write(path, write)
 
 
 def _cell(value: Any) -> str:

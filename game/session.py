@@ -17,7 +17,6 @@ import datetime as _dt
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -31,6 +30,7 @@ from agents.regime import LEVERS
 from agents.scenario import Scenario, ScenarioError, load_scenario
 from agents.view import MonthView, month_view
 from agents.words import format_lever, human, lever_expects, lever_label
+from game.files import write_json
 from game.score import GOALS, Score, score
 
 SAVE_FORMAT = "silicon-curtain-save"
@@ -973,22 +973,12 @@ def _is_int(v: Any) -> bool:
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON to a temporary file in the same folder, then rename it over ``path``."""
+    """Write JSON through a temporary file in the same folder, renamed over ``path`` (see ``game.files``)."""
     path = Path(path)
     if path.is_dir():
         raise OSError(f"{path} is a folder")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=1, sort_keys=False)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_json(path, data)
 
 
 @dataclass(frozen=True)

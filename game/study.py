@@ -10,8 +10,6 @@ only to draw, with the headless Agg backend.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,6 +18,7 @@ import pandas as pd
 
 from agents.model import ComputeModel
 from agents.scenario import Scenario, available_scenarios, load_scenario
+from game.files import atomic_write
 
 KEY_METRICS = (
     ("compute_adversary", "H100e"),
@@ -246,14 +245,7 @@ def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
 
 
 def _save_figure(fig, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        fig.savefig(tmp, dpi=110)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda p: fig.savefig(p, dpi=110, format=path.suffix.lstrip(".") or "png"))
 
 
 # --------------------------------------------------------------------------
@@ -307,13 +299,3 @@ def _changes(sc: Scenario) -> list[str]:
     return out
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write atomically: a temporary file in the same folder, renamed into place."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

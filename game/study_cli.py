@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from game.cli import EXIT_OK, RESEARCH, UsageError, _check_out_path, _print_table, whole_number
+from game.files import write_text
 
 
 
@@ -50,7 +51,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
              f"{study._fmt(r.model_p05, r.unit)} – {study._fmt(r.model_p95, r.unit)}", r.sourced,
              "inside" if r.inside else "OUTSIDE") for r in table.itertuples()]
     _print_table(("target", "model", "5-95% over seeds", "sourced", "check"), rows)
-    study.write_text(out, study.calibration_markdown(table, seeds))
+    write_text(out, study.calibration_markdown(table, seeds))
     print(f"wrote {out}")
     return EXIT_OK
 
@@ -81,8 +82,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             for r in table.itertuples()]
     _print_table(("metric", "month", args.a, args.b, "difference", "95% interval"), rows, right={2, 3, 4})
     if out_dir is not None:
-        study.write_text(out_dir / "compare.csv", table.to_csv(index=False))
-        study.write_text(out_dir / "runs.csv", runs.to_csv(index=False))
+        write_text(out_dir / "compare.csv", table.to_csv(index=False))
+        write_text(out_dir / "runs.csv", runs.to_csv(index=False))
         study.fan_chart(runs, args.a, args.b, out_dir / "fan_chart.png")
         print(f"wrote {out_dir / 'compare.csv'}, {out_dir / 'runs.csv'}, {out_dir / 'fan_chart.png'}")
     return EXIT_OK

@@ -1,6 +1,7 @@
 """Classroom runs: lessons load and validate, teams play, the debrief compares them."""
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -152,3 +153,28 @@ def test_class_commands_from_the_cli(tmp_path, capsys):
     assert main(["class", "new", "no_such_lesson", "--out", str(tmp_path / "x")]) == 2
     assert "no such lesson file" in capsys.readouterr().err
     assert main(["class", "report", str(tmp_path / "nowhere"), "--out", str(tmp_path / "d")]) == 2
+
+
+def test_the_report_reads_for_people_and_others_can_open_it(played_class, tmp_path):
+    """Levers in words, unplayed teams marked, no file names as captions, files readable by the group."""
+    folder, _, _ = played_class
+    info = json.loads((folder / "class.json").read_text())
+    fresh = tmp_path / "fresh"
+    shutil.copytree(folder, fresh)
+    new = tmp_path / "new"
+    new_class(load_lesson(write_lesson(tmp_path, GOOD)), new)
+    shutil.copy(new / "teams" / "blue.json", fresh / "teams" / "blue.json")
+    page, _ = build_report(fresh, tmp_path / "debrief")
+    text = page.read_text()
+    assert "not played yet" in text and ".png</figcaption>" not in text
+    assert "Licence-free allowance (LPP) 200 H100e per buyer a year" in text  # red's order in words
+    for f in (tmp_path / "debrief").iterdir():
+        assert f.stat().st_mode & 0o044 == 0o044 & ~_umask(), f  # as readable as any file the user makes
+    assert info["title"] in (fresh / "handout.md").read_text()
+    assert "`" not in (fresh / "handout.md").read_text().split("## Teams")[0]  # no code names for levers
+
+
+def _umask() -> int:
+    from game.files import umask
+
+    return umask()
