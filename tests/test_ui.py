@@ -608,3 +608,40 @@ def test_an_idle_screen_drops_to_a_low_frame_rate_and_wakes_on_input(app, monkey
     assert asked[81] == app_module.FPS  # the mouse moved: full rate again
     app.sim.set_speed(1)
     assert app.busy()
+
+
+@pytest.mark.parametrize("size, scale", [((1280, 720), 1.0), ((1280, 720), 1.25), ((1600, 900), 1.5),
+                                         ((1920, 1080), 1.0)])
+def test_every_lever_is_visible_or_reachable_by_a_visible_scroll_bar(home, size, scale):
+    pygame.display.init()
+    pygame.font.init()
+    app = App(size=size, settings=Settings(ui_scale=scale, width=size[0], height=size[1]), persist_settings=False)
+    try:
+        session = GameSession("diffusion_rule_2025", seed=1)
+        main = start(app, MainScene(app, session))
+        for tab, levers in LEVER_GROUPS:
+            main.set_tab(tab)
+            app.pump(1)
+            seen = set()
+            for _ in range(20):
+                seen |= {n for n, rect in main._rows if main.L.panel.contains(rect)}
+                bar = main.panel_scrollbar()
+                if bar is None:
+                    break
+                track, thumb = bar
+                assert main.L.panel.contains(track) and thumb.h >= 4
+                if thumb.bottom >= track.bottom - 1:
+                    break
+                click_at(app, (track.centerx, track.bottom - 2))
+            assert set(levers) <= seen, (tab, scale, set(levers) - seen)
+            if "rescind" in session.role.commands and tab == "Tier 2 rule":
+                rescind = [b for b in buttons(app) if b.text.startswith("Rescind")]
+                assert rescind and main.L.panel.contains(rescind[0].rect), scale
+    finally:
+        pygame.display.quit()
+
+
+def click_at(app, pos, frames=2):
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
+    app.pump(frames)

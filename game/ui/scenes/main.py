@@ -397,6 +397,7 @@ class MainScene(Scene):
         total = len(names) + (1 if extra else 0)
         vis = self._rows_visible()
         self.panel_scroll = max(0, min(self.panel_scroll, total - vis))
+        self._panel_rows = (total, vis)
         rows = (names + (["__rescind__"] if extra else []))[self.panel_scroll:self.panel_scroll + vis]
         pad = u(8)
         x0 = L.panel.x + pad
@@ -809,6 +810,13 @@ class MainScene(Scene):
 
     def _click(self, pos: tuple[int, int]) -> bool:
         L = self.L
+        bar = self.panel_scrollbar()
+        if bar is not None and bar[0].inflate(self.app.u(8), 0).collidepoint(pos):
+            total, vis = self._panel_rows
+            self.panel_scroll = max(0, min(total - vis, self.panel_scroll + (vis if pos[1] > bar[1].bottom else
+                                                                              -vis if pos[1] < bar[1].y else 0)))
+            self.rebuild_panel()
+            return True
         if L.map.collidepoint(pos):
             hit = self.country_at(pos)
             if hit is not None:
@@ -1000,7 +1008,33 @@ class MainScene(Scene):
             self._draw_country(surface)
         else:
             self._draw_lever_marks(surface)
+            self._draw_scrollbar(surface)
         self._draw_footer(surface)
+
+    def panel_scrollbar(self) -> tuple[pygame.Rect, pygame.Rect] | None:
+        """(track, thumb) beside the lever rows when some rows are out of view; None when all fit."""
+        total, vis = getattr(self, "_panel_rows", (0, 0))
+        if self.tab == "Country" or total <= vis or self.L is None:
+            return None
+        u, panel = self.app.u, self.L.panel
+        track = pygame.Rect(panel.right - u(7), panel.y + u(4), u(5), panel.h - u(8))
+        h = max(u(16), track.h * vis // total)
+        y = track.y + (track.h - h) * self.panel_scroll // max(1, total - vis)
+        return track, pygame.Rect(track.x, y, track.w, h)
+
+    def _draw_scrollbar(self, surface: pygame.Surface) -> None:
+        bar = self.panel_scrollbar()
+        if bar is None:
+            return
+        p, t, u = self.app.palette, self.app.text, self.app.u
+        track, thumb = bar
+        pygame.draw.rect(surface, p.panel_edge, track, border_radius=3)
+        pygame.draw.rect(surface, p.text_dim, thumb, border_radius=3)
+        total, vis = self._panel_rows
+        below = total - vis - self.panel_scroll
+        if below > 0:
+            img = t.render(f"{below} more below: scroll, arrows or click the bar", 11, p.text_dim)
+            surface.blit(img, (self.L.panel.right - img.get_width() - u(12), self.L.panel.bottom - img.get_height()))
 
     def _draw_title(self, surface: pygame.Surface) -> None:
         L, u, t, p = self.L, self.app.u, self.app.text, self.app.palette
