@@ -168,8 +168,10 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         col = palette.series[s.colour]
         label = s.label
         lw = text.width(label, font - 1) + 16
-        if lx + lw > w - pad:
-            break
+        if lx + lw > w - pad:  # a second row rather than dropping a line's label (the dashed ones come last)
+            if lx == pad or ly > 3 + title_h:
+                break
+            lx, ly = pad, ly + leg_h
         if s.baseline:
             for k in range(0, 10, 4):
                 pygame.draw.line(surf, col, (lx + k, ly + leg_h // 2), (lx + k + 2, ly + leg_h // 2), 2)
@@ -231,7 +233,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         x = plot.left + m / max(horizon, 1) * plot.w
         pygame.draw.line(surf, (34, 46, 64), (int(x), plot.top), (int(x), plot.bottom), 1)
         img = text.render(label, font - 1, palette.text_dim)
-        lx = int(x) - img.get_width() // 2
+        lx = max(int(x) - img.get_width() // 2, plot.left + 1)  # never under the lowest y label
         if lx > last_label_x + 4 and lx + img.get_width() <= w:
             surf.blit(img, (max(0, lx), plot.bottom + 1))
             last_label_x = lx + img.get_width()

@@ -74,7 +74,7 @@ STANDARD = Palette(
     tier=(hexrgb("#2f6aa8"), hexrgb("#9a8236"), hexrgb("#9c3b35")),
     flow_us=hexrgb("#8fe3ff"), flow_domestic=hexrgb("#ffa040"), flow_smuggled=hexrgb("#e07bff"),
     seized=hexrgb("#ff4040"),
-    series=(hexrgb("#5fa8f5"), hexrgb("#a3d4ff"), hexrgb("#f0c050"), hexrgb("#ef6461"),
+    series=(hexrgb("#5fa8f5"), hexrgb("#5fd4a8"), hexrgb("#f0c050"), hexrgb("#ef6461"),
             hexrgb("#c38bff"), hexrgb("#4cc38a")),
     ramp=_VIRIDIS,
 )
@@ -89,8 +89,8 @@ COLOUR_BLIND = Palette(
     tier=(hexrgb("#0072b2"), hexrgb("#b8a92e"), hexrgb("#b04a00")),
     flow_us=hexrgb("#56b4e9"), flow_domestic=hexrgb("#e69f00"), flow_smuggled=hexrgb("#cc79a7"),
     seized=hexrgb("#ffffff"),
-    series=(hexrgb("#56b4e9"), hexrgb("#0072b2"), hexrgb("#e69f00"), hexrgb("#d55e00"),
-            hexrgb("#cc79a7"), hexrgb("#009e73")),
+    series=(hexrgb("#56b4e9"), hexrgb("#009e73"), hexrgb("#e69f00"), hexrgb("#d55e00"),
+            hexrgb("#cc79a7"), hexrgb("#f0e442")),
     ramp=_VIRIDIS,
 )
 
