@@ -645,3 +645,23 @@ def click_at(app, pos, frames=2):
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
     pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
     app.pump(frames)
+
+
+def test_the_pickers_scenario_text_scrolls_instead_of_being_cut_at_125_percent(home):
+    pygame.display.init()
+    pygame.font.init()
+    app = App(size=(1280, 720), settings=Settings(ui_scale=1.25), persist_settings=False)
+    try:
+        picker = start(app, PickerScene(app))
+        key(app, pygame.K_RIGHT)
+        key(app, pygame.K_RIGHT)  # Tier 2 government: the longest role text, the least room
+        box = picker.text_scroll
+        assert box.max_offset > 0 and box.rect.bottom < picker.plan()["header"]
+        for _ in range(30):
+            if box.offset >= box.max_offset:
+                break
+            key(app, pygame.K_PAGEDOWN)
+        assert box.offset == box.max_offset  # the end, with "What you will learn", is reachable
+        assert picker.index == picker.names.index("diffusion_rule_2025")  # PgDn scrolls text, not the list
+    finally:
+        pygame.display.quit()

@@ -212,6 +212,7 @@ class PickerScene(Scene):
         self.seed_text = "1"
         self.error = ""
         self.seed_entry = None
+        self.text_scroll = ScrollText()
 
     @property
     def scenario(self):
@@ -241,10 +242,41 @@ class PickerScene(Scene):
         return {"bottom": bottom, "country": country, "summary": summary, "roles": roles, "header": header,
                 "text_end": header - u(12)}
 
+    def _summary(self) -> str:
+        sc = self.scenario
+        return f"{sc.meta.description}. {sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)."
+
+    def _layout_text(self, right: pygame.Rect, end: int) -> None:
+        """The scenario's context and what you will learn, in a window with a scroll bar (never cut off)."""
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        sc = self.scenario
+        top = (right.y + t.line_height(22, True) + u(4)
+               + min(t.block_height(self._summary(), 14, right.w), 2 * (t.line_height(14) + 2)) + u(8))
+        width = right.w - u(12)
+        blocks = [(" ".join(sc.meta.context.split()), 15, p.text, False, 0)]
+        if sc.meta.objectives:
+            blocks.append(("What you will learn", 15, p.accent, True, 0))
+            blocks += [("•  " + o, 14, p.text, False, u(8)) for o in sc.meta.objectives]
+        lines = []  # (text, size, colour, bold, indent, gap after): one stop per line, so none is cut in half
+        for txt, size, colour, bold, indent in blocks:
+            wrapped = t.wrap(txt, size, width - indent, bold)
+            lines += [(ln, size, colour, bold, indent, u(6) if i == len(wrapped) - 1 else 0)
+                      for i, ln in enumerate(wrapped)]
+        heights = [t.line_height(size, bold) + 2 + gap for _, size, _, bold, _, gap in lines]
+        surf = pygame.Surface((width, max(1, sum(heights))), pygame.SRCALPHA)
+        y, stops = 0, []
+        for (ln, size, colour, bold, indent, _), h in zip(lines, heights):
+            stops.append(y)
+            surf.blit(t.render(ln, size, colour, bold), (indent, y))
+            y += h
+        hint = t.line_height(12) + u(2)
+        self.text_scroll.set(surf, pygame.Rect(right.x, top, width, max(u(40), end - top - hint)), stops)
+
     def build_ui(self) -> None:
         u = self.app.u
         left, right = self.layout()
         plan = self.plan()
+        self._layout_text(right, plan["text_end"])
         n = max(1, len(self.names))
         row = max(u(26), min(u(40), (left.h - u(30)) // n - u(6)))
         y = left.y + u(30)
@@ -322,6 +354,10 @@ class PickerScene(Scene):
                 else:
                     self.pick_role(ROLE_IDS[(ROLE_IDS.index(self.role) + step) % len(ROLE_IDS)])
                 return True
+        if event.type == pygame.MOUSEWHEEL or (event.type == pygame.KEYDOWN and not self.app.typing()
+                                               and event.key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN)):
+            if self.text_scroll.handle_event(event, self.app.u(40)):
+                return True
         if event.type == pygame.KEYDOWN and self.seed_entry is not None:
             self.seed_text = self.seed_entry.get_text()
         return super().handle_event(event)
@@ -331,30 +367,19 @@ class PickerScene(Scene):
         left, right = self.layout()
         plan = self.plan()
         heading(surface, t, "New game", (left.x, u(24)), 26, p.text)
-        keys = "Up/Down: scenario   Left/Right: role   Shift+Left/Right: country   Enter: briefing   Esc: back"
+        keys = ("Up/Down: scenario   Left/Right: role   Shift+Left/Right: country   PgUp/PgDn: text   "
+                "Enter: briefing")
         surface.blit(t.render(t.fit(keys, 12, right.w), 12, p.text_dim), (right.x, u(36)))
         surface.blit(t.render("Scenario", 15, p.text_dim, True), (left.x, left.y))
         sc = self.scenario
         y = right.y
-        end = plan["text_end"]
         y += heading(surface, t, t.fit(sc.meta.title, 22, right.w, True), (right.x, y), 22, p.text) + u(4)
-        period = f"{sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)"
-        y += t.block(surface, f"{sc.meta.description}. {period}.", (right.x, y), right.w, 14, p.text_dim,
-                     max_lines=2) + u(8)
-        lh15, lh14 = t.line_height(15) + 2, t.line_height(14) + 2
-        obj_h = (t.line_height(15, True) + u(2) + sum(t.block_height("•  " + o, 14, right.w - u(8))
-                                                     for o in sc.meta.objectives)) if sc.meta.objectives else 0
-        room = max(3, (end - y - obj_h - u(10)) // lh15)  # the context first; objectives get what is left
-        y += t.block(surface, " ".join(sc.meta.context.split()), (right.x, y), right.w, 15, p.text,
-                     max_lines=room) + u(10)
-        if sc.meta.objectives and y + t.line_height(15, True) < end:
-            surface.blit(t.render("What you will learn", 15, p.accent, True), (right.x, y))
-            y += t.line_height(15, True) + u(2)
-            for o in sc.meta.objectives:
-                if y + lh14 > end:
-                    break
-                y += t.block(surface, "•  " + o, (right.x + u(8), y), right.w - u(8), 14, p.text,
-                             max_lines=max(1, (end - y) // lh14))
+        t.block(surface, self._summary(), (right.x, y), right.w, 14, p.text_dim, max_lines=2)
+        self.text_scroll.draw(surface, p)
+        box = self.text_scroll
+        if box.offset < box.max_offset:
+            img = t.render("More below: scroll or PgDn", 12, p.text_dim)
+            surface.blit(img, (box.rect.right - img.get_width(), box.rect.bottom + u(2)))
         role = make_role(self.role, country=self.countries()[self.country_i] if self.countries() else None)
         surface.blit(t.render(t.fit(f"Your role: {role.title}", 15, right.w, True), 15, p.text_dim, True),
                      (right.x, plan["header"]))
