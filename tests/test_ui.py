@@ -311,6 +311,10 @@ def test_the_debrief_compares_runs_and_exports_a_png(app, tmp_path):
     out = app.top.export(tmp_path / "d.png")
     img = pygame.image.load(str(out))
     assert img.get_width() > 1000 and img.get_height() > 720
+    light = pygame.image.load(str(app.top.export_printable(tmp_path / "p.png")))
+    def brightness(surface):
+        return pygame.transform.average_color(surface)[:3]
+    assert sum(brightness(light)) > 3 * 200 > 3 * 60 > sum(brightness(img))  # printable: dark on white
     key(app, pygame.K_ESCAPE)
 
 
@@ -665,3 +669,10 @@ def test_the_pickers_scenario_text_scrolls_instead_of_being_cut_at_125_percent(h
         assert picker.index == picker.names.index("diffusion_rule_2025")  # PgDn scrolls text, not the list
     finally:
         pygame.display.quit()
+
+
+def test_a_greyed_ui_scale_says_why_on_the_screen(app):
+    settings = start(app, SettingsScene(app))
+    assert "150% need a bigger window than this one (1280x720)" in settings.unavailable()
+    grey = [b for b in buttons(app, "150%") if not b.is_enabled]
+    assert grey

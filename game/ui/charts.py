@@ -220,7 +220,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
     lh = text.line_height(font - 1)
     for t, lb in zip(ticks, labels):
         y = plot.bottom - (fy(t) - ylo) / (yhi - ylo or 1) * plot.h
-        pygame.draw.line(surf, (34, 46, 64), (plot.left, int(y)), (plot.right, int(y)), 1)
+        pygame.draw.line(surf, palette.panel_edge, (plot.left, int(y)), (plot.right, int(y)), 1)
         img = text.render(lb, font - 1, palette.text_dim)
         surf.blit(img, (plot.left - 4 - img.get_width(), int(y) - lh // 2))
     pygame.draw.line(surf, palette.panel_edge, plot.bottomleft, plot.bottomright, 1)
@@ -231,7 +231,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         if not label:
             continue
         x = plot.left + m / max(horizon, 1) * plot.w
-        pygame.draw.line(surf, (34, 46, 64), (int(x), plot.top), (int(x), plot.bottom), 1)
+        pygame.draw.line(surf, palette.panel_edge, (int(x), plot.top), (int(x), plot.bottom), 1)
         img = text.render(label, font - 1, palette.text_dim)
         lx = max(int(x) - img.get_width() // 2, plot.left + 1)  # never under the lowest y label
         if lx > last_label_x + 4 and lx + img.get_width() <= w:

@@ -96,6 +96,21 @@ COLOUR_BLIND = Palette(
 
 PALETTES = {"standard": STANDARD, "colour_blind": COLOUR_BLIND}
 
+PRINT = Palette(
+    name="print",
+    bg=hexrgb("#ffffff"), panel=hexrgb("#f2f4f7"), panel_edge=hexrgb("#c5cdd8"),
+    text=hexrgb("#1b1f24"), text_dim=hexrgb("#4e5967"), accent=hexrgb("#1f5f9e"),
+    good=hexrgb("#1d7a4f"), bad=hexrgb("#b42318"), warn=hexrgb("#9a6200"),
+    ocean=hexrgb("#e8eef5"), border=hexrgb("#ffffff"), unmodelled=hexrgb("#d0d4da"),
+    tier=(hexrgb("#0072b2"), hexrgb("#b8a92e"), hexrgb("#b04a00")),
+    flow_us=hexrgb("#0072b2"), flow_domestic=hexrgb("#e69f00"), flow_smuggled=hexrgb("#cc79a7"),
+    seized=hexrgb("#b42318"),
+    series=(hexrgb("#0072b2"), hexrgb("#009e73"), hexrgb("#e69f00"), hexrgb("#d55e00"),
+            hexrgb("#cc79a7"), hexrgb("#7a6a00")),
+    ramp=_VIRIDIS,
+)
+"""Dark text on white, Okabe-Ito lines: the debrief exported for printing (not a screen palette)."""
+
 
 def font_path(bold: bool = False) -> str:
     import pygame_gui.data

@@ -18,7 +18,7 @@ from game.session import GameSession, game_home, human
 from game.ui.charts import ChartSpec, Series, render_chart
 from game.ui.scene import Scene
 from game.ui.scenes.menus import ScrollText, heading
-from game.ui.style import Palette, Text
+from game.ui.style import PRINT, Palette, Text
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -253,7 +253,8 @@ class DebriefScene(Scene):
         W, H = self.app.size
         u = self.app.u
         x = W - u(24)
-        items = [("Export PNG", self.export, "Save this debrief as a PNG image (E)", u(130)),
+        items = [("Export PNG", self.export, "Save this debrief as a PNG image, as on screen (E)", u(130)),
+                 ("Printable PNG", self.export_printable, "Save it dark on white, for printing (P)", u(150)),
                  ("Title screen", self.title, "Start again (T)", u(130))]
         if not self.session.finished:
             items.insert(0, ("Back to the game", self.back, "Keep playing (Esc)", u(160)))
@@ -275,14 +276,27 @@ class DebriefScene(Scene):
         self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u)
         self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)), stops)
 
-    def export(self, path: Path | None = None) -> Path:
+    def export(self, path: Path | None = None, printable: bool = False) -> Path:
+        """Save the debrief as a PNG: as on screen, or dark on white for printing."""
+        s = self.session
         if path is None:
-            s = self.session
-            path = game_home() / "exports" / f"debrief-{Path(s.scenario_ref).stem}-{s.role.id}-seed{s.seed}-m{s.month}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        pygame.image.save(self.surface, str(path))
+            name = f"debrief-{Path(s.scenario_ref).stem}-{s.role.id}-seed{s.seed}-m{s.month}"
+            path = game_home() / "exports" / f"{name}{'-print' if printable else ''}.png"
+        surface = self.surface
+        if printable:
+            width = self.surface.get_width()
+            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pygame.image.save(surface, str(path))
+        except (OSError, pygame.error) as exc:
+            self.app.toast(f"Could not export to {path}: {exc}", self.app.palette.bad)
+            return path
         self.app.toast(f"Exported the debrief to {path}", self.app.palette.good)
         return path
+
+    def export_printable(self, path: Path | None = None) -> Path:
+        return self.export(path, printable=True)
 
     def back(self) -> None:
         self.app.pop()
@@ -299,6 +313,9 @@ class DebriefScene(Scene):
                 return True
             if event.key == pygame.K_e:
                 self.export()
+                return True
+            if event.key == pygame.K_p:
+                self.export_printable()
                 return True
             if event.key == pygame.K_t:
                 self.title()

@@ -652,12 +652,25 @@ class SettingsScene(Scene):
             return True
         return super().handle_event(event)
 
+    def unavailable(self) -> str:
+        """Why a greyed option is greyed, said on the screen (not only in a tooltip)."""
+        w, h = self.app.size
+        scales = [f"{int(k * 100)}%" for k in self.SCALES if not self.fits(k, (w, h))]
+        if not scales:
+            return ""
+        return (f"Greyed: {' and '.join(scales)} need a bigger window than this one ({w}x{h}); 150% needs at "
+                f"least 1600x900. Pick a bigger window first.")
+
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
         heading(surface, t, "Settings", (u(60), u(36)), 26, p.text)
         for label, y in getattr(self, "rows", []):
             surface.blit(t.render(label, 16, p.text), (u(60), y + u(8)))
         y = u(110) + 3 * u(60) + u(10)
+        why = self.unavailable()
+        if why:
+            surface.blit(t.render(t.fit(why, 14, self.app.size[0] - u(120)), 14, p.warn), (u(60), y - u(16)))
+            y += u(14)
         surface.blit(t.render("Sound: the game has no sound, so there is no volume to set.", 14, p.text_dim),
                      (u(60), y))
         y += u(40)
