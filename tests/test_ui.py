@@ -676,3 +676,18 @@ def test_a_greyed_ui_scale_says_why_on_the_screen(app):
     assert "150% need a bigger window than this one (1280x720)" in settings.unavailable()
     grey = [b for b in buttons(app, "150%") if not b.is_enabled]
     assert grey
+
+
+def test_the_whole_news_history_stays_reachable_by_scrolling(app):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    for _ in range(30):
+        session.advance_month()
+    main = start(app, MainScene(app, session))
+    assert len(main._news_rows) < len(session.news)
+    pygame.mouse.set_pos(main.L.news.center)
+    for _ in range(len(session.news)):
+        if 0 in [n for _, n in main._news_rows]:
+            break
+        main._wheel(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1))
+        app.pump(1)
+    assert 0 in [n for _, n in main._news_rows]  # the oldest item

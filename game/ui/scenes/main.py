@@ -1246,7 +1246,8 @@ class MainScene(Scene):
         news = self.session.news
         list_w = int(L.news.w * 0.6)
         x, y = L.news.x + u(8), L.news.y + u(4)
-        head = t.fit("News (newest first; click an item to see that month)", 12, list_w - u(16), True)
+        head = t.fit(f"News, {len(news)} items (newest first; scroll for older; click one to see that month)", 12,
+                     list_w - u(16), True)
         surface.blit(t.render(head, 12, p.text_dim, True), (x, y))
         y += t.line_height(12, True) + u(2)
         colours = {"you": p.accent, "game": p.text_dim, "model": p.text}
@@ -1268,6 +1269,14 @@ class MainScene(Scene):
         if not news:
             surface.blit(t.render("Nothing yet: press Space to start the clock, or N to step one month.", 12,
                                   p.text), (x, y))
+        elif len(self._news_rows) < len(news):  # the whole history stays: a bar shows where the list is
+            top = self._news_rows[0][0].y if self._news_rows else y
+            track = pygame.Rect(L.news.x + list_w - u(9), top, u(4), L.news.bottom - u(4) - top)
+            shown = max(1, len(self._news_rows))
+            h = max(u(10), track.h * shown // len(news))
+            ty = track.y + (track.h - h) * self.news_scroll // max(1, len(news) - shown)
+            pygame.draw.rect(surface, p.panel_edge, track, border_radius=2)
+            pygame.draw.rect(surface, p.text_dim, (track.x, min(ty, track.bottom - h), track.w, h), border_radius=2)
         # why: the picked item, or the newest with an explanation
         pick = self.news_pick
         if pick is None:
