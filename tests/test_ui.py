@@ -691,3 +691,14 @@ def test_the_whole_news_history_stays_reachable_by_scrolling(app):
         main._wheel(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-1))
         app.pump(1)
     assert 0 in [n for _, n in main._news_rows]  # the oldest item
+
+
+def test_the_hover_panel_never_covers_the_map_legend(app):
+    session = GameSession("diffusion_rule_2025", seed=1)
+    main = start(app, MainScene(app, session))
+    legend = main.legend_rect()
+    for pos in (legend.center, legend.topright, (legend.right + 5, legend.bottom - 5), main.L.map.bottomleft):
+        main.mouse = pos
+        for n in (4, 9, 14):
+            r = main.hover_rect(n)
+            assert not r.colliderect(legend), (pos, n, r, legend)

@@ -1112,14 +1112,18 @@ class MainScene(Scene):
         if self.hover is not None:
             self._draw_hover(surface)
 
+    def legend_rect(self) -> pygame.Rect:
+        """Where the map's legend sits (bottom left): the hover panel keeps clear of it."""
+        u, lh = self.app.u, self.app.text.line_height(11) + 1
+        h = 5 * lh + u(10)
+        return pygame.Rect(self.L.map.x + u(6), self.L.map.bottom - h - u(6), u(170), h)
+
     def _draw_legend(self, surface: pygame.Surface, mode: str, view: "MonthView") -> None:
-        L, u, t, p = self.L, self.app.u, self.app.text, self.app.palette
+        u, t, p = self.app.u, self.app.text, self.app.palette
         fs = 11
         lh = t.line_height(fs) + 1
-        lines = 5
-        w = u(170)
-        h = lines * lh + u(10)
-        r = pygame.Rect(L.map.x + u(6), L.map.bottom - h - u(6), w, h)
+        r = self.legend_rect()
+        w = r.w
         box = pygame.Surface(r.size, pygame.SRCALPHA)
         box.fill((*p.bg, 215))
         surface.blit(box, r.topleft)
@@ -1154,20 +1158,33 @@ class MainScene(Scene):
         else:
             surface.blit(t.render("Grey: not applicable", fs, p.text_dim), (x, y))
 
-    def _draw_hover(self, surface: pygame.Surface) -> None:
-        u, t, p = self.app.u, self.app.text, self.app.palette
-        code, fname = self.hover
-        lines = self.country_lines(self.shown, code, fname)
-        fs = 12
-        lh = t.line_height(fs) + 1
+    def hover_rect(self, n_lines: int) -> pygame.Rect:
+        """The hover panel beside the mouse, inside the map and never over the legend."""
+        u, t = self.app.u, self.app.text
         w = u(250)
-        h = u(8) + t.line_height(14, True) + lh * (len(lines)) + u(4)
+        h = u(8) + t.line_height(14, True) + (t.line_height(12) + 1) * n_lines + u(4)
         mx, my = self.mouse
         r = pygame.Rect(mx + u(16), my + u(12), w, h)
         if r.right > self.L.map.right:
             r.x = mx - u(16) - w
         if r.bottom > self.L.map.bottom:
             r.y = max(self.L.map.y, self.L.map.bottom - h)
+        legend = self.legend_rect()
+        if r.colliderect(legend):  # beside the legend if there is room, else above it
+            if legend.right + u(6) + w <= self.L.map.right:
+                r.x = legend.right + u(6)
+            else:
+                r.bottom = legend.top - u(4)
+        return r
+
+    def _draw_hover(self, surface: pygame.Surface) -> None:
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        code, fname = self.hover
+        lines = self.country_lines(self.shown, code, fname)
+        fs = 12
+        lh = t.line_height(fs) + 1
+        r = self.hover_rect(len(lines))
+        w = r.w
         box = pygame.Surface(r.size, pygame.SRCALPHA)
         box.fill((8, 12, 18, 235))
         surface.blit(box, r.topleft)
