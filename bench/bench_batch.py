@@ -188,7 +188,8 @@ def main() -> int:
           f"and the figures above understate this machine)")
     verdicts = []
     if t is not None:
-        verdicts.append(f"{args.runs} runs in {t / 60:.1f} min ({'minutes, not hours' if t < 3600 else 'over an hour'})")
+        verdicts.append(f"{args.runs} runs in {t / 60:.1f} min "
+                        f"({'minutes, not hours' if t < 3600 else 'over an hour'})")
     if speedup is not None:
         verdicts.append(f"1 -> 2 workers {speedup:.2f}x "
                         f"({'near-linear' if speedup >= TARGET_SPEEDUP else f'below the {TARGET_SPEEDUP}x target'})")
