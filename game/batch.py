@@ -328,10 +328,10 @@ def load_sweep(path: str | Path) -> Sweep:
 
     scenario_file = None
     if scenario_text is not None:
-        scenario_file = _check_scenario(scenario_text, path, factors, errors, file)
-        if scenario_file is not None and months is None and not errors:
-            raw, sfile = load_raw(scenario_file)
-            months = build_scenario(raw, Path(sfile).stem, sfile).meta.months
+        checked = _check_scenario(scenario_text, path, factors, errors, file)
+        if checked is not None:
+            scenario_file, base_months = checked
+            months = base_months if months is None else months
     if errors:
         raise SweepError(errors)
     return Sweep(path=file, name=path.stem, title=title, description=description.strip(),
@@ -541,8 +541,11 @@ def _short(problem: str, key: str) -> str:
 
 
 def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: list[str],
-                    file: str) -> Path | None:
-    """Check the base scenario, then every factor's ends, then the low and high corners."""
+                    file: str) -> tuple[Path, int] | None:
+    """Check the base scenario, then every factor's ends, then the low and high corners.
+
+    Returns the scenario's resolved path and its months (building it once: ~50 ms).
+    """
     spath = _resolve_scenario(text, sweep_path)
     if not spath.is_file():
         errors.append(f"{file}:sweep.scenario: expected a scenario name ({', '.join(available_scenarios())}) "
@@ -550,7 +553,7 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
         return None
     try:
         raw, sfile = load_raw(spath)
-        build_scenario(raw, Path(sfile).stem, sfile)
+        base = build_scenario(raw, Path(sfile).stem, sfile)
     except ScenarioError as exc:
         errors.extend(f"{file}:sweep.scenario: {p}" for p in exc.problems)
         return None
@@ -583,7 +586,7 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
             corner = {f.key: f.bounds()[pick] for f in factors}
             for p in problems(corner):
                 errors.append(f"{file}:levers+uncertainties (all at their {end} ends): {p}")
-    return spath.resolve()
+    return spath.resolve(), base.meta.months
 
 
 # ===========================================================================
