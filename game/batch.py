@@ -33,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 import types
@@ -805,8 +806,11 @@ def make_executor(backend: str = "process", workers: int | None = None) -> cf.Ex
     if workers == 1:
         return InlineExecutor()
     # `import mesa` forces the spawn start method anyway; ask for it so it is explicit.
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
+    for _ in range(workers):  # start every worker now: their imports (~2 s) overlap the caller's work
+        pool.submit(int)
+    return pool
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -1190,41 +1194,69 @@ def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Execut
 def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, phash: str, *, executor: cf.Executor | None,
                 workers: int | None, backend: str, resume: bool, csv: bool | None, batch_size: int | None,
                 progress: bool | None) -> Path:
-    manifest, done = _prepare(out, sweep, table, phash, resume)
-    todo = [i for i in range(len(table)) if i not in done]
-    csv = sweep.csv if csv is None else csv
-    progress = sys.stderr.isatty() if progress is None else progress
-    started, t0 = _now(), time.perf_counter()
     owns = executor is None
-    capacity = workers
-    if todo and owns:
-        if backend == "process":
-            workers = min(workers or default_workers(), math.ceil(len(todo) / (batch_size or 1)))
-        executor = make_executor(backend, workers)
+    if owns and not resume and not _entries(out) and len(table):  # a new batch runs every run:
+        executor = _own_executor(backend, workers, len(table), batch_size)  # workers start while the plan is written
     try:
+        manifest, done = _prepare(out, sweep, table, phash, resume)
+        todo = [i for i in range(len(table)) if i not in done]
         if todo:
-            capacity = _capacity(executor, workers)
-            size = batch_size or default_batch_size(len(todo), capacity)
-            _execute(out, table, sweep, todo, executor, capacity, size, progress)
-    finally:
+            if executor is None:
+                executor = _own_executor(backend, workers, len(todo), batch_size)
+            progress = sys.stderr.isatty() if progress is None else progress
+            _run_todo(out, table, sweep, todo, len(done), executor, workers, backend, batch_size, progress)
+    except BaseException:
         if owns and executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
-        if todo:  # record the session even when interrupted: how long, how many saved
-            manifest = read_manifest(out)
-            manifest["sessions"].append({"started": started, "finished": _now(), "backend": backend,
-                                         "workers": capacity,
-                                         "runs_before": len(done),
-                                         "runs_after": len(_done_runs(out)) if (out / PARTS).is_dir() else 0,
-                                         "seconds": round(time.perf_counter() - t0, 3)})
-            manifest["wall_seconds"] = round(sum(s["seconds"] for s in manifest["sessions"]), 3)
+        raise
+    closing = _close(executor) if owns and executor is not None else None
+    try:
+        _finish(out, table, sweep, sweep.csv if csv is None else csv)
+        manifest = read_manifest(out)
+        if manifest.get("status") != "complete":
+            manifest["status"], manifest["finished"] = "complete", _now()
             _write_json(out / MANIFEST, manifest)
-    _finish(out, table, sweep, csv)
-    manifest = read_manifest(out)
-    if manifest.get("status") != "complete":
-        manifest["status"], manifest["finished"] = "complete", _now()
-        _write_json(out / MANIFEST, manifest)
-    shutil.rmtree(out / PARTS, ignore_errors=True)
+        shutil.rmtree(out / PARTS, ignore_errors=True)
+    finally:
+        if closing is not None:
+            closing.join()
     return out
+
+
+def _own_executor(backend: str, workers: int | None, runs: int, batch_size: int | None) -> cf.Executor:
+    """The executor a batch makes for itself: no more processes than tasks."""
+    if backend == "process":
+        workers = min(workers or default_workers(), math.ceil(runs / (batch_size or 1)))
+    return make_executor(backend, workers)
+
+
+def _run_todo(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], before: int, executor: cf.Executor,
+              workers: int | None, backend: str, batch_size: int | None, progress: bool) -> None:
+    """Run the missing runs; record the session in the manifest even when interrupted."""
+    started, t0 = _now(), time.perf_counter()
+    capacity = workers
+    try:
+        capacity = _capacity(executor, workers)
+        size = batch_size or default_batch_size(len(todo), capacity)
+        _execute(out, table, sweep, todo, executor, capacity, size, progress)
+    finally:  # how long, how many saved
+        manifest = read_manifest(out)
+        manifest["sessions"].append({"started": started, "finished": _now(), "backend": backend,
+                                     "workers": capacity, "runs_before": before,
+                                     "runs_after": len(_done_runs(out)) if (out / PARTS).is_dir() else 0,
+                                     "seconds": round(time.perf_counter() - t0, 3)})
+        manifest["wall_seconds"] = round(sum(s["seconds"] for s in manifest["sessions"]), 3)
+        _write_json(out / MANIFEST, manifest)
+
+
+def _close(executor: cf.Executor) -> threading.Thread | None:
+    """Shut a process pool down in a thread (its workers take a moment to exit, time the merge can use)."""
+    if isinstance(executor, cf.ProcessPoolExecutor):
+        closing = threading.Thread(target=executor.shutdown, name="batch-pool-shutdown")
+        closing.start()
+        return closing
+    executor.shutdown(wait=True)  # in-process or Ray: here
+    return None
 
 
 def load_results(out: str | Path, *, inputs: bool = True) -> pd.DataFrame:
