@@ -845,6 +845,19 @@ def default_batch_size(n_runs: int, workers: int) -> int:
     return max(1, min(10, math.ceil(n_runs / (workers * 4)))) if n_runs else 1
 
 
+def _chunks(todo: Sequence[int], batch_size: int, workers: int) -> Iterator[list[int]]:
+    """Tasks of at most ``batch_size`` runs, shrinking to one run near the end (guided scheduling).
+
+    Equal chunks leave one worker idle while the other finishes its last
+    chunk (up to ``batch_size`` runs); shrinking ones let both finish within a run.
+    """
+    i = 0
+    while i < len(todo):
+        n = max(1, min(batch_size, math.ceil((len(todo) - i) / (2 * workers))))
+        yield list(todo[i:i + n])
+        i += n
+
+
 # ===========================================================================
 # the output folder
 
@@ -1121,7 +1134,7 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
     inputs = run_inputs(table, sweep)
     seeds = table["seed"].tolist()
     scenario = load_raw(sweep.scenario)
-    chunks = (todo[i:i + batch_size] for i in range(0, len(todo), batch_size))
+    chunks = _chunks(todo, batch_size, capacity)
     in_flight: dict[cf.Future, list[int]] = {}
     bar = tqdm(total=len(table), initial=len(table) - len(todo), unit="run", desc=sweep.name,
                disable=not progress, dynamic_ncols=True, smoothing=0.05, file=sys.stderr)
