@@ -16,7 +16,9 @@ every run, Parquet parts, the final merge and the manifest):
 (c) ``--vs-mesa`` runs (default 80) on 2 workers through ``run_batch`` (what
     ``silicon-curtain batch`` does) and through ``mesa.batch_run`` on the
     same seeds, back to back in alternating order, ``--rounds`` times
-    (default 3): median wall times, runs/s, and batch speed over Mesa's.
+    (default 3): median wall times, runs/s, and batch speed over Mesa's; the
+    CPU seconds of each (this process and its workers) show the work done
+    when other load moves the wall times.
     Mesa's numbers are checked equal to the batch's (the same work was done).
 
 Targets: (a) finishes in minutes, not hours; (b) near-linear speedup
@@ -32,6 +34,7 @@ import argparse
 import math
 import os
 import platform
+import resource
 import shutil
 import statistics
 import sys
@@ -65,6 +68,12 @@ def cpu_pressure() -> str:
     except (OSError, IndexError):
         return "n/a"
     return next((f"{float(f.split('=')[1]):.0f}%" for f in line.split() if f.startswith("avg60=")), "n/a")
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished workers: the work done, which other load moves less than wall time."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def write_sweep(folder: Path, runs: int) -> Path:
@@ -125,21 +134,26 @@ def vs_mesa(folder: Path, runs: int, workers: int, rounds: int) -> float:
     table = plan_runs(sweep)
     seeds = [int(s) for s in table["seed"]]
     times: dict[str, list[float]] = {"batch": [], "mesa": []}
+    cpu: dict[str, list[float]] = {"batch": [], "mesa": []}
     for r in range(rounds):
         for who in ("batch", "mesa") if r % 2 == 0 else ("mesa", "batch"):
+            c0 = cpu_seconds()
             if who == "batch":
                 t, out = timed_batch(folder, runs, workers, progress=False)
             else:
                 t, rows = timed_mesa(seeds, sweep.months, workers)
             times[who].append(t)
-        print(f"  round {r + 1}: batch {times['batch'][-1]:6.1f} s, mesa.batch_run {times['mesa'][-1]:6.1f} s "
-              f"(CPU pressure {cpu_pressure()})")
+            cpu[who].append(cpu_seconds() - c0)
+        print(f"  round {r + 1}: batch {times['batch'][-1]:6.1f} s ({cpu['batch'][-1]:5.1f} CPU s), "
+              f"mesa.batch_run {times['mesa'][-1]:6.1f} s ({cpu['mesa'][-1]:5.1f} CPU s), "
+              f"CPU pressure {cpu_pressure()}")
     same = same_numbers(rows, pd.read_parquet(out / "results.parquet"), table)
     tb, tm = statistics.median(times["batch"]), statistics.median(times["mesa"])
     ratio = tm / tb  # (runs / tb) / (runs / tm)
     print(f"  {runs} runs, {workers} workers, median of {rounds}: batch {tb:6.1f} s {runs / tb:6.2f} runs/s, "
           f"mesa.batch_run {tm:6.1f} s {runs / tm:6.2f} runs/s: batch/mesa speed {ratio:.2f}x "
-          f"(same numbers: {'yes' if same else 'NO'})")
+          f"(same numbers: {'yes' if same else 'NO'}; CPU s batch/mesa "
+          f"{statistics.median(cpu['batch']) / statistics.median(cpu['mesa']):.2f})")
     if not same:
         print("  FAIL: mesa.batch_run and the batch disagree on the same seeds", file=sys.stderr)
         return math.nan
