@@ -1195,23 +1195,22 @@ def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Execut
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
     table = plan_runs(sweep)
-    phash = plan_hash(sweep, table)
     lock = _claim(out, resume)
     try:
-        return _run_locked(sweep, out, table, phash, executor=executor, workers=workers, backend=backend,
+        return _run_locked(sweep, out, table, executor=executor, workers=workers, backend=backend,
                            resume=resume, csv=csv, batch_size=batch_size, progress=progress)
     finally:
         _release(lock)
 
 
-def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, phash: str, *, executor: cf.Executor | None,
+def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, *, executor: cf.Executor | None,
                 workers: int | None, backend: str, resume: bool, csv: bool | None, batch_size: int | None,
                 progress: bool | None) -> Path:
     owns = executor is None
     if owns and not resume and not _entries(out) and len(table):  # a new batch runs every run:
         executor = _own_executor(backend, workers, len(table), batch_size)  # workers start while the plan is written
     try:
-        manifest, done = _prepare(out, sweep, table, phash, resume)
+        _, done = _prepare(out, sweep, table, plan_hash(sweep, table), resume)
         todo = [i for i in range(len(table)) if i not in done]
         if todo:
             if executor is None:
