@@ -1162,8 +1162,7 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
                     raise BatchError(f"{RunFailed.__str__(cause)}; the runs finished so far are saved in {out}: "
                                      f"reproduce it with silicon-curtain run, fix, then --resume") from None
                 except cf.process.BrokenProcessPool:
-                    raise BatchError(f"a worker process died (out of memory?); the runs finished so far are "
-                                     f"saved in {out}: finish with --resume") from None
+                    raise _worker_died(out) from None
                 except Exception as exc:  # noqa: BLE001 - a backend failure (e.g. a lost Ray node)
                     first_line = (str(exc).strip().splitlines() or [""])[0]
                     raise BatchError(f"runs {chunk[0]}-{chunk[-1]} failed ({type(exc).__name__}: {first_line}); "
@@ -1171,12 +1170,19 @@ def _execute(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], exec
                                      f"finish with --resume") from None
                 _write_parquet(out / PARTS / f"part-{chunk[0]:07d}-{chunk[-1]:07d}.parquet", frame)
                 bar.update(len(chunk))
+    except cf.process.BrokenProcessPool:  # submit refuses once a worker has died (pools start workers early)
+        raise _worker_died(out) from None
     except BaseException:
         for fut in in_flight:
             fut.cancel()
         raise
     finally:
         bar.close()
+
+
+def _worker_died(out: Path) -> BatchError:
+    return BatchError(f"a worker process died (out of memory?); the runs finished so far are saved in {out}: "
+                      f"finish with --resume")
 
 
 # ===========================================================================
@@ -1207,8 +1213,9 @@ def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, *, executor: cf.Ex
                 workers: int | None, backend: str, resume: bool, csv: bool | None, batch_size: int | None,
                 progress: bool | None) -> Path:
     owns = executor is None
-    if owns and not resume and not _entries(out) and len(table):  # a new batch runs every run:
-        executor = _own_executor(backend, workers, len(table), batch_size)  # workers start while the plan is written
+    if owns and not resume and not _entries(out) and len(table):
+        # a new batch runs every run: its workers start while the plan is hashed and written
+        executor = _own_executor(backend, workers, len(table), batch_size)
     try:
         _, done = _prepare(out, sweep, table, plan_hash(sweep, table), resume)
         todo = [i for i in range(len(table)) if i not in done]
