@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
     s.add_argument("--resume", action="store_true", help="finish the batch in --out: run only the missing runs")
     s.add_argument("--csv", action="store_true", help="also write results.csv and runs.csv")
     s.add_argument("--batch-size", type=_positive_int, metavar="N",
-                   help="runs per task (default: about four tasks per worker, at most 10)")
+                   help="runs per task, at most (default: about four tasks per worker, at most 10; fewer at the end)")
     s.add_argument("--plan", action="store_true", help="print the inputs and number of runs, run nothing")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_batch, needs=RESEARCH)
