@@ -178,7 +178,8 @@ class FirmAgent(mesa.Agent):
         """
         m = self.model
         made = m.chips.in_production & ~m.chips.domestic
-        demand = np.maximum(m.market.us_demand_ema, m.market.us_orders_last) / m.chips.h100e * made  # a rush is served too
+        # a rush is served too
+        demand = np.maximum(m.market.us_demand_ema, m.market.us_orders_last) / m.chips.h100e * made
         orders = np.maximum(demand - m.ledger.inventory, 0.0)
         buffer = np.maximum(demand * (1.0 + m.world.vendor_stock_months) - m.ledger.inventory - orders, 0.0)
         margin = m.chips.price / m.chips.dies
@@ -218,7 +219,8 @@ class FirmAgent(mesa.Agent):
         if k is None:
             return 0.0
         made_new, made_bank = split_domestic_output(np.inf, new, bank, limit, self.model.chips.h100e, k, b)
-        return float(made_new * self.model.chips.h100e[k] + (made_bank * self.model.chips.h100e[b] if b is not None else 0.0))
+        h = self.model.chips.h100e
+        return float(made_new * h[k] + (made_bank * h[b] if b is not None else 0.0))
 
     def _produce_domestic(self) -> None:
         """Make what sells, newest design first, then from the die bank, within packaging and HBM."""

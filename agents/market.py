@@ -274,9 +274,9 @@ class Market:
         m = self.model
         self._lpp_used_before = m.holders.lpp_used.copy()
         self._shell_lpp_used_before = m.smugglers.lpp_used.copy()
-        for arr in (m.countries.requested_h100e, m.countries.denied_h100e, m.countries.denied_usd, m.countries.imports_h100e,
-                    m.holders.denied_usd, m.countries.flow_us, m.countries.flow_domestic, m.countries.flow_grey,
-                    m.countries.flow_smuggled, m.countries.flow_seized):
+        c = m.countries
+        for arr in (c.requested_h100e, c.denied_h100e, c.denied_usd, c.imports_h100e, m.holders.denied_usd,
+                    c.flow_us, c.flow_domestic, c.flow_grey, c.flow_smuggled, c.flow_seized):
             arr[:] = 0.0
 
     def _trade_round(self, spend: np.ndarray, mask: np.ndarray, cost: np.ndarray, unit: np.ndarray,
@@ -379,7 +379,8 @@ class Market:
         us_requested = np.where(m.chips.domestic, 0.0, requested)
         self.us_demand_ema = 0.7 * self.us_demand_ema + 0.3 * us_requested
         self.us_orders_last = us_requested
-        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * home_requested  # home buyers first (facts §7)
+        # the designer plans for home buyers first (facts §7); foreign buyers get what is left
+        self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * home_requested
         self._update_prices(us_requested, home_requested)
         domestic = delivered[:, m.chips.domestic] @ m.chips.h100e[m.chips.domestic]
         m.domestic_exports_h100e_cum += float(domestic[m.holders.tier != 3].sum())
@@ -608,8 +609,8 @@ class Market:
         m = self.model
         n_sm = m.smugglers.n
         lpp = m.regime.lpp_limit_h100e
-        lpp_left = np.concatenate((self._month_allowance(lpp * m.holders.consignees, m.holders.lpp_used, self._lpp_used_before),
-                                   np.zeros(n_sm)))
+        holders_left = self._month_allowance(lpp * m.holders.consignees, m.holders.lpp_used, self._lpp_used_before)
+        lpp_left = np.concatenate((holders_left, np.zeros(n_sm)))
         shells = np.flatnonzero(book.no_licence)
         if len(shells):
             rows = book.consignee[shells] - m.n_holders
@@ -624,7 +625,8 @@ class Market:
         scatter_add(m.holders.lpp_used, book.consignee[holders], scr.lpp[holders])
         scatter_add(m.holders.nveu_used, book.consignee[holders], scr.veu[holders])
         scatter_add(m.countries.deal_used, book.country, scr.deal)
-        scatter_add(m.countries.cap_used, book.country, scr.licence + (scr.lpp if m.regime.lpp_counts_against_cap else 0))
+        counted = scr.licence + (scr.lpp if m.regime.lpp_counts_against_cap else 0)
+        scatter_add(m.countries.cap_used, book.country, counted)
         m.licensed_h100e_cum += float(scr.licence.sum() + scr.deal.sum())
         if count:
             self.rule_counts += np.bincount(scr.rule.astype(int), minlength=len(Rule))

@@ -107,7 +107,8 @@ METRICS: list[Metric] = [
     Metric("subsidy_adversary_usd", "USD/year", "Tier 3 domestic chip subsidies.",
            lambda m: float(m.countries.subsidy_usd[m.countries.tier == 3].sum())),
     Metric("goodwill_swing", "0-1", "Mean goodwill of Tier 2 governments towards the US.",
-           lambda m: float(m.countries.goodwill[m.countries.tier == 2].mean()) if (m.countries.tier == 2).any() else 0.0),
+           lambda m: float(m.countries.goodwill[m.countries.tier == 2].mean())
+           if (m.countries.tier == 2).any() else 0.0),
     Metric("capability_gap_months", "months", "Like frontier_gap_months, but each lab may build on open "
            "weights (and, without weight controls, leaked closed weights) after a lag.",
            lambda m: m.capability_gap_months),

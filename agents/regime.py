@@ -27,11 +27,16 @@ from typing import Any
 import numpy as np
 
 
+def power_of_ten(v: float, digits: int = 6) -> str:
+    """A huge number as people and files write it: 1e26, not 1e+26 or 100,000,000,000,000T."""
+    mantissa, exponent = f"{v:.{digits}e}".split("e")
+    return f"{float(mantissa):g}e{int(exponent)}"
+
+
 def _plain(v: float) -> str:
     """A bound as it can be typed in a file: 1,000,000 rather than 1e+06; powers of ten when huge."""
     if abs(v) >= 1e15:
-        mantissa, exponent = f"{v:e}".split("e")
-        return f"{float(mantissa):g}e{int(exponent)}"
+        return power_of_ten(v)
     return f"{v:,.0f}" if v == int(v) else f"{v:g}"
 
 

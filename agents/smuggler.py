@@ -138,7 +138,8 @@ def margin_share(model: "ComputeModel", hub: np.ndarray, volume_h100e: np.ndarra
     shells = np.where(structured, shells_for(model, volume_h100e), 0.0)
     shell_cost = np.where(structured, w.shell_cost_usd_per_year / max(model.regime.lpp_limit_h100e, 1e-9), 0.0)
     p = detection_probability(model, hub, volume_h100e, per_row=per_row, shells=shells)
-    return model.market.grey_premium - w.smuggler_cost_share - shell_cost / max(unit, 1e-9) - p * (1.0 + w.fine_multiple)
+    return (model.market.grey_premium - w.smuggler_cost_share - shell_cost / max(unit, 1e-9)
+            - p * (1.0 + w.fine_multiple))
 
 
 def plan_volume(model: "ComputeModel") -> None:

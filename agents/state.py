@@ -75,7 +75,8 @@ class StateAgent(mesa.Agent):
             return
         cap = m.cap_limit(c)
         binding = cap > 0 and m.countries.cap_used[c] >= 0.9 * cap and m.countries.denied_h100e[c] > 0
-        if binding and m.countries.goodwill[c] >= m.world.g2g_min_goodwill and m.random.random() < m.world.g2g_seek_probability:
+        willing = m.countries.goodwill[c] >= m.world.g2g_min_goodwill
+        if binding and willing and m.random.random() < m.world.g2g_seek_probability:
             self.g2g_requested = True
             m.submit(G2GAgreement(country=self.code, source=f"state:{self.code}"))
             m.record_event("g2g_sought", f"{self.name} seeks a security agreement: its cap is binding",
@@ -97,4 +98,5 @@ class StateAgent(mesa.Agent):
         m = self.model
         c = self.index
         denied_usd_year = (m.countries.denied_usd[c] + m.countries.unmet_usd[c]) * 12
-        m.countries.subsidy_usd[c] = max(m.countries.subsidy_usd[c], m.countries.subsidy0[c] + m.world.subsidy_response * denied_usd_year)
+        wanted = m.countries.subsidy0[c] + m.world.subsidy_response * denied_usd_year
+        m.countries.subsidy_usd[c] = max(m.countries.subsidy_usd[c], wanted)

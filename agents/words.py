@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from agents.regime import LEVERS
+from agents.regime import LEVERS, power_of_ten
 
 LEVER_LABELS = {
     "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",
@@ -53,8 +53,7 @@ def human(v: float | None, digits: int = 1) -> str:
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "n/a"
     if abs(v) >= 1e15:
-        mantissa, exponent = f"{v:.{digits}e}".split("e")
-        return f"{float(mantissa):g}e{int(exponent)}"
+        return power_of_ten(v, digits)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(v) >= div:
             return f"{v / div:,.{digits}f}{suffix}"
