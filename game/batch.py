@@ -805,12 +805,25 @@ def make_executor(backend: str = "process", workers: int | None = None) -> cf.Ex
     workers = workers or default_workers()
     if workers == 1:
         return InlineExecutor()
-    # `import mesa` forces the spawn start method anyway; ask for it so it is explicit.
-    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+    pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(_start_method()),
                                   initializer=_exit_with_parent, initargs=(os.getpid(),))
-    for _ in range(workers):  # start every worker now: their imports (~2 s) overlap the caller's work
+    for _ in range(workers):  # start every worker now: a spawned one's imports (~2 s) overlap the caller's work
         pool.submit(int)
     return pool
+
+
+def _start_method() -> str:
+    """How pool workers start: forked when that is safe, so they inherit the imported model (~2 CPU s each).
+
+    A fork copies only the calling thread, so it is safe only in a process
+    with one thread (this one, before the pool's own threads start); anywhere
+    else (macOS, Windows, a threaded host such as a test runner) workers are
+    spawned, as ``import mesa`` sets by default. Results are the same either way.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and sys.platform == "linux" \
+            and threading.active_count() == 1:
+        return "fork"
+    return "spawn"
 
 
 def _exit_with_parent(parent: int) -> None:

@@ -174,6 +174,34 @@ def test_one_and_two_workers_give_identical_tables(tiny_batch, tmp_path):
     assert sessions[0]["workers"] == 2
 
 
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked only on Linux")
+def test_forked_and_spawned_workers_give_identical_tables(tiny_batch, tmp_path, monkeypatch):
+    import game.batch as batch
+
+    sweep, out1 = tiny_batch
+    tables = {}
+    for method in ("fork", "spawn"):
+        monkeypatch.setattr(batch, "_start_method", lambda m=method: m)
+        tables[method] = frames(run_batch(sweep, tmp_path / method, workers=2, batch_size=2))[0]
+    assert_frame_equal(frames(out1)[0], tables["fork"], check_exact=True)
+    assert_frame_equal(frames(out1)[0], tables["spawn"], check_exact=True)
+
+
+def test_workers_are_spawned_while_another_thread_runs():
+    import threading
+
+    from game.batch import _start_method
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _start_method() == "spawn"  # a fork would copy a process whose other thread may hold a lock
+    finally:
+        stop.set()
+        other.join()
+
+
 def test_an_executor_passed_in_gives_identical_tables(tiny_batch, tmp_path):
     sweep, out1 = tiny_batch
     with ThreadPoolExecutor(max_workers=3) as pool:
