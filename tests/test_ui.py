@@ -212,6 +212,27 @@ def test_a_us_player_moves_a_country_between_tiers_from_the_map(app):
     assert any(n.kind == "tier_changed" for n in session.news)
 
 
+@pytest.mark.parametrize("scale", [1.0, 1.25])
+def test_every_country_is_easy_to_point_at_on_a_small_window(app, scale):
+    app.apply_settings(Settings(ui_scale=scale, width=1280, height=720))
+    session = GameSession("diffusion_rule_2025", seed=1)
+    main = start(app, MainScene(app, session))
+    area = {}
+    r = main.L.map
+    for y in range(r.top, r.bottom):
+        for x in range(r.left, r.right):
+            hit = main.country_at((x, y))
+            if hit:
+                area[hit[0]] = area.get(hit[0], 0) + 1
+    assert set(area) == set(session.view.codes)
+    small = min(area, key=area.get)
+    assert area[small] >= 80, (small, area[small])  # Qatar's outline alone is 13 pixels at 100%
+    assert area["DEU"] >= 120 and area["FRA"] >= 150  # neighbours of small countries keep their land
+    for code in ("QAT", "TWN", "NLD", "ISR"):  # the centre of a tiny country selects it
+        x, y = main.world.country_px[code]
+        assert main.country_at((int(x), int(y)))[0] == code
+
+
 def test_clicking_a_news_item_shows_that_month(app):
     session = GameSession("diffusion_rule_2025", seed=1)
     for _ in range(8):

@@ -111,6 +111,7 @@ class WorldMap:
         self._off = (0.0, 0.0)
         self.px_polys: list[list[list[tuple[int, int]]]] = []
         self.country_px: dict[str, tuple[float, float]] = {}
+        self.area_px: dict[str, int] = {}
 
     # ---- geometry ---------------------------------------------------------
     def fit(self, rect: pygame.Rect) -> None:
@@ -145,6 +146,7 @@ class WorldMap:
             for pts in polys:
                 pygame.draw.polygon(ids, i + 1, [(x - rect.x, y - rect.y) for x, y in pts])
         self.ids = ids
+        self.area_px = self._areas(ids)
         borders = pygame.Surface(rect.size, pygame.SRCALPHA)
         for i, polys in enumerate(self.px_polys):
             for pts in polys:
@@ -152,6 +154,19 @@ class WorldMap:
         pygame.draw.lines(borders, (70, 90, 120, 255), True, [(x - rect.x, y - rect.y) for x, y in outline], 1)
         self.borders = borders
         self._colour_key = None
+
+    def _areas(self, ids: pygame.Surface) -> dict[str, int]:
+        """Pixels each modelled country covers at this fit (small ones get a larger hit area)."""
+        counts = np.bincount(pygame.surfarray.array2d(ids).ravel(), minlength=256)
+        areas: dict[str, int] = {}
+        for i, ft in enumerate(self.features):
+            if ft.code is not None:
+                areas[ft.code] = areas.get(ft.code, 0) + int(counts[i + 1])
+        return areas
+
+    def small_countries(self, min_px: float) -> list[str]:
+        """Modelled countries whose outline covers fewer than ``min_px`` pixels: too small to point at."""
+        return [c for c in self.codes if c in self.country_px and self.area_px.get(c, 0) < min_px]
 
     def _outline_px(self) -> list[tuple[int, int]]:
         lats = np.linspace(LAT_BOTTOM, LAT_TOP, 40)

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 MAP_MODES = (("tier", "Tier"), ("compute", "Compute"), ("imports", "Imports"), ("goodwill", "Goodwill"),
              ("cap", "Cap used"))
 MARKER_CODES = ("SGP", "ROW2", "ROW3")
+HIT_RADIUS = 10  # px at 100%: how far a small country's hit disc reaches over sea and unmodelled land
+HIT_CORE = 6  # px at 100%: where it wins over a neighbour's outline (and what counts as small: less area)
 CHARTS_BY_KEY = {c.key: c for c in CHARTS}
 
 
@@ -849,18 +851,30 @@ class MainScene(Scene):
         return False
 
     # ---- hover -----------------------------------------------------------------
+    def pointable(self) -> list[str]:
+        """Countries with a hit disc round their centre: the markers, and outlines too small to point at."""
+        core = self.app.u(HIT_CORE)
+        return [c for c in dict.fromkeys([*MARKER_CODES, *self.world.small_countries(math.pi * core * core)])
+                if c in self.index and c in self.world.country_px]
+
     def country_at(self, pos: tuple[int, int]) -> tuple[str, str] | None:
-        """(scenario code, outline name) under ``pos``: markers first, then outlines."""
-        r = self.app.u(9)
-        for code in MARKER_CODES:
-            p = self.world.country_px.get(code)
-            if p is not None and code in self.index and (p[0] - pos[0]) ** 2 + (p[1] - pos[1]) ** 2 <= r * r:
-                return code, self.session.country_name(code)
+        """(scenario code, outline name) under ``pos``.
+
+        A small country's disc wins within ``HIT_CORE`` of its centre; out to
+        ``HIT_RADIUS`` it takes only sea, unmodelled land and other small
+        countries, so a neighbour's outline stays its own.
+        """
+        u = self.app.u
         i = self.world.feature_at(pos)
-        if i < 0:
-            return None
-        f = self.world.features[i]
-        return (f.code, f.name) if f.code else None
+        under = self.world.features[i].code if i >= 0 else None
+        small = self.pointable()
+        near = sorted(((p[0] - pos[0]) ** 2 + (p[1] - pos[1]) ** 2, code)
+                      for code in small for p in (self.world.country_px[code],))
+        if near:
+            d2, code = near[0]
+            if d2 <= u(HIT_CORE) ** 2 or (d2 <= u(HIT_RADIUS) ** 2 and (under not in self.index or under in small)):
+                return code, self.session.country_name(code)
+        return (under, self.world.features[i].name) if under else None
 
     # ---- update: the clock, hover, and render caches -----------------------------
     def update(self, dt: float) -> None:
@@ -1180,6 +1194,9 @@ class MainScene(Scene):
     def _draw_hover(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
         code, fname = self.hover
+        if code in self.pointable():  # show the disc that was hit: the outline may be a few pixels
+            x, y = self.world.country_px[code]
+            pygame.draw.circle(surface, p.text, (int(x), int(y)), u(HIT_CORE), 1)
         lines = self.country_lines(self.shown, code, fname)
         fs = 12
         lh = t.line_height(fs) + 1
