@@ -366,6 +366,24 @@ def test_every_screen_fits_without_overlapping_widgets(app, size, scale):
                         assert not a.colliderect(b), (type(scene).__name__, tab, a, b)
 
 
+@pytest.mark.parametrize("size, scale", [((1280, 720), 1.0), ((1280, 720), 1.25), ((1920, 1080), 1.5)])
+@pytest.mark.parametrize("role", ["us_commerce", "bis_enforcement", "tier2_government"])
+def test_the_whole_briefing_and_its_keys_can_be_read_at_each_scale(app, size, scale, role):
+    app.apply_settings(Settings(ui_scale=scale, width=size[0], height=size[1]))
+    session = GameSession("diffusion_rule_2025", seed=1, role=role,
+                          **({"country": "IND"} if role == "tier2_government" else {}))
+    brief = start(app, BriefingScene(app, session))
+    body = brief.body
+    assert body.rect.bottom <= brief.begin_button.rect.top  # the text never runs under the buttons
+    height = body.surface.get_height()
+    assert body.max_offset == 0 or body.offset == 0 and body.visible_height < height  # a bar shows the rest
+    for _ in range(20):  # PgDn to the end: every line of the briefing, the key table last, comes into view
+        key(app, pygame.K_PAGEDOWN, frames=1)
+    assert body.offset + body.visible_height >= height - app.text.line_height(14)
+    key(app, pygame.K_RETURN)  # Enter still begins the game after scrolling
+    assert isinstance(app.top, MainScene)
+
+
 def test_the_sim_clock_gives_at_most_one_month_a_frame():
     c = SimClock()
     assert c.months_due(1.0) == 0

@@ -41,7 +41,8 @@ class ScrollText:
     ever cut in half at its edges.
     """
 
-    def __init__(self):
+    def __init__(self, fade: bool = False):
+        self.fade = fade  # stops that cut lines (two columns): fade the bottom edge so a cut line reads as "more"
         self.surface: pygame.Surface | None = None
         self.offset = 0
         self.rect = pygame.Rect(0, 0, 0, 0)
@@ -106,9 +107,20 @@ class ScrollText:
             y = self.rect.y + int((self.rect.h - bar_h) * self.offset / self.max_offset)
             pygame.draw.rect(surface, palette.panel_edge, (self.rect.right + 4, self.rect.y, 4, self.rect.h))
             pygame.draw.rect(surface, palette.accent, (self.rect.right + 4, y, 4, bar_h))
+            if self.fade and self.offset < self.max_offset:
+                self._fade_bottom(surface, palette.bg)
             if text is not None and self.offset < self.max_offset:
                 img = text.render("More below: scroll, arrows or PgDn", 12, palette.text_dim)
-                surface.blit(img, (self.rect.right - img.get_width(), self.rect.bottom - img.get_height()))
+                at = img.get_rect(bottomright=self.rect.bottomright)
+                pygame.draw.rect(surface, palette.bg, at.inflate(8, 2))
+                surface.blit(img, at)
+
+    def _fade_bottom(self, surface: pygame.Surface, bg) -> None:
+        h = min(24, self.visible_height)
+        ramp = pygame.Surface((self.rect.w, h), pygame.SRCALPHA)
+        for i in range(h):
+            ramp.fill((*bg, int(255 * (i + 1) / h)), (0, i, self.rect.w, 1))
+        surface.blit(ramp, (self.rect.x, self.rect.y + self.visible_height - h))
 
 
 # ---------------------------------------------------------------------------
@@ -432,6 +444,8 @@ class BriefingScene(Scene):
         self.session = session
         self.ready = False
         self.frames = 0
+        self.body = ScrollText(fade=True)
+        self._body_key = None
 
     def build_ui(self) -> None:
         W, H = self.app.size
@@ -457,9 +471,63 @@ class BriefingScene(Scene):
         self.app.sim.set_speed(0)
         self.app.reset(MainScene(self.app, self.session))
 
+    def _render_body(self) -> None:
+        """The situation, goals and keys on one tall surface, scrolled when the window is short (125%, 150%)."""
+        W, H = self.app.size
+        u, t, p = self.app.u, self.app.text, self.app.palette
+        key = (W, H, self.app.settings)
+        if key == self._body_key:
+            return
+        self._body_key = key
+        s = self.session
+        m = u(36)
+        rect = pygame.Rect(m, u(22) + self._header_height(), W - 2 * m - u(10), 0)
+        rect.h = H - u(76) - rect.y
+        col_w = (rect.w - m) // 2
+        lx, rx = 0, col_w + m
+        surf = pygame.Surface((rect.w, 4 * H))
+        surf.fill(p.bg)
+        ly = heading(surf, t, "The situation", (lx, 0), 17, p.accent) + u(4)
+        ly += t.block(surf, " ".join(s.scenario.meta.context.split()), (lx, ly), col_w, 14, p.text) + u(10)
+        ly += heading(surf, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
+        ly += t.block(surf, controls_text(s), (lx, ly), col_w, 14, p.text) + u(10)
+        ry = heading(surf, t, "What the score measures (0 to 100, every month)", (rx, 0), 17, p.accent) + u(4)
+        for label, doc in goals_text(s.role.id):
+            surf.blit(t.render(label, 14, p.text, True), (rx, ry))
+            ry += t.line_height(14, True)
+            ry += t.block(surf, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
+        if s.scenario.meta.objectives:
+            ry += u(6)
+            ry += heading(surf, t, "What to watch for", (rx, ry), 17, p.accent) + u(4)
+            for o in s.scenario.meta.objectives:
+                ry += t.block(surf, "•  " + o, (rx, ry), col_w, 14, p.text) + u(2)
+        # the keys, across the whole width under both columns
+        ky = max(ly, ry) + u(8)
+        ky += heading(surf, t, "Keys", (lx, ky), 17, p.accent) + u(4)
+        lh = t.line_height(13) + 1
+        key_w = max(t.width(k, 13, True) for k, _ in KEYS) + u(12)
+        widest = key_w + max(t.width(w, 13) for _, w in KEYS) + u(10)
+        cols = max(1, min(3, rect.w // widest))  # as many columns as fit every description whole
+        per_col = (len(KEYS) + cols - 1) // cols
+        cw = rect.w // cols
+        for n, (key_name, what) in enumerate(KEYS):
+            c, r = divmod(n, per_col)
+            kx, kyy = lx + c * cw, ky + r * lh
+            surf.blit(t.render(t.fit(key_name, 13, key_w - u(6), True), 13, p.text, True), (kx, kyy))
+            surf.blit(t.render(t.fit(what, 13, cw - key_w - u(10)), 13, p.text_dim), (kx + key_w, kyy))
+        height = min(surf.get_height(), ky + per_col * lh + u(4))
+        step = t.line_height(14)
+        self.body.set(surf.subsurface((0, 0, rect.w, height)).copy(), rect, list(range(0, height, step)))
+
+    def _header_height(self) -> int:
+        title = f"Briefing: {self.session.scenario.meta.title}"
+        return self.app.text.render(title, 24, self.app.palette.text, True).get_height() + self.app.u(34)
+
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.back()
+            return True
+        if self.body.handle_event(event, self.app.text.line_height(14)):
             return True
         return super().handle_event(event)
 
@@ -473,41 +541,8 @@ class BriefingScene(Scene):
         period = f"{s.scenario.date(0)} to {s.scenario.date(s.horizon)}"
         sub = f"You are the {s.role.label}.  {period}, {s.horizon} months.  Seed {s.seed}."
         surface.blit(t.render(t.fit(sub, 15, W - 2 * m), 15, p.accent), (m, y + u(4)))
-        y += u(34)
-        col_w = (W - 3 * m) // 2
-        bottom = H - u(76)
-        lx, rx = m, 2 * m + col_w
-        ly = y
-        ly += heading(surface, t, "The situation", (lx, ly), 17, p.accent) + u(4)
-        ly += t.block(surface, " ".join(s.scenario.meta.context.split()), (lx, ly), col_w, 14, p.text) + u(10)
-        ly += heading(surface, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
-        ly += t.block(surface, controls_text(s), (lx, ly), col_w, 14, p.text) + u(10)
-        ry = y
-        ry += heading(surface, t, "What the score measures (0 to 100, every month)", (rx, ry), 17, p.accent) + u(4)
-        for label, doc in goals_text(s.role.id):
-            surface.blit(t.render(label, 14, p.text, True), (rx, ry))
-            ry += t.line_height(14, True)
-            ry += t.block(surface, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
-        if s.scenario.meta.objectives:
-            ry += u(6)
-            ry += heading(surface, t, "What to watch for", (rx, ry), 17, p.accent) + u(4)
-            for o in s.scenario.meta.objectives:
-                ry += t.block(surface, "•  " + o, (rx, ry), col_w, 14, p.text) + u(2)
-        # the keys, across the whole width under both columns
-        ky = max(ly, ry) + u(8)
-        ky += heading(surface, t, "Keys", (lx, ky), 17, p.accent) + u(4)
-        lh = t.line_height(13) + 1
-        cols = 3
-        per_col = (len(KEYS) + cols - 1) // cols
-        cw = (W - 2 * m) // cols
-        key_w = max(t.width(k, 13, True) for k, _ in KEYS) + u(12)
-        for n, (key, what) in enumerate(KEYS):
-            c, r = divmod(n, per_col)
-            kx, kyy = lx + c * cw, ky + r * lh
-            if kyy + lh > bottom:
-                continue
-            surface.blit(t.render(t.fit(key, 13, key_w - u(6), True), 13, p.text, True), (kx, kyy))
-            surface.blit(t.render(t.fit(what, 13, cw - key_w - u(10)), 13, p.text_dim), (kx + key_w, kyy))
+        self._render_body()
+        self.body.draw(surface, p, t)
         if not self.ready:
             img = t.render("Preparing the comparison runs...", 14, p.warn)
             surface.blit(img, (W // 2 - img.get_width() // 2, H - u(52)))
