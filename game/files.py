@@ -10,17 +10,30 @@ library only.
 from __future__ import annotations
 
 import functools
+import glob
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
 
+class NotAFileError(OSError):
+    """The target exists and is not a regular file (a link, folder or device): never replaced."""
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the same folder, flushed to disk, then renamed."""
+    """Write through a temporary file in the same folder, flushed to disk, then renamed.
+
+    Refuses a target that is a symbolic link, folder or device (a rename
+    would replace the link itself, or a device node when run as root), and
+    removes temporary files left by writers of the same name that were killed.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_target(path)
+    remove_leftovers(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(Path(tmp))
@@ -31,6 +44,37 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def check_target(path: Path) -> None:
+    """Raise :class:`NotAFileError` unless ``path`` is absent or a regular file."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
+                else "a device or other special file")
+        raise NotAFileError(f"{path}: expected a regular file to write, found {kind}; "
+                            f"remove it or choose another name")
+
+
+def remove_leftovers(path: Path) -> None:
+    """Delete ``.NAME.PID-*.tmp`` files next to ``path`` whose writing process no longer runs (killed)."""
+    for tmp in Path(path).parent.glob(f".{glob.escape(path.name)}.*-*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            tmp.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def write_text(path: Path, text: str) -> None:
