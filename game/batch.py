@@ -983,7 +983,26 @@ def _done_runs(out: Path) -> set[int]:
 
 
 def _entries(out: Path) -> list[Path]:
-    return [p for p in out.iterdir() if p.name != LOCK] if out.is_dir() else []
+    """What the folder holds, leaving out the lock and what a batch killed while starting left behind."""
+    entries = [p for p in out.iterdir() if p.name != LOCK] if out.is_dir() else []
+    return [] if _start_leftovers(out, entries) else entries
+
+
+def _start_leftovers(out: Path, entries: list[Path]) -> bool:
+    """Whether ``entries`` are only what a batch writes before its manifest (killed while starting)."""
+    if not entries or (out / MANIFEST).exists():
+        return False
+    start = {SWEEP_COPY, RUNS}
+    return all(p.name in start or (p.name.startswith(".") and p.name.endswith(".tmp"))
+               or (p.name == PARTS and p.is_dir() and not any(p.iterdir())) for p in entries)
+
+
+def _clear_start_leftovers(out: Path) -> None:
+    """Remove a killed start's files (under the lock): the batch starts again from nothing."""
+    entries = [p for p in out.iterdir() if p.name != LOCK] if out.is_dir() else []
+    if _start_leftovers(out, entries):
+        for p in entries:
+            shutil.rmtree(p) if p.is_dir() else p.unlink(missing_ok=True)
 
 
 def _claim(out: Path, resume: bool) -> int | None:
@@ -1027,7 +1046,12 @@ def _release(fd: int | None) -> None:
 
 
 def _prepare(out: Path, sweep: Sweep, table: pd.DataFrame, phash: str, resume: bool) -> tuple[dict, set[int]]:
-    """Start a new output folder, or check an existing one on ``resume``; return (manifest, done)."""
+    """Start a new output folder, or check an existing one on ``resume``; return (manifest, done).
+
+    The manifest is written last: until it exists the folder holds nothing a
+    resume could use, and a batch killed before it starts again from nothing.
+    """
+    _clear_start_leftovers(out)
     nonempty = bool(_entries(out))
     if nonempty:
         has_manifest = (out / MANIFEST).is_file()
@@ -1100,6 +1124,8 @@ def _mismatch(out: Path, manifest: dict, sweep: Sweep) -> str:
 def _finish(out: Path, table: pd.DataFrame, sweep: Sweep, csv: bool) -> pd.DataFrame:
     """Merge the parts into results.parquet (sorted by run and month), then drop the parts."""
     parts = sorted((out / PARTS).glob("part-*.parquet")) if (out / PARTS).is_dir() else []
+    if read_manifest(out).get("status") == "complete" and (out / RESULTS).is_file():
+        parts = []  # killed while the parts were removed: the merged results are whole
     if parts:
         frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
         frame = (frame.drop_duplicates(["run_id", "month"])

@@ -507,3 +507,58 @@ def test_ray_backend_gives_the_same_table(tiny_batch, tmp_path):
     out = run_batch(sweep, tmp_path / "ray", backend="ray", workers=2, batch_size=2)
     assert_frame_equal(frames(out1)[0], frames(out)[0], check_exact=True)
     assert json.loads((out / MANIFEST).read_text())["sessions"][0]["backend"] == "ray"
+
+
+# ---------------------------------------------------------------------------
+# a batch killed at any stage can be finished
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL at one point: nothing after it runs."""
+
+
+def _kill_at_manifest(status):
+    import game.batch as batch
+
+    real = batch._write_json
+
+    def write_json(path, data):
+        if path.name == MANIFEST and data.get("status") == status and not data.get("sessions"):
+            raise Killed
+        real(path, data)
+
+    return write_json
+
+
+@pytest.mark.parametrize("stage, resume", [("before the first manifest", True), ("before the first manifest", False),
+                                           ("before the manifest says complete", True),
+                                           ("while the parts are removed", True)])
+def test_a_batch_killed_at_each_stage_finishes_with_identical_results(tiny_batch, tmp_path, monkeypatch,
+                                                                       stage, resume):
+    import game.batch as batch
+
+    sweep, clean = tiny_batch
+    out = tmp_path / "killed"
+    if stage == "before the first manifest":
+        monkeypatch.setattr(batch, "_write_json", _kill_at_manifest("running"))
+    elif stage == "before the manifest says complete":
+        real = batch._write_json
+        monkeypatch.setattr(batch, "_write_json", lambda p, d: (_ for _ in ()).throw(Killed)
+                            if d.get("status") == "complete" else real(p, d))
+    else:
+        def half_rmtree(path, ignore_errors=False):
+            next(Path(path).glob("part-*.parquet")).unlink()  # one part gone, then the kill
+            raise Killed
+
+        monkeypatch.setattr(batch.shutil, "rmtree", half_rmtree)
+    with pytest.raises(Killed):
+        run_batch(sweep, out, workers=1)
+    monkeypatch.undo()
+    if stage == "before the first manifest":
+        assert not (out / MANIFEST).exists() and (out / RUNS).exists()  # what the kill left
+        run_batch(sweep, out, workers=1, resume=resume)  # starts again from nothing, either way
+    else:
+        run_batch(sweep, out, workers=1, resume=True)
+    assert_frame_equal(frames(clean)[0], frames(out)[0], check_exact=True)
+    assert json.loads((out / MANIFEST).read_text())["status"] == "complete"
+    assert not (out / PARTS).exists()
