@@ -28,6 +28,7 @@ import math
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -755,6 +756,9 @@ class RayExecutor(cf.Executor):
 
     Connects to ``RAY_ADDRESS`` if set, else starts a local Ray with
     ``num_cpus`` CPUs. The cluster's nodes need this package installed.
+    Connection problems end in one message naming the cause (address,
+    token, version), after at most ``RAY_CONNECT_TIMEOUT`` seconds (10) for
+    an unreachable address; Ray's own retry lines are kept off the terminal.
     """
 
     def __init__(self, num_cpus: int | None = None):
@@ -768,18 +772,34 @@ class RayExecutor(cf.Executor):
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         self._ray = ray
         self._owns = not ray.is_initialized()
+        self.address = os.environ.get("RAY_ADDRESS") or None
+        self.notes: list[str] = []
         if self._owns:
-            address = os.environ.get("RAY_ADDRESS") or None
             kwargs: dict[str, Any] = dict(include_dashboard=False, logging_level=logging.ERROR,
                                           log_to_driver=False)
-            if address is None:
+            if self.address is None:
                 kwargs["num_cpus"] = num_cpus
-            try:
-                ray.init(address=address or "local", **kwargs)
-            except Exception as exc:  # noqa: BLE001 - connection problems, one message
-                raise BatchError(f"--backend ray: cannot start or reach Ray "
-                                 f"({'RAY_ADDRESS=' + address if address else 'local'}): {exc}") from None
+            else:
+                _check_ray_address(self.address)
+                if num_cpus:
+                    self.notes.append(f"--workers {num_cpus} is ignored with RAY_ADDRESS: the cluster's "
+                                      f"CPUs run the batch")
+            token = Path.home() / ".ray" / "auth_token"
+            had_token = token.exists()
+            with _captured_stderr() as said:
+                try:
+                    ray.init(address=self.address or "local", **kwargs)
+                except Exception as exc:  # noqa: BLE001 - connection problems, one message
+                    raise BatchError(_ray_failure(self.address, exc, said())) from None
+            if not had_token and token.exists():
+                self.notes.append(f"Ray made its cluster token {token} (Ray 2.60's token authentication); "
+                                  f"a cluster started with `ray start` on this machine uses it too")
         self._remote: dict[Callable, Any] = {}
+
+    def describe(self) -> dict[str, Any]:
+        """What the manifest records of the backend: Ray's version and where it ran."""
+        return {"ray_version": self._ray.__version__, "address": self.address or "local",
+                "cpus": self.workers}
 
     @property
     def workers(self) -> int:
@@ -794,6 +814,81 @@ class RayExecutor(cf.Executor):
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._owns and self._ray.is_initialized():
             self._ray.shutdown()
+
+
+RAY_CONNECT_TIMEOUT = 10.0
+"""Seconds to wait for an answer from ``RAY_ADDRESS`` before saying it cannot be reached."""
+
+
+def _check_ray_address(address: str) -> None:
+    """Refuse a malformed ``RAY_ADDRESS``; for host:port, check that something answers there, quickly."""
+    import socket
+
+    if address == "auto":
+        return  # on a cluster node: Ray finds its head itself
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise BatchError(f"RAY_ADDRESS={address}: expected HOST:PORT of the head node (its GCS port, 6379 "
+                         f"unless `ray start --port` chose another; `ray status` on the head prints it), "
+                         f"ray://HOST:PORT for Ray Client, or auto on a cluster node")
+    timeout = float(os.environ.get("RAY_CONNECT_TIMEOUT", RAY_CONNECT_TIMEOUT))
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
+    except OSError as exc:
+        why = (f"no answer within {timeout:g} s" if isinstance(exc, TimeoutError)
+               else (exc.strerror or type(exc).__name__).lower())
+        raise BatchError(f"RAY_ADDRESS={address}: cannot reach Ray's head there ({why}); check the address "
+                         f"and port, and that `ray start --head` runs there") from None
+
+
+class _captured_stderr:
+    """Send file descriptor 2 to a temporary file for a while (Ray's C++ core prints its retries there)."""
+
+    def __enter__(self) -> Callable[[], str]:
+        sys.stderr.flush()
+        self._file = tempfile.TemporaryFile()
+        self._saved = os.dup(2)
+        os.dup2(self._file.fileno(), 2)
+        return self.text
+
+    def text(self) -> str:
+        self._file.seek(0)
+        return self._file.read().decode(errors="replace")
+
+    def __exit__(self, *exc: Any) -> None:
+        sys.stderr.flush()
+        os.dup2(self._saved, 2)
+        os.close(self._saved)
+        self._file.close()
+
+
+def _ray_failure(address: str | None, exc: Exception, said: str) -> str:
+    """One message for a failed ``ray.init``, naming the cause Ray printed (token, version) when it did."""
+    where = f"RAY_ADDRESS={address}" if address else "--backend ray (a local Ray)"
+    text = f"{said}\n{exc}"
+    if "InvalidAuthToken" in text or "Unauthenticated" in text:
+        return (f"{where}: the cluster requires its authentication token: set RAY_AUTH_MODE=token and put "
+                f"the cluster's token in ~/.ray/auth_token (copy it from the head node) or in RAY_AUTH_TOKEN; "
+                f"see docs/batch.md")
+    version = re.search(r"[Vv]ersion mismatch[^\n]*", text)
+    if version:
+        return (f"{where}: Ray versions differ ({version.group(0).strip()}); install the cluster's Ray "
+                f"version here (this machine has ray {_ray_version()})")
+    if address and "Failed to get cluster ID" in said:
+        return (f"{where}: something answers there, but not a Ray head (its GCS); check the port "
+                f"(`ray status` on the head prints the address)")
+    first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return f"{where}: cannot start or reach Ray: {first}"
+
+
+def _ray_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ray")
+    except PackageNotFoundError:
+        return "?"
 
 
 def make_executor(backend: str = "process", workers: int | None = None) -> cf.Executor:
@@ -1218,12 +1313,24 @@ def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Execut
     sweep = sweep if isinstance(sweep, Sweep) else load_sweep(sweep)
     out = Path(out)
     table = plan_runs(sweep)
+    created = not out.exists()
     lock = _claim(out, resume)
     try:
         return _run_locked(sweep, out, table, executor=executor, workers=workers, backend=backend,
                            resume=resume, csv=csv, batch_size=batch_size, progress=progress)
+    except BaseException:
+        if created and not (out / MANIFEST).exists():  # failed before anything was saved (e.g. no Ray)
+            _remove_unstarted(out)
+        raise
     finally:
         _release(lock)
+
+
+def _remove_unstarted(out: Path) -> None:
+    """Remove a folder this batch made and left with nothing but its lock: a retry starts clean."""
+    _clear_start_leftovers(out)
+    if [p.name for p in out.iterdir()] in ([], [LOCK]):
+        shutil.rmtree(out, ignore_errors=True)
 
 
 def _run_locked(sweep: Sweep, out: Path, table: pd.DataFrame, *, executor: cf.Executor | None,
@@ -1263,7 +1370,10 @@ def _own_executor(backend: str, workers: int | None, runs: int, batch_size: int 
     """The executor a batch makes for itself: no more processes than tasks."""
     if backend == "process":
         workers = min(workers or default_workers(), math.ceil(runs / (batch_size or 1)))
-    return make_executor(backend, workers)
+    executor = make_executor(backend, workers)
+    for note in getattr(executor, "notes", ()):
+        print(f"silicon-curtain: note: {note}", file=sys.stderr)
+    return executor
 
 
 def _run_todo(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], before: int, executor: cf.Executor,
@@ -1278,6 +1388,7 @@ def _run_todo(out: Path, table: pd.DataFrame, sweep: Sweep, todo: list[int], bef
     finally:  # how long, how many saved
         manifest = read_manifest(out)
         manifest["sessions"].append({"started": started, "finished": _now(), "backend": backend,
+                                     **({"ray": executor.describe()} if isinstance(executor, RayExecutor) else {}),
                                      "workers": capacity, "runs_before": before,
                                      "runs_after": len(_done_runs(out)) if (out / PARTS).is_dir() else 0,
                                      "seconds": round(time.perf_counter() - t0, 3)})

@@ -506,7 +506,86 @@ def test_ray_backend_gives_the_same_table(tiny_batch, tmp_path):
     sweep, out1 = tiny_batch
     out = run_batch(sweep, tmp_path / "ray", backend="ray", workers=2, batch_size=2)
     assert_frame_equal(frames(out1)[0], frames(out)[0], check_exact=True)
-    assert json.loads((out / MANIFEST).read_text())["sessions"][0]["backend"] == "ray"
+    session = json.loads((out / MANIFEST).read_text())["sessions"][0]
+    assert session["backend"] == "ray" and session["ray"]["address"] == "local" and session["ray"]["ray_version"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_a_ray_cluster_started_with_ray_start_says_it_needs_its_token(tiny_batch, tmp_path):
+    pytest.importorskip("ray", reason="Ray is not installed (pip install 'silicon-curtain[cluster]')")
+    import shutil as sh
+
+    ray_cli = sh.which("ray") or str(Path(sys.executable).with_name("ray"))
+    port = _free_port()
+    subprocess.run([ray_cli, "start", "--head", "--port", str(port), "--num-cpus", "1",
+                    "--include-dashboard", "false"], check=True, capture_output=True, timeout=120)
+    try:
+        sweep, out1 = tiny_batch
+        env = {**os.environ, "RAY_ADDRESS": f"127.0.0.1:{port}"}
+        env.pop("RAY_AUTH_MODE", None)
+
+        def batch_cli(out, **extra):  # a process each: Ray reads its auth mode once per process
+            return subprocess.run([sys.executable, "-m", "game", "batch", str(sweep), "--out", str(out),
+                                   "--backend", "ray", "--no-progress"], cwd=ROOT, env={**env, **extra},
+                                  capture_output=True, text=True, timeout=300)
+
+        refused = batch_cli(tmp_path / "refused")
+        assert refused.returncode == 2, refused.stderr
+        assert refused.stderr.strip().splitlines()[-1].endswith("see docs/batch.md")
+        assert "authentication token: set RAY_AUTH_MODE=token" in refused.stderr
+        assert "gcs_client" not in refused.stderr  # Ray's retry lines stay off the terminal
+        assert not (tmp_path / "refused").exists()  # nothing written before the backend is up
+        done = batch_cli(tmp_path / "cluster", RAY_AUTH_MODE="token")
+        assert done.returncode == 0, done.stderr
+        assert_frame_equal(frames(out1)[0], frames(tmp_path / "cluster")[0], check_exact=True)
+        session = json.loads((tmp_path / "cluster" / MANIFEST).read_text())["sessions"][0]
+        assert session["ray"]["address"] == f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([ray_cli, "stop", "--force"], capture_output=True, timeout=120)
+
+
+@pytest.mark.parametrize("address, expected", [
+    ("nonsense", "expected HOST:PORT of the head node"),
+    ("host:notaport", "expected HOST:PORT"),
+    ("127.0.0.1:{closed}", "cannot reach Ray's head there"),
+])
+def test_a_bad_ray_address_is_refused_in_one_line_without_ray(address, expected, monkeypatch):
+    from game.batch import _check_ray_address
+
+    monkeypatch.setenv("RAY_CONNECT_TIMEOUT", "2")
+    with pytest.raises(BatchError, match=expected):
+        _check_ray_address(address.format(closed=_free_port()))
+
+
+def test_rays_own_failure_lines_become_one_message_naming_the_cause():
+    from game.batch import _ray_failure
+
+    auth = "[..] gcs_client.cc:210: Failed to get cluster ID: Unauthenticated: RPC error: InvalidAuthToken"
+    assert "RAY_AUTH_MODE=token" in _ray_failure("h:1", ConnectionError("Failed to connect"), auth)
+    other = "[..] gcs_client.cc:210: Failed to get cluster ID from GCS server: RpcError: status: 404"
+    assert "not a Ray head" in _ray_failure("h:1", ConnectionError("Failed to connect"), other)
+    assert _ray_failure(None, RuntimeError("boom\nmore"), "").endswith("cannot start or reach Ray: boom")
+
+
+def test_a_batch_whose_backend_fails_to_start_leaves_no_folder(tmp_path, monkeypatch):
+    import game.batch as batch
+
+    def no_backend(*a, **k):
+        raise BatchError("--backend ray: cannot start or reach Ray: test")
+
+    monkeypatch.setattr(batch, "make_executor", no_backend)
+    sweep = write(tmp_path, TINY)
+    with pytest.raises(BatchError):
+        run_batch(sweep, tmp_path / "new" / "out", backend="ray")
+    assert not (tmp_path / "new" / "out").exists()
 
 
 # ---------------------------------------------------------------------------
