@@ -20,7 +20,10 @@ from typing import Any, Callable
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Write through a temporary file in the same folder, flushed to disk, then renamed."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _about(exc, path) from None
     os.close(fd)
     try:
         write(Path(tmp))
@@ -28,9 +31,16 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk names the file being written, not its temporary name
+            raise _about(exc, path) from exc
         raise
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error (same errno, so the same subclass), naming ``path``."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def write_text(path: Path, text: str) -> None:
