@@ -117,4 +117,37 @@ def from_dict(data: Mapping[str, Any]) -> Command:
     unknown = set(body) - names
     if unknown:
         raise ValueError(f"{kind}: unknown keys {sorted(unknown)}")
+    for name, value in body.items():
+        problem = _field_problem(name, value)
+        if problem:
+            raise ValueError(f"{name}: expected {problem}, got {value!r}")
     return cls(**body)
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+MAX_MONTH = 600
+"""The latest month a command may name (a scenario runs at most 600 months)."""
+MAX_DEAL_H100E_PER_YEAR = 1e9
+"""The largest bilateral deal (as large as the largest country cap a lever allows)."""
+
+
+def _field_problem(name: str, value: Any) -> str | None:
+    """What a command field read from a file should be, if ``value`` is not that (None if it is)."""
+    if name == "levers":
+        ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
+        return None if ok else "a table of lever: value"
+    if name == "effective_month":
+        ok = value is None or (_whole(value) and 0 <= value <= MAX_MONTH)
+        return None if ok else f"a whole number from 0 to {MAX_MONTH}, or null"
+    if name in ("source", "country"):
+        return None if isinstance(value, str) else "a string"
+    if name == "tier":
+        return None if _whole(value) and value in (1, 2, 3) else "1, 2 or 3"
+    if name == "h100e_per_year":
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and 0 < value <= MAX_DEAL_H100E_PER_YEAR)
+        return None if ok else f"a number > 0 and at most {MAX_DEAL_H100E_PER_YEAR:g} H100e/year"
+    return None

@@ -66,6 +66,21 @@ class Event:
     chip: str = ""
 
 
+SEED_MAX = 2**64 - 1
+"""Seeds are whole numbers from 0 to 2**64 - 1 (what numpy's SeedSequence takes; batch seeds are uint64)."""
+SCALE_RANGE = (0.01, 1000.0)
+"""The agent multipliers a command line, save or sweep may ask for (1000x: about 0.6 GB, 1.5 s a month)."""
+
+
+def seed_problem(seed: Any) -> str | None:
+    """Why ``seed`` cannot seed a model (None if it can)."""
+    import numbers
+
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or not 0 <= seed <= SEED_MAX:
+        return f"expected a whole number from 0 to {SEED_MAX}, got {seed!r}"
+    return None
+
+
 class ComputeModel(mesa.Model):
     """States, firms, smugglers and labs trading compute under an export regime.
 
@@ -79,6 +94,8 @@ class ComputeModel(mesa.Model):
 
     def __init__(self, *, scenario: str | Path | Scenario = "diffusion_rule_2025", seed: int | None = None,
                  scale: float = 1.0, check_conservation: bool = True, **overrides: Any):
+        if seed is not None and seed_problem(seed):
+            raise ValueError(f"seed: {seed_problem(seed)}")
         super().__init__(rng=seed)
         if isinstance(scenario, Scenario):
             if overrides:

@@ -68,11 +68,11 @@ class Meta:
 class World:
     """Uncertain parameters of the world (not policy). Units in the names."""
 
-    tpp_per_h100e: float = _num(1, None, "TPP")
+    tpp_per_h100e: float = _num(1, 1e6, "TPP")
     price_perf_doubling_years: float = _num(0.5, 20, "years")
     frontier_compute_growth: float = _num(1.01, 100, "x per year")
     service_life_months: float = _num(6, 240, "months")
-    vendor_capacity_dies_per_month: float = _num(0, None, "H100-size dies/month")
+    vendor_capacity_dies_per_month: float = _num(0, 1e9, "H100-size dies/month")
     vendor_capacity_growth_per_year: float = _num(0.5, 10, "x per year")
     price_adjustment_per_month: float = _num(0.001, 1, "share of the log supply gap closed a month")
     vendor_stock_months: float = _num(0, 12, "months of orders vendors keep in stock")
@@ -100,18 +100,18 @@ class World:
     # grey market and smuggling
     grey_premium_max: float = _num(0, 10, "x list price")
     smuggler_networks: int = _num(0, 100000, "networks at scale 1")
-    smuggler_capacity_h100e_per_month: float = _num(0, None, "H100e/month per network")
+    smuggler_capacity_h100e_per_month: float = _num(0, 1e7, "H100e/month per network")
     smuggler_cost_share: float = _num(0, 10, "x list price: relabelling, freight, intermediaries")
     smuggler_margin_scale_share: float = _num(0.001, 10, "x list price: margin at which a network runs at 76%")
     smuggler_max_shells: int = _num(1, 100000, "shell companies per network")
-    shell_cost_usd_per_year: float = _num(0, None, "USD/year")
+    shell_cost_usd_per_year: float = _num(0, 1e10, "USD/year")
     fine_multiple: float = _num(0, 100, "x shipment value")
     detect_hazard: float = _num(0, 10, "per shipment at baseline")
-    detect_budget_ref_usd: float = _num(1, None, "USD/year")
+    detect_budget_ref_usd: float = _num(1, 1e12, "USD/year")
     enforcement_elasticity: float = _num(0, 5, "")
     location_verification_mult: float = _num(0, 100, "")
     detect_size_exponent: float = _num(0, 3, "")
-    detect_size_ref_h100e: float = _num(1, None, "H100e")
+    detect_size_ref_h100e: float = _num(1, 1e9, "H100e")
     shell_exposure: float = _num(0, 10, "extra detection hazard per shell company used")
     network_close_probability: float = _num(0, 1, "")
     network_exit_months: int = _num(1, 120, "months without profit before a network gives up")
@@ -119,21 +119,21 @@ class World:
     diversion_premium_floor: float = _num(0, 10, "x list price")
     diversion_max_share: float = _num(0, 1, "")
     # domestic chips
-    domestic_wafers_per_month: float = _num(0, None, "wafers/month")
-    domestic_wafer_growth_per_usd: float = _num(0, None, "wafers/month per USD/year")
+    domestic_wafers_per_month: float = _num(0, 1e8, "wafers/month")
+    domestic_wafer_growth_per_usd: float = _num(0, 1, "wafers/month per USD/year")
     domestic_capacity_lag_months: int = _num(0, 60, "months")
     domestic_yield_start: float = _num(0, 1, "")
     domestic_yield_max: float = _num(0, 1, "")
-    domestic_yield_learning_chips: float = _num(1, None, "chips to close half the yield gap")
-    tsmc_die_bank_dies: float = _num(0, None, "dies")
-    domestic_packaging_chips_per_month: float = _num(0, None, "chips/month at today's domestic capacity")
-    hbm_stockpile_stacks: float = _num(0, None, "HBM stacks")
-    hbm_export_stacks_per_month: float = _num(0, None, "stacks/month suppliers can ship before a ban")
+    domestic_yield_learning_chips: float = _num(1, 1e12, "chips to close half the yield gap")
+    tsmc_die_bank_dies: float = _num(0, 1e10, "dies")
+    domestic_packaging_chips_per_month: float = _num(0, 1e9, "chips/month at today's domestic capacity")
+    hbm_stockpile_stacks: float = _num(0, 1e11, "HBM stacks")
+    hbm_export_stacks_per_month: float = _num(0, 1e10, "stacks/month suppliers can ship before a ban")
     hbm_stockpile_months: float = _num(0, 60, "months of HBM need bought ahead of a ban")
-    hbm_domestic_stacks_per_month: float = _num(0, None, "stacks/month")
+    hbm_domestic_stacks_per_month: float = _num(0, 1e10, "stacks/month")
     hbm_domestic_growth_per_year: float = _num(0.5, 10, "x per year")
     hbm_stacks_per_chip: float = _num(1, 64, "stacks/chip")
-    subsidy_usd_per_year: float = _num(0, None, "USD/year")
+    subsidy_usd_per_year: float = _num(0, 1e13, "USD/year")
     subsidy_response: float = _num(0, 10, "USD subsidy per USD denied")
     # states
     goodwill_loss_per_denied_share: float = _num(0, 1, "per month")
@@ -149,8 +149,8 @@ class Country:
 
     name: str
     tier: int = _num(1, 3, "tier")
-    stock_h100e: float = _num(0, None, "H100e")
-    spend_usd_per_year: float = _num(0, None, "USD/year")
+    stock_h100e: float = _num(0, 1e10, "H100e")
+    spend_usd_per_year: float = _num(0, 1e13, "USD/year")
     spend_growth_per_year: float = _num(0.1, 10, "x per year")
     labs: int = _num(1, 10000, "labs at scale 1")
     lat: float = _num(-90, 90, "degrees")
@@ -168,11 +168,11 @@ class Chip:
     """An accelerator type. ``designer`` is ``us`` or ``domestic``."""
 
     name: str
-    tpp: float = _num(0, None, "TPP")
-    die_mm2: float = _num(1, None, "mm^2")
-    watts: float = _num(1, None, "W")
+    tpp: float = _num(0, 1e7, "TPP")
+    die_mm2: float = _num(1, 1e5, "mm^2")
+    watts: float = _num(1, 1e5, "W")
     memory_bw_tbs: float = _num(0.01, 100, "TB/s")
-    price_usd: float = _num(1, None, "USD")
+    price_usd: float = _num(1, 1e8, "USD")
     first_month: int = _num(-600, 600, "month")
     designer: Literal["us", "domestic"] = "us"
     export_variant: bool = False
@@ -190,7 +190,7 @@ class Cloud:
 
     name: str
     hq: str
-    spend_usd_per_year: float = _num(0, None, "USD/year")
+    spend_usd_per_year: float = _num(0, 1e13, "USD/year")
     spend_growth_per_year: float = _num(0.1, 10, "x per year")
     uveu: bool = True
     sites: Mapping[str, float] = field(default_factory=dict)
@@ -202,11 +202,11 @@ class ScheduledCommand:
 
     month: int = _num(0, 600, "month")
     command: Literal["set", "rescind", "set_tier", "g2g", "deal"] = "set"
-    effective_month: int | None = None
+    effective_month: int | None = _num(0, 600, "month", default=None)
     levers: Mapping[str, Any] = field(default_factory=dict)
     country: str = ""
-    tier: int = 0
-    h100e_per_year: float = 0.0
+    tier: int = _num(0, 3, "tier", default=0)
+    h100e_per_year: float = _num(0, 1e9, "H100e/year", default=0.0)
     note: str = ""
 
 
@@ -270,10 +270,23 @@ def _read_toml(path: Path, label: str) -> dict:
     try:
         st = path.stat()
         return _parsed_toml(path.resolve(), st.st_mtime_ns, st.st_size)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{label}: not valid TOML: {exc}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ScenarioError([f"{label}: {toml_problem(exc)}"]) from None
     except OSError as exc:
         raise ScenarioError([f"{label}: cannot be read: {exc.strerror}"]) from None
+
+
+def toml_problem(exc: Exception) -> str:
+    """What is wrong with a TOML file that cannot be parsed, in the words of ``file: …`` messages.
+
+    ``tomllib`` raises TOMLDecodeError for bad syntax, UnicodeDecodeError for bytes
+    that are not UTF-8 and RecursionError for arrays or tables nested thousands deep.
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not valid TOML: expected UTF-8 text, got byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    if isinstance(exc, RecursionError):
+        return "not valid TOML: expected arrays or tables nested at most a few hundred deep"
+    return f"not valid TOML: {exc}"
 
 
 def _merge(base: dict, child: dict) -> dict:
@@ -328,7 +341,7 @@ def parse_value(text: str) -> Any:
     """A --set value: TOML syntax (numbers, true/false, "strings", [lists]) or a bare word."""
     try:
         return tomllib.loads(f"v = {text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):
         return text
 
 
@@ -512,6 +525,9 @@ def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mappi
             errors.append(f"{at}.country: expected a country of this scenario, got {cmd.country!r}")
         if cmd.command == "set_tier" and cmd.tier not in (1, 2, 3):
             errors.append(f"{at}.tier: expected 1, 2 or 3, got {cmd.tier!r}")
+        if cmd.command == "set_tier" and cmd.country == "USA":
+            errors.append(f"{at}.country: expected a country other than USA (the United States sets the "
+                          f"tiers; it has none), got 'USA'")
         if cmd.command == "deal" and not cmd.h100e_per_year > 0:
             errors.append(f"{at}.h100e_per_year: expected a number > 0, got {cmd.h100e_per_year!r}")
 

@@ -50,7 +50,8 @@ from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
 from agents.scenario import (Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand, World,
-                             apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path)
+                             apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path,
+                             toml_problem)
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
@@ -69,6 +70,15 @@ DESIGN_STREAM, RUN_STREAM = 0, 1
 """SeedSequence spawn-key prefixes: design sampling and run seeds never share a stream."""
 
 METRIC_NAMES = tuple(m.name for m in METRICS)
+
+MAX_STEPS = 10_000
+"""The most settings one range of a grid may be cut into."""
+MAX_RUNS = 100_000
+"""Runs a batch makes without being asked for more (``--max-runs``): about a day on a laptop."""
+HARD_MAX_RUNS = 10_000_000
+"""Runs no batch plans: the run table alone would take gigabytes."""
+SECONDS_PER_RUN_MONTH = (0.012, 0.0015)
+"""Rough cost of one month of one run on one core: fixed, plus per unit of scale (for estimates)."""
 
 
 class SweepError(ScenarioError):
@@ -264,8 +274,8 @@ def load_sweep(path: str | Path) -> Sweep:
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise SweepError([f"{file}: not valid TOML: {exc}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise SweepError([f"{file}: {toml_problem(exc)}"]) from None
     except OSError as exc:
         raise SweepError([f"{file}: cannot be read: {exc.strerror}"]) from None
 
@@ -463,8 +473,8 @@ def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Fa
                               f"{lo!r} and {hi!r}")
         steps = spec.get("steps")
         if steps is not None:
-            if isinstance(steps, bool) or not isinstance(steps, int) or steps < 2:
-                errors.append(f"{at}.steps: expected an integer >= 2, got {steps!r}")
+            if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= MAX_STEPS:
+                errors.append(f"{at}.steps: expected an integer between 2 and {MAX_STEPS}, got {steps!r}")
             elif integer is True and _is_number(lo) and _is_number(hi) and lo < hi and steps > hi - lo + 1:
                 errors.append(f"{at}.steps: expected at most {int(hi - lo + 1)} steps for whole numbers "
                               f"from {lo!r} to {hi!r}, got {steps!r}")
@@ -620,13 +630,48 @@ def _unit_samples(sweep: Sweep, d: int) -> np.ndarray:
     return sobol.sample(problem, n, calc_second_order=False, seed=int(rng.integers(2**31)))
 
 
+def count_points(sweep: Sweep) -> int:
+    """How many points :func:`plan_runs` makes, counted without making them."""
+    points = math.prod(len(f.grid()) if f.values is not None else f.steps for f in sweep.crossed())
+    sampled = sweep.sampled()
+    if sampled:
+        n = sweep.samples or 0
+        points *= n * (len(sampled) + 2) if sweep.design == "sobol" else n  # Saltelli: N·(d+2)
+    return points
+
+
+def count_runs(sweep: Sweep) -> int:
+    """How many runs :func:`plan_runs` makes (points x seeds), counted without making them."""
+    return count_points(sweep) * sweep.seeds
+
+
+def estimate_seconds(sweep: Sweep, runs: int, workers: int) -> float:
+    """A rough wall time for ``runs`` runs of this sweep on ``workers`` cores."""
+    fixed, per_scale = SECONDS_PER_RUN_MONTH
+    return runs * sweep.months * (fixed + per_scale * sweep.scale) / max(1, workers)
+
+
+def check_size(sweep: Sweep, max_runs: int = MAX_RUNS) -> int:
+    """The number of runs, or BatchError if it is over ``max_runs`` (or over what any batch plans)."""
+    runs = count_runs(sweep)
+    if runs > HARD_MAX_RUNS:
+        raise BatchError(f"{sweep.path}: {runs:,} runs planned; expected at most {HARD_MAX_RUNS:,} "
+                         f"(fewer seeds, steps, values or samples)")
+    if runs > max_runs:
+        raise BatchError(f"{sweep.path}: {runs:,} runs planned; expected at most {max_runs:,} "
+                         f"(fewer seeds, steps, values or samples, or --max-runs {runs} to run them all)")
+    return runs
+
+
 def plan_runs(sweep: Sweep) -> pd.DataFrame:
     """The run table: one row per run with its point, replicate, seed and every input.
 
     Points are the crossed factors' grid (outer, ``block``) times the
     design's samples of the ranged factors (inner, ``sample``); each point
-    runs ``seeds`` times. Run ids count from 0 in that order.
+    runs ``seeds`` times. Run ids count from 0 in that order. A sweep of more
+    than :data:`HARD_MAX_RUNS` runs raises BatchError before anything is made.
     """
+    check_size(sweep, HARD_MAX_RUNS)
     crossed, sampled = sweep.crossed(), sweep.sampled()
     grid = list(itertools.product(*(f.grid() for f in crossed)))
     if sampled:
@@ -1049,14 +1094,52 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+MANIFEST_KEYS = {"status": str, "runs": int, "plan_hash": str, "sweep": dict, "factors": list, "sessions": list}
+"""Keys of manifest.json this program reads, and their JSON types (checked on reading)."""
+
+
 def read_manifest(out: str | Path) -> dict[str, Any]:
     path = Path(out) / MANIFEST
     try:
-        return json.loads(path.read_text())
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BatchError(f"{out}: no {MANIFEST} here (not a batch output folder)") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # unreadable, not UTF-8, not JSON, too deep
         raise BatchError(f"{path}: cannot be read: {exc}") from None
+    if not isinstance(data, dict):
+        raise BatchError(f"{path}: expected a JSON object (a batch's manifest), got {type(data).__name__}")
+    _check_keys(data, MANIFEST_KEYS, path, "")
+    _check_keys(data["sweep"], {"metrics": list, "monthly": bool, "design": str}, path, "sweep.")
+    if not all(isinstance(f, dict) and isinstance(f.get("key"), str) for f in data["factors"]):
+        raise BatchError(f"{path}:factors: expected a list of objects with a key, got {data['factors']!r:.60}")
+    if not all(isinstance(s, dict) and _is_number(s.get("seconds")) for s in data["sessions"]):
+        raise BatchError(f"{path}:sessions: expected a list of objects with seconds, got {data['sessions']!r:.60}")
+    return data
+
+
+def _check_keys(data: dict, kinds: Mapping[str, type], path: Path, prefix: str) -> None:
+    for key, kind in kinds.items():
+        if key not in data:
+            raise BatchError(f"{path}:{prefix}{key}: missing (expected {_JSON_NAMES[kind]}); is this a batch's "
+                             f"manifest?")
+        if not isinstance(data[key], kind) or (kind is not bool and isinstance(data[key], bool)):
+            raise BatchError(f"{path}:{prefix}{key}: expected {_JSON_NAMES[kind]}, got {data[key]!r:.60}")
+
+
+_JSON_NAMES = {str: "a string", int: "a whole number", dict: "an object", list: "a list", bool: "true or false"}
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A Parquet table of a batch folder, or BatchError saying it is missing or damaged."""
+    try:
+        return pd.read_parquet(path)
+    except FileNotFoundError:
+        raise BatchError(f"{path}: missing; this batch folder is incomplete (run the batch again into a "
+                         f"new --out folder)") from None
+    except Exception as exc:  # noqa: BLE001 - pyarrow's errors for a damaged file have no common base
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise BatchError(f"{path}: cannot be read ({first:.120}); the file is damaged (run the batch "
+                         f"again into a new --out folder)") from None
 
 
 def _done_runs(out: Path) -> set[int]:
@@ -1207,9 +1290,10 @@ def _mismatch(out: Path, manifest: dict, sweep: Sweep) -> str:
     changed = []
     if manifest.get("sweep", {}).get("sha256") != _sha256(Path(sweep.path)):
         changed.append(f"the sweep file ({sweep.path})")
-    old = manifest.get("scenario", {}).get("files", {})
+    old = manifest.get("scenario")
+    old = old.get("files") if isinstance(old, dict) else None
     now = {str(p): _sha256(p) for p in scenario_files(sweep.scenario)}
-    if sorted(old.values()) != sorted(now.values()):
+    if not isinstance(old, dict) or sorted(map(str, old.values())) != sorted(now.values()):
         changed.append("the scenario files (" + ", ".join(Path(p).name for p in now) + ")")
     what = " and ".join(changed) or "the plan of runs"
     return (f"--resume {out}: this folder holds a different batch: {what} changed since it started; "
@@ -1231,7 +1315,7 @@ def _finish(out: Path, table: pd.DataFrame, sweep: Sweep, csv: bool) -> pd.DataF
                              f"finish them with --resume")
         _write_parquet(out / RESULTS, frame)
     else:
-        frame = pd.read_parquet(out / RESULTS)
+        frame = read_table(out / RESULTS)
     if csv:
         _write_csv(out / "results.csv", frame)
         _write_csv(out / "runs.csv", table)
@@ -1414,16 +1498,16 @@ def load_results(out: str | Path, *, inputs: bool = True) -> pd.DataFrame:
         raise BatchError(f"{out}: the batch is not finished; finish it with "
                          f"silicon-curtain batch {manifest.get('sweep', {}).get('file', 'SWEEP')} "
                          f"--out {out} --resume")
-    results = pd.read_parquet(out / RESULTS)
+    results = read_table(out / RESULTS)
     if not inputs:
         return results
-    runs = pd.read_parquet(out / RUNS)
+    runs = read_table(out / RUNS)
     return runs.merge(results, on="run_id", how="right", validate="one_to_many")
 
 
 def load_runs(out: str | Path) -> pd.DataFrame:
     """The run table: each run's point, replicate, seed and inputs."""
-    return pd.read_parquet(Path(out) / RUNS)
+    return read_table(Path(out) / RUNS)
 
 
 def run_sweep(sweep: str | Path | Sweep, out: str | Path | None = None, **kwargs: Any) -> pd.DataFrame:

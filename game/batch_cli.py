@@ -36,6 +36,9 @@ def register(sub: Any) -> None:
     s.add_argument("--batch-size", type=_positive_int, metavar="N",
                    help="runs per task, at most (default: about four tasks per worker, at most 10; fewer at the end)")
     s.add_argument("--plan", action="store_true", help="print the inputs and number of runs, run nothing")
+    s.add_argument("--max-runs", type=whole_number(1, "a number of runs", 10_000_000), default=100_000,
+                   metavar="N", help="refuse a sweep of more than N runs (default 100000, about a day "
+                                     "on a laptop; at most 10000000)")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.set_defaults(func=cmd_batch, needs=RESEARCH)
 
@@ -51,22 +54,29 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_report, needs=RESEARCH)
 
 
-_positive_int = whole_number(1)
+_positive_int = whole_number(1, "a whole number", 100_000)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     import time
 
-    from game.batch import BatchError, SweepError, load_sweep, plan_runs, run_batch
+    from game.batch import (BatchError, SweepError, check_size, count_points, count_runs, default_workers,
+                            estimate_seconds, load_sweep, run_batch)
 
     try:
         sweep = load_sweep(args.sweep)
     except SweepError as exc:
         raise UsageError("\n  ".join(exc.problems)) from None
-    table = plan_runs(sweep)
-    points = table["point"].nunique()
-    header = (f"{sweep.title}: {len(table)} runs ({points} points x {sweep.seeds} seed(s), design "
-              f"{sweep.design}), {sweep.months} months of {Path(sweep.scenario).stem}")
+    runs, points = count_runs(sweep), count_points(sweep)  # counted, not built: a huge plan is refused first
+    cores = args.workers or default_workers()
+    header = (f"{sweep.title}: {runs:,} runs ({points:,} points x {sweep.seeds} seed(s), design "
+              f"{sweep.design}), {sweep.months} months of {Path(sweep.scenario).stem}; about "
+              f"{_duration(estimate_seconds(sweep, runs, cores))} on {cores} core(s)")
+    try:
+        check_size(sweep, args.max_runs)
+    except BatchError as exc:
+        print(header, flush=True)
+        raise UsageError(str(exc)) from None
     if args.plan:
         print(header)
         for f in sweep.factors:
@@ -91,6 +101,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"done in {seconds:.1f} s: {out / 'results.parquet'} (results), {out / 'runs.parquet'} (inputs), "
           f"{out / 'manifest.json'}\nnext: silicon-curtain report {out}")
     return EXIT_OK
+
+
+def _duration(seconds: float) -> str:
+    """A rough time in the largest unit that reads well: 40 s, 12 min, 3.5 h, 9 days."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:,.0f} days"
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agents.regime import LEVERS
-from agents.scenario import ScenarioError, load_scenario
+from agents.scenario import ScenarioError, load_scenario, toml_problem
 from agents.words import human, lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
@@ -101,8 +101,8 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
             raw = tomllib.load(fh)
     except FileNotFoundError:
         raise LessonError([f"{f}: no such lesson file"]) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LessonError([f"{f}: not valid TOML: {exc}"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise LessonError([f"{f}: {toml_problem(exc)}"]) from None
     except OSError as exc:
         raise LessonError([f"{f}: cannot be read: {exc.strerror}"]) from None
     errors: list[str] = []
@@ -254,7 +254,7 @@ def lesson_rules(lesson: Lesson | Mapping[str, Any]) -> LessonRules:
 def handout(lesson: Lesson) -> str:
     """What each team is told: the scenario, its role and goal, the rounds, how to hand in."""
     sc = load_scenario(lesson.scenario)
-    lines = [f"# {lesson.title}", "", f"Scenario: **{sc.meta.title}** (seed {lesson.seed}).", "",
+    lines = [f"# {markdown_text(lesson.title)}", "", f"Scenario: **{sc.meta.title}** (seed {lesson.seed}).", "",
              " ".join(sc.meta.context.split()), "",
              f"You play {lesson.rounds} rounds of {lesson.months_per_round} months "
              f"({sc.date(0)} to {sc.date(lesson.months)}).", ""]
@@ -263,7 +263,7 @@ def handout(lesson: Lesson) -> str:
     lines += ["## Teams", ""]
     for t in lesson.teams:
         role = t.role + (f" ({t.country})" if t.country else "")
-        lines.append(f"- **{t.name}** — {role}. {t.goal}".rstrip())
+        lines.append(f"- **{markdown_text(t.name)}** — {role}. {markdown_text(t.goal)}".rstrip())
     lines += ["", "## How to play and hand in", "",
               "Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
               "play the round, and save (Ctrl+S or the Save button: it writes back to the same file). "
@@ -281,7 +281,45 @@ def read_class(folder: Path) -> dict:
         raise LessonError([f"{path}: {exc.message} (is this a class folder made by `silicon-curtain class new`?)"])
     if data.get("format") != "silicon-curtain-class":
         raise LessonError([f"{path}:format: expected 'silicon-curtain-class', got {data.get('format')!r}"])
+    problem = class_problem(data)
+    if problem:
+        raise LessonError([f"{path}:{problem}"])
     return data
+
+
+_CLASS_KEYS = (("title", str, "a string"), ("scenario", str, "a scenario name"), ("seed", int, "a whole number"),
+               ("rounds", int, "a whole number >= 1"), ("months_per_round", int, "a whole number >= 1"))
+_TEAM_KEYS = (("id", str, "a string"), ("name", str, "a string"), ("role", str, "a role id"))
+
+
+def class_problem(data: Mapping[str, Any]) -> str | None:
+    """``key: expected …, got …`` for the first key of a class.json that this program cannot use, or None."""
+    def bad(v: Any, typ: type) -> bool:
+        return not isinstance(v, typ) or isinstance(v, bool)
+
+    for key, typ, what in _CLASS_KEYS:
+        if key not in data:
+            return f"{key}: missing (expected {what})"
+        if bad(data[key], typ) or (key in ("rounds", "months_per_round") and data[key] < 1):
+            return f"{key}: expected {what}, got {data[key]!r}"
+    levers = data.get("open_levers", [])
+    if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
+        return f"open_levers: expected a list of lever names, got {levers!r}"
+    teams = data.get("teams")
+    if not isinstance(teams, list):
+        return f"teams: expected a list of teams, got {teams!r}"
+    for i, t in enumerate(teams):
+        if not isinstance(t, dict):
+            return f"teams[{i}]: expected an object with id, name and role, got {t!r}"
+        for key, typ, what in _TEAM_KEYS:
+            if key not in t:
+                return f"teams[{i}].{key}: missing (expected {what})"
+            if bad(t[key], typ):
+                return f"teams[{i}].{key}: expected {what}, got {t[key]!r}"
+        for key in ("country", "goal"):
+            if t.get(key) is not None and not isinstance(t[key], str):
+                return f"teams[{i}].{key}: expected a string, got {t[key]!r}"
+    return None
 
 
 # --------------------------------------------------------------------------
@@ -497,7 +535,7 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
         views = t.session.views
         ys = [v.metrics[key] for v in views]
         values += ys
-        ax.plot(dates(views), ys, color=COLOURS[i % len(COLOURS)], linewidth=2.2, label=t.team.name)
+        ax.plot(dates(views), ys, color=COLOURS[i % len(COLOURS)], linewidth=2.2, label=_plain(t.team.name))
     ax.set_title(label, fontsize=13)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _axis_number(v, unit)))
@@ -512,6 +550,20 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
     fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _plain(text: str) -> str:
+    """A name as matplotlib shows it literally: ``$`` would start mathtext, a leading ``_`` hides it."""
+    text = text.replace("$", r"\$")
+    return "\u200b" + text if text.startswith("_") else text
+
+
+def markdown_text(text: str) -> str:
+    """Text from a lesson file, shown as itself in Markdown: no HTML, links, emphasis or headings."""
+    import html
+
+    text = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_\[\]~|])", r"\\\1", text)
 
 
 def _month_start(date: str):

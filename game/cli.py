@@ -48,13 +48,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         _check_extras(args.command, getattr(args, "needs", ()))
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe fails here, inside the handlers below, not at exit
+        return code
     except UsageError as exc:
         print(f"silicon-curtain: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("silicon-curtain: interrupted; nothing was written", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`silicon-curtain scenarios | head -1`): stop quietly, as Python's docs advise
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_INVALID
+    except OSError as exc:  # a full disk, a read-only folder, a file that vanished: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"silicon-curtain: error: {where}{exc.strerror or exc}; nothing was written there",
+              file=sys.stderr)
+        return EXIT_USAGE
 
 
 def _check_extras(command: str, needs: Sequence[str]) -> None:
@@ -82,9 +94,9 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("run", help="run a scenario headless and write its monthly metrics")
     s.add_argument("scenario", help="scenario name (see `scenarios`) or path to a .toml file")
-    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0)")
     s.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
-    s.add_argument("--scale", type=_positive_float, default=1.0,
+    s.add_argument("--scale", type=_scale, default=1.0,
                    help="multiply the number of labs and smuggling networks (world totals stay put)")
     s.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario key, e.g. lpp_limit_h100e=500 or countries.JPN.tier=2")
@@ -101,31 +113,48 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def whole_number(minimum: int, what: str = "a whole number") -> Callable[[str], int]:
-    """An argparse type: an int >= ``minimum``, else one message saying what was expected."""
+def whole_number(minimum: int, what: str = "a whole number", maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int from ``minimum`` to ``maximum``, else one message saying what was expected."""
     def parse(text: str) -> int:
         try:
             value = int(text)
-        except ValueError:
+        except ValueError:  # not a number, or more digits than Python converts
             value = minimum - 1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"expected {what} >= {minimum}, got {text!r}")
+        if value < minimum or (maximum is not None and value > maximum):
+            rng = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
+            raise argparse.ArgumentTypeError(f"expected {what} {rng}, got {_shown(text)}")
         return value
 
     return parse
 
 
-_positive_int = whole_number(1, "a whole number of months")
+def number_between(lo: float, hi: float, what: str = "a number") -> Callable[[str], float]:
+    """An argparse type: a number from ``lo`` to ``hi``, else one message saying what was expected."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {_shown(text)}")
+        return value
+
+    return parse
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not value > 0 or math.isinf(value):
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
-    return value
+def _shown(text: str) -> str:
+    """A flag's value in a message: quoted, and cut short if someone pasted a novel."""
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+MAX_MONTHS = 600
+"""The longest run (the longest a scenario's ``meta.months`` may be)."""
+SEED_MAX = 2**64 - 1
+"""Seeds numpy accepts (``agents.model.SEED_MAX``; not imported, so the parser stays light)."""
+
+_positive_int = whole_number(1, "a whole number of months", MAX_MONTHS)
+seed_number = whole_number(0, "a seed (a whole number)", SEED_MAX)
+_scale = number_between(0.01, 1000.0, "an agent multiplier")  # agents.model.SCALE_RANGE
 
 
 # ---------------------------------------------------------------------------
@@ -263,6 +292,9 @@ def _check_out_path(path: Path) -> Path:
     if path.is_dir():
         raise UsageError(f"--out {path}: is a folder; expected a file name such as {path / 'run.csv'}")
     parent = path.parent if str(path.parent) else Path(".")
+    for folder in (parent, *parent.parents):
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--out {path}: {folder} is a file, not a folder; expected a path in a folder")
     if not parent.exists():
         try:
             parent.mkdir(parents=True, exist_ok=True)

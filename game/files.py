@@ -32,8 +32,11 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """
     path = Path(path)
     check_target(path)
-    remove_leftovers(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    try:
+        remove_leftovers(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _about(exc, path) from None
     os.close(fd)
     try:
         write(Path(tmp))
@@ -41,8 +44,10 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a full disk names the file being written, not its temporary name
+            raise _about(exc, path) from exc
         raise
 
 
@@ -75,6 +80,11 @@ def _running(pid: int) -> bool:
     except OSError:  # exists, owned by someone else
         return True
     return True
+
+
+def _about(exc: OSError, path: Path) -> OSError:
+    """The same error (same errno, so the same subclass), naming ``path``."""
+    return OSError(exc.errno, exc.strerror or str(exc), str(path))
 
 
 def write_text(path: Path, text: str) -> None:

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from game.cli import EXIT_OK, UsageError, _check_out_path, whole_number, write_table
+from game.cli import EXIT_OK, MAX_MONTHS, UsageError, _check_out_path, seed_number, whole_number, write_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="who you play: us_commerce (us), bis_enforcement (enforcement, bis), "
                         "tier2_government (tier2); default us_commerce")
     s.add_argument("--country", help="your country for --role tier2_government (a Tier 2 ISO3 code, e.g. IND)")
-    s.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    s.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0)")
     s.add_argument("--autoplay", type=_months, metavar="MONTHS", help="play MONTHS months headless, then stop")
     s.add_argument("--screenshot", type=Path, metavar="FILE.png", help="save a screenshot of the main screen")
     s.add_argument("--commands", type=Path, metavar="FILE",
@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(func=cmd_replay)
 
 
-_months = whole_number(0, "a whole number of months")
+_months = whole_number(0, "a whole number of months", MAX_MONTHS)
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -58,8 +58,8 @@ def _size(text: str) -> tuple[int, int]:
         w, h = (int(x) for x in text.lower().split("x"))
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected WIDTHxHEIGHT such as 1280x720, got {text!r}") from None
-    if w < 1024 or h < 600:
-        raise argparse.ArgumentTypeError(f"expected at least 1024x600, got {text!r}")
+    if not (1024 <= w <= 7680 and 600 <= h <= 4320):
+        raise argparse.ArgumentTypeError(f"expected from 1024x600 to 7680x4320, got {text!r}")
     return w, h
 
 
@@ -116,6 +116,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
     """Commands from JSON lines (or a JSON list), each an object with ``month`` and ``kind``."""
     from agents.commands import from_dict
+    from game.session import json_problem
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -130,6 +131,10 @@ def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
             raise UsageError(f"--commands {path}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+        except (ValueError, RecursionError) as exc:
+            raise UsageError(f"--commands {path}: not valid JSON: {json_problem(exc)}") from None
+        if not isinstance(data, list):
+            raise UsageError(f"--commands {path}: expected a JSON list of commands, got {type(data).__name__}")
         items = [(f"{path}[{i}]", d) for i, d in enumerate(data)]
     else:
         for n, line in enumerate(text.splitlines(), 1):
@@ -139,6 +144,8 @@ def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
                 items.append((f"{path}:{n}", json.loads(line)))
             except json.JSONDecodeError as exc:
                 raise UsageError(f"--commands {path}:{n}: not valid JSON ({exc.msg})") from None
+            except (ValueError, RecursionError) as exc:
+                raise UsageError(f"--commands {path}:{n}: not valid JSON ({json_problem(exc)})") from None
     out = []
     for label, d in items:
         if not isinstance(d, dict):

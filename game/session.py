@@ -25,7 +25,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from agents import commands as cmd
-from agents.model import ComputeModel
+from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import Scenario, ScenarioError, load_scenario
 from agents.view import MonthView, month_view
@@ -351,7 +351,7 @@ def _world_overrides(overrides: Mapping[str, Any]) -> tuple:
 
 
 def _freeze(v: Any) -> Any:
-    return tuple(v) if isinstance(v, list) else v
+    return tuple(_freeze(x) for x in v) if isinstance(v, (list, tuple)) else v
 
 
 # ---------------------------------------------------------------------------
@@ -897,6 +897,8 @@ def read_save(path: str | Path) -> dict:
     except json.JSONDecodeError as exc:
         raise SaveError(str(p), "", f"not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
                                     "the file is truncated or corrupt") from None
+    except (ValueError, RecursionError) as exc:  # a number too long to convert, or nesting thousands deep
+        raise SaveError(str(p), "", f"not a save file ({json_problem(exc)})") from None
     if not isinstance(data, dict):
         raise SaveError(str(p), "", f"expected a JSON object, got {type(data).__name__}")
     return data
@@ -921,12 +923,19 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
         raise SaveError(file, "scenario", f"expected a scenario name, got {scenario!r}")
     if not _is_int(data["seed"]):
         raise SaveError(file, "seed", f"expected a whole number, got {data['seed']!r}")
+    if seed_problem(data["seed"]):
+        raise SaveError(file, "seed", seed_problem(data["seed"]))
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict) or not all(isinstance(k, str) for k in overrides):
         raise SaveError(file, "overrides", f"expected a table of KEY: value, got {overrides!r}")
+    for key, value in overrides.items():
+        if not _plain_value(value):
+            raise SaveError(file, f"overrides.{key}", f"expected a number, string, true/false or a list of "
+                                                      f"them (as for --set), got {value!r}")
     scale = data.get("scale", 1.0)
-    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not 0 < scale < math.inf:
-        raise SaveError(file, "scale", f"expected a number > 0, got {scale!r}")
+    lo, hi = SCALE_RANGE
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not lo <= scale <= hi:
+        raise SaveError(file, "scale", f"expected a number from {lo:g} to {hi:g}, got {scale!r}")
     role = data["role"]
     if role not in ROLE_IDS:
         raise SaveError(file, "role", f"expected one of {', '.join(ROLE_IDS)}, got {role!r}")
@@ -970,6 +979,20 @@ def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[i
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _plain_value(v: Any) -> bool:
+    """A value ``--set`` can give: a number, string or true/false, or a list of them (no tables)."""
+    if isinstance(v, list):
+        return all(_plain_value(x) for x in v)
+    return isinstance(v, (bool, int, float, str))
+
+
+def json_problem(exc: Exception) -> str:
+    """Why JSON text that the json module refused beyond its syntax errors cannot be read."""
+    if isinstance(exc, RecursionError):
+        return "expected JSON nested at most a few hundred deep"
+    return f"expected numbers of at most 4300 digits ({exc})" if "digits" in str(exc) else str(exc)
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

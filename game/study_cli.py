@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_compare, needs=RESEARCH)
 
 
-_count = whole_number(2)
+_count = whole_number(2, "a number of seeds", 10_000)
 
 
 def _months(text: str) -> list[int]:
@@ -36,7 +36,7 @@ def _months(text: str) -> list[int]:
         values = [int(x) for x in text.split(",") if x.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected months like 12,36,72, got {text!r}") from None
-    if not values or min(values) < 0:
+    if not values or min(values) < 0:  # the top is the scenario's length, checked in cmd_compare
         raise argparse.ArgumentTypeError(f"expected months like 12,36,72 (>= 0), got {text!r}")
     return values
 
@@ -76,10 +76,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     seeds = list(range(1, args.seeds + 1))
     runs, table = study.compare(args.a, args.b, seeds, args.months)
     print(f"{args.b} minus {args.a}, paired over {len(seeds)} seeds (95% interval of the mean difference)")
-    rows = [(r.metric, r.date, study._fmt(getattr(r, f"mean_{args.a}"), r.unit),
-             study._fmt(getattr(r, f"mean_{args.b}"), r.unit), study._fmt(r.mean_diff, r.unit),
-             f"[{study._fmt(r.ci_low, r.unit)}, {study._fmt(r.ci_high, r.unit)}]")
-            for r in table.itertuples()]
+    # by column name: a scenario given as a path (scenarios/x.toml) is no Python identifier
+    rows = [(r["metric"], r["date"], study._fmt(r[f"mean_{args.a}"], r["unit"]),
+             study._fmt(r[f"mean_{args.b}"], r["unit"]), study._fmt(r["mean_diff"], r["unit"]),
+             f"[{study._fmt(r['ci_low'], r['unit'])}, {study._fmt(r['ci_high'], r['unit'])}]")
+            for r in table.to_dict("records")]
     _print_table(("metric", "month", args.a, args.b, "difference", "95% interval"), rows, right={2, 3, 4})
     if out_dir is not None:
         write_text(out_dir / "compare.csv", table.to_csv(index=False))

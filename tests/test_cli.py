@@ -67,8 +67,8 @@ def test_run_creates_the_output_folder(tmp_path):
     (["run", "diffusion_rule_2025", "--set", "lpp_limit_h100e=-1"], "policy.lpp_limit_h100e: expected a number"),
     (["run", "diffusion_rule_2025", "--set", "tier2_caps=maybe"], "expected true or false"),
     (["run", "diffusion_rule_2025", "--set", "lpp_limit_h100e"], "expected KEY=VALUE"),
-    (["run", "diffusion_rule_2025", "--months", "0"], "expected a whole number of months >= 1"),
-    (["run", "diffusion_rule_2025", "--scale", "-2"], "expected a number > 0"),
+    (["run", "diffusion_rule_2025", "--months", "0"], "expected a whole number of months from 1 to 600"),
+    (["run", "diffusion_rule_2025", "--scale", "-2"], "expected an agent multiplier from 0.01 to 1000"),
 ])
 def test_bad_input_is_one_clear_message_and_exit_2(args, message, tmp_path):
     out = tmp_path / "x.csv"

@@ -279,7 +279,7 @@ def test_world_value_out_of_range_names_the_range(tmp_path):
 
 def test_world_value_below_an_open_range_names_the_minimum_and_unit(tmp_path):
     child = write_child(tmp_path, "[world]\ntpp_per_h100e = 0.5\n")
-    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a number >= 1 TPP, got 0.5"
+    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a number between 1 and 1e+06 TPP, got 0.5"
 
 
 def test_non_finite_world_value_is_an_error(tmp_path):

@@ -53,15 +53,19 @@ class Settings:
         """The saved settings, or the defaults if there are none or they are unreadable."""
         path = game_home() / "settings.json"
         try:
-            data = json.loads(path.read_text())
-            s = cls(**{k: data[k] for k in asdict(cls()) if k in data})
-            if (s.palette not in PALETTES or not 0.75 <= float(s.ui_scale) <= 2.0
-                    or not (isinstance(s.width, int) and isinstance(s.height, int))
-                    or not (MIN_SIZE[0] <= s.width <= 7680 and MIN_SIZE[1] <= s.height <= 4320)):
-                return cls()
-            return s
-        except (OSError, ValueError, TypeError):
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):  # missing, not UTF-8, not JSON, too deep
             return cls()
+        if not isinstance(data, dict):
+            return cls()
+        s = cls(**{k: data[k] for k in asdict(cls()) if k in data})
+        number = isinstance(s.ui_scale, (int, float)) and not isinstance(s.ui_scale, bool)
+        whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (s.width, s.height))
+        if (not isinstance(s.palette, str) or s.palette not in PALETTES or not number
+                or not 0.75 <= s.ui_scale <= 2.0 or not whole
+                or not (MIN_SIZE[0] <= s.width <= 7680 and MIN_SIZE[1] <= s.height <= 4320)):
+            return cls()  # a value of the wrong type or out of range: the defaults, never a crash
+        return replace(s, ui_scale=float(s.ui_scale))
 
     def save(self) -> None:
         try:
