@@ -1402,7 +1402,7 @@ def run_batch(sweep: str | Path | Sweep, out: str | Path, *, executor: cf.Execut
     try:
         return _run_locked(sweep, out, table, executor=executor, workers=workers, backend=backend,
                            resume=resume, csv=csv, batch_size=batch_size, progress=progress)
-    except BaseException:
+    except Exception:
         if created and not (out / MANIFEST).exists():  # failed before anything was saved (e.g. no Ray)
             _remove_unstarted(out)
         raise
