@@ -28,8 +28,19 @@ from typing import Any, Literal, Mapping
 
 from agents.regime import LEVERS, Regime, lever_error
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-"""Where named scenarios live: the repository's ``scenarios/`` folder."""
+
+def library_dir(package_dir: Path, name: str) -> Path:
+    """A folder of shipped files (scenarios, lessons, sweeps, assets) for the package at ``package_dir``.
+
+    An installed wheel carries it inside the package (``agents/scenarios``: see pyproject.toml); a
+    checkout, installed editable or not at all, has it at the top of the repository (``scenarios/``).
+    """
+    inside = package_dir / name
+    return inside if inside.is_dir() else package_dir.parent / name
+
+
+SCENARIO_DIR = library_dir(Path(__file__).resolve().parent, "scenarios")
+"""Where named scenarios live: ``scenarios/`` in the repository, ``agents/scenarios/`` once installed."""
 
 COMMAND_KINDS = ("set", "rescind", "set_tier", "g2g", "deal")
 

@@ -49,12 +49,15 @@ from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
 from agents.scenario import (Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand, World,
-                             apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path)
+                             apply_overrides, available_scenarios, build_scenario, library_dir, load_raw,
+                             scenario_path)
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
 SPEC_KEYS = ("values", "min", "max", "steps", "log", "integer", "per")
 BACKENDS = ("process", "ray")
+SWEEP_DIR = library_dir(Path(__file__).resolve().parent, "sweeps")
+"""The shipped sweeps: ``sweeps/`` in the repository, ``game/sweeps/`` once installed."""
 
 RESULTS, RUNS, MANIFEST, PARTS, SWEEP_COPY, LOCK = (
     "results.parquet", "runs.parquet", "manifest.json", "parts", "sweep.toml", ".lock")
@@ -249,6 +252,14 @@ class _Reader:
         return float(v) if kind == "number" else v
 
 
+def sweep_path(name_or_path: str | Path) -> Path:
+    """A shipped sweep's name (``enforcement``) or a path to a sweep file."""
+    text = str(name_or_path)
+    if text.endswith(".toml") or "/" in text or "\\" in text:
+        return Path(text)
+    return SWEEP_DIR / f"{text}.toml"
+
+
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raise :class:`SweepError` listing every problem.
 
@@ -256,7 +267,7 @@ def load_sweep(path: str | Path) -> Sweep:
     then all factors at their low and at their high ends together), so a
     sweep gets the same ``expected …, got …`` messages as ``--set``.
     """
-    path = Path(path)
+    path = sweep_path(path)
     file = str(path)
     if not path.is_file():
         raise SweepError([f"{file}: no such sweep file"])
@@ -920,7 +931,7 @@ def plan_hash(sweep: Sweep, table: pd.DataFrame) -> str:
 
 
 def _git(*args: str) -> str | None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent  # the checkout; an installed wheel has no .git: no commit
     if not (root / ".git").exists():
         return None
     try:

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agents.regime import LEVERS
-from agents.scenario import ScenarioError, load_scenario
+from agents.scenario import ScenarioError, library_dir, load_scenario
 from agents.words import human, lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
 from game.files import write_bytes, write_text
 
-LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
+LESSON_DIR = library_dir(Path(__file__).resolve().parent, "lessons")
 CLASS_FILE = "class.json"
 TEAMS_DIR = "teams"
 
