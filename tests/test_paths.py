@@ -165,3 +165,40 @@ def test_extends_outside_the_childs_folder_is_refused(tmp_path, parent, capsys):
 def test_extends_may_name_a_shipped_scenario_by_path(tmp_path):
     child = write(tmp_path / "c.toml", f'extends = "{SCENARIO_DIR / "no_controls.toml"}"\n')
     assert load_scenario(child).name == "c"
+
+
+# ---------------------------------------------------------------------------
+# a sweep's scenario
+
+
+SWEEP = """
+[sweep]
+scenario = "{scenario}"
+months = 2
+[design]
+kind = "grid"
+seeds = 1
+[levers.enforcement_budget_usd]
+values = [1e8, 2e8]
+"""
+
+
+def test_a_sweep_reads_its_scenario_from_its_own_folder(tmp_path, monkeypatch):
+    from game.batch import load_sweep
+
+    write(tmp_path / "study" / "s.toml", f'extends = "{SCENARIO_DIR / "no_controls.toml"}"\n')
+    sweep = write(tmp_path / "study" / "sweep.toml", SWEEP.format(scenario="s.toml"))
+    monkeypatch.chdir(tmp_path)
+    assert load_sweep(sweep).scenario == str(tmp_path / "study" / "s.toml")
+
+
+@pytest.mark.parametrize("scenario", ["../s.toml", "/etc/s.toml"])
+def test_a_sweep_naming_a_scenario_outside_its_folder_is_refused(tmp_path, scenario):
+    from game.batch import SweepError, load_sweep
+
+    write(tmp_path / "s.toml", f'extends = "{SCENARIO_DIR / "no_controls.toml"}"\n')
+    sweep = write(tmp_path / "study" / "sweep.toml", SWEEP.format(scenario=scenario))
+    with pytest.raises(SweepError) as exc:
+        load_sweep(sweep)
+    assert f"{sweep}:sweep.scenario: expected a scenario name or a .toml file in the sweep's folder " \
+           f"({sweep.parent}), got {scenario!r}" in exc.value.problems
