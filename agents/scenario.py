@@ -35,8 +35,8 @@ def library_dir(package_dir: Path, name: str) -> Path:
     An installed wheel carries it inside the package (``agents/scenarios``: see pyproject.toml); a
     checkout, installed editable or not at all, has it at the top of the repository (``scenarios/``).
     """
-    inside = package_dir / name
-    return inside if inside.is_dir() else package_dir.parent / name
+    packaged = package_dir / name
+    return packaged if packaged.is_dir() else package_dir.parent / name
 
 
 SCENARIO_DIR = library_dir(Path(__file__).resolve().parent, "scenarios")

@@ -255,9 +255,7 @@ class _Reader:
 def sweep_path(name_or_path: str | Path) -> Path:
     """A shipped sweep's name (``enforcement``) or a path to a sweep file."""
     text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        return Path(text)
-    return SWEEP_DIR / f"{text}.toml"
+    return Path(text) if names_a_file(text) else SWEEP_DIR / f"{text}.toml"
 
 
 def load_sweep(path: str | Path) -> Sweep:
