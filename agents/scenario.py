@@ -28,8 +28,19 @@ from typing import Any, Literal, Mapping
 
 from agents.regime import LEVERS, Regime, lever_error
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
-"""Where named scenarios live: the repository's ``scenarios/`` folder."""
+
+def library_dir(package_dir: Path, name: str) -> Path:
+    """A folder of shipped files (scenarios, lessons, sweeps, assets) for the package at ``package_dir``.
+
+    An installed wheel carries it inside the package (``agents/scenarios``: see pyproject.toml); a
+    checkout, installed editable or not at all, has it at the top of the repository (``scenarios/``).
+    """
+    packaged = package_dir / name
+    return packaged if packaged.is_dir() else package_dir.parent / name
+
+
+SCENARIO_DIR = library_dir(Path(__file__).resolve().parent, "scenarios")
+"""Where named scenarios live: ``scenarios/`` in the repository, ``agents/scenarios/`` once installed."""
 
 COMMAND_KINDS = ("set", "rescind", "set_tier", "g2g", "deal")
 
@@ -242,12 +253,38 @@ class Scenario:
 # reading files
 
 
+def names_a_file(text: str) -> bool:
+    """Whether a scenario reference is a path (``my/file.toml``) rather than a shipped scenario's name."""
+    return text.endswith(".toml") or "/" in text or "\\" in text
+
+
 def scenario_path(name_or_path: str | Path) -> Path:
     """A scenario name (``diffusion_rule_2025``) or a path to a TOML file."""
     text = str(name_or_path)
-    if text.endswith(".toml") or "/" in text or "\\" in text:
+    if names_a_file(text):
         return Path(text)
     return SCENARIO_DIR / f"{text}.toml"
+
+
+def inside(path: Path, *folders: Path) -> bool:
+    """Whether ``path`` (links and ``..`` resolved) lies in one of ``folders`` or below it."""
+    target = Path(path).resolve()
+    return any(target.is_relative_to(Path(f).resolve()) for f in folders)
+
+
+def _extends_path(parent: str, child: Path, label: str) -> Path:
+    """What ``extends`` names: a shipped scenario by name, or a file in the child's folder (or below it).
+
+    A path is read relative to the child file's folder, never the working folder, and must stay in
+    that folder or in the shipped scenarios.
+    """
+    if not names_a_file(parent):
+        return SCENARIO_DIR / f"{parent}.toml"
+    path = child.parent / parent
+    if not inside(path, child.parent, SCENARIO_DIR):
+        raise ScenarioError([f"{label}:extends: expected a scenario name or a .toml file in the file's folder "
+                             f"({child.parent}), got {parent!r}"])
+    return path
 
 
 def available_scenarios() -> list[str]:
@@ -321,9 +358,7 @@ def load_raw(name_or_path: str | Path) -> tuple[dict, str]:
         elif not isinstance(parent, str):
             raise ScenarioError([f"{label}:extends: expected a scenario name, got {parent!r}"])
         else:
-            parent_path = scenario_path(parent)
-            if not parent_path.is_absolute() and parent_path.parent == Path("."):
-                parent_path = current.parent / parent_path
+            parent_path = _extends_path(parent, current, label)
             if not parent_path.is_file():
                 raise ScenarioError([f"{label}:extends: no scenario named {parent!r} ({parent_path})"])
             current = parent_path

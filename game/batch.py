@@ -49,14 +49,16 @@ import pandas as pd
 from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
-from agents.scenario import (Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand, World,
-                             apply_overrides, available_scenarios, build_scenario, load_raw, scenario_path,
-                             toml_problem)
+from agents.scenario import (SCENARIO_DIR, Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand,
+                             World, apply_overrides, available_scenarios, build_scenario, inside, library_dir,
+                             load_raw, names_a_file, scenario_path, toml_problem)
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
 SPEC_KEYS = ("values", "min", "max", "steps", "log", "integer", "per")
 BACKENDS = ("process", "ray")
+SWEEP_DIR = library_dir(Path(__file__).resolve().parent, "sweeps")
+"""The shipped sweeps: ``sweeps/`` in the repository, ``game/sweeps/`` once installed."""
 
 RESULTS, RUNS, MANIFEST, PARTS, SWEEP_COPY, LOCK = (
     "results.parquet", "runs.parquet", "manifest.json", "parts", "sweep.toml", ".lock")
@@ -260,6 +262,12 @@ class _Reader:
         return float(v) if kind == "number" else v
 
 
+def sweep_path(name_or_path: str | Path) -> Path:
+    """A shipped sweep's name (``enforcement``) or a path to a sweep file."""
+    text = str(name_or_path)
+    return Path(text) if names_a_file(text) else SWEEP_DIR / f"{text}.toml"
+
+
 def load_sweep(path: str | Path) -> Sweep:
     """Read and validate a sweep file; raise :class:`SweepError` listing every problem.
 
@@ -267,7 +275,7 @@ def load_sweep(path: str | Path) -> Sweep:
     then all factors at their low and at their high ends together), so a
     sweep gets the same ``expected …, got …`` messages as ``--set``.
     """
-    path = Path(path)
+    path = sweep_path(path)
     file = str(path)
     if not path.is_file():
         raise SweepError([f"{file}: no such sweep file"])
@@ -532,13 +540,12 @@ def parse_threshold(text: str, metrics: Sequence[str]) -> tuple[str, str, float]
     raise ValueError(f"expected METRIC>VALUE (or >=, <, <=), e.g. smuggled_cum>150000, got {text!r}")
 
 
-def _resolve_scenario(text: str, sweep_path: Path) -> Path:
-    """A scenario name, or a path (relative to the sweep file's folder if it exists there)."""
-    if text.endswith(".toml") or "/" in text or "\\" in text:
-        p = Path(text)
-        if not p.is_absolute() and (sweep_path.parent / p).is_file():
-            return sweep_path.parent / p
-        return p
+def _resolve_scenario(text: str, sweep_path: Path) -> Path | None:
+    """A scenario name, or a path read from the sweep file's folder; None if it leads out of that folder
+    (and is not a shipped scenario)."""
+    if names_a_file(text):
+        p = sweep_path.parent / text
+        return p if inside(p, sweep_path.parent, SCENARIO_DIR) else None
     return scenario_path(text)
 
 
@@ -559,6 +566,10 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
     Returns the scenario's resolved path and its months (building it once: ~50 ms).
     """
     spath = _resolve_scenario(text, sweep_path)
+    if spath is None:
+        errors.append(f"{file}:sweep.scenario: expected a scenario name or a .toml file in the sweep's folder "
+                      f"({sweep_path.parent}), got {text!r}")
+        return None
     if not spath.is_file():
         errors.append(f"{file}:sweep.scenario: expected a scenario name ({', '.join(available_scenarios())}) "
                       f"or a path to a .toml file, got {text!r}")
@@ -1060,7 +1071,7 @@ def plan_hash(sweep: Sweep, table: pd.DataFrame) -> str:
 
 
 def _git(*args: str) -> str | None:
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parent.parent  # the checkout; an installed wheel has no .git: no commit
     if not (root / ".git").exists():
         return None
     try:

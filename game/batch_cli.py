@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     s = sub.add_parser("batch", help="run a sweep file: many seeded runs, resumable, local or on Ray",
                        description="Run every run of a sweep file and write Parquet results, a run table "
                                    "and a manifest into --out. Kill it at any time; --resume finishes it.")
-    s.add_argument("sweep", help="sweep file (.toml), e.g. sweeps/enforcement.toml")
+    s.add_argument("sweep", help="a sweep file (.toml) or a shipped sweep's name, e.g. enforcement")
     s.add_argument("--out", type=Path, help="output folder (default: results/<sweep file name>)")
     s.add_argument("--workers", type=_positive_int,
                    help="worker processes (default: the number of cores; 1 runs in this process); "

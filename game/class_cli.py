@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     inner = p.add_subparsers(dest="class_command", metavar="ACTION", required=True)
 
     s = inner.add_parser("new", help="make a class folder: one starting save per team, guide, handout")
-    s.add_argument("lesson", help="a lesson file (lessons/*.toml) or its name")
+    s.add_argument("lesson", help="a lesson file (.toml) or a shipped lesson's name, e.g. diffusion_and_stockpiling")
     s.add_argument("--out", type=Path, required=True, help="the class folder to create (must be new or empty)")
     s.set_defaults(func=cmd_new)
 

@@ -23,13 +23,15 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agents.regime import LEVERS
-from agents.scenario import ScenarioError, load_scenario, toml_problem
+from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
 from agents.words import human, lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
 from game.files import write_bytes, write_text
 
-LESSON_DIR = Path(__file__).resolve().parent.parent / "lessons"
+LESSON_DIR = library_dir(Path(__file__).resolve().parent, "lessons")
+TEAM_ID = re.compile(r"[a-z0-9_]{1,32}")
+"""A team's id: it names the team's save file (``teams/<id>.json``), so never a path."""
 CLASS_FILE = "class.json"
 TEAMS_DIR = "teams"
 
@@ -145,8 +147,8 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
         if rounds * months_per_round > scenario.meta.months:
             errors.append(f"{f}:lesson.rounds: expected rounds x months_per_round <= {scenario.meta.months} "
                           f"(the scenario's length), got {rounds} x {months_per_round}")
-    if guide and not (path.parent / guide).is_file():
-        errors.append(f"{f}:lesson.guide: expected a file next to the lesson, got {guide!r}")
+    if guide and not (inside(path.parent / guide, path.parent) and (path.parent / guide).is_file()):
+        errors.append(f"{f}:lesson.guide: expected a file in the lesson's folder ({path.parent}), got {guide!r}")
     teams = _teams(raw.get("teams"), f, scenario, errors)
     if errors:
         raise LessonError(errors)
@@ -162,7 +164,7 @@ def _teams(raw: Any, f: str, scenario: Any, errors: list[str]) -> tuple[Team, ..
     out = []
     for tid, body in raw.items():
         at = f"teams.{tid}"
-        if not re.fullmatch(r"[a-z0-9_]{1,32}", tid):
+        if not TEAM_ID.fullmatch(tid):
             errors.append(f"{f}:{at}: expected an id of lower-case letters, digits or _ (it names a file)")
         if not isinstance(body, dict):
             errors.append(f"{f}:{at}: expected a table, got {body!r}")
@@ -284,6 +286,7 @@ def read_class(folder: Path) -> dict:
     problem = class_problem(data)
     if problem:
         raise LessonError([f"{path}:{problem}"])
+    _check_team_ids(data, path)
     return data
 
 
@@ -320,6 +323,16 @@ def class_problem(data: Mapping[str, Any]) -> str | None:
             if t.get(key) is not None and not isinstance(t[key], str):
                 return f"teams[{i}].{key}: expected a string, got {t[key]!r}"
     return None
+
+
+def _check_team_ids(info: Mapping[str, Any], path: Path) -> None:
+    """Team ids name save files: checked again on read (the same rule as in a lesson), never a path."""
+    teams = info.get("teams")
+    for i, team in enumerate(teams if isinstance(teams, list) else []):
+        tid = team.get("id") if isinstance(team, dict) else None
+        if isinstance(team, dict) and not (isinstance(tid, str) and TEAM_ID.fullmatch(tid)):
+            raise LessonError([f"{path}:teams[{i}].id: expected an id of lower-case letters, digits or _ "
+                               f"(it names a file), got {tid!r}"])
 
 
 # --------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import numpy as np
 from agents import commands as cmd
 from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
-from agents.scenario import Scenario, ScenarioError, load_scenario
+from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
 from agents.words import format_lever, human, lever_expects, lever_label
 from game.files import write_json
@@ -747,7 +747,9 @@ class GameSession:
             target = self.file
         else:
             target = self.default_save_path()
-        write_json_atomic(target, self.to_save())
+        data = self.to_save()
+        data["scenario"] = scenario_for_save(self.scenario_ref, target)
+        write_json_atomic(target, data)
         return target
 
     def default_save_path(self) -> Path:
@@ -772,6 +774,8 @@ class GameSession:
     @classmethod
     def from_save(cls, data: Mapping[str, Any], file: str = "<save>") -> "GameSession":
         h = check_header(data, file)
+        if file != "<save>":  # a save file names its scenario by name or inside its own folder
+            h["scenario"] = scenario_in_save(h["scenario"], file)
         try:
             session = cls(h["scenario"], seed=h["seed"], role=h["role"], country=h["country"],
                           overrides=h["overrides"], scale=h["scale"])
@@ -875,6 +879,33 @@ class SaveError(Exception):
     def __init__(self, file: str, key: str, message: str):
         self.file, self.key, self.message = str(file), key, message
         super().__init__(f"{self.file}: {key}: {message}" if key else f"{self.file}: {message}")
+
+
+def scenario_for_save(ref: str, save_file: str | Path) -> str:
+    """How a save at ``save_file`` names its scenario: a shipped one by name, another by a path from the save's folder.
+
+    A scenario file outside the save's folder is written as it was given; loading the save then refuses
+    it (:func:`scenario_in_save`): put the scenario file next to the save.
+    """
+    if not names_a_file(ref):
+        return ref
+    path = Path(ref).resolve()
+    if path.parent == SCENARIO_DIR.resolve():
+        return path.stem
+    folder = Path(save_file).resolve().parent
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else ref
+
+
+def scenario_in_save(ref: str, file: str) -> str:
+    """The scenario a save file names: a shipped scenario's name, or a .toml file in the save's folder."""
+    if not names_a_file(ref):
+        return ref
+    folder = Path(file).parent
+    path = folder / ref
+    if not inside(path, folder, SCENARIO_DIR):
+        raise SaveError(file, "scenario", f"expected a shipped scenario name or a .toml file in the save's folder "
+                                          f"({folder}), got {ref!r}")
+    return str(path)
 
 
 def read_save(path: str | Path) -> dict:

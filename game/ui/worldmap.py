@@ -19,9 +19,10 @@ from typing import Sequence
 import numpy as np
 import pygame
 
+from agents.scenario import library_dir
 from game.ui.style import Palette
 
-ASSET = Path(__file__).resolve().parents[2] / "assets" / "world_110m.json"
+ASSET = library_dir(Path(__file__).resolve().parents[1], "assets") / "world_110m.json"
 
 # Robinson projection table: latitude, parallel length, distance from the equator
 _ROB = np.array([
