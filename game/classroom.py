@@ -292,7 +292,8 @@ def read_class(folder: Path) -> dict:
 
 _CLASS_KEYS = (("title", str, "a string"), ("scenario", str, "a scenario name"), ("seed", int, "a whole number"),
                ("rounds", int, "a whole number >= 1"), ("months_per_round", int, "a whole number >= 1"))
-_TEAM_KEYS = (("id", str, "a string"), ("name", str, "a string"), ("role", str, "a role id"))
+_TEAM_KEYS = (("id", str, "an id of lower-case letters, digits or _ (it names a file)"), ("name", str, "a string"),
+              ("role", str, "a role id"))
 
 
 def class_problem(data: Mapping[str, Any]) -> str | None:
