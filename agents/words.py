@@ -48,40 +48,100 @@ UNIT_WORDS = {
 """How a unit reads after a number (``USD`` units put a $ before it instead)."""
 
 
+def _trim(number: str) -> str:
+    """'374.0' -> '374', '1.50' -> '1.5': no zeros a reader has to skip."""
+    return number.rstrip("0").rstrip(".") if "." in number else number
+
+
 def human(v: float | None, digits: int = 1) -> str:
-    """1234567 -> '1.2M'; huge numbers in powers of ten (1e26)."""
+    """1234567 -> '1.2M', 374e6 -> '374M'; huge numbers in powers of ten (1e26)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "n/a"
     if abs(v) >= 1e15:
         return power_of_ten(v, digits)
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(v) >= div:
-            return f"{v / div:,.{digits}f}{suffix}"
-    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{digits}g}"
+            return f"{_trim(f'{v / div:,.{digits}f}')}{suffix}"
+    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{max(digits, 1)}g}"
 
 
-def format_value(unit: str, v: Any) -> str:
-    """A value with its unit, as a person reads it."""
+def format_value(unit: str, v: Any, digits: int = 1, style: str = "long") -> str:
+    """A value with its unit, as a person reads it: the one formatter of numbers and units.
+
+    ``digits`` are the decimals after k/M/B/T and in percentages (trailing
+    zeros dropped); ``style`` is "long" (unit in words: "$374M a year",
+    "14 months"), "short" (tables: "$374M", "14 mo") or "bare" (a column or
+    axis already names the unit: "$374M", "14").
+    """
+    if v is None:
+        return "n/a"
+    if unit == "yes/no":
+        return "yes" if v else "no"
     if isinstance(v, bool):
         return "on" if v else "off"
     if isinstance(v, str):
         return v
-    words = UNIT_WORDS.get(unit, unit)
+    words = UNIT_WORDS.get(unit, unit) if style == "long" else ""
     if isinstance(v, (list, tuple)):
-        return ", ".join(human(float(x)) for x in v) + (f" {words}" if words else "")
+        return ", ".join(human(float(x), digits) for x in v) + (f" {words}" if words else "")
     v = float(v)
+    if not math.isfinite(v):
+        return "n/a"
     if unit.startswith("USD"):
-        rest = UNIT_WORDS.get(unit, unit[3:].lstrip("/"))
-        return f"${human(v)}" + (f" {rest}" if rest else "")
+        rest = UNIT_WORDS.get(unit, unit[3:].lstrip("/")) if style == "long" else ""
+        return f"${human(v, digits)}" + (f" {rest}" if rest else "")
     if unit == "share":
-        return f"{v:.0%}"
+        return _trim(f"{v * 100:.{digits}f}") + "%"
     if unit == "0-1":
         return f"{v:.2f}"
     if unit == "months":
-        return f"{v:.0f} months" if v == int(v) else f"{v:.1f} months"
+        return _trim(f"{v:.1f}") + {"long": " months", "short": " mo", "bare": ""}[style]
     if unit == "x":
         return f"×{v:g}"
-    return f"{human(v)} {words}".strip()
+    if unit == "count":
+        return f"{v:,.0f}"
+    return f"{human(v, digits)} {words}".strip()
+
+
+def table_number(v: Any) -> str:
+    """Numbers for research tables: 4 significant digits, no float noise, no units."""
+    if isinstance(v, str) or type(v).__name__ in ("bool", "bool_"):
+        return str(v)
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "n/a"
+    if isinstance(v, int) or type(v).__name__.startswith(("int", "uint")):
+        return str(int(v))
+    v = float(v)
+    if v.is_integer() and abs(v) < 1e6:
+        return f"{int(v):d}"
+    return f"{v:.4g}"
+
+
+def entry_text(v: float) -> str:
+    """A number in a field a person edits: short, and read back exactly by :func:`parse_entry` ('191M', '1e26')."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    if abs(v) >= 1e13 or abs(v) < 1e-3:
+        return power_of_ten(v, 3)
+    if abs(v) < 1e5:
+        return f"{v:,.0f}" if v == int(v) and abs(v) >= 1 else f"{v:g}"
+    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return f"{v / div:.4g}{suffix}"
+    return f"{v:g}"
+
+
+def parse_entry(text: str) -> Any:
+    """'191M' -> 1.91e8, '1,699' -> 1699.0; anything else is returned as typed (the model refuses it)."""
+    s = str(text).strip().replace(",", "").replace("_", "").replace("$", "").replace(" ", "")
+    mult = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
+    try:
+        if s and s[-1].lower() in mult:
+            return float(s[:-1]) * mult[s[-1].lower()]
+        return float(s)
+    except ValueError:
+        return text
 
 
 def lever_label(name: str) -> str:

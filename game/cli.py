@@ -314,17 +314,10 @@ def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | N
 
 
 def _human(value: Any, unit: str) -> str:
-    """A summary cell: the unit has its own column, so only the number, in words' own style."""
-    v = float(value)
-    if math.isnan(v):
-        return "n/a"
-    if unit == "share":
-        return f"{v:.1%}"
-    if unit == "months":
-        return f"{v:.1f}"
-    from agents.words import human
+    """A summary cell: the unit has its own column, so only the number."""
+    from agents.words import format_value
 
-    return human(v, 2)
+    return format_value(unit, value, style="bare")
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = frozenset()) -> None:

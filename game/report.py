@@ -16,12 +16,13 @@ import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
 
 from agents.metrics import METRICS
+from agents.words import table_number
 from game.batch import BatchError, load_results, parse_threshold, read_manifest
 
 REPORT_DIR = "report"
@@ -72,20 +73,6 @@ def numeric(factor: dict) -> bool:
     return values is None or all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
 
 
-def fmt(v: Any) -> str:
-    """Numbers for tables: 4 significant digits, no float noise."""
-    if isinstance(v, (bool, np.bool_)) or isinstance(v, str):
-        return str(v)
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "n/a"
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    v = float(v)
-    if v.is_integer() and abs(v) < 1e6:
-        return f"{int(v):d}"
-    return f"{v:.4g}"
-
-
 def groups(final: pd.DataFrame, by: str | None, factor: dict | None) -> pd.Series:
     """Label each run with its setting of ``by`` (quantile bins if it has many settings)."""
     if by is None:
@@ -94,11 +81,11 @@ def groups(final: pd.DataFrame, by: str | None, factor: dict | None) -> pd.Serie
     distinct = sorted(col.unique().tolist(), key=lambda v: (isinstance(v, str), v))
     if len(distinct) <= MAX_GROUPS or not (factor and numeric(factor)):
         order = {v: i for i, v in enumerate(distinct)}
-        labels = col.map(lambda v: f"{order[v]:02d}|{by} = {fmt(v)}")
+        labels = col.map(lambda v: f"{order[v]:02d}|{by} = {table_number(v)}")
         return labels
     edges = np.unique(np.quantile(col.to_numpy(dtype=float), np.linspace(0, 1, BINS + 1)))
     idx = np.clip(np.searchsorted(edges, col.to_numpy(dtype=float), side="right") - 1, 0, len(edges) - 2)
-    names = [f"{i:02d}|{by} in [{fmt(edges[i])}, {fmt(edges[i + 1])}]" for i in range(len(edges) - 1)]
+    names = [f"{i:02d}|{by} in [{table_number(edges[i])}, {table_number(edges[i + 1])}]" for i in range(len(edges) - 1)]
     return pd.Series([names[i] for i in idx], index=final.index)
 
 
@@ -161,16 +148,16 @@ def main_effects(final: pd.DataFrame, factors: Sequence[dict], metric: str) -> p
         if not numeric(f):
             means = {v: y[(col == v).to_numpy()].mean() for v in distinct}
             lo_v, hi_v = min(means, key=means.get), max(means, key=means.get)
-            lo, hi, lo_l, hi_l = means[lo_v], means[hi_v], fmt(lo_v), fmt(hi_v)
+            lo, hi, lo_l, hi_l = means[lo_v], means[hi_v], table_number(lo_v), table_number(hi_v)
         elif len(distinct) <= MAX_GROUPS:
             lo = y[(col == distinct[0]).to_numpy()].mean()
             hi = y[(col == distinct[-1]).to_numpy()].mean()
-            lo_l, hi_l = fmt(distinct[0]), fmt(distinct[-1])
+            lo_l, hi_l = table_number(distinct[0]), table_number(distinct[-1])
         else:
             x = col.to_numpy(dtype=float)
             q20, q80 = np.quantile(x, [0.2, 0.8])
             lo, hi = y[x <= q20].mean(), y[x >= q80].mean()
-            lo_l, hi_l = f"<= {fmt(q20)} (lowest 20%)", f">= {fmt(q80)} (highest 20%)"
+            lo_l, hi_l = f"<= {table_number(q20)} (lowest 20%)", f">= {table_number(q80)} (highest 20%)"
         rows.append({"input": f["key"], "kind": f["kind"], "low": lo_l, "mean_low": lo, "high": hi_l,
                      "mean_high": hi, "swing": abs(hi - lo)})
     frame = pd.DataFrame(rows, columns=["input", "kind", "low", "mean_low", "high", "mean_high", "swing"])
@@ -268,7 +255,7 @@ def crossings(batch: Batch, metric: str, op: str, value: float) -> pd.DataFrame:
     keys = [f["key"] for f in batch.factors]
     final = batch.final[["run_id", "seed", *keys, metric]].rename(columns={metric: f"final_{metric}"})
     out = first.merge(final, on="run_id", how="left")
-    out.insert(0, "threshold", f"{metric} {op} {fmt(value)}")
+    out.insert(0, "threshold", f"{metric} {op} {table_number(value)}")
     return out.sort_values(["first_month", "run_id"], kind="stable").reset_index(drop=True)
 
 
@@ -428,7 +415,7 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str], limit: int | None = 
     rows = frame if limit is None else frame.head(limit)
     lines = ["| " + " | ".join(columns.values()) + " |", "|" + "---|" * len(columns)]
     for _, r in rows.iterrows():
-        lines.append("| " + " | ".join(fmt(r[c]) if not isinstance(r[c], str) else r[c] for c in columns) + " |")
+        lines.append("| " + " | ".join(table_number(r[c]) if not isinstance(r[c], str) else r[c] for c in columns) + " |")
     return "\n".join(lines)
 
 
@@ -436,9 +423,9 @@ def _inputs_table(batch: Batch) -> str:
     lines = ["| input | kind | settings |", "|---|---|---|"]
     for f in batch.factors:
         if "values" in f:
-            what = ", ".join(fmt(v) for v in f["values"])
+            what = ", ".join(table_number(v) for v in f["values"])
         else:
-            what = (f"{fmt(f['lo'])} to {fmt(f['hi'])}" + (" (log scale)" if f.get("log") else "")
+            what = (f"{table_number(f['lo'])} to {table_number(f['hi'])}" + (" (log scale)" if f.get("log") else "")
                     + (f", {f['steps']} steps" if f.get("steps") else ", sampled"))
         lines.append(f"| `{f['key']}` | {f['kind']} | {what} |")
     return "\n".join(lines)
@@ -505,12 +492,12 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
     lines += [
         f"{n_runs} runs: {m['points']} points x {sw['seeds']} seed(s); design {design}; root seed "
         f"{sw['root_seed']}{' with common random numbers' if sw.get('common_random_numbers') else ''}; "
-        f"{sw['months']} months of scenario `{Path(m['scenario']['file']).stem}` (scale {fmt(sw['scale'])}).",
+        f"{sw['months']} months of scenario `{Path(m['scenario']['file']).stem}` (scale {table_number(sw['scale'])}).",
         "",
         f"Made with silicon-curtain {m.get('version')}"
         + (f", commit `{commit[:12]}`{' (uncommitted changes)' if m.get('git_dirty') else ''}" if commit else "")
         + f", Python {m.get('python')} on {m.get('platform')}; started {m.get('started')}, finished "
-          f"{m.get('finished')}, {fmt(m.get('wall_seconds'))} s of computing. Sweep file sha256 "
+          f"{m.get('finished')}, {table_number(m.get('wall_seconds'))} s of computing. Sweep file sha256 "
           f"`{sw['sha256'][:16]}…`; plan hash `{m['plan_hash'][:16]}…` (`manifest.json`).",
         "",
     ]
@@ -526,7 +513,7 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p5": "5th pct", "p50": "median",
                 "p95": "95th pct"}
         if grouped_numeric and len(table) > 1:
-            step = f"per {fmt(per)}" if per else "per step"
+            step = f"per {table_number(per)}" if per else "per step"
             cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
             paired.append(bool(table["paired"].iloc[1:].all()))
         lines += [f"**{_title(metric)}**", "", _md_table(table, cols), ""]
@@ -551,7 +538,7 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         for metric in wanted:
             e = effects[metric]
             if len(e):
-                lines += [f"**{_title(metric)}** (mean over all runs {fmt(batch.final[metric].mean())})", "",
+                lines += [f"**{_title(metric)}** (mean over all runs {table_number(batch.final[metric].mean())})", "",
                           _md_table(e, {"input": "input", "low": "low end", "mean_low": "mean",
                                         "high": "high end", "mean_high": "mean", "swing": "swing"}), ""]
         lines += ["**Marginal effects** (least squares of the final outcome on every numeric input over all "
@@ -559,7 +546,7 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         for metric in wanted:
             table, r2 = marginal_effects(batch.final, batch.factors, metric)
             if len(table):
-                lines += [f"*{metric}* (R² {fmt(r2)})", "",
+                lines += [f"*{metric}* (R² {table_number(r2)})", "",
                           _md_table(table, {"input": "input", "per": "per", "effect": "effect", "ci": "± 95% CI"}),
                           ""]
     else:
@@ -590,7 +577,7 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
                   "`thresholds` under `[report]` in the sweep file).", ""]
     for (metric, op, value), table in zip(parsed, cross):
         when = "at any month" if batch.monthly else f"at month {last}"
-        lines += [f"**{metric} {op} {fmt(value)}** {when}: {len(table)} of {n_runs} runs "
+        lines += [f"**{metric} {op} {table_number(value)}** {when}: {len(table)} of {n_runs} runs "
                   f"({100 * len(table) / max(1, n_runs):.1f}%).", ""]
         if by and len(table):
             share = (grp.groupby(grp).size().rename("runs").to_frame()

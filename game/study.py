@@ -18,6 +18,7 @@ import pandas as pd
 
 from agents.model import ComputeModel
 from agents.scenario import Scenario, available_scenarios, load_scenario
+from agents.words import format_value
 from game.files import atomic_write
 
 KEY_METRICS = (
@@ -167,24 +168,9 @@ def calibration_markdown(table: pd.DataFrame, seeds: Sequence[int]) -> str:
 
 
 def _fmt(value: float, unit: str) -> str:
-    if unit == "share":
-        return f"{value:.0%}"
-    if unit == "months":
-        return f"{value:.1f} months"
-    if unit == "USD":
-        for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
-            if abs(value) >= div:
-                return f"${value / div:,.2f}{suffix}"
-        return f"${value:,.0f}"
-    if abs(value) >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if abs(value) >= 1e3:
-        return f"{value / 1e3:.0f}k"
-    return f"{value:.0f}"
-
-
-# --------------------------------------------------------------------------
-# comparison
+    """Calibration cells: whole thousands, millions to 2 decimals; the target's row names the unit."""
+    digits = 0 if unit == "share" or abs(value) < 1e6 else 2
+    return format_value(unit, value, digits, style="long" if unit == "months" else "bare")
 
 
 def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None = None,

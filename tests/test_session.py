@@ -267,14 +267,14 @@ def test_news_explains_the_models_events_and_the_players_orders(played):
     for n in s.news:
         if n.origin == "model" and n.kind in ("announced", "in_force", "cap_reached", "networks_entered"):
             assert n.why
-    assert s.news[0].text == "Your order: Enforcement budget $600.0M a year"
+    assert s.news[0].text == "Your order: Enforcement budget $600M a year"
 
 
 def test_each_decision_gets_what_followed_it(played):
     s, _ = played
     effects = s.decision_effects()
     assert [e.month for e in effects] == [0, 3, 6, 14]
-    assert effects[0].text == "Enforcement budget $600.0M a year"
+    assert effects[0].text == "Enforcement budget $600M a year"
     assert any(x.startswith(("seized", "smuggled")) for x in effects[0].effects)
     assert effects[-1].effects == ("(too recent to tell)",)
 
@@ -305,7 +305,7 @@ def test_an_announced_order_is_confirmed_with_one_date_for_when_it_applies():
     for _ in range(14):
         session.advance_month()
     text = session.order_confirmation(cmd.SetLevers(levers={"enforcement_budget_usd": 3.74e8}, effective_month=30))
-    assert text.startswith("Announced: Enforcement budget $374.0M") and "in force from 2027-07" in text
+    assert text.startswith("Announced: Enforcement budget $374M") and "in force from 2027-07" in text
     assert "Applies" not in text and text.count("2027-07") == 1
     now = session.order_confirmation(cmd.SetLevers(levers={"enforcement_budget_usd": 3.74e8}))
     assert now.startswith("Ordered:") and "Applies at the start of 2026-03" in now

@@ -164,7 +164,7 @@ def test_a_refused_change_shows_the_models_reason(app):
     key(app, pygame.K_ESCAPE, frames=1)  # leave the text field
     click(app, button(app, "Apply now"))
     assert main.status[0] == ("Refused: Licence-free allowance (LPP) takes a number from 0 H100e per buyer a "
-                              "year to 10.0M H100e per buyer a year; you gave -5.0")
+                              "year to 10M H100e per buyer a year; you gave -5.0")
     assert session.commands == [] and session.model.queue == []
 
 

@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 import pygame
 
-from game.session import human
+from agents.words import format_value
 from game.ui.style import Palette, Text
 
 
@@ -118,13 +118,8 @@ def dashed(surf: pygame.Surface, colour, pts: list[tuple[float, float]], dash: f
 
 
 def fmt_axis(v: float, unit: str, digits: int = 0) -> str:
-    if unit == "USD":
-        return f"${human(v, digits)}" if v else "$0"
-    if unit == "months":
-        return f"{v:g}"
-    if unit == "share":
-        return f"{v:.{digits}%}"
-    return human(v, digits) if abs(v) >= 1000 else f"{v:g}"
+    """A tick label: the axis names the unit."""
+    return format_value(unit, v, digits, style="bare")
 
 
 def axis_labels(ticks: list[float], unit: str) -> list[str]:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from game.session import GameSession, game_home, human
+from game.session import GameSession, game_home
+from agents.words import format_value
 from game.ui.charts import ChartSpec, Series, render_chart
 from game.ui.scene import Scene
 from game.ui.scenes.menus import ScrollText, heading
@@ -96,20 +97,8 @@ def debrief_rows(views, role) -> list[dict]:
     return out
 
 
-def _fmt(v: float, unit: str) -> str:
-    if unit == "yes/no":
-        return "yes" if v else "no"
-    if unit == "share":
-        return f"{v:.1%}"
-    if unit == "count":
-        return f"{v:,.0f}"
-    if unit == "USD":
-        return "$" + human(v)
-    if unit == "0-1":
-        return f"{v:.2f}"
-    if unit == "months":
-        return f"{v:.1f} mo"
-    return human(v)
+def _cell(v: float, unit: str) -> str:
+    return format_value(unit, v, style="short")
 
 
 def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u) -> tuple[pygame.Surface, list[int]]:
@@ -158,7 +147,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
             s = session.baseline_score(key)
             metrics = base[key][min(m, len(base[key]) - 1)]
         cells = [label, f"{s.total:.0f}"] + [f"{g.points:.0f}/{g.weight:g}" for g in s.goals]
-        cells += [_fmt(float(metrics[k]), unit) for k, _, unit in table]
+        cells += [_cell(float(metrics[k]), unit) for k, _, unit in table]
         x = pad
         colour = p.text if key is None else p.text_dim
         for c, w in zip(cells, col_w):

@@ -21,7 +21,7 @@ import pygame_gui
 from agents import commands as cmd
 from agents.model import G2G_MIN_COOPERATION
 from agents.regime import LEVERS
-from agents.words import format_lever, lever_expects
+from agents.words import entry_text, format_lever, lever_expects, parse_entry
 from game.session import GameSession, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.scene import Scene
@@ -78,39 +78,12 @@ def make_layout(size: tuple[int, int], u) -> Layout:
     )
 
 
-def parse_number(text: str) -> Any:
-    """'191M' -> 1.91e8, '1,699' -> 1699.0; anything else is returned as typed (the model refuses it)."""
-    s = str(text).strip().replace(",", "").replace("_", "").replace("$", "").replace(" ", "")
-    mult = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12}
-    try:
-        if s and s[-1].lower() in mult:
-            return float(s[:-1]) * mult[s[-1].lower()]
-        return float(s)
-    except ValueError:
-        return text
-
-
-def fmt_number(v: float) -> str:
-    v = float(v)
-    if v == 0:
-        return "0"
-    if abs(v) >= 1e13 or abs(v) < 1e-3:
-        mant, exp = f"{v:.3e}".split("e")
-        return f"{float(mant):g}e{int(exp)}"
-    if abs(v) < 1e5:
-        return f"{v:,.0f}" if v == int(v) and abs(v) >= 1 else f"{v:g}"
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:.4g}{suffix}"
-    return f"{v:g}"
-
-
 def lever_text(name: str, value: Any) -> str:
     spec = LEVERS[name]
     if spec.kind == "floats":
-        return ", ".join(fmt_number(x) for x in value)
+        return ", ".join(entry_text(x) for x in value)
     if spec.kind == "float":
-        return fmt_number(value)
+        return entry_text(value)
     if spec.kind == "bool":
         return "On" if value else "Off"
     return str(value)
@@ -119,9 +92,9 @@ def lever_text(name: str, value: Any) -> str:
 def parse_lever(name: str, raw: Any) -> Any:
     spec = LEVERS[name]
     if spec.kind == "float":
-        return parse_number(raw) if isinstance(raw, str) else raw
+        return parse_entry(raw) if isinstance(raw, str) else raw
     if spec.kind == "floats" and isinstance(raw, str):
-        parts = [parse_number(p) for p in raw.split(",") if p.strip()]
+        parts = [parse_entry(p) for p in raw.split(",") if p.strip()]
         return parts if all(isinstance(p, float) for p in parts) else raw
     return raw
 
@@ -679,7 +652,7 @@ class MainScene(Scene):
     def grant_deal(self) -> None:
         text = self.deal_entry.get_text() if getattr(self, "deal_entry", None) else self.deal_text
         self.deal_text = text
-        value = parse_number(text)
+        value = parse_entry(text)
         c = cmd.BilateralDeal(country=self.selected, h100e_per_year=value if isinstance(value, float) else text)
         self._report(c, self.session.submit(c))
 
