@@ -132,7 +132,7 @@ class Integer(Spec):
 
     @property
     def what(self) -> str:
-        return "an integer" + _range(self.lo, self.hi, self.unit)
+        return "a whole number" + _range(self.lo, self.hi, self.unit)
 
     def check(self, value: Any) -> tuple[bool, Any]:
         if self.whole_floats and is_number(value) and not is_whole(value) and float(value).is_integer():
@@ -194,7 +194,7 @@ class ListOf(Spec):
         plural = {"a string": "strings", "true or false": "true/false values"}.get(self.item.what)
         if plural is None:
             plural = self.item.what.removeprefix("a ").removeprefix("an ")
-            plural = plural.replace("number", "numbers", 1).replace("integer", "integers", 1)
+            plural = plural.replace("number", "numbers", 1).replace("whole number", "whole numbers", 1)
         return f"a{' non-empty' if self.nonempty else ''} list of {plural}"
 
     def check(self, value: Any) -> tuple[bool, Any]:

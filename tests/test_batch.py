@@ -429,8 +429,8 @@ BAD = [
      r"tiny\.toml:design\.samples: expected a power of 2 for a Sobol design .*got 6"),
     ('kind = "lhs"\nsamples = 2', 'kind = "grid"',
      r"tiny\.toml:uncertainties\.detect_hazard\.steps: missing"),
-    ("samples = 2", "samples = 0", r"tiny\.toml:design\.samples: expected an integer between 1 and"),
-    ("seeds = 2", 'seeds = "two"', r"tiny\.toml:design\.seeds: expected an integer .*got 'two'"),
+    ("samples = 2", "samples = 0", r"tiny\.toml:design\.samples: expected a whole number between 1 and"),
+    ("seeds = 2", 'seeds = "two"', r"tiny\.toml:design\.seeds: expected a whole number .*got 'two'"),
     ('"compute_adversary"]', '"compute_adversry"]',
      r"tiny\.toml:outputs\.metrics\[2\]: expected a metric name .*got 'compute_adversry'"),
     ("[outputs]", "[sweeps]\nx = 1\n[outputs]", r"tiny\.toml:sweeps: unknown key \(did you mean 'sweep'\?\)"),
@@ -441,7 +441,7 @@ BAD = [
     ("[uncertainties]", '[uncertainties]\n"schedule.nope.effective_month" = [1, 2]',
      r"tiny\.toml:uncertainties\.schedule\.nope\.effective_month\[0\]: no table 'nope'"),
     ("[uncertainties]", '[uncertainties]\n"schedule.diffusion_rule.effective_month" = [1.5, 3]',
-     r"tiny\.toml:uncertainties\.schedule\.diffusion_rule\.effective_month\[0\]: expected an integer between 0 and 600 or null, got 1\.5"),
+     r"tiny\.toml:uncertainties\.schedule\.diffusion_rule\.effective_month\[0\]: expected a whole number between 0 and 600 or null, got 1\.5"),
     ("[uncertainties]", "[uncertainties]\nvariant_policy = ['allowed', 'banned']",
      r"tiny\.toml:uncertainties\.variant_policy: .*a policy lever: put it under \[levers\]"),
     ("[levers]", "[levers]\nvariant_policy = ['allowed', 'banned']",
@@ -449,7 +449,7 @@ BAD = [
     ("[191e6, 591e6]", "[191e6, 191e6]", r"tiny\.toml:levers\.enforcement_budget_usd\.values: expected distinct"),
     ("[outputs]", '[report]\nthresholds = ["smuggled > 5"]\n[outputs]',
      r"tiny\.toml:report\.thresholds\[0\]: expected METRIC>VALUE with a kept metric"),
-    ("months = 12", "months = 12.5", r"tiny\.toml:sweep\.months: expected an integer between 1 and 600 months, got 12\.5"),
+    ("months = 12", "months = 12.5", r"tiny\.toml:sweep\.months: expected a whole number between 1 and 600 months, got 12\.5"),
     ("[design]", "[design\n", r"tiny\.toml: not valid TOML"),
 ]
 

@@ -268,7 +268,7 @@ def test_bool_for_a_world_number_is_an_error(tmp_path):
 
 def test_fraction_for_a_world_integer_is_an_error(tmp_path):
     child = write_child(tmp_path, "[world]\ntraining_run_months = 4.5\n")
-    assert only_problem(child) == f"{child}:world.training_run_months: expected an integer between 1 and 36 months, got 4.5"
+    assert only_problem(child) == f"{child}:world.training_run_months: expected a whole number between 1 and 36 months, got 4.5"
 
 
 def test_world_value_out_of_range_names_the_range(tmp_path):
@@ -288,7 +288,7 @@ def test_non_finite_world_value_is_an_error(tmp_path):
 
 def test_missing_required_country_key_is_an_error(tmp_path):
     child = write_child(tmp_path, ATLANTIS_WITHOUT_TIER)
-    assert only_problem(child) == f"{child}:countries.ATL.tier: missing (expected an integer between 1 and 3)"
+    assert only_problem(child) == f"{child}:countries.ATL.tier: missing (expected a whole number between 1 and 3)"
 
 
 def test_complete_new_country_is_accepted(tmp_path):
@@ -537,7 +537,7 @@ def test_any_lpp_limit_above_maximum_is_rejected(value):
 
 def test_override_of_effective_month_with_a_word_is_caught_by_validation():
     problem = only_problem("diffusion_rule_2025", {"schedule.diffusion_rule.effective_month": "May"})
-    assert problem.endswith(":schedule.diffusion_rule.effective_month: expected an integer between 0 and 600 or null, got 'May'")
+    assert problem.endswith(":schedule.diffusion_rule.effective_month: expected a whole number between 0 and 600 or null, got 'May'")
 
 
 def test_deal_with_non_numeric_volume_is_an_error(tmp_path):
