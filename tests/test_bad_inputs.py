@@ -135,7 +135,7 @@ def test_a_mistyped_command_field_in_a_save_names_it(tmp_path, capsys, save, com
     ({"seed": 2**70}, "seed: expected a whole number from 0"),
     ({"overrides": {"utilisation": {"a": 1}}}, "overrides.utilisation: expected"),
     ({"overrides": {"utilisation": [[{}]]}}, "overrides.utilisation: expected"),
-    ({"scale": 1e9}, "scale: expected a number from 0.01 to 1000"),
+    ({"scale": 1e9}, "scale: expected a number between 0.01 and 1,000, got 1000000000.0"),
 ])
 def test_a_bad_save_header_names_the_key(tmp_path, capsys, save, change, key):
     replay_fails(tmp_path, capsys, {**save, **change}, key)
