@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from agents.checks import Invalid, OneOf, Problems
 from agents.regime import lever_error
 
 
@@ -107,20 +108,29 @@ def to_json(command: Command, month: int) -> str:
 
 
 def from_dict(data: Mapping[str, Any]) -> Command:
-    """Rebuild a command from its JSON form (without ``month``)."""
+    """Rebuild a command from its JSON form (without ``month``).
+
+    A problem raises :class:`agents.checks.Invalid` (a ValueError) holding every ``(key, text)``;
+    the caller places them in its file (``save.json:commands[3].tier: expected 1, 2 or 3, got 4``).
+    """
+    p = Problems()
     body = {k: v for k, v in data.items() if k != "month"}
     kind = body.pop("kind", None)
-    cls = KINDS.get(kind)
+    cls = KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
-        raise ValueError(f"kind: expected one of {', '.join(KINDS)}, got {kind!r}")
-    names = {f.name for f in dataclasses.fields(cls)} - {"kind"}
-    unknown = set(body) - names
-    if unknown:
-        raise ValueError(f"{kind}: unknown keys {sorted(unknown)}")
+        if kind is None:
+            p.missing("kind", OneOf(tuple(KINDS)).what)
+        else:
+            p.expected("kind", OneOf(tuple(KINDS)).what, kind)
+        raise Invalid([(x.key, x.text) for x in p])
+    names = [f.name for f in dataclasses.fields(cls) if f.name != "kind"]
+    p.keys(body, "", names)
     for name, value in body.items():
         problem = _field_problem(name, value)
         if problem:
-            raise ValueError(f"{name}: expected {problem}, got {value!r}")
+            p.expected(name, problem, value)
+    if p:
+        raise Invalid([(x.key, x.text) for x in p])
     return cls(**body)
 
 

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from agents.checks import Bool, ListOf, Number, OneOf, Spec, bound, expected, unknown
+
 
 def power_of_ten(v: float, digits: int = 6) -> str:
     """A huge number as people and files write it: 1e26, not 1e+26 or 100,000,000,000,000T."""
@@ -33,11 +35,7 @@ def power_of_ten(v: float, digits: int = 6) -> str:
     return f"{float(mantissa):g}e{int(exponent)}"
 
 
-def _plain(v: float) -> str:
-    """A bound as it can be typed in a file: 1,000,000 rather than 1e+06; powers of ten when huge."""
-    if abs(v) >= 1e15:
-        return power_of_ten(v)
-    return f"{v:,.0f}" if v == int(v) else f"{v:g}"
+_plain = bound  # a bound as it can be typed in a file (see agents.checks.bound)
 
 
 @dataclass(frozen=True)
@@ -52,16 +50,18 @@ class LeverSpec:
     unit: str = ""
     choices: tuple[str, ...] = ()
 
-    def expected(self) -> str:
+    def spec(self) -> Spec:
+        """The check a value of this lever must pass (``agents.checks``)."""
         if self.kind == "bool":
-            return "true or false"
+            return Bool()
         if self.kind == "choice":
-            return "one of " + ", ".join(repr(c) for c in self.choices)
+            return OneOf(self.choices)
         if self.kind == "floats":
-            return "a list of numbers >= 0"
-        unit = f" {self.unit}" if self.unit else ""
-        hi = f" and {_plain(self.hi)}" if self.hi is not None else ""
-        return f"a number between {_plain(self.lo)}{hi}{unit}" if hi else f"a number >= {_plain(self.lo)}{unit}"
+            return ListOf(Number(self.lo, self.hi), nonempty=True, as_tuple=True)
+        return Number(self.lo, self.hi, self.unit)
+
+    def expected(self) -> str:
+        return self.spec().what
 
     def coerce(self, value: Any) -> Any:
         if self.kind == "bool":
@@ -71,11 +71,6 @@ class LeverSpec:
         if self.kind == "floats":
             return tuple(float(v) for v in value)
         return value
-
-
-def _is_number(value: Any) -> bool:
-    return (isinstance(value, (int, float, np.integer, np.floating))
-            and not isinstance(value, (bool, np.bool_)) and value == value)
 
 
 LEVERS: dict[str, LeverSpec] = {
@@ -144,22 +139,13 @@ LEVERS: dict[str, LeverSpec] = {
 
 
 def lever_error(name: str, value: Any) -> str | None:
-    """Why ``value`` is not valid for lever ``name`` (None if it is)."""
+    """Why ``value`` is not valid for lever ``name`` (None if it is), in the words of ``agents.checks``."""
     spec = LEVERS.get(name)
     if spec is None:
-        return f"unknown lever (expected one of: {', '.join(sorted(LEVERS))})"
-    if spec.kind == "bool":
-        return None if isinstance(value, (bool, np.bool_)) else f"expected true or false, got {value!r}"
-    if spec.kind == "choice":
-        return None if value in spec.choices else f"expected {spec.expected()}, got {value!r}"
-    if spec.kind == "floats":
-        ok = isinstance(value, (list, tuple)) and len(value) > 0 and all(_is_number(v) and v >= 0 for v in value)
-        return None if ok else f"expected {spec.expected()}, got {value!r}"
-    if not _is_number(value) or value in (float("inf"), float("-inf")):
-        return f"expected {spec.expected()}, got {value!r}"
-    if (spec.lo is not None and value < spec.lo) or (spec.hi is not None and value > spec.hi):
-        return f"expected {spec.expected()}, got {value!r}"
-    return None
+        return unknown(name, LEVERS, noun="lever")
+    check = spec.spec()
+    ok, _ = check.check(value)
+    return None if ok else expected(check.what, value)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
+from agents.checks import (Bool, Integer, ListOf, Nullable, Number, OneOf, Problems, Spec, Table, Text, is_number,
+                           join)
 from agents.regime import LEVERS, Regime, lever_error
 
 
@@ -159,7 +161,7 @@ class Country:
     """A country (or a rest-of-tier aggregate) at the scenario's start."""
 
     name: str
-    tier: int = _num(1, 3, "tier")
+    tier: int = _num(1, 3, "")
     stock_h100e: float = _num(0, 1e10, "H100e")
     spend_usd_per_year: float = _num(0, 1e13, "USD/year")
     spend_growth_per_year: float = _num(0.1, 10, "x per year")
@@ -184,7 +186,7 @@ class Chip:
     watts: float = _num(1, 1e5, "W")
     memory_bw_tbs: float = _num(0.01, 100, "TB/s")
     price_usd: float = _num(1, 1e8, "USD")
-    first_month: int = _num(-600, 600, "month")
+    first_month: int = _num(-600, 600, "months from the start")
     designer: Literal["us", "domestic"] = "us"
     export_variant: bool = False
     power_penalty: float = _num(1, 10, "x energy per FLOP")
@@ -211,12 +213,12 @@ class Cloud:
 class ScheduledCommand:
     """A policy command the scenario issues at ``month`` (see agents.commands)."""
 
-    month: int = _num(0, 600, "month")
+    month: int = _num(0, 600, "")
     command: Literal["set", "rescind", "set_tier", "g2g", "deal"] = "set"
-    effective_month: int | None = _num(0, 600, "month", default=None)
+    effective_month: int | None = _num(0, 600, "", default=None)
     levers: Mapping[str, Any] = field(default_factory=dict)
     country: str = ""
-    tier: int = _num(0, 3, "tier", default=0)
+    tier: int = _num(0, 3, "", default=0)
     h100e_per_year: float = _num(0, 1e9, "H100e/year", default=0.0)
     note: str = ""
 
@@ -430,195 +432,153 @@ def _entry_fields(table: str) -> set[str]:
 # --------------------------------------------------------------------------
 # validation into dataclasses
 
-_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
 
-
-def _describe(tp: Any) -> str:
-    origin = typing.get_origin(tp)
-    if origin is Literal:
-        return "one of " + ", ".join(repr(a) for a in typing.get_args(tp))
-    if origin in (tuple, list):
-        return "a list"
-    if origin in (dict, Mapping, collections.abc.Mapping) or tp is Mapping:
-        return "a table"
-    return _TYPE_NAMES.get(tp, getattr(tp, "__name__", str(tp)))
-
-
-def _check_value(tp: Any, value: Any, where: str, meta: Mapping, errors: list[str]) -> Any:
+def _spec(tp: Any, meta: Mapping) -> Spec:
+    """The check for a dataclass field: its type hint and its ``_num`` range and unit."""
     origin = typing.get_origin(tp)
     if origin in (types.UnionType, typing.Union):
         options = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _check_value(options[0], value, where, meta, errors)
+        return Nullable(_spec(options[0], meta))
     if origin is Literal:
-        if value not in typing.get_args(tp):
-            errors.append(f"{where}: expected {_describe(tp)}, got {value!r}")
-        return value
+        return OneOf(typing.get_args(tp))
     if origin is tuple:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            errors.append(f"{where}: expected a list of strings, got {value!r}")
-            return ()
-        return tuple(value)
+        return ListOf(Text(), as_tuple=True)
     if origin in (Mapping, collections.abc.Mapping, dict) or tp is Mapping:
-        if not isinstance(value, dict):
-            errors.append(f"{where}: expected a table, got {value!r}")
-            return {}
-        return types.MappingProxyType(dict(value))
+        return Table()
+    lo, hi, unit = meta.get("min"), meta.get("max"), meta.get("unit", "")
     if tp is bool:
-        if not isinstance(value, bool):
-            errors.append(f"{where}: expected true or false, got {value!r}")
-        return value
+        return Bool()
     if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                value = int(value)
-            else:
-                errors.append(f"{where}: expected an integer, got {value!r}")
-                return value
-    elif tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            errors.append(f"{where}: expected a number, got {value!r}")
-            return value
-        value = float(value)
-    elif tp is str:
-        if not isinstance(value, str):
-            errors.append(f"{where}: expected a string, got {value!r}")
-        return value
-    lo, hi = meta.get("min"), meta.get("max")
-    if value != value or value in (float("inf"), float("-inf")):
-        errors.append(f"{where}: expected a finite number, got {value!r}")
-    elif (lo is not None and value < lo) or (hi is not None and value > hi):
-        rng = f"between {lo:g} and {hi:g}" if lo is not None and hi is not None else (
-            f">= {lo:g}" if lo is not None else f"<= {hi:g}")
-        unit = f" {meta['unit']}" if meta.get("unit") else ""
-        errors.append(f"{where}: expected a number {rng}{unit}, got {value!r}")
-    return value
+        return Integer(lo, hi, unit, whole_floats=True)
+    if tp is float:
+        return Number(lo, hi, unit)
+    return Text()
 
 
 @functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _specs(cls: type) -> dict[str, tuple[Spec, bool]]:
+    """Each field of ``cls``: its check, and whether a file must give it."""
+    hints = typing.get_type_hints(cls)
+    return {f.name: (_spec(hints[f.name], f.metadata),
+                     f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING)
+            for f in dataclasses.fields(cls)}
 
 
-def _build(cls: type, data: Any, where: str, errors: list[str]) -> Any:
+def _build(cls: type, data: Any, at: str, p: Problems) -> Any:
     """Build dataclass ``cls`` from a TOML table, recording every problem."""
     if not isinstance(data, dict):
-        errors.append(f"{where}: expected a table, got {data!r}")
+        p.expected(at, "a table", data)
         return None
-    hints = _type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    for key in data:
-        if key not in fields:
-            errors.append(f"{where}.{key}: unknown key (expected one of: {', '.join(sorted(fields))})")
+    specs = _specs(cls)
+    p.keys(data, at, specs)
     kwargs: dict[str, Any] = {}
-    before = len(errors)
-    for name, f in fields.items():
+    before = len(p)
+    for name, (spec, required) in specs.items():
         if name in data:
-            kwargs[name] = _check_value(hints[name], data[name], f"{where}.{name}", f.metadata, errors)
-        elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-            errors.append(f"{where}.{name}: missing (expected {_describe(hints[name])})")
-    if len(errors) > before:  # reported; keep the bad value out of cross-checks
+            value = p.check(join(at, name), data[name], spec)
+            kwargs[name] = types.MappingProxyType(dict(value)) if isinstance(spec, Table) and value is not None else value
+        elif required:
+            p.missing(join(at, name), spec.what)
+    if len(p) > before:  # reported; keep the bad value out of cross-checks
         return None
     return cls(**kwargs)
 
 
-def _build_regime(data: Any, where: str, errors: list[str]) -> Regime | None:
+def _build_regime(data: Any, at: str, p: Problems) -> Regime | None:
     if not isinstance(data, dict):
-        errors.append(f"{where}: expected a table, got {data!r}")
+        p.expected(at, "a table", data)
         return None
     values = {}
     for key, value in data.items():
         problem = lever_error(key, value)
         if problem:
-            errors.append(f"{where}.{key}: {problem}")
+            p.add(join(at, key), problem)
         else:
             values[key] = LEVERS[key].coerce(value)
-    missing = [k for k in LEVERS if k not in data]
-    for key in missing:
-        errors.append(f"{where}.{key}: missing (expected {LEVERS[key].expected()})")
-    if errors:
+    for key in LEVERS:
+        if key not in data:
+            p.missing(join(at, key), LEVERS[key].expected())
+    if p:
         return None
     return Regime(**values)
 
 
 def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mapping[str, Country],
-                       months: int, where: str, errors: list[str]) -> None:
+                       months: int, where: str, p: Problems) -> None:
     for name, cmd in entries.items():
-        at = f"{where}.{name}"
+        at = join(where, name)
         if cmd.command == "set":
             if not cmd.levers:
-                errors.append(f"{at}.levers: expected at least one lever to set, got nothing")
+                p.missing(join(at, "levers"), "at least one lever to set")
             for key, value in cmd.levers.items():
                 problem = lever_error(key, value)
                 if problem:
-                    errors.append(f"{at}.levers.{key}: {problem}")
+                    p.add(join(at, f"levers.{key}"), problem)
             if cmd.effective_month is not None and cmd.effective_month < cmd.month:
-                errors.append(f"{at}.effective_month: expected a month >= month ({cmd.month}), "
-                              f"got {cmd.effective_month}")
+                p.expected(join(at, "effective_month"), f"a month >= month ({cmd.month})", cmd.effective_month)
         if cmd.command in ("set_tier", "g2g", "deal") and cmd.country not in countries:
-            errors.append(f"{at}.country: expected a country of this scenario, got {cmd.country!r}")
+            p.expected(join(at, "country"), "a country of this scenario", cmd.country)
         if cmd.command == "set_tier" and cmd.tier not in (1, 2, 3):
-            errors.append(f"{at}.tier: expected 1, 2 or 3, got {cmd.tier!r}")
+            p.expected(join(at, "tier"), "1, 2 or 3", cmd.tier)
         if cmd.command == "set_tier" and cmd.country == "USA":
-            errors.append(f"{at}.country: expected a country other than USA (the United States sets the "
-                          f"tiers; it has none), got 'USA'")
+            p.expected(join(at, "country"), "a country other than USA (the United States sets the tiers; "
+                                            "it has none)", cmd.country)
         if cmd.command == "deal" and not cmd.h100e_per_year > 0:
-            errors.append(f"{at}.h100e_per_year: expected a number > 0, got {cmd.h100e_per_year!r}")
+            p.expected(join(at, "h100e_per_year"), "a number > 0", cmd.h100e_per_year)
 
 
-def _table(raw: dict, key: str, cls: type, file: str, errors: list[str]) -> dict:
+def _table(raw: dict, key: str, cls: type, p: Problems) -> dict:
     section = raw.get(key, {})
     if not isinstance(section, dict):
-        errors.append(f"{file}:{key}: expected a table of tables, got {section!r}")
+        p.expected(key, "a table of tables", section)
         return {}
     out = {}
     for name, body in section.items():
-        built = _build(cls, body, f"{file}:{key}.{name}", errors)
+        built = _build(cls, body, join(key, name), p)
         if built is not None:
             out[name] = built
     return out
 
 
+TABLES = ("meta", "world", "policy", "countries", "chips", "clouds", "schedule")
+
+
 def build_scenario(raw: dict, name: str, file: str) -> Scenario:
     """Validate a merged raw scenario dict into a frozen :class:`Scenario`."""
-    errors: list[str] = []
-    allowed = {"meta", "world", "policy", "countries", "chips", "clouds", "schedule"}
-    for key in raw:
-        if key not in allowed:
-            errors.append(f"{file}:{key}: unknown table (expected one of: {', '.join(sorted(allowed))})")
-    meta = _build(Meta, raw.get("meta"), f"{file}:meta", errors)
+    p = Problems(file)
+    p.keys(raw, "", TABLES)
+    meta = _build(Meta, raw.get("meta"), "meta", p)
     if meta is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(meta.start)):
-        errors.append(f"{file}:meta.start: expected a month YYYY-MM, got {meta.start!r}")
-    world = _build(World, raw.get("world"), f"{file}:world", errors)
-    policy = _build_regime(raw.get("policy"), f"{file}:policy", errors)
-    countries = _table(raw, "countries", Country, file, errors)
-    chips = _table(raw, "chips", Chip, file, errors)
-    clouds = _table(raw, "clouds", Cloud, file, errors)
-    schedule = _table(raw, "schedule", ScheduledCommand, file, errors)
+        p.expected("meta.start", "a month YYYY-MM", meta.start)
+    world = _build(World, raw.get("world"), "world", p)
+    policy = _build_regime(raw.get("policy"), "policy", p)
+    countries = _table(raw, "countries", Country, p)
+    chips = _table(raw, "chips", Chip, p)
+    clouds = _table(raw, "clouds", Cloud, p)
+    schedule = _table(raw, "schedule", ScheduledCommand, p)
     if not countries:
-        errors.append(f"{file}:countries: expected at least one country")
+        p.missing("countries", "at least one [countries.<ISO3>] table")
     if not chips:
-        errors.append(f"{file}:chips: expected at least one chip")
+        p.missing("chips", "at least one [chips.<ID>] table")
     if "USA" not in countries:
-        errors.append(f"{file}:countries.USA: missing (the United States sets the regime)")
+        p.missing("countries.USA", "the United States, which sets the regime")
+    share = Number(0, 1, "share")
     for cid, cloud in clouds.items():
         if cloud.hq not in countries:
-            errors.append(f"{file}:clouds.{cid}.hq: expected a country of this scenario, got {cloud.hq!r}")
-        for site, share in cloud.sites.items():
+            p.expected(f"clouds.{cid}.hq", "a country of this scenario", cloud.hq)
+        for site, value in cloud.sites.items():
             if site not in countries:
-                errors.append(f"{file}:clouds.{cid}.sites.{site}: expected a country of this scenario")
-            elif not isinstance(share, (int, float)) or isinstance(share, bool) or not 0 <= share <= 1:
-                errors.append(f"{file}:clouds.{cid}.sites.{site}: expected a share between 0 and 1, got {share!r}")
-        if sum(v for v in cloud.sites.values() if isinstance(v, (int, float))) > 1:
-            errors.append(f"{file}:clouds.{cid}.sites: expected shares summing to at most 1")
+                p.unknown(f"clouds.{cid}.sites.{site}", site, countries, noun="country")
+            else:
+                p.check(f"clouds.{cid}.sites.{site}", value, share)
+        total = sum(v for v in cloud.sites.values() if is_number(v))
+        if total > 1:
+            p.expected(f"clouds.{cid}.sites", "shares summing to at most 1", dict(cloud.sites))
     if meta is not None:
-        _validate_schedule(schedule, countries, meta.months, f"{file}:schedule", errors)
-    for kind in ("domestic",):
-        if chips and not any(c.designer == kind for c in chips.values()):
-            errors.append(f"{file}:chips: expected at least one chip with designer = {kind!r}")
-    if errors:
-        raise ScenarioError(errors)
+        _validate_schedule(schedule, countries, meta.months, "schedule", p)
+    if chips and not any(c.designer == "domestic" for c in chips.values()):
+        p.missing("chips", "at least one chip with designer = 'domestic'")
+    p.raise_if_any(ScenarioError)
     return Scenario(name=name, path=file, meta=meta, world=world, policy=policy,
                     countries=types.MappingProxyType(countries), chips=types.MappingProxyType(chips),
                     clouds=types.MappingProxyType(clouds), schedule=types.MappingProxyType(schedule))

@@ -46,6 +46,8 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from agents.checks import (REQUIRED, Bool, is_number, Integer, ListOf, Number, OneOf, Problems, Spec, Table, Text, expected,
+                           missing, unknown)
 from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
@@ -207,59 +209,32 @@ class Sweep:
         return tuple(f for f in self.factors if not (f.ranged and self.design != "grid"))
 
 
-_REQUIRED = object()
-
-
 def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    return is_number(v) and isinstance(v, (int, float))
 
 
 class _Reader:
-    """Reads typed keys out of one TOML table, recording ``file:table.key: expected …, got …``."""
+    """Reads typed keys out of one TOML table, recording ``file:table.key: expected …, got …`` (agents.checks)."""
 
     def __init__(self, file: str, errors: list[str]):
         self.file, self.errors = file, errors
 
+    def _keep(self, p: Problems) -> None:
+        self.errors.extend(p.messages())
+
     def table(self, data: dict, name: str, known: Sequence[str] | None) -> dict:
-        value = data.get(name, {})
-        if not isinstance(value, dict):
-            self.errors.append(f"{self.file}:{name}: expected a table, got {value!r}")
-            return {}
+        p = Problems(self.file)
+        value = p.check(name, data.get(name, {}), Table(), {})
         if known is not None:
-            for key in value:
-                if key not in known:
-                    self.errors.append(f"{self.file}:{name}.{key}: unknown key (expected one of: "
-                                       f"{', '.join(known)})")
+            p.keys(value, name, known)
+        self._keep(p)
         return value
 
-    def get(self, tbl: dict, where: str, key: str, kind: str, default: Any = _REQUIRED,
-            lo: float | None = None, hi: float | None = None, choices: Sequence[str] = ()) -> Any:
-        at = f"{self.file}:{where}.{key}"
-        expected = {
-            "str": "a string", "bool": "true or false", "int": "an integer", "number": "a number",
-            "strlist": "a list of strings", "choice": "one of " + ", ".join(repr(c) for c in choices),
-        }[kind]
-        if lo is not None:
-            expected += f" >= {lo:g}" if hi is None else f" between {lo:g} and {hi:g}"
-        if key not in tbl:
-            if default is _REQUIRED:
-                self.errors.append(f"{at}: missing (expected {expected})")
-            return None if default is _REQUIRED else default
-        v = tbl[key]
-        ok = {
-            "str": isinstance(v, str),
-            "bool": isinstance(v, bool),
-            "int": isinstance(v, int) and not isinstance(v, bool),
-            "number": _is_number(v),
-            "strlist": isinstance(v, list) and all(isinstance(x, str) for x in v),
-            "choice": v in choices,
-        }[kind]
-        if ok and kind in ("int", "number"):
-            ok = (lo is None or v >= lo) and (hi is None or v <= hi)
-        if not ok:
-            self.errors.append(f"{at}: expected {expected}, got {v!r}")
-            return None if default is _REQUIRED else default
-        return float(v) if kind == "number" else v
+    def get(self, tbl: dict, where: str, key: str, spec: Spec, default: Any = REQUIRED) -> Any:
+        p = Problems(self.file)
+        value = p.get(tbl, where, key, spec, default)
+        self._keep(p)
+        return value
 
 
 def sweep_path(name_or_path: str | Path) -> Path:
@@ -289,27 +264,27 @@ def load_sweep(path: str | Path) -> Sweep:
 
     errors: list[str] = []
     r = _Reader(file, errors)
-    for key in data:
-        if key not in TABLES:
-            errors.append(f"{file}:{key}: unknown table (expected one of: {', '.join(TABLES)})")
+    top = Problems(file)
+    top.keys(data, "", TABLES)
+    errors.extend(top.messages())
     sw = r.table(data, "sweep", ("title", "description", "scenario", "months", "scale"))
     de = r.table(data, "design", ("kind", "samples", "seeds", "root_seed", "common_random_numbers"))
     ou = r.table(data, "outputs", ("metrics", "monthly", "csv"))
     rp = r.table(data, "report", ("metrics", "by", "thresholds"))
 
-    title = r.get(sw, "sweep", "title", "str", path.stem)
-    description = r.get(sw, "sweep", "description", "str", "")
-    scenario_text = r.get(sw, "sweep", "scenario", "str")
-    months = r.get(sw, "sweep", "months", "int", None, lo=1, hi=600)
-    scale = r.get(sw, "sweep", "scale", "number", 1.0, lo=0.01, hi=1000)
-    design = r.get(de, "design", "kind", "choice", "grid", choices=DESIGNS)
-    samples = r.get(de, "design", "samples", "int", None, lo=1, hi=10_000_000)
-    seeds = r.get(de, "design", "seeds", "int", 1, lo=1, hi=1_000_000)
-    root_seed = r.get(de, "design", "root_seed", "int", 0, lo=0)
-    crn = r.get(de, "design", "common_random_numbers", "bool", False)
-    metrics = r.get(ou, "outputs", "metrics", "strlist", list(METRIC_NAMES))
-    monthly = r.get(ou, "outputs", "monthly", "bool", True)
-    csv = r.get(ou, "outputs", "csv", "bool", False)
+    title = r.get(sw, "sweep", "title", Text(), path.stem)
+    description = r.get(sw, "sweep", "description", Text(), "")
+    scenario_text = r.get(sw, "sweep", "scenario", Text())
+    months = r.get(sw, "sweep", "months", Integer(1, 600, "months"), None)
+    scale = r.get(sw, "sweep", "scale", Number(0.01, 1000), 1.0)
+    design = r.get(de, "design", "kind", OneOf(DESIGNS), "grid")
+    samples = r.get(de, "design", "samples", Integer(1, 10_000_000), None)
+    seeds = r.get(de, "design", "seeds", Integer(1, 1_000_000), 1)
+    root_seed = r.get(de, "design", "root_seed", Integer(0), 0)
+    crn = r.get(de, "design", "common_random_numbers", Bool(), False)
+    metrics = r.get(ou, "outputs", "metrics", ListOf(Text()), list(METRIC_NAMES))
+    monthly = r.get(ou, "outputs", "monthly", Bool(), True)
+    csv = r.get(ou, "outputs", "csv", Bool(), False)
     for i, m in enumerate(metrics):
         if m not in METRIC_NAMES:
             errors.append(f"{file}:outputs.metrics[{i}]: expected a metric name "
@@ -324,8 +299,8 @@ def load_sweep(path: str | Path) -> Sweep:
     if design == "grid":
         for f in ranged:
             if f.steps is None:
-                errors.append(f"{file}:{_table_of(f)}.{f.key}.steps: missing (a grid design needs steps "
-                              f"for a range, or list values)")
+                errors.append(f"{file}:{_table_of(f)}.{f.key}.steps: "
+                              f"{missing('steps for a range of a grid design, or list values instead')}")
         if samples is not None:
             errors.append(f"{file}:design.samples: expected no samples for a grid design (the grid sets "
                           f"the points), got {samples!r}")
@@ -435,16 +410,16 @@ def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Fa
         return None
     for k in spec:
         if k not in SPEC_KEYS:
-            errors.append(f"{at}.{k}: unknown key (expected one of: {', '.join(SPEC_KEYS)})")
+            errors.append(f"{at}.{k}: {unknown(k, SPEC_KEYS)}")
     integer = spec.get("integer", _integer_key(key))
     if not isinstance(integer, bool):
-        errors.append(f"{at}.integer: expected true or false, got {integer!r}")
+        errors.append(f"{at}.integer: {expected(Bool().what, integer)}")
     log = spec.get("log", False)
     if not isinstance(log, bool):
-        errors.append(f"{at}.log: expected true or false, got {log!r}")
+        errors.append(f"{at}.log: {expected(Bool().what, log)}")
     per = spec.get("per")
     if per is not None and not (_is_number(per) and per > 0):
-        errors.append(f"{at}.per: expected a number > 0 (the step to state effects in), got {per!r}")
+        errors.append(f"{at}.per: {expected('a number > 0 (the step to state effects in)', per)}")
     values = lo = hi = steps = None
     if "values" in spec:
         if "min" in spec or "max" in spec or "steps" in spec:
@@ -468,9 +443,9 @@ def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Fa
         lo, hi = spec.get("min"), spec.get("max")
         for name, v in (("min", lo), ("max", hi)):
             if v is None:
-                errors.append(f"{at}.{name}: missing (expected a number, or give values instead)")
+                errors.append(f"{at}.{name}: {missing('a number, or give values instead')}")
             elif not _is_number(v):
-                errors.append(f"{at}.{name}: expected a number, got {v!r}")
+                errors.append(f"{at}.{name}: {expected('a number', v)}")
         if _is_number(lo) and _is_number(hi):
             if not lo < hi:
                 errors.append(f"{at}.max: expected a number > min ({lo!r}), got {hi!r}")
@@ -482,7 +457,7 @@ def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Fa
         steps = spec.get("steps")
         if steps is not None:
             if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= MAX_STEPS:
-                errors.append(f"{at}.steps: expected an integer between 2 and {MAX_STEPS}, got {steps!r}")
+                errors.append(f"{at}.steps: {expected(Integer(2, MAX_STEPS).what, steps)}")
             elif integer is True and _is_number(lo) and _is_number(hi) and lo < hi and steps > hi - lo + 1:
                 errors.append(f"{at}.steps: expected at most {int(hi - lo + 1)} steps for whole numbers "
                               f"from {lo!r} to {hi!r}, got {steps!r}")
@@ -496,21 +471,21 @@ def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Fa
 
 def _read_report(rp: dict, r: _Reader, factors: list[Factor], metrics: list[str]) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    keep = r.get(rp, "report", "metrics", "strlist", None)
+    keep = r.get(rp, "report", "metrics", ListOf(Text()), None)
     if keep is not None:
         for i, m in enumerate(keep):
             if m not in metrics:
                 r.errors.append(f"{r.file}:report.metrics[{i}]: expected a metric kept under "
                                 f"[outputs] ({', '.join(metrics)}), got {m!r}")
         out["metrics"] = keep
-    by = r.get(rp, "report", "by", "str", None)
+    by = r.get(rp, "report", "by", Text(), None)
     if by is not None:
         keys = [f.key for f in factors]
         if by not in keys:
             r.errors.append(f"{r.file}:report.by: expected one of the swept inputs ({', '.join(keys) or 'none'}), "
                             f"got {by!r}")
         out["by"] = by
-    thresholds = r.get(rp, "report", "thresholds", "strlist", [])
+    thresholds = r.get(rp, "report", "thresholds", ListOf(Text()), [])
     for i, text in enumerate(thresholds or []):
         try:
             parse_threshold(text, metrics)

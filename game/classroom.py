@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from agents.checks import Integer, ListOf, Nullable, OneOf, Problems, Text, Where, expected
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
 from agents.words import human, lever_label
@@ -107,107 +108,83 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
         raise LessonError([f"{f}: {toml_problem(exc)}"]) from None
     except OSError as exc:
         raise LessonError([f"{f}: cannot be read: {exc.strerror}"]) from None
-    errors: list[str] = []
-    for key in raw:
-        if key not in ("lesson", "teams"):
-            errors.append(f"{f}:{key}: unknown table (expected lesson, teams)")
+    p = Problems(f)
+    p.keys(raw, "", ("lesson", "teams"))
     body = raw.get("lesson")
     if not isinstance(body, dict):
-        raise LessonError(errors + [f"{f}:lesson: missing (expected a [lesson] table)"])
-    known = {"title", "scenario", "seed", "rounds", "months_per_round", "open_levers", "guide", "questions",
-             "minutes"}
-    for key in body:
-        if key not in known:
-            errors.append(f"{f}:lesson.{key}: unknown key (expected one of: {', '.join(sorted(known))})")
-    title = _get(body, "title", str, f, "lesson", errors)
-    scenario_name = _get(body, "scenario", str, f, "lesson", errors)
-    seed = _get(body, "seed", int, f, "lesson", errors, lo=0)
-    rounds = _get(body, "rounds", int, f, "lesson", errors, lo=1, hi=24)
-    months_per_round = _get(body, "months_per_round", int, f, "lesson", errors, lo=1, hi=120)
-    minutes = _get(body, "minutes", int, f, "lesson", errors, lo=10, hi=600, default=90)
-    guide = _get(body, "guide", str, f, "lesson", errors, default="")
-    questions = body.get("questions", [])
-    if not isinstance(questions, list) or not all(isinstance(q, str) for q in questions):
-        errors.append(f"{f}:lesson.questions: expected a list of strings, got {questions!r}")
-        questions = []
-    open_levers = body.get("open_levers", [])
-    if not isinstance(open_levers, list) or not all(isinstance(x, str) for x in open_levers):
-        errors.append(f"{f}:lesson.open_levers: expected a list of lever names, got {open_levers!r}")
-        open_levers = []
-    for name in open_levers:
+        if "lesson" in raw:
+            p.expected("lesson", "a [lesson] table", body)
+        else:
+            p.missing("lesson", "a [lesson] table")
+        p.raise_if_any(LessonError)
+    known = ("title", "scenario", "seed", "rounds", "months_per_round", "open_levers", "guide", "questions",
+             "minutes")
+    p.keys(body, "lesson", known)
+    title = p.get(body, "lesson", "title", Text())
+    scenario_name = p.get(body, "lesson", "scenario", Text(what="a scenario name"))
+    seed = p.get(body, "lesson", "seed", Integer(0))
+    rounds = p.get(body, "lesson", "rounds", Integer(1, 24))
+    months_per_round = p.get(body, "lesson", "months_per_round", Integer(1, 120, "months"))
+    minutes = p.get(body, "lesson", "minutes", Integer(10, 600, "minutes"), 90)
+    guide = p.get(body, "lesson", "guide", Text(), "")
+    questions = p.get(body, "lesson", "questions", ListOf(Text()), [])
+    open_levers = p.get(body, "lesson", "open_levers", ListOf(Text(), what_="a list of lever names"), [])
+    for i, name in enumerate(open_levers):
         if name not in LEVERS:
-            errors.append(f"{f}:lesson.open_levers: unknown lever {name!r} (see `silicon-curtain levers`)")
+            p.unknown(f"lesson.open_levers[{i}]", name, LEVERS, noun="lever")
     scenario = None
     if isinstance(scenario_name, str):
         try:
             scenario = load_scenario(scenario_name)
         except ScenarioError as exc:
-            errors.append(f"{f}:lesson.scenario: {exc.problems[0]}")
+            p.add("lesson.scenario", exc.problems[0])
     if scenario is not None and isinstance(rounds, int) and isinstance(months_per_round, int):
         if rounds * months_per_round > scenario.meta.months:
-            errors.append(f"{f}:lesson.rounds: expected rounds x months_per_round <= {scenario.meta.months} "
-                          f"(the scenario's length), got {rounds} x {months_per_round}")
+            p.add("lesson.rounds", f"expected rounds x months_per_round <= {scenario.meta.months} "
+                                   f"(the scenario's length), got {rounds} x {months_per_round}")
     if guide and not (inside(path.parent / guide, path.parent) and (path.parent / guide).is_file()):
-        errors.append(f"{f}:lesson.guide: expected a file in the lesson's folder ({path.parent}), got {guide!r}")
-    teams = _teams(raw.get("teams"), f, scenario, errors)
-    if errors:
-        raise LessonError(errors)
+        p.expected("lesson.guide", f"a file in the lesson's folder ({path.parent})", guide)
+    teams = _teams(raw.get("teams"), scenario, p)
+    p.raise_if_any(LessonError)
     return Lesson(path=f, title=title, scenario=scenario_name, seed=seed, rounds=rounds,
                   months_per_round=months_per_round, open_levers=tuple(open_levers), teams=teams,
                   guide=guide, questions=tuple(questions) or tuple(scenario.meta.questions), minutes=minutes)
 
 
-def _teams(raw: Any, f: str, scenario: Any, errors: list[str]) -> tuple[Team, ...]:
+TEAM_ID_WHAT = "an id of lower-case letters, digits or _ (it names a file)"
+
+
+def _teams(raw: Any, scenario: Any, p: Problems) -> tuple[Team, ...]:
     if not isinstance(raw, dict) or not raw:
-        errors.append(f"{f}:teams: expected at least one [teams.<id>] table")
+        if raw is None:
+            p.missing("teams", "at least one [teams.<id>] table")
+        else:
+            p.expected("teams", "at least one [teams.<id>] table", raw)
         return ()
     out = []
     for tid, body in raw.items():
         at = f"teams.{tid}"
         if not TEAM_ID.fullmatch(tid):
-            errors.append(f"{f}:{at}: expected an id of lower-case letters, digits or _ (it names a file)")
+            p.expected(at, TEAM_ID_WHAT, tid)
         if not isinstance(body, dict):
-            errors.append(f"{f}:{at}: expected a table, got {body!r}")
+            p.expected(at, "a table", body)
             continue
-        for key in body:
-            if key not in ("name", "role", "country", "goal"):
-                errors.append(f"{f}:{at}.{key}: unknown key (expected one of: country, goal, name, role)")
-        name = _get(body, "name", str, f, at, errors)
-        role = _get(body, "role", str, f, at, errors, default="us_commerce")
+        p.keys(body, at, ("name", "role", "country", "goal"))
+        name = p.get(body, at, "name", Text())
+        role = p.get(body, at, "role", Text(), "us_commerce")
         role = role_id(role) if isinstance(role, str) else role
-        country = _get(body, "country", str, f, at, errors, default="") or None
-        goal = _get(body, "goal", str, f, at, errors, default="")
+        country = p.get(body, at, "country", Text(), "") or None
+        goal = p.get(body, at, "goal", Text(), "")
         if isinstance(role, str) and role not in ROLE_IDS:
-            errors.append(f"{f}:{at}.role: expected one of {', '.join(ROLE_IDS)}, got {role!r}")
+            p.expected(f"{at}.role", OneOf(ROLE_IDS).what, role)
         elif role == "tier2_government" and scenario is not None:
             tier2 = [c for c, v in scenario.countries.items() if v.tier == 2]
             if country not in tier2:
-                errors.append(f"{f}:{at}.country: expected a Tier 2 country of {scenario.name} "
-                              f"(e.g. {', '.join(tier2[:5])}), got {country!r}")
+                p.expected(f"{at}.country", f"a Tier 2 country of {scenario.name} (e.g. {', '.join(tier2[:5])})",
+                           country)
         if isinstance(name, str) and isinstance(role, str):
             out.append(Team(tid, name, role, country, goal if isinstance(goal, str) else ""))
     return tuple(out)
-
-
-def _get(body: Mapping, key: str, typ: type, f: str, at: str, errors: list[str], lo: int | None = None,
-         hi: int | None = None, default: Any = ...) -> Any:
-    if key not in body:
-        if default is ...:
-            errors.append(f"{f}:{at}.{key}: missing")
-            return None
-        return default
-    v = body[key]
-    if typ is int and (isinstance(v, bool) or not isinstance(v, int)):
-        errors.append(f"{f}:{at}.{key}: expected a whole number, got {v!r}")
-        return None
-    if typ is str and not isinstance(v, str):
-        errors.append(f"{f}:{at}.{key}: expected a string, got {v!r}")
-        return None
-    if typ is int and ((lo is not None and v < lo) or (hi is not None and v > hi)):
-        rng = f"between {lo} and {hi}" if hi is not None else f">= {lo}"
-        errors.append(f"{f}:{at}.{key}: expected a whole number {rng}, got {v!r}")
-        return None
-    return v
 
 
 # --------------------------------------------------------------------------
@@ -282,7 +259,7 @@ def read_class(folder: Path) -> dict:
     except SaveError as exc:
         raise LessonError([f"{path}: {exc.message} (is this a class folder made by `silicon-curtain class new`?)"])
     if data.get("format") != "silicon-curtain-class":
-        raise LessonError([f"{path}:format: expected 'silicon-curtain-class', got {data.get('format')!r}"])
+        raise LessonError([f"{path}:format: {expected(repr('silicon-curtain-class'), data.get('format'))}"])
     problem = class_problem(data)
     if problem:
         raise LessonError([f"{path}:{problem}"])
@@ -290,40 +267,27 @@ def read_class(folder: Path) -> dict:
     return data
 
 
-_CLASS_KEYS = (("title", str, "a string"), ("scenario", str, "a scenario name"), ("seed", int, "a whole number"),
-               ("rounds", int, "a whole number >= 1"), ("months_per_round", int, "a whole number >= 1"))
-_TEAM_KEYS = (("id", str, "an id of lower-case letters, digits or _ (it names a file)"), ("name", str, "a string"),
-              ("role", str, "a role id"))
+_CLASS_KEYS = (("title", Text()), ("scenario", Text(what="a scenario name")), ("seed", Integer()),
+               ("rounds", Integer(1)), ("months_per_round", Integer(1)))
+_TEAM_KEYS = (("id", Text(what=TEAM_ID_WHAT)), ("name", Text()), ("role", Text(what="a role id")))
 
 
 def class_problem(data: Mapping[str, Any]) -> str | None:
     """``key: expected …, got …`` for the first key of a class.json that this program cannot use, or None."""
-    def bad(v: Any, typ: type) -> bool:
-        return not isinstance(v, typ) or isinstance(v, bool)
-
-    for key, typ, what in _CLASS_KEYS:
-        if key not in data:
-            return f"{key}: missing (expected {what})"
-        if bad(data[key], typ) or (key in ("rounds", "months_per_round") and data[key] < 1):
-            return f"{key}: expected {what}, got {data[key]!r}"
-    levers = data.get("open_levers", [])
-    if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
-        return f"open_levers: expected a list of lever names, got {levers!r}"
-    teams = data.get("teams")
-    if not isinstance(teams, list):
-        return f"teams: expected a list of teams, got {teams!r}"
-    for i, t in enumerate(teams):
+    p = Problems()
+    for key, spec in _CLASS_KEYS:
+        p.get(data, "", key, spec)
+    p.get(data, "", "open_levers", ListOf(Text(), what_="a list of lever names"), [])
+    teams = p.get(data, "", "teams", Where("a list of teams", lambda v: isinstance(v, list)))
+    for i, t in enumerate(teams or []):
         if not isinstance(t, dict):
-            return f"teams[{i}]: expected an object with id, name and role, got {t!r}"
-        for key, typ, what in _TEAM_KEYS:
-            if key not in t:
-                return f"teams[{i}].{key}: missing (expected {what})"
-            if bad(t[key], typ):
-                return f"teams[{i}].{key}: expected {what}, got {t[key]!r}"
+            p.expected(f"teams[{i}]", "an object with id, name and role", t)
+            continue
+        for key, spec in _TEAM_KEYS:
+            p.get(t, f"teams[{i}]", key, spec)
         for key in ("country", "goal"):
-            if t.get(key) is not None and not isinstance(t[key], str):
-                return f"teams[{i}].{key}: expected a string, got {t[key]!r}"
-    return None
+            p.get(t, f"teams[{i}]", key, Nullable(Text()), None)
+    return p.messages()[0] if p else None
 
 
 def _check_team_ids(info: Mapping[str, Any], path: Path) -> None:
@@ -332,8 +296,7 @@ def _check_team_ids(info: Mapping[str, Any], path: Path) -> None:
     for i, team in enumerate(teams if isinstance(teams, list) else []):
         tid = team.get("id") if isinstance(team, dict) else None
         if isinstance(team, dict) and not (isinstance(tid, str) and TEAM_ID.fullmatch(tid)):
-            raise LessonError([f"{path}:teams[{i}].id: expected an id of lower-case letters, digits or _ "
-                               f"(it names a file), got {tid!r}"])
+            raise LessonError([f"{path}:teams[{i}].id: {expected(TEAM_ID_WHAT, tid)}"])
 
 
 # --------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
     """Commands from JSON lines (or a JSON list), each an object with ``month`` and ``kind``."""
+    from agents.checks import Invalid, expected
     from agents.commands import from_dict
     from game.session import json_problem
 
@@ -152,9 +153,12 @@ def read_commands(path: Path) -> list[tuple[int, tuple[str, Any]]]:
             raise UsageError(f"--commands {label}: expected an object with month and kind, got {d!r}")
         month = d.get("month")
         if not isinstance(month, int) or isinstance(month, bool) or month < 0:
-            raise UsageError(f"--commands {label}: month: expected a whole number >= 0, got {month!r}")
+            raise UsageError(f"--commands {label}:month: {expected('a whole number >= 0', month)}")
         try:
             command = from_dict(d)
+        except Invalid as exc:
+            key, text = exc.problems[0]
+            raise UsageError(f"--commands {label}:{key}: {text}" if key else f"--commands {label}: {text}") from None
         except (ValueError, TypeError) as exc:
             raise UsageError(f"--commands {label}: {exc}") from None
         out.append((month, (label, command)))

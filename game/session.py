@@ -25,6 +25,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from agents import commands as cmd
+from agents.checks import Invalid, Number, OneOf, Problem, expected, join, missing
+from agents.checks import unknown as unknown_key
 from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
@@ -384,28 +386,29 @@ class LessonRules:
                 "months_per_round": self.months_per_round}
 
 
+LESSON_RULE_KEYS = ("title", "open_levers", "rounds", "months_per_round")
+
+
 def parse_lesson_rules(raw: Any, file: str) -> LessonRules:
     """A save's ``"lesson"`` table, validated; a problem raises SaveError naming the key."""
     if not isinstance(raw, dict):
-        raise SaveError(file, "lesson", f"expected a table of title, open_levers, rounds, months_per_round, "
-                                        f"got {raw!r}")
-    unknown = sorted(set(raw) - {"title", "open_levers", "rounds", "months_per_round"})
+        raise SaveError(file, "lesson", expected("a table of title, open_levers, rounds, months_per_round", raw))
+    unknown = sorted(set(raw) - set(LESSON_RULE_KEYS))
     if unknown:
-        raise SaveError(file, f"lesson.{unknown[0]}", "unknown key (expected title, open_levers, rounds, "
-                                                      "months_per_round)")
+        raise SaveError(file, f"lesson.{unknown[0]}", unknown_key(unknown[0], LESSON_RULE_KEYS))
     title = raw.get("title", "")
     if not isinstance(title, str):
-        raise SaveError(file, "lesson.title", f"expected a string, got {title!r}")
+        raise SaveError(file, "lesson.title", expected("a string", title))
     levers = raw.get("open_levers", [])
     if not isinstance(levers, list) or not all(isinstance(x, str) for x in levers):
-        raise SaveError(file, "lesson.open_levers", f"expected a list of lever names, got {levers!r}")
-    for name in levers:
+        raise SaveError(file, "lesson.open_levers", expected("a list of lever names", levers))
+    for i, name in enumerate(levers):
         if name not in LEVERS:
-            raise SaveError(file, "lesson.open_levers", f"unknown lever {name!r}")
+            raise SaveError(file, f"lesson.open_levers[{i}]", unknown_key(name, LEVERS, noun="lever"))
     for key in ("rounds", "months_per_round"):
         v = raw.get(key)
         if not _is_int(v) or v < 1:
-            raise SaveError(file, f"lesson.{key}", f"expected a whole number >= 1, got {v!r}")
+            raise SaveError(file, f"lesson.{key}", expected("a whole number >= 1", v))
     return LessonRules(title, tuple(levers), int(raw["rounds"]), int(raw["months_per_round"]))
 
 
@@ -784,8 +787,8 @@ class GameSession:
         except ValueError as exc:
             raise SaveError(file, "role", str(exc)) from None
         if h["month"] > session.horizon:
-            raise SaveError(file, "month", f"expected 0 to {session.horizon} (the scenario's length), "
-                                           f"got {h['month']}")
+            raise SaveError(file, "month", expected(f"a whole number between 0 and {session.horizon} (the "
+                                                    f"scenario's length)", h["month"]))
         commands = _parse_commands(data["commands"], h["month"], file)
         pending = list(commands)
         for month in range(h["month"] + 1):
@@ -878,7 +881,7 @@ class SaveError(Exception):
 
     def __init__(self, file: str, key: str, message: str):
         self.file, self.key, self.message = str(file), key, message
-        super().__init__(f"{self.file}: {key}: {message}" if key else f"{self.file}: {message}")
+        super().__init__(str(Problem(self.file, key, message)))
 
 
 def scenario_for_save(ref: str, save_file: str | Path) -> str:
@@ -939,49 +942,50 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     """Validate everything but the commands; returns the header with defaults filled in."""
     fmt = data.get("format")
     if fmt != SAVE_FORMAT:
-        raise SaveError(file, "format", f"expected {SAVE_FORMAT!r}, got {fmt!r}: not a Silicon Curtain save")
+        raise SaveError(file, "format", expected(repr(SAVE_FORMAT), fmt) + ": not a Silicon Curtain save")
     version = data.get("version")
     if not _is_int(version) or version < 1:
-        raise SaveError(file, "version", f"expected a whole number >= 1, got {version!r}")
+        raise SaveError(file, "version", expected("a whole number >= 1", version))
     if version > SAVE_VERSION:
         raise SaveError(file, "version", f"this save was written by a newer version of the game (save version "
                                          f"{version}; this game reads version {SAVE_VERSION}): update the game")
-    for key in ("scenario", "seed", "role", "month", "commands"):
+    for key, what in (("scenario", "a scenario name"), ("seed", "a whole number"),
+                      ("role", OneOf(ROLE_IDS).what), ("month", "a whole number >= 0"), ("commands", "a list")):
         if key not in data:
-            raise SaveError(file, key, "missing")
+            raise SaveError(file, key, missing(what))
     scenario = data["scenario"]
     if not isinstance(scenario, str) or not scenario:
-        raise SaveError(file, "scenario", f"expected a scenario name, got {scenario!r}")
+        raise SaveError(file, "scenario", expected("a scenario name", scenario))
     if not _is_int(data["seed"]):
-        raise SaveError(file, "seed", f"expected a whole number, got {data['seed']!r}")
+        raise SaveError(file, "seed", expected("a whole number", data["seed"]))
     if seed_problem(data["seed"]):
         raise SaveError(file, "seed", seed_problem(data["seed"]))
     overrides = data.get("overrides", {})
     if not isinstance(overrides, dict) or not all(isinstance(k, str) for k in overrides):
-        raise SaveError(file, "overrides", f"expected a table of KEY: value, got {overrides!r}")
+        raise SaveError(file, "overrides", expected("a table of KEY: value", overrides))
     for key, value in overrides.items():
         if not _plain_value(value):
-            raise SaveError(file, f"overrides.{key}", f"expected a number, string, true/false or a list of "
-                                                      f"them (as for --set), got {value!r}")
+            raise SaveError(file, f"overrides.{key}", expected("a number, string, true/false or a list of them "
+                                                               "(as for --set)", value))
     scale = data.get("scale", 1.0)
     lo, hi = SCALE_RANGE
     if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not lo <= scale <= hi:
-        raise SaveError(file, "scale", f"expected a number from {lo:g} to {hi:g}, got {scale!r}")
+        raise SaveError(file, "scale", expected(Number(lo, hi).what, scale))
     role = data["role"]
     if role not in ROLE_IDS:
-        raise SaveError(file, "role", f"expected one of {', '.join(ROLE_IDS)}, got {role!r}")
+        raise SaveError(file, "role", expected(OneOf(ROLE_IDS).what, role))
     country = data.get("country")
     if country is not None and not isinstance(country, str):
-        raise SaveError(file, "country", f"expected a country code or null, got {country!r}")
+        raise SaveError(file, "country", expected("a country code or null", country))
     month = data["month"]
     if not _is_int(month) or month < 0:
-        raise SaveError(file, "month", f"expected a whole number >= 0, got {month!r}")
+        raise SaveError(file, "month", expected("a whole number >= 0", month))
     if not isinstance(data["commands"], list):
-        raise SaveError(file, "commands", f"expected a list, got {type(data['commands']).__name__}")
+        raise SaveError(file, "commands", expected("a list", data["commands"]))
     lesson = parse_lesson_rules(data["lesson"], file) if "lesson" in data else None
     team = data.get("team")
     if team is not None and not (isinstance(team, dict) and all(isinstance(team.get(k), str) for k in ("id", "name"))):
-        raise SaveError(file, "team", f"expected a table with id and name, got {team!r}")
+        raise SaveError(file, "team", expected("a table with id and name", team))
     return {"scenario": scenario, "seed": int(data["seed"]), "overrides": overrides, "scale": float(scale),
             "role": role, "country": country, "month": int(month), "lesson": lesson,
             "team": {"id": team["id"], "name": team["name"]} if team is not None else None}
@@ -993,15 +997,18 @@ def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[i
     for i, item in enumerate(items):
         key = f"commands[{i}]"
         if not isinstance(item, dict):
-            raise SaveError(file, key, f"expected an object, got {item!r}")
+            raise SaveError(file, key, expected("an object with month and kind", item))
         m = item.get("month")
         if not _is_int(m) or not 0 <= m <= month:
-            raise SaveError(file, f"{key}.month", f"expected a whole number from 0 to {month}, got {m!r}")
+            raise SaveError(file, f"{key}.month", expected(f"a whole number between 0 and {month}", m))
         if m < last:
             raise SaveError(file, f"{key}.month", f"commands must be in month order ({m} after {last})")
         last = m
         try:
             command = cmd.from_dict(item)
+        except Invalid as exc:
+            sub, text = exc.problems[0]
+            raise SaveError(file, join(key, sub) if sub else key, text) from None
         except (ValueError, TypeError) as exc:
             raise SaveError(file, key, str(exc)) from None
         out.append((i, int(m), command))

@@ -135,7 +135,7 @@ def test_a_mistyped_command_field_in_a_save_names_it(tmp_path, capsys, save, com
     ({"seed": 2**70}, "seed: expected a whole number from 0"),
     ({"overrides": {"utilisation": {"a": 1}}}, "overrides.utilisation: expected"),
     ({"overrides": {"utilisation": [[{}]]}}, "overrides.utilisation: expected"),
-    ({"scale": 1e9}, "scale: expected a number from 0.01 to 1000"),
+    ({"scale": 1e9}, "scale: expected a number between 0.01 and 1,000, got 1000000000.0"),
 ])
 def test_a_bad_save_header_names_the_key(tmp_path, capsys, save, change, key):
     replay_fails(tmp_path, capsys, {**save, **change}, key)
@@ -267,7 +267,7 @@ def test_a_huge_sweep_is_refused_with_its_size_and_time(tmp_path, capsys, design
 
 def test_a_sweep_with_two_billion_steps_names_the_key(tmp_path, capsys):
     path = sweep_file(tmp_path, "", "g2g_cap_multiplier = { min = 1, max = 2, steps = 2000000000 }")
-    fails(["batch", path, "--plan"], capsys, "levers.g2g_cap_multiplier.steps: expected an integer between 2")
+    fails(["batch", path, "--plan"], capsys, "levers.g2g_cap_multiplier.steps: expected a whole number between 2")
 
 
 def test_the_plan_prints_the_count_and_an_estimate(tmp_path, capsys):
@@ -332,8 +332,8 @@ def test_the_handout_shows_team_names_as_text(class_folder):
 
 
 @pytest.mark.parametrize("change, needle", [
-    (lambda d: d.pop("rounds"), "class.json:rounds: missing"),
-    (lambda d: d.update(seed="1"), "class.json:seed: expected a whole number"),
+    (lambda d: d.pop("rounds"), "class.json:rounds: missing (expected a whole number >= 1)"),
+    (lambda d: d.update(seed="1"), "class.json:seed: expected a whole number, got '1'"),
     (lambda d: d.update(teams={"a": 1}), "class.json:teams: expected a list"),
     (lambda d: d["teams"][0].pop("name"), "class.json:teams[0].name: missing"),
     (lambda d: d["teams"][0].update(role=3), "class.json:teams[0].role: expected a role id"),

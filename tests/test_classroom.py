@@ -55,9 +55,9 @@ def test_bad_lesson_files_name_file_key_and_expectation(tmp_path):
     with pytest.raises(LessonError) as info:
         load_lesson(bad)
     problems = "\n".join(info.value.problems)
-    assert f"{bad}:lesson.seed: expected a whole number, got 'three'" in problems
+    assert f"{bad}:lesson.seed: expected a whole number >= 0, got 'three'" in problems
     assert f"{bad}:teams.red.role: expected one of" in problems
-    assert "unknown lever 'warp_drive'" in problems
+    assert f"{bad}:lesson.open_levers[2]: unknown lever (expected one of: " in problems
     assert "rounds x months_per_round <= 72 (the scenario's length), got 20 x 6" in problems
     assert len(info.value.problems) == 4  # every problem at once
 

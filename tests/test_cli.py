@@ -93,7 +93,7 @@ def test_wrong_type_in_a_scenario_names_file_key_and_expectation(tmp_path):
                    '[world]\nutilisation = "high"\n')
     result = cli("run", str(bad))
     assert result.returncode == 2
-    assert f"{bad}:world.utilisation: expected a number, got 'high'" in result.stderr
+    assert f"{bad}:world.utilisation: expected a number between 0 and 1, got 'high'" in result.stderr
 
 
 def test_out_folder_that_is_a_directory_is_refused_before_running(tmp_path):

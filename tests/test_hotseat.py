@@ -114,7 +114,7 @@ def test_saves_without_lesson_keys_still_load_and_corrupt_ones_are_still_refused
     session = GameSession.from_save(plain)
     assert session.lesson is None and session.team is None and session.end_month == 72
     for bad, key in (({**data, "lesson": {**data["lesson"], "rounds": 0}}, "lesson.rounds"),
-                     ({**data, "lesson": {**data["lesson"], "open_levers": ["warp"]}}, "lesson.open_levers"),
+                     ({**data, "lesson": {**data["lesson"], "open_levers": ["warp"]}}, "lesson.open_levers[0]"),
                      ({**data, "lesson": "all"}, "lesson"),
                      ({**data, "team": ["red"]}, "team"),
                      ({**data, "version": 2}, "version")):

@@ -114,7 +114,7 @@ def test_a_save_naming_a_scenario_outside_its_folder_is_refused(tmp_path, scenar
     save = _save_with_scenario(tmp_path / "saves" / "s.json", scenario)
     with pytest.raises(SaveError) as exc:
         GameSession.load(save)
-    assert str(exc.value) == (f"{save}: scenario: expected a shipped scenario name or a .toml file in the "
+    assert str(exc.value) == (f"{save}:scenario: expected a shipped scenario name or a .toml file in the "
                               f"save's folder ({save.parent}), got {scenario!r}")
     assert main(["replay", str(save), "--out", str(tmp_path / "r.csv")]) == 2
     assert "expected a shipped scenario name or a .toml file" in capsys.readouterr().err

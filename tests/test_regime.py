@@ -624,7 +624,7 @@ def test_choice_lever_lists_its_choices():
 
 @pytest.mark.parametrize("value", [[], [1.0, -2.0], "100000", [1.0, "2"], 5.0])
 def test_bad_list_lever_is_rejected(value):
-    assert lever_error("nveu_cap_h100e", value) == f"expected a list of numbers >= 0, got {value!r}"
+    assert lever_error("nveu_cap_h100e", value) == f"expected a non-empty list of numbers >= 0, got {value!r}"
 
 
 def test_list_lever_accepts_non_negative_numbers():

@@ -246,30 +246,29 @@ def test_malformed_parent_is_reported_against_the_parent(tmp_path):
 
 def test_unknown_top_level_table_is_an_error(tmp_path):
     child = write_child(tmp_path, "[weather]\nrain = 1\n")
-    assert only_problem(child) == (f"{child}:weather: unknown table (expected one of: "
+    assert only_problem(child) == (f"{child}:weather: unknown key (expected one of: "
                                    "chips, clouds, countries, meta, policy, schedule, world)")
 
 
 def test_unknown_world_key_is_an_error(tmp_path):
     child = write_child(tmp_path, "[world]\nutilization = 0.4\n")
     problem = only_problem(child)
-    assert problem.startswith(f"{child}:world.utilization: unknown key (expected one of: ")
-    assert "utilisation" in problem
+    assert problem == f"{child}:world.utilization: unknown key (did you mean 'utilisation'?)"
 
 
 def test_string_for_a_world_number_is_an_error(tmp_path):
     child = write_child(tmp_path, '[world]\nutilisation = "high"\n')
-    assert only_problem(child) == f"{child}:world.utilisation: expected a number, got 'high'"
+    assert only_problem(child) == f"{child}:world.utilisation: expected a number between 0 and 1, got 'high'"
 
 
 def test_bool_for_a_world_number_is_an_error(tmp_path):
     child = write_child(tmp_path, "[world]\nutilisation = true\n")
-    assert only_problem(child) == f"{child}:world.utilisation: expected a number, got True"
+    assert only_problem(child) == f"{child}:world.utilisation: expected a number between 0 and 1, got True"
 
 
 def test_fraction_for_a_world_integer_is_an_error(tmp_path):
     child = write_child(tmp_path, "[world]\ntraining_run_months = 4.5\n")
-    assert only_problem(child) == f"{child}:world.training_run_months: expected an integer, got 4.5"
+    assert only_problem(child) == f"{child}:world.training_run_months: expected a whole number between 1 and 36 months, got 4.5"
 
 
 def test_world_value_out_of_range_names_the_range(tmp_path):
@@ -279,17 +278,17 @@ def test_world_value_out_of_range_names_the_range(tmp_path):
 
 def test_world_value_below_an_open_range_names_the_minimum_and_unit(tmp_path):
     child = write_child(tmp_path, "[world]\ntpp_per_h100e = 0.5\n")
-    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a number between 1 and 1e+06 TPP, got 0.5"
+    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a number between 1 and 1,000,000 TPP, got 0.5"
 
 
 def test_non_finite_world_value_is_an_error(tmp_path):
     child = write_child(tmp_path, "[world]\ntpp_per_h100e = inf\n")
-    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a finite number, got inf"
+    assert only_problem(child) == f"{child}:world.tpp_per_h100e: expected a number between 1 and 1,000,000 TPP, got inf"
 
 
 def test_missing_required_country_key_is_an_error(tmp_path):
     child = write_child(tmp_path, ATLANTIS_WITHOUT_TIER)
-    assert only_problem(child) == f"{child}:countries.ATL.tier: missing (expected an integer)"
+    assert only_problem(child) == f"{child}:countries.ATL.tier: missing (expected a whole number between 1 and 3)"
 
 
 def test_complete_new_country_is_accepted(tmp_path):
@@ -313,8 +312,7 @@ def test_lever_choice_outside_its_choices_is_an_error(tmp_path):
 def test_unknown_lever_is_an_error(tmp_path):
     child = write_child(tmp_path, "[policy]\ntier4_caps = true\n")
     problem = only_problem(child)
-    assert problem.startswith(f"{child}:policy.tier4_caps: unknown lever (expected one of: ")
-    assert "tier2_caps" in problem
+    assert problem == f"{child}:policy.tier4_caps: unknown lever (did you mean 'tier2_caps'?)"
 
 
 def test_month_thirteen_is_not_a_start_month(tmp_path):
@@ -331,7 +329,7 @@ def test_other_start_month_shifts_dates(tmp_path):
 def test_schedule_entry_with_unknown_lever_is_an_error(tmp_path):
     child = write_child(tmp_path, "[schedule.x]\nmonth = 0\nlevers = { tier4_caps = true }\n")
     problem = only_problem(child)
-    assert problem.startswith(f"{child}:schedule.x.levers.tier4_caps: unknown lever (expected one of: ")
+    assert problem == f"{child}:schedule.x.levers.tier4_caps: unknown lever (did you mean 'tier2_caps'?)"
 
 
 def test_schedule_entry_with_lever_of_wrong_type_is_an_error(tmp_path):
@@ -341,7 +339,7 @@ def test_schedule_entry_with_lever_of_wrong_type_is_an_error(tmp_path):
 
 def test_schedule_set_without_levers_is_an_error(tmp_path):
     child = write_child(tmp_path, "[schedule.x]\nmonth = 0\n")
-    assert only_problem(child) == f"{child}:schedule.x.levers: expected at least one lever to set, got nothing"
+    assert only_problem(child) == f"{child}:schedule.x.levers: missing (expected at least one lever to set)"
 
 
 def test_effective_month_before_month_is_an_error(tmp_path):
@@ -371,7 +369,7 @@ def test_unknown_schedule_command_is_an_error(tmp_path):
 def test_cloud_site_in_unknown_country_is_an_error(tmp_path):
     child = write_child(tmp_path, '[clouds.newco]\nname = "NewCo"\nhq = "USA"\nspend_usd_per_year = 1e9\n'
                                   "spend_growth_per_year = 1.2\nsites = { ATL = 0.5 }\n")
-    assert only_problem(child) == f"{child}:clouds.newco.sites.ATL: expected a country of this scenario"
+    assert only_problem(child) == f"{child}:clouds.newco.sites.ATL: unknown country (did you mean 'QAT'?)"
 
 
 def test_cloud_sites_are_merged_key_by_key(tmp_path):
@@ -475,7 +473,7 @@ def test_override_with_wrong_value_type_is_caught_by_validation():
 
 def test_world_override_with_wrong_value_type_is_caught_by_validation():
     problem = only_problem(DEFAULT, {"utilisation": "high"})
-    assert problem == f"{SCENARIO_DIR / (DEFAULT + '.toml')}:world.utilisation: expected a number, got 'high'"
+    assert problem == f"{SCENARIO_DIR / (DEFAULT + '.toml')}:world.utilisation: expected a number between 0 and 1, got 'high'"
 
 
 @pytest.mark.parametrize("text, value, kind", [
@@ -539,13 +537,13 @@ def test_any_lpp_limit_above_maximum_is_rejected(value):
 
 def test_override_of_effective_month_with_a_word_is_caught_by_validation():
     problem = only_problem("diffusion_rule_2025", {"schedule.diffusion_rule.effective_month": "May"})
-    assert problem.endswith(":schedule.diffusion_rule.effective_month: expected an integer, got 'May'")
+    assert problem.endswith(":schedule.diffusion_rule.effective_month: expected a whole number between 0 and 600 or null, got 'May'")
 
 
 def test_deal_with_non_numeric_volume_is_an_error(tmp_path):
     child = write_child(tmp_path, '[schedule.x]\nmonth = 4\ncommand = "deal"\ncountry = "JPN"\n'
                                   'h100e_per_year = "lots"\n')
-    assert f"{child}:schedule.x.h100e_per_year: expected a number, got 'lots'" in problems_of(child)
+    assert f"{child}:schedule.x.h100e_per_year: expected a number between 0 and 1,000,000,000 H100e/year, got 'lots'" in problems_of(child)
 
 
 def test_cloud_hq_of_wrong_type_is_an_error(tmp_path):

@@ -159,14 +159,14 @@ def _corrupt(text: str) -> dict[str, str]:
         "a list": ("[1, 2]", "expected a JSON object, got list"),
         "another format": (edit(format="something-else"), "format: expected 'silicon-curtain-save'"),
         "a future version": (edit(version=SAVE_VERSION + 1), "version: this save was written by a newer version"),
-        "no seed": (json.dumps({k: v for k, v in good.items() if k != "seed"}), "seed: missing"),
+        "no seed": (json.dumps({k: v for k, v in good.items() if k != "seed"}), ".json:seed: missing (expected a whole number)"),
         "a text seed": (edit(seed="five"), "seed: expected a whole number, got 'five'"),
         "an unknown scenario": (edit(scenario="atlantis"), "scenario: "),
         "an unknown role": (edit(role="king"), "role: expected one of"),
-        "a month past the end": (edit(month=500), "month: expected 0 to 72"),
-        "an unknown command": (edit(commands=[{"month": 0, "kind": "invade"}]), "commands[0]: kind: expected one of"),
+        "a month past the end": (edit(month=500), ".json:month: expected a whole number between 0 and 72 (the scenario's length), got 500"),
+        "an unknown command": (edit(commands=[{"month": 0, "kind": "invade"}]), "commands[0].kind: expected one of 'set', 'rescind', 'set_tier', 'g2g', 'deal', got 'invade'"),
         "a command after the save": (edit(commands=[dict(good["commands"][0], month=15)]),
-                                     "commands[0].month: expected a whole number from 0 to 14"),
+                                     "commands[0].month: expected a whole number between 0 and 14, got 15"),
         "a refused command": (edit(commands=bad_cmds), "commands[1]: refused at month 3: lpp_limit_h100e"),
     }
 

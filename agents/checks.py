@@ -1,0 +1,357 @@
+"""One validation layer for every file the program reads: scenarios, sweeps, lessons, saves, commands.
+
+Every problem reads the same way, wherever it was found::
+
+    FILE:KEY: expected WHAT, got VALUE
+    FILE:KEY: missing (expected WHAT)
+    FILE:KEY: unknown key (did you mean 'X'?)
+
+KEY is a dotted path (``countries.JPN.tier``, ``teams[0].name``); VALUE is the value's ``repr``,
+cut to about 60 characters. A :class:`Problems` collector gathers every problem of a file (not
+just the first), and the typed specs (:class:`Number`, :class:`Integer`, :class:`Text`,
+:class:`OneOf`, :class:`Bool`, :class:`ListOf`, :class:`Table`, :class:`Nullable`) say what a
+key must hold and in which words. Imports only the standard library.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+REQUIRED: Any = object()
+"""``default`` for a key that must be there."""
+
+SHOW_LIMIT = 60
+
+
+def show(value: Any, limit: int = SHOW_LIMIT) -> str:
+    """A value as a message quotes it: its repr, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def bound(v: float) -> str:
+    """A range's end as it can be typed in a file: 1,000,000 rather than 1e+06; powers of ten when huge."""
+    if abs(v) >= 1e15:
+        mantissa, exponent = f"{v:.6e}".split("e")
+        return f"{float(mantissa):g}e{int(exponent)}"
+    return f"{v:,.0f}" if v == int(v) else f"{v:g}"
+
+
+def expected(what: str, got: Any) -> str:
+    """The text of a wrong value: ``expected WHAT, got VALUE``."""
+    return f"expected {what}, got {show(got)}"
+
+
+def missing(what: str) -> str:
+    """The text of a required key that is not there: ``missing (expected WHAT)``."""
+    return f"missing (expected {what})"
+
+
+def unknown(name: Any, known: Iterable[str], noun: str = "key") -> str:
+    """The text of a key nobody reads: a suggestion when one is close, else the keys there are."""
+    known = sorted(str(k) for k in known)
+    close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+    if close:
+        return f"unknown {noun} (did you mean {close[0]!r}?)"
+    return f"unknown {noun} (expected one of: {', '.join(known)})"
+
+
+def join(at: str, key: str | int) -> str:
+    """A dotted key path: ``join("teams", 0)`` is ``teams[0]``, ``join("lesson", "rounds")`` ``lesson.rounds``."""
+    if isinstance(key, int):
+        return f"{at}[{key}]"
+    return f"{at}.{key}" if at else key
+
+
+def is_number(v: Any) -> bool:
+    """A real, finite number; true/false are not numbers (TOML and JSON keep them apart)."""
+    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def is_whole(v: Any) -> bool:
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+
+# --------------------------------------------------------------------------
+# specs: what a key must hold, and the words for it
+
+
+class Spec:
+    """What a value must be. ``what`` is the phrase after "expected"; ``check`` says whether a value
+    is one, and the value to keep (converted: ints to float for a :class:`Number`)."""
+
+    what: str = "a value"
+
+    def check(self, value: Any) -> tuple[bool, Any]:  # pragma: no cover - every spec overrides it
+        raise NotImplementedError
+
+
+def _range(lo: float | None, hi: float | None, unit: str) -> str:
+    if lo is not None and hi is not None:
+        text = f" between {bound(lo)} and {bound(hi)}"
+    elif lo is not None:
+        text = f" >= {bound(lo)}"
+    elif hi is not None:
+        text = f" <= {bound(hi)}"
+    else:
+        text = ""
+    return text + (f" {unit}" if unit else "")
+
+
+@dataclass(frozen=True)
+class Number(Spec):
+    """A finite number (int or float, never true/false), optionally in [lo, hi], in ``unit``."""
+
+    lo: float | None = None
+    hi: float | None = None
+    unit: str = ""
+
+    @property
+    def what(self) -> str:
+        return "a number" + _range(self.lo, self.hi, self.unit)
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        if not is_number(value):
+            return False, value
+        ok = (self.lo is None or value >= self.lo) and (self.hi is None or value <= self.hi)
+        return ok, float(value)
+
+
+@dataclass(frozen=True)
+class Integer(Spec):
+    """A whole number, optionally in [lo, hi], in ``unit``; ``whole_floats`` also takes 12.0 as 12."""
+
+    lo: int | None = None
+    hi: int | None = None
+    unit: str = ""
+    whole_floats: bool = False
+
+    @property
+    def what(self) -> str:
+        return "a whole number" + _range(self.lo, self.hi, self.unit)
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        if self.whole_floats and is_number(value) and not is_whole(value) and float(value).is_integer():
+            value = int(value)
+        if not is_whole(value):
+            return False, value
+        return (self.lo is None or value >= self.lo) and (self.hi is None or value <= self.hi), int(value)
+
+
+@dataclass(frozen=True)
+class Text(Spec):
+    """A string; ``what`` can name what the string is (``a scenario name``)."""
+
+    what: str = "a string"
+    nonempty: bool = False
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        return isinstance(value, str) and (bool(value) or not self.nonempty), value
+
+
+@dataclass(frozen=True)
+class Bool(Spec):
+    what: str = "true or false"
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        return type(value).__name__ in ("bool", "bool_"), value  # numpy's booleans too
+
+
+@dataclass(frozen=True)
+class OneOf(Spec):
+    """One of a few values: ``expected one of 'a', 'b', got 'c'``."""
+
+    choices: tuple = ()
+
+    @property
+    def what(self) -> str:
+        return "one of " + ", ".join(repr(c) for c in self.choices)
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        try:
+            return value in self.choices and not isinstance(value, bool), value
+        except TypeError:  # an unhashable value among hashable choices
+            return False, value
+
+
+@dataclass(frozen=True)
+class ListOf(Spec):
+    """A list whose every item is ``item``; kept as a list (or a tuple with ``as_tuple``)."""
+
+    item: Spec = Text()
+    what_: str = ""
+    nonempty: bool = False
+    as_tuple: bool = False
+
+    @property
+    def what(self) -> str:
+        if self.what_:
+            return self.what_
+        plural = {"a string": "strings", "true or false": "true/false values"}.get(self.item.what)
+        if plural is None:
+            plural = self.item.what.removeprefix("a ").removeprefix("an ")
+            plural = plural.replace("number", "numbers", 1).replace("whole number", "whole numbers", 1)
+        return f"a{' non-empty' if self.nonempty else ''} list of {plural}"
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        if not isinstance(value, (list, tuple)) or (self.nonempty and not value):
+            return False, value
+        out = []
+        for v in value:
+            ok, v = self.item.check(v)
+            if not ok:
+                return False, value
+            out.append(v)
+        return True, tuple(out) if self.as_tuple else out
+
+
+@dataclass(frozen=True)
+class Table(Spec):
+    """A table (TOML) or object (JSON) with string keys."""
+
+    what: str = "a table"
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        return isinstance(value, dict) and all(isinstance(k, str) for k in value), value
+
+
+@dataclass(frozen=True)
+class Nullable(Spec):
+    """``inner`` or null (JSON) / absent."""
+
+    inner: Spec = Text()
+
+    @property
+    def what(self) -> str:
+        return f"{self.inner.what} or null"
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        return (True, None) if value is None else self.inner.check(value)
+
+
+@dataclass(frozen=True)
+class Where(Spec):
+    """Any rule that fits no other spec: a predicate and the words for it."""
+
+    what: str = "a value"
+    test: Callable[[Any], bool] = bool
+
+    def check(self, value: Any) -> tuple[bool, Any]:
+        try:
+            return bool(self.test(value)), value
+        except (TypeError, ValueError):
+            return False, value
+
+
+# --------------------------------------------------------------------------
+# collecting problems
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem: where (file and key) and what (the text after the colon)."""
+
+    file: str
+    key: str
+    text: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.key}" if self.file and self.key else (self.file or self.key)
+        return f"{where}: {self.text}" if where else self.text
+
+
+class Invalid(ValueError):
+    """Problems found by code that does not know the file (a command, a lever): the caller places them.
+
+    ``problems`` holds (key, text) pairs; ``str()`` reads ``key: text`` one per line.
+    """
+
+    def __init__(self, problems: Sequence[tuple[str, str]]):
+        self.problems = list(problems)
+        super().__init__("\n".join(f"{k}: {t}" if k else t for k, t in self.problems))
+
+
+class Problems:
+    """Every problem of one file, each ``FILE:KEY: …``; ``prefix`` is put before every key."""
+
+    def __init__(self, file: str | Any = "", prefix: str = ""):
+        self.file, self.prefix = str(file), prefix
+        self.items: list[Problem] = []
+
+    # -- recording
+
+    def _key(self, key: str | int) -> str:
+        if self.prefix:
+            return join(self.prefix, key) if key != "" else self.prefix
+        return key if isinstance(key, str) else f"[{key}]"
+
+    def add(self, key: str | int, text: str) -> None:
+        """A problem in free words (still ``FILE:KEY: text``); prefer the typed methods."""
+        self.items.append(Problem(self.file, self._key(key), text))
+
+    def expected(self, key: str | int, what: str, got: Any) -> None:
+        self.add(key, expected(what, got))
+
+    def missing(self, key: str | int, what: str) -> None:
+        self.add(key, missing(what))
+
+    def unknown(self, key: str | int, name: Any, known: Iterable[str], noun: str = "key") -> None:
+        self.add(key, unknown(name, known, noun))
+
+    def take(self, invalid: Invalid, at: str = "") -> None:
+        """Problems found elsewhere (:class:`Invalid`), placed under key ``at``."""
+        for key, text in invalid.problems:
+            self.add(join(at, key) if at and key else (at or key), text)
+
+    # -- checking
+
+    def check(self, key: str | int, value: Any, spec: Spec, default: Any = None) -> Any:
+        """``value`` (converted) if it is a ``spec``; else record ``expected …, got …`` and return ``default``."""
+        ok, value = spec.check(value)
+        if not ok:
+            self.expected(key, spec.what, value)
+            return default
+        return value
+
+    def get(self, table: Mapping[str, Any], at: str, key: str, spec: Spec, default: Any = REQUIRED) -> Any:
+        """``table[key]`` checked against ``spec``; absent, ``default`` (a problem if it is REQUIRED).
+
+        A wrong or missing required value gives None; a wrong optional one its default.
+        """
+        where = join(at, key)
+        if key not in table:
+            if default is REQUIRED:
+                self.missing(where, spec.what)
+                return None
+            return default
+        return self.check(where, table[key], spec, None if default is REQUIRED else default)
+
+    def keys(self, table: Mapping[str, Any], at: str, known: Iterable[str], noun: str = "key") -> None:
+        """Record every key of ``table`` that is not ``known``, with a did-you-mean when one is close."""
+        known = list(known)
+        for key in table:
+            if key not in known:
+                self.unknown(join(at, str(key)), key, known, noun)
+
+    # -- reporting
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def messages(self) -> list[str]:
+        return [str(p) for p in self.items]
+
+    def raise_if_any(self, error: Callable[[list[str]], Exception]) -> None:
+        """Raise ``error(messages)`` (ScenarioError, SweepError, LessonError …) if anything was recorded."""
+        if self.items:
+            raise error(self.messages())
