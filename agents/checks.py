@@ -33,11 +33,16 @@ def show(value: Any, limit: int = SHOW_LIMIT) -> str:
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
+def power_of_ten(v: float, digits: int = 6) -> str:
+    """A huge number as people and files write it: 1e26, not 1e+26 or 100,000,000,000,000T."""
+    mantissa, exponent = f"{v:.{digits}e}".split("e")
+    return f"{float(mantissa):g}e{int(exponent)}"
+
+
 def bound(v: float) -> str:
     """A range's end as it can be typed in a file: 1,000,000 rather than 1e+06; powers of ten when huge."""
     if abs(v) >= 1e15:
-        mantissa, exponent = f"{v:.6e}".split("e")
-        return f"{float(mantissa):g}e{int(exponent)}"
+        return power_of_ten(v)
     return f"{v:,.0f}" if v == int(v) else f"{v:g}"
 
 

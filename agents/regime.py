@@ -26,16 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from agents.checks import Bool, ListOf, Number, OneOf, Spec, bound, expected, unknown
-
-
-def power_of_ten(v: float, digits: int = 6) -> str:
-    """A huge number as people and files write it: 1e26, not 1e+26 or 100,000,000,000,000T."""
-    mantissa, exponent = f"{v:.{digits}e}".split("e")
-    return f"{float(mantissa):g}e{int(exponent)}"
-
-
-_plain = bound  # a bound as it can be typed in a file (see agents.checks.bound)
+from agents.checks import Bool, ListOf, Number, OneOf, Spec, expected, unknown
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
-from agents.regime import LEVERS, power_of_ten
+from agents.checks import power_of_ten
+from agents.regime import LEVERS
 
 LEVER_LABELS = {
     "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",

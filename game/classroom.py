@@ -25,7 +25,7 @@ from typing import Any, Mapping
 from agents.checks import Integer, ListOf, Nullable, OneOf, Problems, Text, Where, expected
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
-from agents.words import human, lever_label
+from agents.words import format_value, lever_label
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
 from game.files import write_bytes, write_text
@@ -278,6 +278,7 @@ def class_problem(data: Mapping[str, Any]) -> str | None:
     for key, spec in _CLASS_KEYS:
         p.get(data, "", key, spec)
     p.get(data, "", "open_levers", ListOf(Text(), what_="a list of lever names"), [])
+    p.get(data, "", "questions", ListOf(Text(), what_="a list of questions (text)"), [])
     teams = p.get(data, "", "teams", Where("a list of teams", lambda v: isinstance(v, list)))
     for i, t in enumerate(teams or []):
         if not isinstance(t, dict):
@@ -551,10 +552,8 @@ def _month_start(date: str):
 
 
 def _axis_number(v: float, unit: str) -> str:
-    """'$120B', '2.5M', '14': the same words as the game (``agents.words.human``)."""
-    if unit == "months":
-        return f"{v:g}"
-    return ("$" if unit == "USD" else "") + re.sub(r"\.0(?=[kMBT]?$)", "", human(v, 1))
+    """'$120B', '2.5M', '14': the game's own formatter, without units (the axis names them)."""
+    return format_value(unit, v, style="bare")
 
 
 def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int) -> str:

@@ -338,6 +338,8 @@ def test_the_handout_shows_team_names_as_text(class_folder):
     (lambda d: d["teams"][0].pop("name"), "class.json:teams[0].name: missing"),
     (lambda d: d["teams"][0].update(role=3), "class.json:teams[0].role: expected a role id"),
     (lambda d: d.update(open_levers="all"), "class.json:open_levers: expected a list"),
+    (lambda d: d.update(questions=3), "class.json:questions: expected a list of questions (text), got 3"),
+    (lambda d: d.update(questions=["Why?", 7]), "class.json:questions: expected a list of questions (text), got ['Why?', 7]"),
 ])
 def test_a_mistyped_class_json_is_one_message(tmp_path, capsys, class_folder, change, needle):
     folder = tmp_path / "c"
