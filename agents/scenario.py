@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections.abc
 import copy
 import dataclasses
+import difflib
 import functools
 import re
 import tomllib
@@ -27,7 +28,7 @@ from pathlib import Path
 from typing import Any, Literal, Mapping
 
 from agents.checks import (Bool, Integer, ListOf, Nullable, Number, OneOf, Problems, Spec, Table, Text, is_number,
-                           join)
+                           join, unknown)
 from agents.regime import LEVERS, Regime, lever_error
 
 
@@ -397,7 +398,10 @@ def override_path(raw: dict, key: str) -> list[str]:
         return ["world", key]
     if key in {f.name for f in dataclasses.fields(Meta)}:
         return ["meta", key]
-    raise ScenarioError([f"--set {key}: unknown key (expected a lever such as lpp_limit_h100e, "
+    names = [*LEVERS, *(f.name for f in dataclasses.fields(World))]
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ScenarioError([f"--set {key}: unknown key ({hint}expected a lever such as lpp_limit_h100e, "
                          f"a [world] parameter, or a dotted path like countries.JPN.tier)"])
 
 
@@ -416,7 +420,7 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
             known = LEVERS if path[0] == "policy" else {
                 f.name for f in dataclasses.fields(World if path[0] == "world" else Meta)}
             if path[-1] not in known:
-                raise ScenarioError([f"--set {key}: unknown key {path[-1]!r} in [{path[0]}]"])
+                raise ScenarioError([f"--set {key}: {unknown(path[-1], known)}"])
         elif path[-1] not in node and not (len(path) == 3 and path[-1] in _entry_fields(path[0])):
             raise ScenarioError([f"--set {key}: no key {path[-1]!r} at {'.'.join(path[:-1])}"])
         node[path[-1]] = value
