@@ -83,6 +83,8 @@ HARD_MAX_RUNS = 10_000_000
 """Runs no batch plans: the run table alone would take gigabytes."""
 SECONDS_PER_RUN_MONTH = (0.012, 0.0015)
 """Rough cost of one month of one run on one core: fixed, plus per unit of scale (for estimates)."""
+SECONDS_TO_START = 2.0
+"""Rough fixed cost of a batch: starting workers, writing the plan, merging (for estimates)."""
 
 
 class SweepError(ScenarioError):
@@ -634,7 +636,7 @@ def count_runs(sweep: Sweep) -> int:
 def estimate_seconds(sweep: Sweep, runs: int, workers: int) -> float:
     """A rough wall time for ``runs`` runs of this sweep on ``workers`` cores."""
     fixed, per_scale = SECONDS_PER_RUN_MONTH
-    return runs * sweep.months * (fixed + per_scale * sweep.scale) / max(1, workers)
+    return SECONDS_TO_START + runs * sweep.months * (fixed + per_scale * sweep.scale) / max(1, workers)
 
 
 def check_size(sweep: Sweep, max_runs: int = MAX_RUNS) -> int:
