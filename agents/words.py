@@ -35,7 +35,7 @@ LEVER_LABELS = {
 }
 
 CHOICE_WORDS = {
-    "variant_policy": {"allow": "allowed", "deny": "denied", "licence_fee": "licence with a fee"},
+    "variant_policy": {"allowed": "allowed", "denied": "denied", "licence_fee": "licence with a fee"},
 }
 """Choice levers' values as people say them."""
 
@@ -63,7 +63,10 @@ def human(v: float | None, digits: int = 1) -> str:
     for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(v) >= div:
             return f"{_trim(f'{v / div:,.{digits}f}')}{suffix}"
-    return f"{v:,.0f}" if abs(v) >= 10 else f"{v:,.{max(digits, 1)}g}"
+    if abs(v) >= 10:
+        return f"{v:,.0f}"
+    small = f"{v:,.{max(digits, 1)}g}"
+    return f"{v:,.0f}" if "e+" in small else small  # 9.97 rounds to 10, not '1e+01'
 
 
 def format_value(unit: str, v: Any, digits: int = 1, style: str = "long") -> str:

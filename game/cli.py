@@ -19,7 +19,8 @@ from typing import Any, Callable, Iterable, Sequence
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli", "game.batch_cli", "game.play_cli", "game.class_cli")
+EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli", "game.batch_cli", "game.play_cli", "game.class_cli",
+                                   "game.tournament_cli")
 """Modules that add subcommands: each has ``register(subparsers)`` (imported lazily-light)."""
 
 SUMMARY = [

@@ -97,3 +97,12 @@ def test_a_number_shown_in_a_field_reads_back_as_the_same_value(v):
     from agents.words import entry_text, parse_entry
 
     assert parse_entry(entry_text(v)) == pytest.approx(v, rel=5e-4, abs=1e-9)
+
+
+def test_every_choice_of_every_choice_lever_has_words():
+    from agents.words import CHOICE_WORDS
+
+    for name, spec in LEVERS.items():
+        if spec.kind == "choice":
+            assert set(CHOICE_WORDS.get(name, {})) == set(spec.choices), name
+    assert human(9.98) == "10" and human(0.5) == "0.5"  # never '1e+01'

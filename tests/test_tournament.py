@@ -1,0 +1,38 @@
+"""The strategy tournament: scripted play through the game's own rules and score."""
+
+import csv
+
+import pytest
+
+from game.cli import main
+from game.tournament import STRATEGIES, play, standings, tournament
+
+
+@pytest.mark.parametrize("role", sorted(STRATEGIES))
+def test_every_scripted_order_is_one_the_game_accepts(role):
+    """A strategy the game refuses would score as doing nothing and mislead the tournament."""
+    assert STRATEGIES[role][0].name == "nothing"
+    for strategy in STRATEGIES[role]:
+        first = min((m for m, _ in strategy.orders), default=0)
+        result = play(strategy, "diffusion_rule_2025", role, seed=1, months=first + 1)
+        assert result.refused == (), (strategy.name, result.refused)
+
+
+def test_strategies_are_scored_on_the_same_seeds_and_ranked():
+    results = tournament("diffusion_rule_2025", "us_commerce", [1], months=12,
+                         strategies=[s for s in STRATEGIES["us_commerce"] if s.name in ("nothing", "abandon")])
+    table = {name: (mean, parts) for name, mean, _, parts in standings(results)}
+    # dropping the chip controls hands Tier 3 its compute: the denial goal says so within a year
+    assert table["abandon"][1]["Keep Tier 3 compute down"] < table["nothing"][1]["Keep Tier 3 compute down"] - 10
+    assert [r.seed for r in results] == [1, 1]
+
+
+def test_the_tournament_command_prints_the_standings_and_writes_every_game(tmp_path, capsys):
+    out = tmp_path / "t.csv"
+    assert main(["tournament", "diffusion_rule_2025", "--role", "enforcement", "--seeds", "1", "--months", "3",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "strategy" in printed and "Cut smuggling" in printed and "nothing" in printed
+    rows = list(csv.DictReader(out.open()))
+    assert {r["strategy"] for r in rows} == {s.name for s in STRATEGIES["bis_enforcement"]}
+    assert main(["tournament", "diffusion_rule_2025", "--role", "nobody"]) == 2
