@@ -2,7 +2,7 @@
 
 Owns the goal table of every role and the formula that turns one month's
 metrics (with the same month of two baseline runs on the same seed) into a
-score from 0 to 100. Imports the standard library only: it reads plain
+score from 0 to 100. Imports the standard library and ``agents.words`` only: it reads plain
 views (anything with ``metrics``, ``codes``, ``compute_h100e``, ``goodwill``,
 ``cooperation`` and ``tier``), never a model, never pygame.
 
@@ -16,18 +16,20 @@ Baselines, both on the player's seed and the same month:
 Each goal is worth ``weight`` points and scores a fraction ``v`` in [0, 1];
 the score is ``sum(weight * v)`` (the weights of a role sum to 100).
 
-US Commerce Department (``us_commerce``, every lever):
+US Commerce Department (``us_commerce``, every lever), each goal measured
+against the scenario as scheduled, so doing nothing scores 50 and every
+decision moves a part (the ranges were set with ``silicon-curtain
+tournament``: plausible play stays inside them, see docs/tournament.md):
 
-* Keep Tier 3 compute down, 30: ``v = clamp((1 - A / A_N) / 0.75)``, A =
-  ``compute_adversary``: full marks when Tier 3 has at most a quarter of the
-  compute it would have without controls.
-* Keep the frontier lead, 30: ``v = clamp(frontier_gap_months / 24)``: full
-  marks at a two-year lead.
-* Keep US vendors selling, 20: ``v = clamp((R / R_N - 0.7) / 0.3)``, R =
-  ``us_vendor_revenue_cum``: nothing at 70% of the no-controls revenue or
-  less, full marks at 100%.
-* Keep Tier 2 goodwill, 20: ``v = clamp(G / G_0)``, G = ``goodwill_swing``,
-  G_0 its value at month 0.
+* Keep Tier 3 compute down, 40: ``v = clamp(0.5 + (1 - A / A_S) / 0.8)``, A =
+  ``compute_adversary``: full marks at 40% below the schedule, nothing at 40%
+  above.
+* Keep the frontier lead, 25: ``v = clamp(0.5 + (L - L_S) / 12)``, L =
+  ``frontier_gap_months``: full marks six months ahead of the schedule.
+* Keep US vendors selling, 20: ``v = clamp(0.5 + (R / R_S - 1) / 0.5)``, R =
+  ``us_vendor_revenue_cum``: full marks at a quarter more than the schedule.
+* Keep Tier 2 goodwill, 15: ``v = clamp(0.5 + (G - G_S) / 0.8)``, G =
+  ``goodwill_swing`` (0-1).
 
 Export enforcement (``bis_enforcement``: enforcement budget, location
 verification, transit diplomacy):
@@ -58,9 +60,10 @@ agreement):
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
+
+from agents.words import human
 
 LOCATION_VERIFICATION_COST_USD = 150e6
 """Yearly cost the enforcement role is charged for location verification (estimate)."""
@@ -106,16 +109,18 @@ class Score:
 
 GOALS: dict[str, tuple[GoalSpec, ...]] = {
     "us_commerce": (
-        GoalSpec("deny", "Keep Tier 3 compute down", 30,
-                 "Full marks when Tier 3 has at most 25% of the compute it would have without controls "
-                 "(same seed, same month)."),
-        GoalSpec("lead", "Keep the frontier lead", 30,
-                 "The best US lab's lead over the best Tier 3 lab, in months; full marks at 24."),
+        GoalSpec("deny", "Keep Tier 3 compute down", 40,
+                 "Tier 3's compute against the scenario as scheduled (same seed, same month): half marks "
+                 "at the same, full marks 40% below, nothing 40% above."),
+        GoalSpec("lead", "Keep the frontier lead", 25,
+                 "The best US lab's lead over the best Tier 3 lab against the schedule: half marks at the "
+                 "same, full marks six months longer."),
         GoalSpec("revenue", "Keep US vendors selling", 20,
-                 "US vendor revenue so far against the no-controls run: nothing at 70% or less, "
-                 "full marks at 100%."),
-        GoalSpec("goodwill", "Keep Tier 2 goodwill", 20,
-                 "Mean goodwill of Tier 2 governments against its value at the start."),
+                 "US vendor revenue so far against the schedule: half marks at the same, full marks at a "
+                 "quarter more, nothing at a quarter less."),
+        GoalSpec("goodwill", "Keep Tier 2 goodwill", 15,
+                 "Mean goodwill of Tier 2 governments (0-1) against the schedule: half marks at the same, "
+                 "full marks 0.4 higher."),
     ),
     "bis_enforcement": (
         GoalSpec("smuggling", "Cut smuggling", 40,
@@ -167,18 +172,18 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         country: the player's country, for ``tier2_government``.
     """
     m = view.metrics
-    n = no_controls.metrics if no_controls is not None else m
     s = scheduled.metrics if scheduled is not None else m
     m0 = start.metrics
     values: dict[str, tuple[float, str]] = {}
     if role == "us_commerce":
-        share = ratio(m["compute_adversary"], n["compute_adversary"])
-        values["deny"] = (clamp((1 - share) / 0.75), f"Tier 3 has {share:.0%} of its no-controls compute")
-        gap = m["frontier_gap_months"]
-        values["lead"] = (clamp(gap / 24), f"US lead {gap:.1f} months")
-        rev = ratio(m["us_vendor_revenue_cum"], n["us_vendor_revenue_cum"])
-        values["revenue"] = (clamp((rev - 0.7) / 0.3), f"revenue {rev:.0%} of no-controls")
-        values["goodwill"] = _goodwill(m, m0)
+        share = ratio(m["compute_adversary"], s["compute_adversary"])
+        values["deny"] = (clamp(0.5 + (1 - share) / 0.8), f"Tier 3 has {share:.0%} of its compute as scheduled")
+        gap, gap_s = m["frontier_gap_months"], s["frontier_gap_months"]
+        values["lead"] = (clamp(0.5 + (gap - gap_s) / 12), f"US lead {gap:.1f} months ({gap - gap_s:+.1f} vs schedule)")
+        rev = ratio(m["us_vendor_revenue_cum"], s["us_vendor_revenue_cum"])
+        values["revenue"] = (clamp(0.5 + (rev - 1) / 0.5), f"revenue {rev:.0%} of as scheduled")
+        g, g_s = m["goodwill_swing"], s["goodwill_swing"]
+        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.8), f"Tier 2 goodwill {g:.2f} (as scheduled {g_s:.2f})")
     elif role == "bis_enforcement":
         x, xs = m["smuggled_cum"], s["smuggled_cum"]
         leak = ratio(x, xs)
@@ -196,7 +201,7 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         c = float(view.compute_h100e[i])
         cn = float(no_controls.compute_h100e[j]) if j is not None else c
         share = ratio(c, cn)
-        values["compute"] = (clamp(share), f"{_h(c)} H100e, {share:.0%} of no-controls")
+        values["compute"] = (clamp(share), f"{human(c)} H100e, {share:.0%} of no-controls")
         g, g0 = float(view.goodwill[i]), float(start.goodwill[i])
         values["goodwill"] = (clamp(ratio(g, g0)), f"goodwill {g:.2f} (start {g0:.2f})")
         k, k0 = float(view.cooperation[i]), float(start.cooperation[i])
@@ -225,12 +230,3 @@ def _index(view: Any, country: str | None) -> int:
     if country is None or country not in view.codes:
         raise ValueError(f"country {country!r} is not in this scenario")
     return view.codes.index(country)
-
-
-def _h(v: float) -> str:
-    if not math.isfinite(v):
-        return "n/a"
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(v) >= div:
-            return f"{v / div:,.1f}{suffix}"
-    return f"{v:,.0f}"

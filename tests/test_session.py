@@ -221,16 +221,23 @@ def _view(metrics, levers=None, **arrays):
 
 
 def test_us_score_formula():
+    """Each goal against the scenario as scheduled: doing nothing is 50, and each part moves with a decision."""
     start = _view({"goodwill_swing": 0.74})
-    nc = _view({"compute_adversary": 100.0, "us_vendor_revenue_cum": 1000.0})
-    now = _view({"compute_adversary": 62.5, "frontier_gap_months": 12.0, "us_vendor_revenue_cum": 850.0,
-                 "goodwill_swing": 0.37})
-    s = score("us_commerce", now, start, nc, None)
-    assert [round(g.value, 9) for g in s.goals] == [0.5, 0.5, 0.5, 0.5]
-    assert s.total == pytest.approx(50.0)
-    full = _view({"compute_adversary": 20.0, "frontier_gap_months": 30.0, "us_vendor_revenue_cum": 1000.0,
-                  "goodwill_swing": 0.9})
-    assert score("us_commerce", full, start, nc, None).total == pytest.approx(100.0)
+    sched = _view({"compute_adversary": 100.0, "frontier_gap_months": 20.0, "us_vendor_revenue_cum": 1000.0,
+                   "goodwill_swing": 0.4})
+    same = score("us_commerce", sched, start, None, sched)
+    assert [g.value for g in same.goals] == [0.5, 0.5, 0.5, 0.5] and same.total == pytest.approx(50.0)
+    now = _view({"compute_adversary": 80.0, "frontier_gap_months": 23.0, "us_vendor_revenue_cum": 900.0,
+                 "goodwill_swing": 0.2})
+    s = {g.key: g.value for g in score("us_commerce", now, start, None, sched).goals}
+    assert s == pytest.approx({"deny": 0.5 + 0.2 / 0.8, "lead": 0.5 + 3 / 12, "revenue": 0.5 - 0.1 / 0.5,
+                               "goodwill": 0.5 - 0.2 / 0.8})
+    best = _view({"compute_adversary": 60.0, "frontier_gap_months": 26.0, "us_vendor_revenue_cum": 1250.0,
+                  "goodwill_swing": 0.8})
+    assert score("us_commerce", best, start, None, sched).total == pytest.approx(100.0)
+    worst = _view({"compute_adversary": 140.0, "frontier_gap_months": 14.0, "us_vendor_revenue_cum": 750.0,
+                   "goodwill_swing": 0.0})
+    assert score("us_commerce", worst, start, None, sched).total == pytest.approx(0.0)
 
 
 def test_enforcement_and_tier2_score_formulas():
@@ -257,7 +264,7 @@ def test_the_score_is_the_goals_points_every_month(played):
         sc = s.score_at(m)
         assert sc.total == pytest.approx(sum(g.points for g in sc.goals))
         assert 0 <= sc.total <= 100 and all(0 <= g.value <= 1 for g in sc.goals)
-    assert s.score_at(0).goals[0].value == 0.0  # at month 0 Tier 3 has all its no-controls compute
+    assert s.score_at(0).total == pytest.approx(50.0)  # at month 0 the run is the schedule: a middle score
 
 
 def test_news_explains_the_models_events_and_the_players_orders(played):

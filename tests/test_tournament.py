@@ -36,3 +36,18 @@ def test_the_tournament_command_prints_the_standings_and_writes_every_game(tmp_p
     rows = list(csv.DictReader(out.open()))
     assert {r["strategy"] for r in rows} == {s.name for s in STRATEGIES["bis_enforcement"]}
     assert main(["tournament", "diffusion_rule_2025", "--role", "nobody"]) == 2
+
+
+def test_the_us_score_rewards_good_play_and_never_abandoning_the_mission():
+    """Issue #13: doing nothing is a middle score, the best strategy beats it clearly, dropping controls loses."""
+    table = {name: (mean, parts) for name, mean, _, parts in
+             standings(tournament("diffusion_rule_2025", "us_commerce", [1]))}
+    best = max(table, key=lambda k: table[k][0])
+    assert table["nothing"][0] == pytest.approx(50.0)
+    assert table[best][0] >= table["nothing"][0] + 8 and best != "abandon"
+    assert table["abandon"][0] < table["nothing"][0] - 8
+    assert max(m for m, _ in table.values()) - min(m for m, _ in table.values()) >= 20  # scores spread
+    for goal in table["nothing"][1]:  # no part is full (or empty) whatever the plausible strategy
+        assert any(0 < parts[goal] < {"Keep Tier 3 compute down": 40, "Keep the frontier lead": 25,
+                                      "Keep US vendors selling": 20, "Keep Tier 2 goodwill": 15}[goal]
+                   for name, (_, parts) in table.items() if name != "abandon"), goal
