@@ -26,6 +26,7 @@ from agents.checks import Integer, ListOf, Nullable, OneOf, Problems, Text, Wher
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
 from agents.words import format_value, lever_label
+from game.score import GOALS, goal_weights, weights_problem
 from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
                           write_json_atomic)
 from game.files import write_bytes, write_text
@@ -61,6 +62,8 @@ class Team:
     role: str
     country: str | None = None
     goal: str = ""
+    weights: tuple[tuple[str, float], ...] = ()
+    """The team's own points per goal (e.g. hawks care less for revenue); empty: the role's."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def _teams(raw: Any, scenario: Any, p: Problems) -> tuple[Team, ...]:
         if not isinstance(body, dict):
             p.expected(at, "a table", body)
             continue
-        p.keys(body, at, ("name", "role", "country", "goal"))
+        p.keys(body, at, ("name", "role", "country", "goal", "weights"))
         name = p.get(body, at, "name", Text())
         role = p.get(body, at, "role", Text(), "us_commerce")
         role = role_id(role) if isinstance(role, str) else role
@@ -182,8 +185,13 @@ def _teams(raw: Any, scenario: Any, p: Problems) -> tuple[Team, ...]:
             if country not in tier2:
                 p.expected(f"{at}.country", f"a Tier 2 country of {scenario.name} (e.g. {', '.join(tier2[:5])})",
                            country)
+        weights = body.get("weights")
+        if weights is not None and isinstance(role, str) and role in ROLE_IDS and weights_problem(role, weights):
+            p.add(f"{at}.weights", weights_problem(role, weights))
+            weights = None
         if isinstance(name, str) and isinstance(role, str):
-            out.append(Team(tid, name, role, country, goal if isinstance(goal, str) else ""))
+            out.append(Team(tid, name, role, country, goal if isinstance(goal, str) else "",
+                            tuple((weights or {}).items())))
     return tuple(out)
 
 
@@ -201,14 +209,14 @@ def new_class(lesson: Lesson, out: Path) -> list[Path]:
             "scenario": lesson.scenario, "seed": lesson.seed, "rounds": lesson.rounds,
             "months_per_round": lesson.months_per_round, "open_levers": list(lesson.open_levers),
             "questions": list(lesson.questions),
-            "teams": [{"id": t.id, "name": t.name, "role": t.role, "country": t.country, "goal": t.goal}
-                      for t in lesson.teams]}
+            "teams": [{"id": t.id, "name": t.name, "role": t.role, "country": t.country, "goal": t.goal,
+                       **({"weights": dict(t.weights)} if t.weights else {})} for t in lesson.teams]}
     write_json_atomic(out / CLASS_FILE, info)
     written.append(out / CLASS_FILE)
     for team in lesson.teams:
         session = GameSession(lesson.scenario, seed=lesson.seed, role=team.role, country=team.country)
         data = session.to_save()
-        data["team"] = {"id": team.id, "name": team.name}
+        data["team"] = {"id": team.id, "name": team.name, **({"weights": dict(team.weights)} if team.weights else {})}
         data["lesson"] = lesson_rules(lesson).as_dict()
         path = out / TEAMS_DIR / f"{team.id}.json"
         write_json_atomic(path, data)
@@ -243,6 +251,10 @@ def handout(lesson: Lesson) -> str:
     for t in lesson.teams:
         role = t.role + (f" ({t.country})" if t.country else "")
         lines.append(f"- **{markdown_text(t.name)}** — {role}. {markdown_text(t.goal)}".rstrip())
+        if t.weights:
+            points = goal_weights(t.role, dict(t.weights))
+            lines.append("  Scored on: " + ", ".join(f"{g.label} {points[g.key]:.0f}" for g in GOALS[t.role])
+                         + " points.")
     lines += ["", "## How to play and hand in", "",
               "Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
               "play the round, and save (Ctrl+S or the Save button: it writes back to the same file). "
@@ -288,6 +300,10 @@ def class_problem(data: Mapping[str, Any]) -> str | None:
             p.get(t, f"teams[{i}]", key, spec)
         for key in ("country", "goal"):
             p.get(t, f"teams[{i}]", key, Nullable(Text()), None)
+        if t.get("weights") is not None and isinstance(t.get("role"), str) and t["role"] in GOALS:
+            problem = weights_problem(t["role"], t["weights"])
+            if problem:
+                p.add(f"teams[{i}].weights", problem)
     return p.messages()[0] if p else None
 
 
@@ -318,7 +334,8 @@ class HotSeat:
         self.folder = Path(folder)
         self.info = read_class(self.folder)
         self.rules = lesson_rules(self.info)
-        self.teams = tuple(Team(t["id"], t["name"], t["role"], t.get("country"), t.get("goal", ""))
+        self.teams = tuple(Team(t["id"], t["name"], t["role"], t.get("country"), t.get("goal", ""),
+                                tuple((t.get("weights") or {}).items()))
                            for t in self.info["teams"])
         if not self.teams:
             raise LessonError([f"{self.folder / CLASS_FILE}:teams: expected at least one team"])

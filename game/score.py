@@ -60,6 +60,7 @@ agreement):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -158,8 +159,32 @@ def ratio(a: float, b: float) -> float:
     return a / b if b else 1.0
 
 
+def goal_weights(role: str, weights: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Points per goal of ``role``: its standard weights, or a team's own (scaled to add up to 100)."""
+    if not weights:
+        return {g.key: g.weight for g in GOALS[role]}
+    total = sum(float(weights.get(g.key, 0.0)) for g in GOALS[role])
+    return {g.key: 100.0 * float(weights.get(g.key, 0.0)) / total for g in GOALS[role]}
+
+
+def weights_problem(role: str, weights: Any) -> str | None:
+    """Why ``weights`` cannot weigh ``role``'s goals (a table of goal key -> points >= 0, not all 0), or None."""
+    keys = [g.key for g in GOALS.get(role, ())]
+    what = f"a table of points per goal ({', '.join(keys)}), at least one above 0"
+    if not isinstance(weights, Mapping) or not weights:
+        return f"expected {what}, got {weights!r:.60}"
+    for key, v in weights.items():
+        if key not in keys:
+            return f"{key}: unknown goal of {role} (expected one of: {', '.join(keys)})"
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not 0 <= v <= 100:
+            return f"{key}: expected points from 0 to 100, got {v!r:.60}"
+    if not any(weights.values()):
+        return f"expected {what}, got all 0"
+    return None
+
+
 def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
-          country: str | None = None) -> Score:
+          country: str | None = None, weights: Mapping[str, float] | None = None) -> Score:
     """The score of ``view`` (a month of the player's run) for ``role``.
 
     Args:
@@ -170,6 +195,7 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
             that need it score as if equal to it).
         scheduled: the same month of the scenario as scheduled (or None: same).
         country: the player's country, for ``tier2_government``.
+        weights: a team's own points per goal (a lesson's team goals), else the role's.
     """
     m = view.metrics
     s = scheduled.metrics if scheduled is not None else m
@@ -210,7 +236,8 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
                            f"cooperation {k:.2f} (start {k0:.2f})" + ("" if trusted else ", now Tier 3"))
     else:
         raise ValueError(f"unknown role {role!r} (expected one of: {', '.join(GOALS)})")
-    goals = tuple(Goal(g.key, g.label, g.weight, values[g.key][0], values[g.key][1], g.doc) for g in GOALS[role])
+    points = goal_weights(role, weights)
+    goals = tuple(Goal(g.key, g.label, points[g.key], values[g.key][0], values[g.key][1], g.doc) for g in GOALS[role])
     return Score(total=sum(g.points for g in goals), goals=goals)
 
 

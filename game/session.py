@@ -33,7 +33,7 @@ from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_
 from agents.view import MonthView, month_view
 from agents.words import format_lever, human, lever_expects, lever_label
 from game.files import write_json
-from game.score import GOALS, Score, score
+from game.score import GOALS, Score, score, weights_problem
 
 SAVE_FORMAT = "silicon-curtain-save"
 SAVE_VERSION = 1
@@ -464,7 +464,7 @@ class GameSession:
         self.load_warning = ""
         self.lesson: LessonRules | None = None
         """A classroom lesson's constraints (open levers, rounds), or None."""
-        self.team: dict[str, str] | None = None
+        self.team: dict[str, Any] | None = None
         """The classroom team (``{"id", "name"}``) whose save this is, or None."""
         self.file: Path | None = None
         """The save file this game was loaded from: saving writes back to it."""
@@ -561,7 +561,7 @@ class GameSession:
         if m not in self._scores:
             self._scores[m] = score(self.role.id, self.views[m], self.views[0],
                                     self.baseline_view("no_controls", m), self.baseline_view("scheduled", m),
-                                    self.role.country)
+                                    self.role.country, self.weights)
         return self._scores[m]
 
     @property
@@ -573,7 +573,12 @@ class GameSession:
         views = self.baselines[key].views
         m = min(self.month if month is None else month, len(views) - 1)
         return score(self.role.id, views[m], views[0], self.baseline_view("no_controls", m),
-                     self.baseline_view("scheduled", m), self.role.country)
+                     self.baseline_view("scheduled", m), self.role.country, self.weights)
+
+    @property
+    def weights(self) -> Mapping[str, float] | None:
+        """A classroom team's own points per goal (its lesson's team goals), or None for the role's."""
+        return (self.team or {}).get("weights")
 
     # ---- writing ---------------------------------------------------------
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
@@ -800,6 +805,7 @@ class GameSession:
             if month < h["month"]:
                 session.advance_month()
         session.lesson, session.team = h["lesson"], h["team"]  # after the replay: an old save still loads
+        session._scores.clear()  # scored again with the team's own weights
         check = data.get("check")
         if isinstance(check, dict):
             m = session.view.metrics
@@ -986,9 +992,13 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     team = data.get("team")
     if team is not None and not (isinstance(team, dict) and all(isinstance(team.get(k), str) for k in ("id", "name"))):
         raise SaveError(file, "team", expected("a table with id and name", team))
+    weights = team.get("weights") if team is not None else None
+    if weights is not None and weights_problem(role, weights):
+        raise SaveError(file, "team.weights", weights_problem(role, weights))
     return {"scenario": scenario, "seed": int(data["seed"]), "overrides": overrides, "scale": float(scale),
             "role": role, "country": country, "month": int(month), "lesson": lesson,
-            "team": {"id": team["id"], "name": team["name"]} if team is not None else None}
+            "team": ({"id": team["id"], "name": team["name"], **({"weights": dict(weights)} if weights else {})}
+                     if team is not None else None)}
 
 
 def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[int, int, cmd.Command]]:

@@ -178,3 +178,46 @@ def _umask() -> int:
     from game.files import umask
 
     return umask()
+
+
+def test_a_teams_goals_set_its_score_weights(tmp_path):
+    """Hawks care less for revenue: the same hawkish play scores higher for them than for the doves."""
+    from agents import commands as cmd
+    from game.classroom import load_lesson, new_class
+    from game.session import GameSession
+
+    out = tmp_path / "class"
+    new_class(load_lesson("diffusion_and_stockpiling"), out)
+    totals = {}
+    for team in ("hawks", "doves"):
+        session = GameSession.load(out / "teams" / f"{team}.json")
+        assert session.weights and session.score_at(0).total == pytest.approx(50.0)
+        session.submit(cmd.SetLevers(levers={"variant_policy": "denied"}))
+        for _ in range(12):
+            session.advance_month()
+        points = {g.key: g.weight for g in session.score.goals}
+        assert sum(points.values()) == pytest.approx(100.0)
+        totals[team] = session.score.total
+        session.save()
+        again = GameSession.load(out / "teams" / f"{team}.json")  # the weights travel with the team's save
+        assert again.score.total == pytest.approx(totals[team])
+    assert points == {"deny": 20, "lead": 20, "revenue": 35, "goodwill": 25}  # the doves' own
+    assert totals["hawks"] > totals["doves"] + 2
+
+
+@pytest.mark.parametrize("weights, needle", [
+    ("{ deny = 50, profit = 50 }", "teams.hawks.weights: profit: unknown goal of us_commerce"),
+    ("{ deny = -5 }", "teams.hawks.weights: deny: expected points from 0 to 100, got -5"),
+    ("{ deny = 0, lead = 0 }", "teams.hawks.weights: expected a table of points per goal"),
+    ('"lots"', "teams.hawks.weights: expected a table of points per goal"),
+])
+def test_bad_team_weights_in_a_lesson_name_the_key(tmp_path, weights, needle):
+    from game.classroom import LessonError, load_lesson
+
+    text = (ROOT / "lessons" / "diffusion_and_stockpiling.toml").read_text()
+    text = text.replace("weights = { deny = 55, lead = 25, revenue = 10, goodwill = 10 }", f"weights = {weights}")
+    (tmp_path / "diffusion_and_stockpiling.md").write_text("guide")
+    (tmp_path / "l.toml").write_text(text)
+    with pytest.raises(LessonError) as exc:
+        load_lesson(tmp_path / "l.toml")
+    assert any(needle in p for p in exc.value.problems), exc.value.problems

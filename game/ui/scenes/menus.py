@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Callable
 import pygame
 
 from agents.scenario import ScenarioError, available_scenarios, load_scenario
-from game.score import GOALS
+from game.score import GOALS, goal_weights
 from game.session import (ROLE_IDS, GameSession, SaveError, format_lever, lever_label, list_saves,
                           make_role, saves_dir, tier2_countries)
 from game.ui.scene import Scene
@@ -412,8 +412,10 @@ class PickerScene(Scene):
 # ---------------------------------------------------------------------------
 
 
-def goals_text(role_id: str) -> list[tuple[str, str]]:
-    return [(f"{g.label} ({g.weight:g} points)", g.doc) for g in GOALS[role_id]]
+def goals_text(role_id: str, weights=None) -> list[tuple[str, str]]:
+    """Each goal with its points: the role's, or a classroom team's own weights."""
+    points = goal_weights(role_id, weights)
+    return [(f"{g.label} ({points[g.key]:.0f} points)", g.doc) for g in GOALS[role_id]]
 
 
 def controls_text(session: GameSession) -> str:
@@ -492,7 +494,7 @@ class BriefingScene(Scene):
         ly += heading(surf, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
         ly += t.block(surf, controls_text(s), (lx, ly), col_w, 14, p.text) + u(10)
         ry = heading(surf, t, "What the score measures (0 to 100, every month)", (rx, 0), 17, p.accent) + u(4)
-        for label, doc in goals_text(s.role.id):
+        for label, doc in goals_text(s.role.id, s.weights):
             surf.blit(t.render(label, 14, p.text, True), (rx, ry))
             ry += t.line_height(14, True)
             ry += t.block(surf, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
