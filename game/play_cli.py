@@ -49,6 +49,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--out", type=Path, required=True, help="CSV file to write")
     r.set_defaults(func=cmd_replay)
 
+    b = sub.add_parser("branch", help="branch a save at an earlier month: a what-if game on the same seed",
+                       description="Write a new save that is the saved game at --at MONTH, with only the orders "
+                                   "given before that month. Play it on (`play --load NEW`) to try another "
+                                   "decision on the same world; it replays exactly, like any save.")
+    b.add_argument("save", type=Path, help="a save file (.json)")
+    b.add_argument("--at", type=whole_number(0, "a month", MAX_MONTHS), required=True,
+                   help="the month to branch from (0 to the save's month)")
+    b.add_argument("--out", type=Path, required=True, help="the new save file (.json)")
+    b.set_defaults(func=cmd_branch)
+
 
 _months = whole_number(0, "a whole number of months", MAX_MONTHS)
 
@@ -175,6 +185,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     write_frame(out, frame)
     print(f"replayed {len(frame) - 1} months of {args.save}; wrote {len(frame)} rows to {out}")
+    return EXIT_OK
+
+
+def cmd_branch(args: argparse.Namespace) -> int:
+    from game.session import SaveError, branch
+
+    out = _check_out_path(args.out)
+    if out.exists() and out.resolve() == args.save.resolve():
+        raise UsageError(f"--out {out}: is the save being branched; choose a new file (nothing was changed)")
+    try:
+        session = branch(args.save, args.at)
+    except SaveError as exc:
+        raise UsageError(str(exc)) from None
+    session.save(out)
+    print(f"branched {args.save} at month {args.at} ({session.view.date}), keeping {len(session.commands)} "
+          f"order(s); wrote {out}: play on with silicon-curtain play --load {out}")
     return EXIT_OK
 
 

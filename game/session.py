@@ -816,6 +816,23 @@ class GameSession:
         return session
 
 
+def branch(path: str | Path, at: int) -> "GameSession":
+    """A what-if branch of a save: the same game on the same seed at month ``at``, with only the orders
+    given before ``at`` (orders announced before it for later months stay: they were given).
+
+    Play it on and save it as a new file; it replays exactly, like any save.
+    """
+    data = read_save(path)
+    h = check_header(data, str(path))
+    if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at <= h["month"]:
+        raise SaveError(str(path), "month", f"a branch starts at a month the save has reached: expected a "
+                                            f"whole number from 0 to {h['month']}, got {at!r}")
+    kept = [c for c in data["commands"] if isinstance(c, dict) and _is_int(c.get("month")) and c["month"] < at]
+    trimmed = {k: v for k, v in data.items() if k != "check"}  # the check is of the save's month, not the branch's
+    session = GameSession.from_save({**trimmed, "month": at, "commands": kept}, str(path))
+    return session
+
+
 CHECK_KEYS = ("compute_adversary", "smuggled_cum", "us_vendor_revenue_cum", "frontier_gap_months")
 
 

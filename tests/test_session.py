@@ -330,3 +330,32 @@ def test_moving_a_country_out_of_tier_2_is_not_read_as_tier_2_losing_compute():
     series = dict((label, read) for label, _, read in session._effect_series(session.views[0]))
     india = session.views[14].codes.index("IND")
     assert series["Tier 2 compute"](session.views[14]) >= session.views[14].compute_h100e[india]
+
+
+def test_a_branch_is_the_same_game_at_an_earlier_month_and_replays_exactly(tmp_path, capsys):
+    from game.cli import main
+    from game.session import branch, replay
+
+    s = GameSession("diffusion_rule_2025", seed=3)
+    s.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 5e8}))
+    for _ in range(6):
+        s.advance_month()
+    s.submit(cmd.SetLevers(levers={"location_verification": True}))  # given at month 6: not in a branch at 6
+    for _ in range(4):
+        s.advance_month()
+    save = s.save(tmp_path / "game.json")
+    b = branch(save, 6)
+    assert b.month == 6 and [p.month for p in b.commands] == [0]
+    assert b.view.metrics == s.views[6].metrics  # the same world up to the branch point
+    b.submit(cmd.SetLevers(levers={"variant_policy": "denied"}))  # another decision
+    for _ in range(4):
+        b.advance_month()
+    assert b.view.metrics["us_vendor_revenue_cum"] != s.view.metrics["us_vendor_revenue_cum"]
+    alt = b.save(tmp_path / "alt.json")
+    again = replay(alt)
+    assert again["us_vendor_revenue_cum"].iloc[-1] == b.view.metrics["us_vendor_revenue_cum"]
+    assert main(["branch", str(save), "--at", "2", "--out", str(tmp_path / "at2.json")]) == 0
+    assert GameSession.load(tmp_path / "at2.json").month == 2
+    assert main(["branch", str(save), "--at", "11", "--out", str(tmp_path / "late.json")]) == 2
+    assert "expected a whole number from 0 to 10, got 11" in capsys.readouterr().err
+    assert not (tmp_path / "late.json").exists()
