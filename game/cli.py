@@ -91,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scenarios)
 
     s = sub.add_parser("levers", help="list the policy levers, their ranges and what they do")
+    s.add_argument("--role", help="only the levers and orders of a role: us, enforcement or tier2")
     s.set_defaults(func=cmd_levers)
 
     s = sub.add_parser("run", help="run a scenario headless and write its monthly metrics")
@@ -187,10 +188,19 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_levers(args: argparse.Namespace) -> int:
     from agents.regime import LEVERS
 
-    rows = []
-    for name, spec in LEVERS.items():
-        rows.append((name, spec.expected(), spec.doc))
-    _print_table(("lever", "expects", "what it does"), rows)
+    names = list(LEVERS)
+    if args.role:
+        from game.session import make_role
+
+        try:  # the role's levers do not depend on the country (the Tier 2 role has none)
+            role = make_role(args.role, country="-" if "tier2" in args.role else None)
+        except ValueError as exc:
+            raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
+        names = list(role.levers)
+        print(f"{role.title}: {len(names)} lever(s); orders: {', '.join(role.commands)}")
+    rows = [(name, LEVERS[name].expected(), LEVERS[name].doc) for name in names]
+    if rows:
+        _print_table(("lever", "expects", "what it does"), rows)
     return EXIT_OK
 
 

@@ -155,3 +155,12 @@ def test_a_command_needing_the_research_extras_says_so_in_one_line(argv, monkeyp
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "needs the research extras (pyarrow missing)" in err[0] and "pip install" in err[0]
+
+
+def test_levers_lists_a_roles_levers(capsys):
+    assert main(["levers", "--role", "enforcement"]) == 0
+    out = capsys.readouterr().out
+    assert "Export enforcement office: 3 lever(s)" in out and "location_verification" in out
+    assert "lpp_limit_h100e" not in out
+    assert main(["levers", "--role", "nobody"]) == 2
+    assert "--role: expected one of us_commerce (us, commerce)" in capsys.readouterr().err

@@ -51,3 +51,10 @@ def test_the_us_score_rewards_good_play_and_never_abandoning_the_mission():
         assert any(0 < parts[goal] < {"Keep Tier 3 compute down": 40, "Keep the frontier lead": 25,
                                       "Keep US vendors selling": 20, "Keep Tier 2 goodwill": 15}[goal]
                    for name, (_, parts) in table.items() if name != "abandon"), goal
+
+
+def test_the_enforcement_score_rewards_good_play_and_never_abandoning_the_mission():
+    table = {name: mean for name, mean, _, _ in standings(tournament("diffusion_rule_2025", "bis_enforcement", [1]))}
+    best = max(table, key=table.get)
+    assert best != "abandon" and table[best] >= table["nothing"] + 8
+    assert table["abandon"] < table["nothing"]
