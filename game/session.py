@@ -742,6 +742,13 @@ class GameSession:
             **({"team": dict(self.team)} if self.team is not None else {}),
         }
 
+    def branch_at(self, at: int) -> "GameSession":
+        """This game as it stood at month ``at``, with the orders given before it: a what-if to play on.
+
+        The branch is a new game (saving it writes a new file, never this game's).
+        """
+        return branch_of(self.to_save(), at)
+
     def save(self, path: str | Path | None = None) -> Path:
         """Write a save file atomically (a temporary file renamed into place); returns its path.
 
@@ -822,15 +829,18 @@ def branch(path: str | Path, at: int) -> "GameSession":
 
     Play it on and save it as a new file; it replays exactly, like any save.
     """
-    data = read_save(path)
-    h = check_header(data, str(path))
+    return branch_of(read_save(path), at, str(path))
+
+
+def branch_of(data: Mapping[str, Any], at: int, file: str = "<save>") -> "GameSession":
+    """:func:`branch` of save data (a file's, or a game's own ``to_save()``)."""
+    h = check_header(data, file)
     if isinstance(at, bool) or not isinstance(at, int) or not 0 <= at <= h["month"]:
-        raise SaveError(str(path), "month", f"a branch starts at a month the save has reached: expected a "
-                                            f"whole number from 0 to {h['month']}, got {at!r}")
+        raise SaveError(file, "month", f"a branch starts at a month the save has reached: expected a "
+                                       f"whole number from 0 to {h['month']}, got {at!r}")
     kept = [c for c in data["commands"] if isinstance(c, dict) and _is_int(c.get("month")) and c["month"] < at]
     trimmed = {k: v for k, v in data.items() if k != "check"}  # the check is of the save's month, not the branch's
-    session = GameSession.from_save({**trimmed, "month": at, "commands": kept}, str(path))
-    return session
+    return GameSession.from_save({**trimmed, "month": at, "commands": kept}, file)
 
 
 CHECK_KEYS = ("compute_adversary", "smuggled_cum", "us_vendor_revenue_cum", "frontier_gap_months")

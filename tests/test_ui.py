@@ -741,3 +741,26 @@ def test_the_hover_panel_never_covers_the_map_legend(app):
         for n in (4, 9, 14):
             r = main.hover_rect(n)
             assert not r.colliderect(legend), (pos, n, r, legend)
+
+
+def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, home):
+    session = GameSession("diffusion_rule_2025", seed=2)
+    main = start(app, MainScene(app, session))
+    click(app, button(app, "Enforcement"))
+    click(app, [w for w, n in main._widget_lever.items() if n == "enforcement_budget_usd" and w.text == "+"][0])
+    click(app, button(app, "Apply now"))
+    for _ in range(8):
+        key(app, pygame.K_n)
+    for _ in range(3):
+        key(app, pygame.K_LEFTBRACKET)
+    assert main.cursor == 5
+    click(app, button(app, "Branch here"))  # by mouse; B does the same by keyboard
+    branch = app.top
+    assert isinstance(branch, MainScene) and branch is not main
+    assert branch.session.month == 5 and len(branch.session.commands) == 1
+    assert branch.session.view.metrics == session.views[5].metrics  # the same world at that month
+    assert session.file is not None and session.file.exists()  # the original was saved first
+    assert "A branch from" in branch.status[0]
+    key(app, pygame.K_n)
+    saved = branch.session.save()
+    assert saved != session.file and GameSession.load(session.file).month == 8

@@ -166,6 +166,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("A", "apply your changes now"),
     ("PgUp / PgDn", "previous / next panel tab"),
     ("[  ]  L", "earlier / later month; back to live"),
+    ("B", "looking back: branch a what-if from that month"),
     ("Ctrl+S", "save"),
     ("Esc", "menu: save, load, settings, debrief"),
     ("F1", "glossary, from any screen"),

@@ -168,7 +168,7 @@ class MainScene(Scene):
         self._end_at: float | None = None
         self._baseline_rows: dict[str, list[dict]] | None = None
         self._news_rows: list[tuple[pygame.Rect, int]] = []
-        self.live_button = None
+        self.live_button = self.branch_button = None
 
     # ---- state -------------------------------------------------------------
     def _tabs(self) -> list[str]:
@@ -260,7 +260,7 @@ class MainScene(Scene):
                                                                           object_id="#tab")
             x -= u(4)
         self.title_right = x - u(8)
-        self.live_button = None
+        self.live_button = self.branch_button = None
         self._sync_live_button()
 
     def _sync_live_button(self) -> None:
@@ -268,11 +268,16 @@ class MainScene(Scene):
         if self.cursor is not None and self.live_button is None:
             self.live_button = self.button((m.right - u(130), m.y + u(6), u(120), u(28)), "Back to live",
                                            self.live, tooltip="Show the current month again (L)")
+            self.branch_button = self.button((m.right - u(260), m.y + u(6), u(124), u(28)), "Branch here",
+                                             self.branch_here,
+                                             tooltip="Save this game, then play on from this month with other "
+                                                     "decisions, on the same world (B)")
         elif self.cursor is None and self.live_button is not None:
-            self.live_button.kill()
-            self.widgets = [w for w in self.widgets if w is not self.live_button]
-            self.focus_ring = [(w, a) for w, a in self.focus_ring if w is not self.live_button]
-            self.live_button = None
+            for button in (self.live_button, self.branch_button):
+                button.kill()
+                self.widgets = [w for w in self.widgets if w is not button]
+                self.focus_ring = [(w, a) for w, a in self.focus_ring if w is not button]
+            self.live_button = self.branch_button = None
 
     def _sync_top(self) -> None:
         """Show the clock's speed, the map colouring and the chart page on the existing buttons."""
@@ -565,6 +570,24 @@ class MainScene(Scene):
     def live(self) -> None:
         self.cursor = None
 
+    def branch_here(self) -> None:
+        """A what-if: save this game as it is, then play on from the month shown, on the same seed."""
+        if self.cursor is None:
+            return
+        at = self.cursor
+        try:
+            saved = self.session.save()
+        except OSError as exc:
+            self.status = (f"Not branched: this game could not be saved first ({exc})", self.app.palette.bad)
+            return
+        self.session.file = saved  # where the original now lives (load it to go back to it)
+        branch = self.session.branch_at(at)
+        self.app.sim.set_speed(0)
+        scene = MainScene(self.app, branch)
+        self.app.reset(scene)
+        scene.status = (f"A branch from {branch.view.date}: this game is saved in {saved}. Change a decision "
+                        f"and play on; Save writes the branch to a new file.", self.app.palette.good)
+
     def set_tab(self, name: str) -> None:
         if name != self.tab:
             self.tab = name
@@ -756,6 +779,8 @@ class MainScene(Scene):
             self.cursor = None if nxt >= len(self.session.views) - 1 else nxt
         elif k == pygame.K_l:
             self.cursor = None
+        elif k == pygame.K_b and self.cursor is not None:
+            self.branch_here()
         elif k in (pygame.K_LEFT, pygame.K_RIGHT):
             name = self._focused_lever()
             if name is None or LEVERS[name].kind != "float":
@@ -1091,8 +1116,8 @@ class MainScene(Scene):
         surface.set_clip(clip)
         self._draw_legend(surface, mode, view)
         if self.cursor is not None:
-            msg = f"{self.looking_back_text(view)}. L or Esc: back to live; [ ]: earlier, later"
-            img = t.render(t.fit(msg, 13, L.map.w - u(160)), 13, p.warn, True)
+            msg = f"{self.looking_back_text(view)}. L or Esc: back to live; [ ]: earlier, later; B: branch here"
+            img = t.render(t.fit(msg, 13, L.map.w - u(290)), 13, p.warn, True)
             r = img.get_rect(topleft=(L.map.x + u(8), L.map.y + u(8))).inflate(u(10), u(6))
             pygame.draw.rect(surface, (8, 12, 18), r)
             surface.blit(img, (L.map.x + u(8), L.map.y + u(8)))
