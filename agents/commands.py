@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from agents.checks import Invalid, OneOf, Problems
+from agents.checks import Invalid, Number, OneOf, Problems, expected, unknown
 from agents.regime import lever_error
 
 
@@ -68,8 +68,35 @@ class BilateralDeal:
     kind: str = "deal"
 
 
-Command = SetLevers | Rescind | SetTier | G2GAgreement | BilateralDeal
-KINDS = {"set": SetLevers, "rescind": Rescind, "set_tier": SetTier, "g2g": G2GAgreement, "deal": BilateralDeal}
+@dataclass(frozen=True)
+class CountryPolicy:
+    """A government's own standing policies (a Tier 2 or Tier 3 government played by a person or a schedule)."""
+
+    country: str = ""
+    policies: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "player"
+    kind: str = "country_policy"
+
+
+COUNTRY_POLICIES: dict[str, tuple[int, Number, str]] = {
+    "subsidy_usd_per_year": (3, Number(0, 1e12, "USD/year"),
+                             "State money for the domestic chip industry: it grows the domestic foundry's "
+                             "capacity with a lag (the bot raises it with denied demand)."),
+    "domestic_purchase_share": (3, Number(0, 1),
+                                "Guidance steering home buyers to domestic chips, as a share of the most "
+                                "customs checks and guidance can do (the bot steers as far as home supply "
+                                "could serve)."),
+    "transit_enforcement": (2, Number(0, 1),
+                            "Customs and export checks against transshipment through this country's hubs: "
+                            "added to its transit cooperation, so fewer chips are diverted and the US "
+                            "trusts it more."),
+}
+"""Policies a government may set: (the tier it must be in, its range, what it does)."""
+
+
+Command = SetLevers | Rescind | SetTier | G2GAgreement | BilateralDeal | CountryPolicy
+KINDS = {"set": SetLevers, "rescind": Rescind, "set_tier": SetTier, "g2g": G2GAgreement, "deal": BilateralDeal,
+         "country_policy": CountryPolicy}
 
 
 def validate(command: Command, countries: Mapping[str, Any], month: int) -> CommandResult:
@@ -93,6 +120,20 @@ def validate(command: Command, countries: Mapping[str, Any], month: int) -> Comm
             return CommandResult(False, "the United States sets the tiers; it has none")
         if isinstance(command, BilateralDeal) and not command.h100e_per_year > 0:
             return CommandResult(False, f"h100e_per_year must be > 0, got {command.h100e_per_year!r}")
+        return CommandResult(True)
+    if isinstance(command, CountryPolicy):
+        if command.country not in countries:
+            return CommandResult(False, f"unknown country {command.country!r}")
+        if command.country == "USA":
+            return CommandResult(False, "the United States sets the regime with levers, not country policies")
+        if not command.policies:
+            return CommandResult(False, "no policies to set")
+        for name, value in command.policies.items():
+            if name not in COUNTRY_POLICIES:
+                return CommandResult(False, f"{name}: {unknown(name, COUNTRY_POLICIES, noun='policy')}")
+            spec = COUNTRY_POLICIES[name][1]
+            if not spec.check(value)[0]:
+                return CommandResult(False, f"{name}: {expected(spec.what, value)}")
         return CommandResult(True)
     if isinstance(command, Rescind):
         return CommandResult(True)
@@ -149,6 +190,9 @@ def _field_problem(name: str, value: Any) -> str | None:
     if name == "levers":
         ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
         return None if ok else "a table of lever: value"
+    if name == "policies":
+        ok = isinstance(value, dict) and all(isinstance(k, str) for k in value)
+        return None if ok else "a table of policy: value"
     if name == "effective_month":
         ok = value is None or (_whole(value) and 0 <= value <= MAX_MONTH)
         return None if ok else f"a whole number from 0 to {MAX_MONTH}, or null"

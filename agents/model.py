@@ -306,9 +306,22 @@ class ComputeModel(mesa.Model):
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
         """Queue a command for the next policy phase; refused commands say why."""
         result = cmd.validate(command, self.countries.index, self.month)
+        if result.ok and isinstance(command, cmd.CountryPolicy):
+            result = self._policy_problem(command)
         if result.ok:
             self.queue.append(command)
         return result
+
+    def _policy_problem(self, command: cmd.CountryPolicy) -> cmd.CommandResult:
+        """A Tier 2 government sets Tier 2 policies, a Tier 3 one Tier 3 policies."""
+        i = self.countries.index[command.country]
+        tier = int(self.countries.tier[i])
+        for name in command.policies:
+            wanted = cmd.COUNTRY_POLICIES[name][0]
+            if tier != wanted:
+                return cmd.CommandResult(False, f"{name} is a Tier {wanted} government's policy; "
+                                                f"{self.countries.names[i]} is in Tier {tier}")
+        return cmd.CommandResult(True)
 
     def set_policy(self) -> None:
         """Apply the scenario's commands for this month, then queued orders, then announced changes now due.
@@ -392,6 +405,16 @@ class ComputeModel(mesa.Model):
             self.countries.goodwill[i] = min(1.0, self.countries.goodwill[i] + 0.1)
             self.record_event("g2g_signed", f"{self.countries.names[i]} signs a security agreement: cap x"
                               f"{self.regime.g2g_cap_multiplier:g}", country=c.country)
+        elif isinstance(c, cmd.CountryPolicy):
+            i = self.countries.index[c.country]
+            columns = {"subsidy_usd_per_year": self.countries.policy_subsidy_usd,
+                       "domestic_purchase_share": self.countries.policy_purchase_share,
+                       "transit_enforcement": self.countries.transit_enforcement}
+            for name, value in c.policies.items():
+                columns[name][i] = float(value)
+            self.record_event("policy_set", f"{self.countries.names[i]} sets its policy: "
+                              + "; ".join(f"{name.replace('_', ' ')} {value:g}" for name, value in c.policies.items()),
+                              country=c.country)
         elif isinstance(c, cmd.BilateralDeal):
             i = self.countries.index[c.country]
             self.countries.deal_per_year[i] = c.h100e_per_year

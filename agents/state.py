@@ -34,7 +34,8 @@ def update_relations(model: "ComputeModel") -> None:
     g = (c.goodwill + w.goodwill_recovery_per_month * (c.goodwill0 - c.goodwill)
          - w.goodwill_loss_per_denied_share * denied_share)
     c.goodwill[:] = np.clip(g, 0.0, 1.0)
-    coop = c.cooperation0 * (c.goodwill / np.maximum(c.goodwill0, 1e-9)) + model.regime.transit_cooperation_boost
+    coop = (c.cooperation0 * (c.goodwill / np.maximum(c.goodwill0, 1e-9)) + model.regime.transit_cooperation_boost
+            + c.transit_enforcement)
     c.cooperation[:] = np.clip(coop, 0.0, 1.0)
 
 
@@ -60,13 +61,24 @@ class StateAgent(mesa.Agent):
         """This government's own policy for next month (relations were updated for all at once)."""
         m = self.model
         if self.code in m.player_countries:
-            return  # a player governs this country: no automatic policy
+            self._own_policies()
+            return  # a player governs this country: only the policies it set
         if self.tier == 2:
             self._seek_g2g()
         elif self.tier == 3:
             self._subsidise()
             if self.code == m.domestic_designer.country:
                 self._steer_buyers()
+
+    def _own_policies(self) -> None:
+        """A player's government: the policies it set apply; nothing is decided for it."""
+        m = self.model
+        c = self.index
+        if self.tier == 3 and not np.isnan(m.countries.policy_subsidy_usd[c]):
+            m.countries.subsidy_usd[c] = m.countries.policy_subsidy_usd[c]
+        if (self.tier == 3 and self.code == m.domestic_designer.country
+                and not np.isnan(m.countries.policy_purchase_share[c])):
+            m.market.home_steer = m.world.home_steer_max * m.countries.policy_purchase_share[c]
 
     def _seek_g2g(self) -> None:
         m = self.model
@@ -90,6 +102,10 @@ class StateAgent(mesa.Agent):
         China's customs at first blocked the H200).
         """
         m = self.model
+        chosen = m.countries.policy_purchase_share[self.index]
+        if not np.isnan(chosen):  # the government's own guidance (country_policy)
+            m.market.home_steer = m.world.home_steer_max * chosen
+            return
         home_demand = float(m.countries.requested_h100e[m.countries.tier == 3].sum())
         could_serve = min(1.0, m.domestic_supply_h100e() / home_demand) if home_demand > 0 else 0.0
         m.market.home_steer = m.world.home_steer_max * could_serve
@@ -97,6 +113,10 @@ class StateAgent(mesa.Agent):
     def _subsidise(self) -> None:
         m = self.model
         c = self.index
+        chosen = m.countries.policy_subsidy_usd[c]
+        if not np.isnan(chosen):  # the government's own budget (country_policy)
+            m.countries.subsidy_usd[c] = chosen
+            return
         denied_usd_year = (m.countries.denied_usd[c] + m.countries.unmet_usd[c]) * 12
         wanted = m.countries.subsidy0[c] + m.world.subsidy_response * denied_usd_year
         m.countries.subsidy_usd[c] = max(m.countries.subsidy_usd[c], wanted)

@@ -70,6 +70,12 @@ class Countries:
     flow_grey: np.ndarray = field(init=False)
     flow_smuggled: np.ndarray = field(init=False)
     flow_seized: np.ndarray = field(init=False)
+    policy_subsidy_usd: np.ndarray = field(init=False)
+    """A government's own policies (``country_policy``), NaN while its bot decides: the domestic-chip
+    subsidy (USD a year), the share of home buyers steered to domestic chips (0-1), and transit
+    enforcement (0-1, added to its cooperation)."""
+    policy_purchase_share: np.ndarray = field(init=False)
+    transit_enforcement: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         n = len(self.codes)
@@ -80,8 +86,10 @@ class Countries:
         self.g2g = np.zeros(n, dtype=bool)
         for name in ("deal_per_year", "deal_used", "cap_used", "requested_h100e", "denied_h100e", "denied_usd",
                      "unmet_usd", "imports_h100e", "flow_us", "flow_domestic", "flow_grey", "flow_smuggled",
-                     "flow_seized"):
+                     "flow_seized", "transit_enforcement"):
             setattr(self, name, np.zeros(n))
+        self.policy_subsidy_usd = np.full(n, np.nan)
+        self.policy_purchase_share = np.full(n, np.nan)
 
     def __len__(self) -> int:
         return len(self.codes)

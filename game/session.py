@@ -132,7 +132,7 @@ def make_role(role_id: str, country: str | None = None, scenario: Scenario | Non
         if country not in tier2:
             raise ValueError(f"country: expected a Tier 2 country of {scenario.name} "
                              f"({', '.join(tier2)}), got {country!r}")
-    return Role(role_id, title, summary, (), ("g2g",), country)
+    return Role(role_id, title, summary, (), ("g2g", "country_policy"), country)
 
 
 def tier2_countries(scenario: Scenario) -> list[str]:
@@ -146,7 +146,8 @@ def role_problem(role: Role, command: cmd.Command) -> str | None:
     kind = getattr(command, "kind", None)
     if kind not in role.commands:
         what = {"set": "change levers", "rescind": "rescind the rule", "set_tier": "change tiers",
-                "g2g": "sign security agreements", "deal": "make bilateral deals"}.get(kind, "give that order")
+                "g2g": "sign security agreements", "deal": "make bilateral deals",
+                "country_policy": "set another government's policies"}.get(kind, "give that order")
         return f"as the {role.title} you cannot {what}"
     if isinstance(command, cmd.SetLevers):
         others = [k for k in command.levers if k not in role.levers]
@@ -154,6 +155,8 @@ def role_problem(role: Role, command: cmd.Command) -> str | None:
             return f"as the {role.title} you cannot change {', '.join(others)}"
     if isinstance(command, cmd.G2GAgreement) and role.country is not None and command.country != role.country:
         return f"you may only ask for an agreement for your own country ({role.country})"
+    if isinstance(command, cmd.CountryPolicy) and command.country != role.country:
+        return f"you may only set your own country's policies ({role.country})"
     return None
 
 

@@ -71,6 +71,8 @@ STRATEGIES: dict[str, tuple[Strategy, ...]] = {
                  ((0, cmd.G2GAgreement()),)),
         Strategy("ask_later", "Ask the US for a security agreement in month 24.",
                  ((24, cmd.G2GAgreement()),)),
+        Strategy("enforce_then_ask", "Transit enforcement 0.5 now, then ask for a security agreement in month 3.",
+                 ((0, cmd.CountryPolicy(policies={"transit_enforcement": 0.5})), (3, cmd.G2GAgreement()))),
     ),
 }
 """The scripted strategies of each role; ``nothing`` is the reference every other one is measured against."""
@@ -96,7 +98,7 @@ def play(strategy: Strategy, scenario: str, role: str, seed: int, country: str |
     for month in range(end):
         for when, command in strategy.orders:
             if when == month:
-                if isinstance(command, cmd.G2GAgreement) and not command.country:
+                if isinstance(command, (cmd.G2GAgreement, cmd.CountryPolicy)) and not command.country:
                     command = dataclasses.replace(command, country=session.role.country)  # the player's own
                 result = session.submit(command)
                 if not result.ok:

@@ -363,7 +363,7 @@ def test_deal_with_unknown_country_is_an_error(tmp_path):
 def test_unknown_schedule_command_is_an_error(tmp_path):
     child = write_child(tmp_path, '[schedule.x]\nmonth = 4\ncommand = "embargo"\n')
     assert only_problem(child) == (f"{child}:schedule.x.command: expected one of "
-                                   "'set', 'rescind', 'set_tier', 'g2g', 'deal', got 'embargo'")
+                                   "'set', 'rescind', 'set_tier', 'g2g', 'deal', 'country_policy', got 'embargo'")
 
 
 def test_cloud_site_in_unknown_country_is_an_error(tmp_path):

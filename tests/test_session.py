@@ -164,7 +164,7 @@ def _corrupt(text: str) -> dict[str, str]:
         "an unknown scenario": (edit(scenario="atlantis"), "scenario: "),
         "an unknown role": (edit(role="king"), "role: expected one of"),
         "a month past the end": (edit(month=500), ".json:month: expected a whole number between 0 and 72 (the scenario's length), got 500"),
-        "an unknown command": (edit(commands=[{"month": 0, "kind": "invade"}]), "commands[0].kind: expected one of 'set', 'rescind', 'set_tier', 'g2g', 'deal', got 'invade'"),
+        "an unknown command": (edit(commands=[{"month": 0, "kind": "invade"}]), "commands[0].kind: expected one of 'set', 'rescind', 'set_tier', 'g2g', 'deal', 'country_policy', got 'invade'"),
         "a command after the save": (edit(commands=[dict(good["commands"][0], month=15)]),
                                      "commands[0].month: expected a whole number between 0 and 14, got 15"),
         "a refused command": (edit(commands=bad_cmds), "commands[1]: refused at month 3: lpp_limit_h100e"),

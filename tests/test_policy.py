@@ -1,0 +1,80 @@
+"""A government's own policies (``country_policy``): validated like other commands, and each moves the
+world the way it should on several seeds."""
+
+import json
+
+import pytest
+
+from agents import commands as cmd
+from agents.model import ComputeModel
+
+SEEDS = (1, 2, 3)
+
+
+def run(seed, policy=None, months=36, at=0, scenario="diffusion_rule_2025"):
+    m = ComputeModel(scenario=scenario, seed=seed)
+    for month in range(months):
+        if policy is not None and month == at:
+            assert m.submit(policy).ok
+        m.step()
+    return m
+
+
+def test_a_policy_is_checked_against_the_governments_tier_and_its_range():
+    m = ComputeModel(scenario="diffusion_rule_2025", seed=1)
+    ok = m.submit(cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": 3e10}))
+    assert ok.ok
+    wrong_tier = m.submit(cmd.CountryPolicy(country="IND", policies={"subsidy_usd_per_year": 1e9}))
+    assert not wrong_tier.ok and "Tier 3 government's policy; India is in Tier 2" in wrong_tier.reason
+    typo = m.submit(cmd.CountryPolicy(country="ARE", policies={"transit_enforcment": 0.5}))
+    assert not typo.ok and "did you mean 'transit_enforcement'" in typo.reason
+    too_much = m.submit(cmd.CountryPolicy(country="ARE", policies={"transit_enforcement": 2}))
+    assert not too_much.ok and "expected a number between 0 and 1, got 2" in too_much.reason
+    assert not m.submit(cmd.CountryPolicy(country="USA", policies={"transit_enforcement": 0.5})).ok
+    assert not m.submit(cmd.CountryPolicy(country="CHN", policies={})).ok
+
+
+def test_a_policy_is_logged_and_read_back_like_any_command():
+    m = run(1, cmd.CountryPolicy(country="ARE", policies={"transit_enforcement": 0.4}), months=2)
+    line = next(json.loads(x) for x in m.command_log if '"country_policy"' in x)
+    again = cmd.from_dict(line)
+    assert again == cmd.CountryPolicy(country="ARE", policies={"transit_enforcement": 0.4})
+    assert any(e.kind == "policy_set" and e.country == "ARE" for e in m.events)
+
+
+def test_a_bigger_subsidy_grows_the_domestic_chip_industry():
+    more = [run(s, cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": 5e10}))
+            .datacollector.model_vars["domestic_output_chips"][-1] for s in SEEDS]
+    less = [run(s, cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": 0.0}))
+            .datacollector.model_vars["domestic_output_chips"][-1] for s in SEEDS]
+    assert sum(more) > 1.1 * sum(less)
+
+
+def test_purchase_guidance_moves_home_buyers_to_domestic_chips():
+    def domestic_share(m):
+        v = m.datacollector.model_vars
+        return v["domestic_adversary"][-1] / v["compute_adversary"][-1]
+
+    steered = [domestic_share(run(s, cmd.CountryPolicy(country="CHN", policies={"domestic_purchase_share": 1.0})))
+               for s in SEEDS]
+    free = [domestic_share(run(s, cmd.CountryPolicy(country="CHN", policies={"domestic_purchase_share": 0.0})))
+            for s in SEEDS]
+    assert sum(steered) > sum(free)
+
+
+def test_transit_enforcement_at_the_hubs_cuts_smuggling():
+    hubs = ("ARE", "SGP", "MYS")
+
+    def smuggled(seed, level):
+        m = ComputeModel(scenario="diffusion_rule_2025", seed=seed)
+        for c in hubs:
+            assert m.submit(cmd.CountryPolicy(country=c, policies={"transit_enforcement": level})).ok
+        for _ in range(36):
+            m.step()
+        i = m.countries.index["ARE"]
+        return m.datacollector.model_vars["smuggled_cum"][-1], float(m.countries.cooperation[i])
+
+    strict = [smuggled(s, 0.6) for s in SEEDS]
+    lax = [smuggled(s, 0.0) for s in SEEDS]
+    assert sum(x for x, _ in strict) < 0.9 * sum(x for x, _ in lax)
+    assert all(cs > cl for (_, cs), (_, cl) in zip(strict, lax))
