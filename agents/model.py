@@ -277,6 +277,9 @@ class ComputeModel(mesa.Model):
                 c = cmd.SetTier(country=entry.country, tier=entry.tier, source=f"scenario:{name}")
             elif entry.command == "g2g":
                 c = cmd.G2GAgreement(country=entry.country, source=f"scenario:{name}")
+            elif entry.command == "country_policy":
+                c = cmd.CountryPolicy(country=entry.country, policies=dict(entry.policies),
+                                      source=f"scenario:{name}")
             else:
                 c = cmd.BilateralDeal(country=entry.country, h100e_per_year=entry.h100e_per_year,
                                       source=f"scenario:{name}")

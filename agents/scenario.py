@@ -29,6 +29,7 @@ from typing import Any, Literal, Mapping
 
 from agents.checks import (Bool, Integer, ListOf, Nullable, Number, OneOf, Problems, Spec, Table, Text, is_number,
                            join, unknown)
+from agents.commands import COUNTRY_POLICIES
 from agents.regime import LEVERS, Regime, lever_error
 
 
@@ -215,9 +216,11 @@ class ScheduledCommand:
     """A policy command the scenario issues at ``month`` (see agents.commands)."""
 
     month: int = _num(0, 600, "")
-    command: Literal["set", "rescind", "set_tier", "g2g", "deal"] = "set"
+    command: Literal["set", "rescind", "set_tier", "g2g", "deal", "country_policy"] = "set"
     effective_month: int | None = _num(0, 600, "", default=None)
     levers: Mapping[str, Any] = field(default_factory=dict)
+    policies: Mapping[str, Any] = field(default_factory=dict)
+    """For ``country_policy``: the government's own policies (agents.commands.COUNTRY_POLICIES)."""
     country: str = ""
     tier: int = _num(0, 3, "", default=0)
     h100e_per_year: float = _num(0, 1e9, "H100e/year", default=0.0)
@@ -520,8 +523,10 @@ def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mappi
                     p.add(join(at, f"levers.{key}"), problem)
             if cmd.effective_month is not None and cmd.effective_month < cmd.month:
                 p.expected(join(at, "effective_month"), f"a month >= month ({cmd.month})", cmd.effective_month)
-        if cmd.command in ("set_tier", "g2g", "deal") and cmd.country not in countries:
+        if cmd.command in ("set_tier", "g2g", "deal", "country_policy") and cmd.country not in countries:
             p.expected(join(at, "country"), "a country of this scenario", cmd.country)
+        if cmd.command == "country_policy":
+            _validate_policies(cmd, countries, at, p)
         if cmd.command == "set_tier" and cmd.tier not in (1, 2, 3):
             p.expected(join(at, "tier"), "1, 2 or 3", cmd.tier)
         if cmd.command == "set_tier" and cmd.country == "USA":
@@ -529,6 +534,24 @@ def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mappi
                                             "it has none)", cmd.country)
         if cmd.command == "deal" and not cmd.h100e_per_year > 0:
             p.expected(join(at, "h100e_per_year"), "a number > 0", cmd.h100e_per_year)
+
+
+def _validate_policies(entry: ScheduledCommand, countries: Mapping[str, Country], at: str, p: Problems) -> None:
+    """A scheduled country_policy: known policies, in range, for the government's starting tier."""
+    if not entry.policies:
+        p.missing(join(at, "policies"), "at least one policy to set")
+    tier = countries[entry.country].tier if entry.country in countries else None
+    for name, value in entry.policies.items():
+        key = join(at, f"policies.{name}")
+        if name not in COUNTRY_POLICIES:
+            p.add(key, unknown(name, COUNTRY_POLICIES, noun="policy"))
+            continue
+        wanted, spec, _ = COUNTRY_POLICIES[name]
+        if not spec.check(value)[0]:
+            p.expected(key, spec.what, value)
+        if tier is not None and tier != wanted:
+            p.expected(key, f"a policy of a Tier {tier} government ({entry.country} starts in Tier {tier})",
+                       name)
 
 
 def _table(raw: dict, key: str, cls: type, p: Problems) -> dict:

@@ -78,3 +78,47 @@ def test_transit_enforcement_at_the_hubs_cuts_smuggling():
     lax = [smuggled(s, 0.0) for s in SEEDS]
     assert sum(x for x, _ in strict) < 0.9 * sum(x for x, _ in lax)
     assert all(cs > cl for (_, cs), (_, cl) in zip(strict, lax))
+
+
+SCHEDULED = """
+extends = "diffusion_rule_2025"
+
+[meta]
+title = "UAE enforces transit"
+
+[schedule.uae_customs]
+month = 0
+command = "country_policy"
+country = "ARE"
+policies = {{ {policies} }}
+"""
+
+
+def test_a_scenario_can_schedule_a_governments_policy(tmp_path):
+    from agents.scenario import load_scenario
+
+    path = tmp_path / "uae.toml"
+    path.write_text(SCHEDULED.format(policies="transit_enforcement = 0.5"))
+    m = ComputeModel(scenario=load_scenario(path), seed=1)
+    base = ComputeModel(scenario="diffusion_rule_2025", seed=1)
+    for _ in range(3):
+        m.step()
+        base.step()
+    i = m.countries.index["ARE"]
+    assert m.countries.transit_enforcement[i] == 0.5
+    assert m.countries.cooperation[i] > base.countries.cooperation[i]
+
+
+@pytest.mark.parametrize("policies, needle", [
+    ("subsidy_usd_per_year = 1e9", "policies.subsidy_usd_per_year: expected a policy of a Tier 2 government"),
+    ("transit_enforcment = 0.5", "policies.transit_enforcment: unknown policy (did you mean 'transit_enforcement'?)"),
+    ("transit_enforcement = 3", "policies.transit_enforcement: expected a number between 0 and 1, got 3"),
+])
+def test_a_bad_scheduled_policy_is_named_in_the_file(tmp_path, policies, needle):
+    from agents.scenario import ScenarioError, load_scenario
+
+    path = tmp_path / "uae.toml"
+    path.write_text(SCHEDULED.format(policies=policies))
+    with pytest.raises(ScenarioError) as exc:
+        load_scenario(path)
+    assert any(needle in problem for problem in exc.value.problems), exc.value.problems
