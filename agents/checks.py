@@ -104,7 +104,7 @@ def _range(lo: float | None, hi: float | None, unit: str) -> str:
         text = f" <= {bound(hi)}"
     else:
         text = ""
-    return text + (f" {unit}" if unit else "")
+    return text + (f" {unit}" if unit and unit not in ("share", "0-1") else "")  # "0 and 1 share" reads oddly
 
 
 @dataclass(frozen=True)

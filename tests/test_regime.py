@@ -598,7 +598,7 @@ def test_bool_for_a_number_is_rejected():
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
 def test_non_finite_number_is_rejected(value):
-    assert lever_error("variant_fee", value) == f"expected a number between 0 and 1 share, got {value!r}"
+    assert lever_error("variant_fee", value) == f"expected a number between 0 and 1, got {value!r}"
 
 
 def test_number_for_a_bool_is_rejected():
@@ -606,7 +606,7 @@ def test_number_for_a_bool_is_rejected():
 
 
 def test_out_of_range_names_the_range():
-    assert lever_error("variant_fee", 1.5) == "expected a number between 0 and 1 share, got 1.5"
+    assert lever_error("variant_fee", 1.5) == "expected a number between 0 and 1, got 1.5"
     assert lever_error("controlled_tpp", -1) == "expected a number between 0 and 1,000,000 TPP, got -1"
 
 
@@ -632,7 +632,7 @@ def test_list_lever_accepts_non_negative_numbers():
 
 
 def test_changed_rejects_a_bad_value_with_the_lever_name():
-    with pytest.raises(ValueError, match=r"^variant_fee: expected a number between 0 and 1 share, got 2$"):
+    with pytest.raises(ValueError, match=r"^variant_fee: expected a number between 0 and 1, got 2$"):
         Regime().changed(variant_fee=2)
 
 
