@@ -53,6 +53,8 @@ class MonthView:
     flow_seized_h100e: np.ndarray
     goodwill: np.ndarray
     cooperation: np.ndarray
+    transit_enforcement: np.ndarray
+    """The government's own transit enforcement policy, 0-1 (``country_policy``)."""
     g2g: np.ndarray
     cap_used_h100e: np.ndarray
     cap_limit_h100e: np.ndarray
@@ -100,6 +102,7 @@ def month_view(model: "ComputeModel") -> MonthView:
         flow_seized_h100e=_frozen(model.countries.flow_seized),
         goodwill=_frozen(model.countries.goodwill),
         cooperation=_frozen(model.countries.cooperation),
+        transit_enforcement=_frozen(model.countries.transit_enforcement),
         g2g=_frozen(model.countries.g2g),
         cap_used_h100e=_frozen(model.countries.cap_used),
         cap_limit_h100e=_frozen([model.cap_limit(i) for i in range(n)]),

@@ -46,14 +46,18 @@ verification, transit diplomacy):
   model charges nobody for verification or diplomacy): no lever is free.
 * Keep Tier 2 goodwill, 15: as for the US.
 
-Tier 2 government (``tier2_government`` of country X: request a security
-agreement):
+Tier 2 government (``tier2_government`` of country X: a security agreement,
+its own transit enforcement), each goal against the schedule S, so doing
+nothing scores 50:
 
-* Grow your compute, 50: ``v = clamp(C_X / C_X,N)``, C_X = installed compute
-  in X.
-* Keep goodwill with the US, 25: ``v = clamp(g_X / g_X,0)``.
-* Stay a trusted partner, 25: ``v = clamp(k_X / k_X,0)`` with k_X the transit
-  cooperation of X, and 0 if X has been moved to Tier 3.
+* Grow your compute, 40: ``v = clamp(0.5 + (C_X / C_X,S - 1) / 0.5)``, C_X =
+  installed compute in X: full marks at a quarter more than the schedule.
+* Keep goodwill with the US, 20: ``v = clamp(0.5 + (g_X - g_X,S) / 0.4)``.
+* Stay a trusted partner, 20: ``v = clamp(0.5 + (k_X - k_X,S) / 1.2)`` with
+  k_X the transit cooperation of X; 0 if X has been moved to Tier 3.
+* Keep costs down, 20: ``v = clamp(0.5 - E_X * TRANSIT_ENFORCEMENT_COST_USD /
+  (2 * TRANSIT_ENFORCEMENT_BUDGET_USD))``, E_X its transit enforcement (0-1):
+  half marks with none, nothing at full effort.
 
 ``clamp`` limits to [0, 1]; a ratio with a zero denominator counts as 1.
 """
@@ -68,6 +72,10 @@ from agents.words import human
 
 LOCATION_VERIFICATION_COST_USD = 150e6
 """Yearly cost the enforcement role is charged for location verification (estimate)."""
+TRANSIT_ENFORCEMENT_COST_USD = 300e6
+"""Yearly cost to a Tier 2 government of full transit enforcement (customs, export checks; estimate)."""
+TRANSIT_ENFORCEMENT_BUDGET_USD = 300e6
+"""What a Tier 2 government can spend on it a year before the cost goal is empty (estimate)."""
 TRANSIT_DIPLOMACY_COST_USD = 500e6
 """Yearly cost charged per unit of ``transit_cooperation_boost`` (estimate)."""
 
@@ -137,13 +145,19 @@ GOALS: dict[str, tuple[GoalSpec, ...]] = {
                  "Mean goodwill of Tier 2 governments against its value at the start."),
     ),
     "tier2_government": (
-        GoalSpec("compute", "Grow your compute", 50,
-                 "Your installed compute against what you would have without controls (same month)."),
-        GoalSpec("goodwill", "Keep goodwill with the US", 25,
-                 "Your government's goodwill towards the US against its value at the start."),
-        GoalSpec("trust", "Stay a trusted partner", 25,
-                 "Your transit cooperation against its value at the start (the US signs security "
-                 "agreements only with countries that enforce); nothing if moved to Tier 3."),
+        GoalSpec("compute", "Grow your compute", 40,
+                 "Your installed compute against the scenario as scheduled (same seed, same month): half "
+                 "marks at the same, full marks a quarter more."),
+        GoalSpec("goodwill", "Keep goodwill with the US", 20,
+                 "Your government's goodwill towards the US against the schedule: half marks at the same, "
+                 "full marks 0.2 higher."),
+        GoalSpec("trust", "Stay a trusted partner", 20,
+                 "Your transit cooperation against the schedule (the US signs security agreements only "
+                 "with countries that enforce): half marks at the same, full marks 0.6 higher; nothing if "
+                 "moved to Tier 3."),
+        GoalSpec("cost", "Keep costs down", 20,
+                 "What your transit enforcement costs a year ($300M at full effort, a game estimate): "
+                 "half marks with none, nothing at full effort."),
     ),
 }
 
@@ -223,17 +237,21 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         values["goodwill"] = _goodwill(m, m0)
     elif role == "tier2_government":
         i = _index(view, country)
-        j = _index(no_controls, country) if no_controls is not None else None
-        c = float(view.compute_h100e[i])
-        cn = float(no_controls.compute_h100e[j]) if j is not None else c
-        share = ratio(c, cn)
-        values["compute"] = (clamp(share), f"{human(c)} H100e, {share:.0%} of no-controls")
-        g, g0 = float(view.goodwill[i]), float(start.goodwill[i])
-        values["goodwill"] = (clamp(ratio(g, g0)), f"goodwill {g:.2f} (start {g0:.2f})")
-        k, k0 = float(view.cooperation[i]), float(start.cooperation[i])
+        sched = scheduled if scheduled is not None else view
+        j = _index(sched, country)
+        c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
+        share = ratio(c, c_s)
+        values["compute"] = (clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled")
+        g, g_s = float(view.goodwill[i]), float(sched.goodwill[j])
+        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.4), f"goodwill {g:.2f} (as scheduled {g_s:.2f})")
+        k, k_s = float(view.cooperation[i]), float(sched.cooperation[j])
         trusted = int(view.tier[i]) <= 2
-        values["trust"] = (clamp(ratio(k, k0)) if trusted else 0.0,
-                           f"cooperation {k:.2f} (start {k0:.2f})" + ("" if trusted else ", now Tier 3"))
+        values["trust"] = (clamp(0.5 + (k - k_s) / 1.2) if trusted else 0.0,
+                           f"cooperation {k:.2f} (as scheduled {k_s:.2f})" + ("" if trusted else ", now Tier 3"))
+        effort = view.transit_enforcement[i] if hasattr(view, "transit_enforcement") else 0.0
+        spend = float(effort) * TRANSIT_ENFORCEMENT_COST_USD
+        values["cost"] = (clamp(0.5 - spend / (2 * TRANSIT_ENFORCEMENT_BUDGET_USD)),
+                          f"transit enforcement ${human(spend)} a year")
     else:
         raise ValueError(f"unknown role {role!r} (expected one of: {', '.join(GOALS)})")
     points = goal_weights(role, weights)

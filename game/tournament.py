@@ -73,6 +73,10 @@ STRATEGIES: dict[str, tuple[Strategy, ...]] = {
                  ((24, cmd.G2GAgreement()),)),
         Strategy("enforce_then_ask", "Transit enforcement 0.5 now, then ask for a security agreement in month 3.",
                  ((0, cmd.CountryPolicy(policies={"transit_enforcement": 0.5})), (3, cmd.G2GAgreement()))),
+        Strategy("light_enforce_ask", "Transit enforcement 0.2 now, then ask for a security agreement in month 3.",
+                 ((0, cmd.CountryPolicy(policies={"transit_enforcement": 0.2})), (3, cmd.G2GAgreement()))),
+        Strategy("full_enforce", "Full transit enforcement now, and nothing else.",
+                 ((0, cmd.CountryPolicy(policies={"transit_enforcement": 1.0})),)),
     ),
 }
 """The scripted strategies of each role; ``nothing`` is the reference every other one is measured against."""

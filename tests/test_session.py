@@ -251,11 +251,17 @@ def test_enforcement_and_tier2_score_formulas():
     assert s["seizures"] == pytest.approx((12.5 / 62.5) / 0.2)
     assert s["budget"] == pytest.approx(1 - (600e6 - 200e6) / 800e6)
     start2 = _view({}, compute_h100e=(0, 100.0), goodwill=(1, 0.8), cooperation=(1, 0.6))
-    nc2 = _view({}, compute_h100e=(0, 400.0))
-    now2 = _view({}, compute_h100e=(0, 300.0), goodwill=(1, 0.4), cooperation=(1, 0.6), tier=(1, 3))
-    s2 = score("tier2_government", now2, start2, nc2, None, country="IND")
-    assert [g.value for g in s2.goals] == [0.75, 0.5, 0.0]
-    assert s2.total == pytest.approx(50 * 0.75 + 25 * 0.5)
+    sched2 = _view({}, compute_h100e=(0, 400.0), goodwill=(1, 0.5), cooperation=(1, 0.5))
+    now2 = _view({}, compute_h100e=(0, 450.0), goodwill=(1, 0.6), cooperation=(1, 0.8),
+                 transit_enforcement=(0, 0.5))
+    s2 = {g.key: g.value for g in score("tier2_government", now2, start2, None, sched2, country="IND").goals}
+    assert s2 == pytest.approx({"compute": 0.5 + 0.125 / 0.5, "goodwill": 0.5 + 0.1 / 0.4,
+                                "trust": 0.5 + 0.3 / 1.2, "cost": 0.5 - 150e6 / 600e6})
+    same = score("tier2_government", sched2, start2, None, sched2, country="IND")
+    assert same.total == pytest.approx(40 * 0.5 + 20 * 0.5 + 20 * 0.5 + 20 * 0.5)  # doing nothing: 50
+    moved = _view({}, compute_h100e=(0, 400.0), goodwill=(1, 0.5), cooperation=(1, 0.5), tier=(1, 3))
+    assert {g.key: g.value for g in score("tier2_government", moved, start2, None, sched2,
+                                           country="IND").goals}["trust"] == 0.0
 
 
 def test_the_score_is_the_goals_points_every_month(played):

@@ -58,3 +58,12 @@ def test_the_enforcement_score_rewards_good_play_and_never_abandoning_the_missio
     best = max(table, key=table.get)
     assert best != "abandon" and table[best] >= table["nothing"] + 8
     assert table["abandon"] < table["nothing"]
+
+
+def test_a_tier2_government_that_enforces_and_asks_beats_doing_nothing_but_enforcement_costs():
+    table = {name: (mean, parts) for name, mean, _, parts in
+             standings(tournament("diffusion_rule_2025", "tier2_government", [1], country="IND"))}
+    best = max(table, key=lambda k: table[k][0])
+    assert best != "nothing" and table[best][0] >= table["nothing"][0] + 5
+    assert table["full_enforce"][1]["Keep costs down"] == 0  # full effort spends the whole budget
+    assert table["full_enforce"][0] < table[best][0]  # so more is not always better
