@@ -31,7 +31,7 @@ from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
-from agents.words import format_lever, human, lever_expects, lever_label
+from agents.words import format_lever, format_value, human, lever_expects, lever_label
 from game.files import write_json
 from game.score import GOALS, Score, score, weights_problem
 
@@ -192,6 +192,10 @@ def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapp
         return f"Security agreement with {country}"
     if isinstance(command, cmd.BilateralDeal):
         return f"Bilateral deal: {country} may import {human(command.h100e_per_year)} H100e a year"
+    if isinstance(command, cmd.CountryPolicy):
+        return f"{country}'s own policy: " + "; ".join(
+            f"{name.replace('_', ' ')} {format_value(cmd.COUNTRY_POLICIES[name][1].unit, value)}"
+            if name in cmd.COUNTRY_POLICIES else f"{name} {value!r}" for name, value in command.policies.items())
     return repr(command)
 
 

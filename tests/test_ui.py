@@ -764,3 +764,17 @@ def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, h
     key(app, pygame.K_n)
     saved = branch.session.save()
     assert saved != session.file and GameSession.load(session.file).month == 8
+
+
+def test_a_tier2_government_sets_its_transit_enforcement_from_the_country_tab(app):
+    session = GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND")
+    main = start(app, MainScene(app, session))
+    plus = [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "enforce+"][0]
+    click(app, plus)
+    click(app, [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "enforce+"][0])
+    assert main.status[0].startswith("Ordered: India's own policy: transit enforcement 0.2")
+    key(app, pygame.K_n)
+    i = session.view.codes.index("IND")
+    assert session.view.transit_enforcement[i] == pytest.approx(0.2)
+    assert any(b.text.startswith("Transit enforcement 0.2") for b in buttons(app))
+    assert {g.key: g.value for g in session.score.goals}["cost"] == pytest.approx(0.5 - 0.2 * 300e6 / 600e6)

@@ -501,7 +501,22 @@ class MainScene(Scene):
             b._focus_key = "deal"
         elif role.id == "tier2_government":
             own = role.country
-            b = self.button((x, self._country_actions_top(), w, h),
+            row_y = self._country_actions_top()
+            level = self.own_enforcement()
+            label_w = w - 2 * (u(34) + u(4))
+            b = self.button((x, row_y, label_w, h), f"Transit enforcement {level:.1f} (${level * 300:.0f}M a year)",
+                            lambda: None, enabled=False,
+                            tooltip="Your customs and export checks against transshipment, 0-1: they raise your "
+                                    "transit cooperation (the US trusts you more, fewer chips are diverted through "
+                                    "your hubs) and cost $300M a year at full effort. Changes apply next month.")
+            for d, text in ((-0.1, "-"), (0.1, "+")):
+                bx = x + label_w + u(4) + (0 if d < 0 else u(38))
+                b = self.button((bx, row_y, u(34), h), text, lambda d=d: self.set_enforcement(level + d),
+                                enabled=0.0 <= level + d <= 1.0 + 1e-9,
+                                tooltip="Less / more transit enforcement (0.1 a step)")
+                b._focus_key = f"enforce{text}"
+            row_y += h + u(6)
+            b = self.button((x, row_y, w, h),
                             f"Ask the US for a security agreement ({own})" if not v.g2g[self.index[own]]
                             else "Security agreement signed", self.request_g2g,
                             enabled=not bool(v.g2g[self.index[own]]),
@@ -513,7 +528,7 @@ class MainScene(Scene):
         """Top of the action buttons under the country's numbers (their bottom is the footer)."""
         u, L = self.app.u, self.L
         role = self.session.role
-        rows = 2 if role.id == "us_commerce" and self.selected != "USA" else 1 if role.id == "tier2_government" else 0
+        rows = 2 if role.id == "us_commerce" and self.selected != "USA" else 2 if role.id == "tier2_government" else 0
         return L.footer.y - rows * (u(30) + u(6))
 
     # ---- signatures: rebuild widgets only when what they show has changed ----------------
@@ -523,7 +538,7 @@ class MainScene(Scene):
         eff = self.effective_levers()
         lev = tuple((k, str(eff[k])) for k in self._levers_in_tab())
         return (self.tab, lev, tuple(sorted(self.edits)), self.panel_scroll, self.selected, int(v.tier[i]),
-                bool(v.g2g[i]), len(self.session.queued()), self.announce_months)
+                bool(v.g2g[i]), len(self.session.queued()), self.announce_months, float(v.transit_enforcement[i]))
 
     def _top_signature(self) -> tuple:
         return (self.app.sim.speed, self.map_mode, self.chart_page, self.cursor is None)
@@ -666,6 +681,19 @@ class MainScene(Scene):
 
     def sign_g2g(self) -> None:
         c = cmd.G2GAgreement(country=self.selected)
+        self._report(c, self.session.submit(c))
+
+    def own_enforcement(self) -> float:
+        """The Tier 2 player's transit enforcement: this month's order if there is one, else what is in force."""
+        own = self.session.role.country
+        for c in reversed(self.session.queued()):
+            if isinstance(c, cmd.CountryPolicy) and "transit_enforcement" in c.policies:
+                return float(c.policies["transit_enforcement"])
+        return float(self.session.view.transit_enforcement[self.index[own]])
+
+    def set_enforcement(self, level: float) -> None:
+        c = cmd.CountryPolicy(country=self.session.role.country,
+                              policies={"transit_enforcement": round(min(1.0, max(0.0, level)), 2)})
         self._report(c, self.session.submit(c))
 
     def request_g2g(self) -> None:
@@ -1247,6 +1275,10 @@ class MainScene(Scene):
                 out.append(("The US would sign now", f"{'yes' if ok else 'no'} (needs cooperation "
                                                      f"{G2G_MIN_COOPERATION:g})"))
         out.append(("AI labs", str(int(view.labs[i]))))
+        if self.session.role.country == code:  # a government's own levers first: they fit at 125% too
+            first = ("Tier", "Goodwill to the US", "Transit cooperation", "Security agreement",
+                     "The US would sign now", "Cap used")
+            out.sort(key=lambda row: first.index(row[0]) if row[0] in first else len(first))
         return out
 
     def looking_back_text(self, view: Any) -> str:
