@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from agents.checks import Invalid, Number, OneOf, Problems, expected, unknown
+from agents.checks import Bool, Invalid, Number, OneOf, Problems, Spec, expected, unknown
 from agents.regime import lever_error
 
 
@@ -78,20 +78,74 @@ class CountryPolicy:
     kind: str = "country_policy"
 
 
-COUNTRY_POLICIES: dict[str, tuple[int, Number, str]] = {
-    "subsidy_usd_per_year": (3, Number(0, 1e12, "USD/year"),
-                             "State money for the domestic chip industry: it grows the domestic foundry's "
-                             "capacity with a lag (the bot raises it with denied demand)."),
-    "domestic_purchase_share": (3, Number(0, 1),
-                                "Guidance steering home buyers to domestic chips, as a share of the most "
-                                "customs checks and guidance can do (the bot steers as far as home supply "
-                                "could serve)."),
-    "transit_enforcement": (2, Number(0, 1),
-                            "Customs and export checks against transshipment through this country's hubs: "
-                            "added to its transit cooperation, so fewer chips are diverted and the US "
-                            "trusts it more."),
+@dataclass(frozen=True)
+class PolicySpec:
+    """A government's own policy: who may set it, what it takes, and how people read it.
+
+    The one table the model, the scenario loader, the game's panels and the
+    CLI's ``levers --role`` all read.
+    """
+
+    tier: int
+    """The tier a government must be in to set it."""
+    spec: Spec
+    label: str
+    doc: str
+    bot: str
+    """What the government's bot does when no person sets it."""
+    default: float = float("nan")
+    """The value in force while the bot decides, when it is a fixed one (NaN: the bot sets it each month)."""
+    step: float = 0.0
+    """The step of the game's - / + buttons (0 for a switch)."""
+    cost_usd_per_year: float = 0.0
+    """What the policy costs its government a year at full effort (1, or on), as the score charges it."""
+
+    @property
+    def unit(self) -> str:
+        return getattr(self.spec, "unit", "")
+
+    @property
+    def is_switch(self) -> bool:
+        return isinstance(self.spec, Bool)
+
+
+COUNTRY_POLICIES: dict[str, PolicySpec] = {
+    "subsidy_usd_per_year": PolicySpec(
+        3, Number(0, 1e12, "USD/year"), "Chip subsidy",
+        "State money for the domestic chip industry: it grows the domestic foundry's capacity after a lag.",
+        "raises it with the imports its buyers are denied", step=5e9),
+    "domestic_purchase_share": PolicySpec(
+        3, Number(0, 1), "Buy-domestic guidance",
+        "Guidance steering home buyers to domestic chips, as a share of the most customs checks and "
+        "guidance can do: imported chips cost home buyers more.",
+        "steers as far as home supply could serve home demand", step=0.1),
+    "block_export_variants": PolicySpec(
+        3, Bool(), "Block US export variants",
+        "Customs refuses US export variants (H20-class chips made for this market): home buyers must buy "
+        "domestic, smuggled or nothing, and US vendors lose the sales.",
+        "lets them in", default=0.0),
+    "export_domestic_chips": PolicySpec(
+        3, Bool(), "Sell domestic chips abroad",
+        "Whether the domestic chip designer may sell abroad: foreign sales earn money that offsets the "
+        "subsidy, but the chips leave home.",
+        "sells abroad", default=1.0),
+    "transit_enforcement": PolicySpec(
+        2, Number(0, 1), "Transit enforcement",
+        "Customs and export checks against transshipment through this country's hubs: added to its "
+        "transit cooperation, so fewer chips are diverted and the US trusts it more.",
+        "does none beyond its cooperation", default=0.0, step=0.1, cost_usd_per_year=300e6),
+    "allow_tier3_chips": PolicySpec(
+        2, Bool(), "Allow Tier 3 chips",
+        "Whether buyers here may buy Tier 3-designed chips: more supply when the cap binds, but the US "
+        "trusts a country less the more of its imports are Tier 3 chips.",
+        "allows them", default=1.0),
+    "host_uveu_sites": PolicySpec(
+        2, Bool(), "Host US cloud sites (UVEU)",
+        "Whether universal validated end users (US clouds) may run sites here outside the country cap: "
+        "their compute counts here, but meeting their security standard costs the host money.",
+        "hosts them", default=1.0, cost_usd_per_year=100e6),
 }
-"""Policies a government may set: (the tier it must be in, its range, what it does)."""
+"""Policies a government may set (``country_policy``)."""
 
 
 Command = SetLevers | Rescind | SetTier | G2GAgreement | BilateralDeal | CountryPolicy
@@ -131,7 +185,7 @@ def validate(command: Command, countries: Mapping[str, Any], month: int) -> Comm
         for name, value in command.policies.items():
             if name not in COUNTRY_POLICIES:
                 return CommandResult(False, f"{name}: {unknown(name, COUNTRY_POLICIES, noun='policy')}")
-            spec = COUNTRY_POLICIES[name][1]
+            spec = COUNTRY_POLICIES[name].spec
             if not spec.check(value)[0]:
                 return CommandResult(False, f"{name}: {expected(spec.what, value)}")
         return CommandResult(True)

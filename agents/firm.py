@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from agents.regime import is_controlled
+from agents.regime import Veu, is_controlled
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -118,13 +118,15 @@ class FirmAgent(mesa.Agent):
 
     # ---- operators ------------------------------------------------------
     def _allocate_sites(self) -> None:
-        """Pull spending home from sites whose orders were denied; drift back otherwise."""
+        """Pull spending home from sites whose orders were denied or whose host no longer admits them;
+        drift back otherwise."""
         m = self.model
+        hosted = m.countries.chosen("host_uveu_sites")[m.holders.country] >= 0.5
         for h, target in self.target_sites.items():
             if h == self.home:
                 continue
             denied = m.holders.denied_usd[h]
-            if denied > 0:
+            if denied > 0 or (m.holders.veu[h] == Veu.UNIVERSAL and not hosted[h]):
                 self.site_weight[h] = self.site_weight[h] * 0.7
             else:
                 self.site_weight[h] += 0.1 * (target - self.site_weight[h])
@@ -274,6 +276,7 @@ class FirmAgent(mesa.Agent):
         m = self.model
         w = m.world
         m.subsidy_history.append(float(m.countries.subsidy_usd.sum()))
+        m.subsidy_spent_usd_cum += float(m.countries.subsidy_usd[m.countries.tier == 3].sum()) / 12.0
         lagged = m.subsidy_history[max(0, len(m.subsidy_history) - 1 - w.domestic_capacity_lag_months)]
         m.domestic_wafers += w.domestic_wafer_growth_per_usd * lagged / 12.0
         gap = w.domestic_yield_max - w.domestic_yield_start

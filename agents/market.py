@@ -383,13 +383,24 @@ class Market:
         self.domestic_demand_ema = 0.7 * self.domestic_demand_ema + 0.3 * home_requested
         self._update_prices(us_requested, home_requested)
         domestic = delivered[:, m.chips.domestic] @ m.chips.h100e[m.chips.domestic]
-        m.domestic_exports_h100e_cum += float(domestic[m.holders.tier != 3].sum())
+        abroad = m.holders.tier != 3
+        m.domestic_exports_h100e_cum += float(domestic[abroad].sum())
+        dom_price = m.chips.price[m.chips.domestic] * self.domestic_price_mult
+        m.domestic_export_usd_cum += float(delivered[abroad][:, m.chips.domestic].sum(axis=0) @ dom_price)
         total = delivered @ m.chips.h100e
         scatter_add(m.countries.imports_h100e, m.holders.country, total + grey_h100e)
         scatter_add(m.countries.flow_domestic, m.holders.country, domestic)
+        self._note_tier3_chip_share()
         scatter_add(m.countries.flow_us, m.holders.country, total - domestic)
         scatter_add(m.countries.flow_grey, m.holders.country, grey_h100e)
         smuggler.divert(m, delivered)
+
+    def _note_tier3_chip_share(self) -> None:
+        """Each country's share of Tier 3-designed chips in its imports, smoothed over about half a year."""
+        c = self.model.countries
+        share = np.divide(c.flow_domestic, c.imports_h100e, out=np.zeros(len(c)), where=c.imports_h100e > 0)
+        share[c.tier == 3] = 0.0
+        c.tier3_chip_share[:] = 0.85 * c.tier3_chip_share + 0.15 * share
 
     def _remember_demand(self, want_usd: np.ndarray) -> None:
         """Each buyer's first-choice spending by option (shares): what an announced rule would hit."""
@@ -470,8 +481,29 @@ class Market:
         chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
         # an export variant is made for the markets denied the real thing, and sold only there
         chips &= ~m.chips.variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
+        chips &= ~self._refused_by_governments()
         grey = (m.holders.tier == 3) & r.chip_controls & (m.grey_chip is not None)
         return np.c_[chips, grey]
+
+    def _refused_by_governments(self) -> np.ndarray:
+        """[holder, chip] chips a government keeps from its buyers by its own policy (``country_policy``).
+
+        A Tier 3 government may block US export variants at customs and
+        keep its designer's chips at home; a Tier 2 government may keep
+        Tier 3 chips out.
+        """
+        m = self.model
+        c = m.countries
+        country = m.holders.country
+        refused = np.zeros((m.n_holders, m.n_chips), dtype=bool)
+        block_variants = c.chosen("block_export_variants")[country] >= 0.5
+        refused |= block_variants[:, None] & m.chips.variant[None, :] & ~m.chips.domestic[None, :]
+        keep_out = c.chosen("allow_tier3_chips")[country] < 0.5
+        home = m.domestic_designer.country
+        if c.chosen("export_domestic_chips")[c.index[home]] < 0.5:
+            keep_out |= m.holders.tier != 3
+        refused |= keep_out[:, None] & m.chips.domestic[None, :]
+        return refused
 
     def _count_outright_denials(self, budget: np.ndarray, cost: np.ndarray, unit: np.ndarray) -> None:
         """Demand the regime turns away before any order is placed (e.g. Tier 3 for controlled chips).
@@ -666,6 +698,8 @@ class Market:
             out_room = np.where(np.bincount(owner, in_us) > 0, np.minimum(out_room, us_room), out_room)
             one = np.maximum(r.uveu_max_one_tier2 * total[owner] - held, 0.0)
             room[uni] = np.where(tier == 2, np.minimum(one, out_room[owner]), np.inf)
+            refused = m.countries.chosen("host_uveu_sites")[m.holders.country[uni]] < 0.5
+            room[uni[refused]] = 0.0  # a host that does not admit US clouds' sites: they buy under its cap
         return room
 
     def _grey_chips(self, got_h100e: np.ndarray) -> np.ndarray:

@@ -124,6 +124,12 @@ METRICS: list[Metric] = [
            "use under the HBM controls.", lambda m: m.hbm_stock),
     Metric("die_bank_dies", "dies", "Leading-edge dies made for the domestic designer before the foundry "
            "rule, not yet used.", lambda m: m.die_bank_dies),
+    Metric("subsidy_spent_cum", "USD", "Tier 3 domestic chip subsidies paid so far, cumulative.",
+           lambda m: m.subsidy_spent_usd_cum),
+    Metric("domestic_export_revenue_cum", "USD", "What the domestic designer earned selling outside Tier 3, "
+           "cumulative.", lambda m: m.domestic_export_usd_cum),
+    Metric("self_sufficiency_adversary", "share", "Share of Tier 3's installed compute that is Tier 3-designed "
+           "(0-1).", lambda m: _domestic_adversary(m) / max(_installed_by_tier(m, 3), 1e-9)),
 ]
 
 CONTRACT = [

@@ -36,7 +36,7 @@ from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent, update_relations
 from agents.tables import Chips, Countries, Kind, build_holders
-from agents.words import describe_levers
+from agents.words import describe_levers, policy_text
 
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
@@ -255,6 +255,8 @@ class ComputeModel(mesa.Model):
         self.us_revenue_cum = 0.0
         self.fees_cum = 0.0
         self.domestic_exports_h100e_cum = 0.0
+        self.domestic_export_usd_cum = 0.0
+        self.subsidy_spent_usd_cum = 0.0
         self.variant_exports_chips_cum = 0.0
         self.stockpiled_h100e_cum = 0.0
         self.licensed_h100e_cum = 0.0
@@ -320,7 +322,7 @@ class ComputeModel(mesa.Model):
         i = self.countries.index[command.country]
         tier = int(self.countries.tier[i])
         for name in command.policies:
-            wanted = cmd.COUNTRY_POLICIES[name][0]
+            wanted = cmd.COUNTRY_POLICIES[name].tier
             if tier != wanted:
                 return cmd.CommandResult(False, f"{name} is a Tier {wanted} government's policy; "
                                                 f"{self.countries.names[i]} is in Tier {tier}")
@@ -410,13 +412,10 @@ class ComputeModel(mesa.Model):
                               f"{self.regime.g2g_cap_multiplier:g}", country=c.country)
         elif isinstance(c, cmd.CountryPolicy):
             i = self.countries.index[c.country]
-            columns = {"subsidy_usd_per_year": self.countries.policy_subsidy_usd,
-                       "domestic_purchase_share": self.countries.policy_purchase_share,
-                       "transit_enforcement": self.countries.transit_enforcement}
             for name, value in c.policies.items():
-                columns[name][i] = float(value)
+                self.countries.policies[name][i] = float(value)
             self.record_event("policy_set", f"{self.countries.names[i]} sets its policy: "
-                              + "; ".join(f"{name.replace('_', ' ')} {value:g}" for name, value in c.policies.items()),
+                              + "; ".join(policy_text(name, value) for name, value in c.policies.items()),
                               country=c.country)
         elif isinstance(c, cmd.BilateralDeal):
             i = self.countries.index[c.country]

@@ -156,6 +156,7 @@ class World:
     downgrade_goodwill_loss: float = _num(0, 1, "")
     g2g_seek_probability: float = _num(0, 1, "per month")
     g2g_min_goodwill: float = _num(0, 1, "")
+    tier3_chip_trust_loss: float = _num(0, 5, "cooperation lost per share of imports that are Tier 3 chips")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -546,7 +547,7 @@ def _validate_policies(entry: ScheduledCommand, countries: Mapping[str, Country]
         if name not in COUNTRY_POLICIES:
             p.add(key, unknown(name, COUNTRY_POLICIES, noun="policy"))
             continue
-        wanted, spec, _ = COUNTRY_POLICIES[name]
+        wanted, spec = COUNTRY_POLICIES[name].tier, COUNTRY_POLICIES[name].spec
         if not spec.check(value)[0]:
             p.expected(key, spec.what, value)
         if tier is not None and tier != wanted:

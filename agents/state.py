@@ -26,7 +26,8 @@ def update_relations(model: "ComputeModel") -> None:
 
     Goodwill towards the US falls with the share of a country's orders
     denied and recovers slowly towards where it started; cooperation
-    follows goodwill, plus any boost the regime pays for.
+    follows goodwill, plus any boost the regime pays for and the country's
+    own transit enforcement, less the trust it loses by buying Tier 3 chips.
     """
     c = model.countries
     w = model.world
@@ -35,7 +36,7 @@ def update_relations(model: "ComputeModel") -> None:
          - w.goodwill_loss_per_denied_share * denied_share)
     c.goodwill[:] = np.clip(g, 0.0, 1.0)
     coop = (c.cooperation0 * (c.goodwill / np.maximum(c.goodwill0, 1e-9)) + model.regime.transit_cooperation_boost
-            + c.transit_enforcement)
+            + c.transit_enforcement - w.tier3_chip_trust_loss * c.tier3_chip_share)
     c.cooperation[:] = np.clip(coop, 0.0, 1.0)
 
 
@@ -58,27 +59,19 @@ class StateAgent(mesa.Agent):
         return float(self.model.countries.goodwill[self.index])
 
     def react(self) -> None:
-        """This government's own policy for next month (relations were updated for all at once)."""
+        """This government's own policy for next month (relations were updated for all at once).
+
+        A policy a government has set (``country_policy``) stands; the rest
+        follow its bot's rules. A government a person plays asks for
+        agreements only when the person does.
+        """
         m = self.model
-        if self.code in m.player_countries:
-            self._own_policies()
-            return  # a player governs this country: only the policies it set
-        if self.tier == 2:
+        if self.tier == 2 and self.code not in m.player_countries:
             self._seek_g2g()
         elif self.tier == 3:
             self._subsidise()
             if self.code == m.domestic_designer.country:
                 self._steer_buyers()
-
-    def _own_policies(self) -> None:
-        """A player's government: the policies it set apply; nothing is decided for it."""
-        m = self.model
-        c = self.index
-        if self.tier == 3 and not np.isnan(m.countries.policy_subsidy_usd[c]):
-            m.countries.subsidy_usd[c] = m.countries.policy_subsidy_usd[c]
-        if (self.tier == 3 and self.code == m.domestic_designer.country
-                and not np.isnan(m.countries.policy_purchase_share[c])):
-            m.market.home_steer = m.world.home_steer_max * m.countries.policy_purchase_share[c]
 
     def _seek_g2g(self) -> None:
         m = self.model
@@ -102,7 +95,7 @@ class StateAgent(mesa.Agent):
         China's customs at first blocked the H200).
         """
         m = self.model
-        chosen = m.countries.policy_purchase_share[self.index]
+        chosen = m.countries.policies["domestic_purchase_share"][self.index]
         if not np.isnan(chosen):  # the government's own guidance (country_policy)
             m.market.home_steer = m.world.home_steer_max * chosen
             return
@@ -113,7 +106,7 @@ class StateAgent(mesa.Agent):
     def _subsidise(self) -> None:
         m = self.model
         c = self.index
-        chosen = m.countries.policy_subsidy_usd[c]
+        chosen = m.countries.policies["subsidy_usd_per_year"][c]
         if not np.isnan(chosen):  # the government's own budget (country_policy)
             m.countries.subsidy_usd[c] = chosen
             return

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from agents.commands import COUNTRY_POLICIES
 from agents.regime import Regime, Veu, is_controlled
 from agents.scenario import Scenario, World
 
@@ -70,12 +71,11 @@ class Countries:
     flow_grey: np.ndarray = field(init=False)
     flow_smuggled: np.ndarray = field(init=False)
     flow_seized: np.ndarray = field(init=False)
-    policy_subsidy_usd: np.ndarray = field(init=False)
-    """A government's own policies (``country_policy``), NaN while its bot decides: the domestic-chip
-    subsidy (USD a year), the share of home buyers steered to domestic chips (0-1), and transit
-    enforcement (0-1, added to its cooperation)."""
-    policy_purchase_share: np.ndarray = field(init=False)
-    transit_enforcement: np.ndarray = field(init=False)
+    policies: dict[str, np.ndarray] = field(init=False)
+    """Each government's own policies (``country_policy``) by name, NaN while its bot decides (switches
+    are 0 or 1): see :data:`agents.commands.COUNTRY_POLICIES`."""
+    tier3_chip_share: np.ndarray = field(init=False)
+    """Share of each country's imports that are Tier 3-designed chips, smoothed: what the US judges it by."""
 
     def __post_init__(self) -> None:
         n = len(self.codes)
@@ -86,10 +86,18 @@ class Countries:
         self.g2g = np.zeros(n, dtype=bool)
         for name in ("deal_per_year", "deal_used", "cap_used", "requested_h100e", "denied_h100e", "denied_usd",
                      "unmet_usd", "imports_h100e", "flow_us", "flow_domestic", "flow_grey", "flow_smuggled",
-                     "flow_seized", "transit_enforcement"):
+                     "flow_seized", "tier3_chip_share"):
             setattr(self, name, np.zeros(n))
-        self.policy_subsidy_usd = np.full(n, np.nan)
-        self.policy_purchase_share = np.full(n, np.nan)
+        self.policies = {name: np.full(n, np.nan) for name in COUNTRY_POLICIES}
+
+    def chosen(self, name: str) -> np.ndarray:
+        """Fixed policy ``name`` of every government: what it chose, else its bot's value."""
+        values = self.policies[name]
+        return np.where(np.isnan(values), COUNTRY_POLICIES[name].default, values)
+
+    @property
+    def transit_enforcement(self) -> np.ndarray:
+        return self.chosen("transit_enforcement")
 
     def __len__(self) -> int:
         return len(self.codes)

@@ -55,6 +55,12 @@ class MonthView:
     cooperation: np.ndarray
     transit_enforcement: np.ndarray
     """The government's own transit enforcement policy, 0-1 (``country_policy``)."""
+    policies: Mapping[str, np.ndarray]
+    """Every government's own policies in force (``country_policy``, by name): its choice, or its bot's
+    value; the subsidy is what is paid (USD a year) and the designer's home the purchase share it steers (NaN
+    elsewhere while no government has set one)."""
+    tier3_chip_share: np.ndarray
+    """Share of each country's imports that are Tier 3-designed chips, smoothed (what the US judges it by)."""
     g2g: np.ndarray
     cap_used_h100e: np.ndarray
     cap_limit_h100e: np.ndarray
@@ -63,6 +69,18 @@ class MonthView:
     levers: Mapping[str, Any]
     pending: tuple[tuple[int, Mapping[str, Any]], ...]
     events: tuple["Event", ...]
+
+
+def policies_in_force(model: "ComputeModel") -> dict[str, np.ndarray]:
+    """Each government policy by name, as in force this month (see :attr:`MonthView.policies`)."""
+    c = model.countries
+    out = {name: _frozen(c.chosen(name)) for name in c.policies}
+    out["subsidy_usd_per_year"] = _frozen(c.subsidy_usd)
+    steer = c.policies["domestic_purchase_share"].copy()
+    home = c.index[model.domestic_designer.country]
+    steer[home] = model.market.home_steer / model.world.home_steer_max if model.world.home_steer_max > 0 else 0.0
+    out["domestic_purchase_share"] = _frozen(steer)
+    return out
 
 
 def month_view(model: "ComputeModel") -> MonthView:
@@ -103,6 +121,8 @@ def month_view(model: "ComputeModel") -> MonthView:
         goodwill=_frozen(model.countries.goodwill),
         cooperation=_frozen(model.countries.cooperation),
         transit_enforcement=_frozen(model.countries.transit_enforcement),
+        policies=MappingProxyType(policies_in_force(model)),
+        tier3_chip_share=_frozen(model.countries.tier3_chip_share),
         g2g=_frozen(model.countries.g2g),
         cap_used_h100e=_frozen(model.countries.cap_used),
         cap_limit_h100e=_frozen([model.cap_limit(i) for i in range(n)]),

@@ -5,7 +5,7 @@ handout and report, and the CLI summary all say a lever and its value
 through these functions ("Enforcement budget $374M a year", "Licence-free
 allowance (LPP) 500 H100e per buyer a year", "Export variants to Tier 3:
 licence with a fee"), so no code name or raw float reaches a person.
-Imports the standard library and ``agents.regime`` only.
+Imports the standard library, ``agents.regime`` and ``agents.commands`` only.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import math
 from typing import Any, Mapping
 
 from agents.checks import power_of_ten
+from agents.commands import COUNTRY_POLICIES
 from agents.regime import LEVERS
 
 LEVER_LABELS = {
@@ -158,6 +159,22 @@ def format_lever(name: str, value: Any) -> str:
     if isinstance(value, str) and value in words:
         return words[value]
     return format_value(LEVERS[name].unit if name in LEVERS else "", value)
+
+
+def policy_label(name: str) -> str:
+    return COUNTRY_POLICIES[name].label if name in COUNTRY_POLICIES else name.replace("_", " ")
+
+
+def policy_value(name: str, value: Any) -> str:
+    """A government policy's value in words: 'on', '$50B a year', '0.4'."""
+    if name in COUNTRY_POLICIES and COUNTRY_POLICIES[name].is_switch:
+        return "on" if value else "off"
+    return format_value(COUNTRY_POLICIES[name].unit if name in COUNTRY_POLICIES else "", value)
+
+
+def policy_text(name: str, value: Any) -> str:
+    """'Chip subsidy $50B a year', 'Block US export variants on'."""
+    return f"{policy_label(name)} {policy_value(name, value)}"
 
 
 def describe_levers(levers: Mapping[str, Any]) -> str:
