@@ -2,7 +2,7 @@
 
 Owns the goal table of every role and the formula that turns one month's
 metrics (with the same month of two baseline runs on the same seed) into a
-score from 0 to 100. Imports the standard library and ``agents.words`` only: it reads plain
+score from 0 to 100. Imports the standard library, ``agents.commands`` and ``agents.words`` only: it reads plain
 views (anything with ``metrics``, ``codes``, ``compute_h100e``, ``goodwill``,
 ``cooperation`` and ``tier``), never a model, never pygame.
 
@@ -55,9 +55,25 @@ nothing scores 50:
 * Keep goodwill with the US, 20: ``v = clamp(0.5 + (g_X - g_X,S) / 0.4)``.
 * Stay a trusted partner, 20: ``v = clamp(0.5 + (k_X - k_X,S) / 1.2)`` with
   k_X the transit cooperation of X; 0 if X has been moved to Tier 3.
-* Keep costs down, 20: ``v = clamp(0.5 - E_X * TRANSIT_ENFORCEMENT_COST_USD /
-  (2 * TRANSIT_ENFORCEMENT_BUDGET_USD))``, E_X its transit enforcement (0-1):
-  half marks with none, nothing at full effort.
+* Keep costs down, 20: ``v = clamp(0.5 - K_X / (2 * POLICY_BUDGET_USD))``,
+  K_X the yearly cost of its policies (``cost_usd_per_year`` of each in
+  ``agents.commands.COUNTRY_POLICIES``: $300M at full transit enforcement,
+  $100M for hosting US cloud sites): half marks at no cost, nothing at $300M.
+
+Tier 3 government (``tier3_government`` of country X, China by default: its
+chip subsidy, buy-domestic guidance, customs on US export variants, chip
+exports), each goal against the schedule S (where its bot governs), so
+doing nothing is a middle score:
+
+* Grow your compute, 35: ``v = clamp(0.5 + (C_X / C_X,S - 1) / 0.5)``.
+* Depend less on imports, 25: ``v = clamp(0.5 + (d - d_S) / 0.5)``, d =
+  ``self_sufficiency_adversary`` (Tier 3-designed share of Tier 3 compute).
+* Close the gap, 20: ``v = clamp(0.5 - (L - L_S) / 6)``, L =
+  ``frontier_gap_months``: full marks three months closer than the schedule.
+* Keep costs down, 20: ``v = clamp(0.5 - (K / K_S - 1) / 2)``, K =
+  ``subsidy_spent_cum - domestic_export_revenue_cum`` (what the chip
+  programme has cost the state, less what its chips earned abroad): full
+  marks at no cost, nothing at twice the schedule's.
 
 ``clamp`` limits to [0, 1]; a ratio with a zero denominator counts as 1.
 """
@@ -68,14 +84,13 @@ import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from agents.commands import COUNTRY_POLICIES
 from agents.words import human
 
 LOCATION_VERIFICATION_COST_USD = 150e6
 """Yearly cost the enforcement role is charged for location verification (estimate)."""
-TRANSIT_ENFORCEMENT_COST_USD = 300e6
-"""Yearly cost to a Tier 2 government of full transit enforcement (customs, export checks; estimate)."""
-TRANSIT_ENFORCEMENT_BUDGET_USD = 300e6
-"""What a Tier 2 government can spend on it a year before the cost goal is empty (estimate)."""
+POLICY_BUDGET_USD = 300e6
+"""A Tier 2 government's yearly policy costs that empty its cost goal, halved (estimate)."""
 TRANSIT_DIPLOMACY_COST_USD = 500e6
 """Yearly cost charged per unit of ``transit_cooperation_boost`` (estimate)."""
 
@@ -156,8 +171,22 @@ GOALS: dict[str, tuple[GoalSpec, ...]] = {
                  "with countries that enforce): half marks at the same, full marks 0.6 higher; nothing if "
                  "moved to Tier 3."),
         GoalSpec("cost", "Keep costs down", 20,
-                 "What your transit enforcement costs a year ($300M at full effort, a game estimate): "
-                 "half marks with none, nothing at full effort."),
+                 "What your policies cost a year ($300M at full transit enforcement, $100M to host US "
+                 "cloud sites; game estimates): half marks at no cost, nothing at $300M."),
+    ),
+    "tier3_government": (
+        GoalSpec("compute", "Grow your compute", 35,
+                 "Your installed compute against the scenario as scheduled (same seed, same month): half "
+                 "marks at the same, full marks a quarter more."),
+        GoalSpec("self_sufficiency", "Depend less on imports", 25,
+                 "Share of Tier 3's compute on Tier 3-designed chips against the schedule: half marks at "
+                 "the same, full marks 25 points higher."),
+        GoalSpec("gap", "Close the gap", 20,
+                 "How far your best lab trails the US frontier against the schedule: half marks at the "
+                 "same, full marks three months closer."),
+        GoalSpec("cost", "Keep costs down", 20,
+                 "Chip subsidies paid so far, less what your chips earned abroad, against the schedule: "
+                 "half marks at the same, nothing at twice as much."),
     ),
 }
 
@@ -248,10 +277,25 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         trusted = int(view.tier[i]) <= 2
         values["trust"] = (clamp(0.5 + (k - k_s) / 1.2) if trusted else 0.0,
                            f"cooperation {k:.2f} (as scheduled {k_s:.2f})" + ("" if trusted else ", now Tier 3"))
-        effort = view.transit_enforcement[i] if hasattr(view, "transit_enforcement") else 0.0
-        spend = float(effort) * TRANSIT_ENFORCEMENT_COST_USD
-        values["cost"] = (clamp(0.5 - spend / (2 * TRANSIT_ENFORCEMENT_BUDGET_USD)),
-                          f"transit enforcement ${human(spend)} a year")
+        spend = policy_cost(view, i)
+        values["cost"] = (clamp(0.5 - spend / (2 * POLICY_BUDGET_USD)),
+                          f"your policies cost ${human(spend)} a year")
+    elif role == "tier3_government":
+        i = _index(view, country)
+        sched = scheduled if scheduled is not None else view
+        j = _index(sched, country)
+        c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
+        share = ratio(c, c_s)
+        values["compute"] = (clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled")
+        d, d_s = m["self_sufficiency_adversary"], s["self_sufficiency_adversary"]
+        values["self_sufficiency"] = (clamp(0.5 + (d - d_s) / 0.5),
+                                      f"{d:.0%} on home-designed chips (as scheduled {d_s:.0%})")
+        gap, gap_s = m["frontier_gap_months"], s["frontier_gap_months"]
+        values["gap"] = (clamp(0.5 - (gap - gap_s) / 6), f"{gap:.1f} months behind ({gap - gap_s:+.1f} vs schedule)")
+        k = m["subsidy_spent_cum"] - m["domestic_export_revenue_cum"]
+        k_s = s["subsidy_spent_cum"] - s["domestic_export_revenue_cum"]
+        cost = ratio(k, k_s)
+        values["cost"] = (clamp(0.5 - (cost - 1) / 2), f"${human(k)} net so far, {cost:.0%} of as scheduled")
     else:
         raise ValueError(f"unknown role {role!r} (expected one of: {', '.join(GOALS)})")
     points = goal_weights(role, weights)
@@ -264,6 +308,13 @@ def enforcement_cost(levers: Mapping[str, Any]) -> float:
     return (float(levers["enforcement_budget_usd"])
             + LOCATION_VERIFICATION_COST_USD * bool(levers["location_verification"])
             + TRANSIT_DIPLOMACY_COST_USD * float(levers["transit_cooperation_boost"]))
+
+
+def policy_cost(view: Any, i: int) -> float:
+    """What the policies of country ``i`` in ``view`` cost its government a year (USD)."""
+    policies = getattr(view, "policies", {})
+    return float(sum(spec.cost_usd_per_year * float(policies[name][i])
+                     for name, spec in COUNTRY_POLICIES.items() if spec.cost_usd_per_year and name in policies))
 
 
 def _goodwill(m: Mapping[str, Any], m0: Mapping[str, Any]) -> tuple[float, str]:

@@ -31,7 +31,7 @@ from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
-from agents.words import format_lever, format_value, human, lever_expects, lever_label
+from agents.words import format_lever, format_value, human, lever_expects, lever_label, policy_text
 from game.files import write_json
 from game.score import GOALS, Score, score, weights_problem
 
@@ -85,12 +85,22 @@ class Role:
     def short(self) -> str:
         """A name short enough for a button."""
         return {"us_commerce": "US Commerce", "bis_enforcement": "Enforcement",
-                "tier2_government": "Tier 2 government"}.get(self.id, self.title)
+                "tier2_government": "Tier 2 government", "tier3_government": "Tier 3 government"}.get(self.id,
+                                                                                                     self.title)
+
+    @property
+    def policies(self) -> tuple[str, ...]:
+        """The government's own policies this role sets (``country_policy``), in the registry's order."""
+        tier = GOVERNMENT_TIER.get(self.id)
+        return tuple(name for name, spec in cmd.COUNTRY_POLICIES.items() if spec.tier == tier)
 
 
-ROLE_IDS = ("us_commerce", "bis_enforcement", "tier2_government")
+ROLE_IDS = ("us_commerce", "bis_enforcement", "tier2_government", "tier3_government")
 ROLE_ALIASES = {"us": "us_commerce", "commerce": "us_commerce", "enforcement": "bis_enforcement",
-                "bis": "bis_enforcement", "tier2": "tier2_government"}
+                "bis": "bis_enforcement", "tier2": "tier2_government", "tier3": "tier3_government",
+                "china": "tier3_government"}
+GOVERNMENT_TIER = {"tier2_government": 2, "tier3_government": 3}
+"""The tier of the country a government role governs."""
 """Short names people type for the roles (``--role us``)."""
 
 
@@ -110,7 +120,13 @@ _ROLE_TEXT = {
     "tier2_government": ("Tier 2 government",
                          "You govern a Tier 2 country under US rules you do not write. You may ask the US "
                          "for a security agreement, which doubles your cap if the US trusts your transit "
-                         "controls. Grow your compute and stay a trusted partner."),
+                         "controls. Set your transit enforcement, whether to admit Tier 3 chips and US "
+                         "cloud sites. Grow your compute and stay a trusted partner."),
+    "tier3_government": ("Tier 3 government",
+                         "You govern a country the US denies its best chips (China by default). Fund your "
+                         "chip industry, steer your buyers to home chips, decide whether US export variants "
+                         "pass your customs and whether your chips are sold abroad. Grow your compute, "
+                         "depend less on imports and close the gap, at a cost you can bear."),
 }
 
 
@@ -125,20 +141,38 @@ def make_role(role_id: str, country: str | None = None, scenario: Scenario | Non
         return Role(role_id, title, summary, tuple(LEVERS), ("set", "rescind", "set_tier", "g2g", "deal"))
     if role_id == "bis_enforcement":
         return Role(role_id, title, summary, ENFORCEMENT_LEVERS, ("set",))
+    tier = GOVERNMENT_TIER[role_id]
+    if country is None and scenario is not None:
+        country = default_government(scenario, tier)
     if country is None:
-        raise ValueError("tier2_government needs a country (--country ISO3, a Tier 2 country of the scenario)")
+        raise ValueError(f"{role_id} needs a country (--country ISO3, a Tier {tier} country of the scenario)")
     if scenario is not None:
-        tier2 = tier2_countries(scenario)
-        if country not in tier2:
-            raise ValueError(f"country: expected a Tier 2 country of {scenario.name} "
-                             f"({', '.join(tier2)}), got {country!r}")
-    return Role(role_id, title, summary, (), ("g2g", "country_policy"), country)
+        codes = tier_countries(scenario, tier)
+        if country not in codes:
+            raise ValueError(f"country: expected a Tier {tier} country of {scenario.name} "
+                             f"({', '.join(codes)}), got {country!r}")
+    commands = ("g2g", "country_policy") if tier == 2 else ("country_policy",)
+    return Role(role_id, title, summary, (), commands, country)
+
+
+def tier_countries(scenario: Scenario, tier: int) -> list[str]:
+    """Countries in ``tier`` at the start, aggregates last."""
+    codes = [c for c, v in scenario.countries.items() if v.tier == tier]
+    return sorted(codes, key=lambda c: (c.startswith("ROW"), c))
 
 
 def tier2_countries(scenario: Scenario) -> list[str]:
     """Tier 2 countries at the start, aggregates last."""
-    codes = [c for c, v in scenario.countries.items() if v.tier == 2]
-    return sorted(codes, key=lambda c: (c.startswith("ROW"), c))
+    return tier_countries(scenario, 2)
+
+
+def default_government(scenario: Scenario, tier: int) -> str:
+    """The country a government role plays when none is named: India in Tier 2, China in Tier 3, if there."""
+    codes = tier_countries(scenario, tier)
+    if not codes:
+        raise ValueError(f"{scenario.name} has no Tier {tier} country to govern")
+    preferred = {2: "IND", 3: "CHN"}[tier]
+    return preferred if preferred in codes else codes[0]
 
 
 def role_problem(role: Role, command: cmd.Command) -> str | None:
@@ -194,8 +228,7 @@ def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapp
         return f"Bilateral deal: {country} may import {human(command.h100e_per_year)} H100e a year"
     if isinstance(command, cmd.CountryPolicy):
         return f"{country}'s own policy: " + "; ".join(
-            f"{name.replace('_', ' ')} {format_value(cmd.COUNTRY_POLICIES[name][1].unit, value)}"
-            if name in cmd.COUNTRY_POLICIES else f"{name} {value!r}" for name, value in command.policies.items())
+            policy_text(name, value) for name, value in command.policies.items())
     return repr(command)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from agents import commands as cmd
-from game.session import GameSession, tier2_countries
+from game.session import GOVERNMENT_TIER, GameSession, default_government
 
 Order = tuple[int, cmd.Command]
 
@@ -29,6 +29,11 @@ class Strategy:
     name: str
     description: str
     orders: tuple[Order, ...] = field(default_factory=tuple)
+
+
+def _policy(**policies) -> cmd.CountryPolicy:
+    """The player's own government's policies (its country is filled in when played)."""
+    return cmd.CountryPolicy(policies=policies)
 
 
 def _levers(**levers) -> cmd.SetLevers:
@@ -77,6 +82,30 @@ STRATEGIES: dict[str, tuple[Strategy, ...]] = {
                  ((0, cmd.CountryPolicy(policies={"transit_enforcement": 0.2})), (3, cmd.G2GAgreement()))),
         Strategy("full_enforce", "Full transit enforcement now, and nothing else.",
                  ((0, cmd.CountryPolicy(policies={"transit_enforcement": 1.0})),)),
+        Strategy("tier3_chips_out", "Keep Tier 3 chips out, enforcement 0.5, then ask for an agreement in month 3.",
+                 ((0, _policy(allow_tier3_chips=False, transit_enforcement=0.5)), (3, cmd.G2GAgreement()))),
+        Strategy("no_us_clouds", "Refuse US cloud sites (UVEU) to save their cost.",
+                 ((0, _policy(host_uveu_sites=False)),)),
+    ),
+    "tier3_government": (
+        Strategy("nothing", "Give no orders: the government's advisers keep its standing policies (the subsidy "
+                            "follows denied imports, guidance as far as home supply could serve)."),
+        Strategy("build_at_home", "$30B a year of subsidy and full buy-domestic guidance.",
+                 ((0, _policy(subsidy_usd_per_year=30e9, domestic_purchase_share=1.0)),)),
+        Strategy("big_push", "$60B a year, full guidance and US export variants blocked.",
+                 ((0, _policy(subsidy_usd_per_year=60e9, domestic_purchase_share=1.0, block_export_variants=True)),)),
+        Strategy("buy_abroad", "$20B a year, no guidance, domestic chips kept at home.",
+                 ((0, _policy(subsidy_usd_per_year=20e9, domestic_purchase_share=0.0,
+                              export_domestic_chips=False)),)),
+        Strategy("autarky_now", "Block US export variants at once on the starting subsidy.",
+                 ((0, _policy(block_export_variants=True)),)),
+        Strategy("spend_later", "$15B a year now, $45B a year from month 24.",
+                 ((0, _policy(subsidy_usd_per_year=15e9)), (24, _policy(subsidy_usd_per_year=45e9)))),
+        Strategy("front_load", "$60B a year and full guidance for two years, then $20B a year.",
+                 ((0, _policy(subsidy_usd_per_year=60e9, domestic_purchase_share=1.0)),
+                  (24, _policy(subsidy_usd_per_year=20e9)))),
+        Strategy("austerity", "Cut the subsidy to $5B a year and drop the guidance: abandon the chip programme.",
+                 ((0, _policy(subsidy_usd_per_year=5e9, domestic_purchase_share=0.0)),)),
     ),
 }
 """The scripted strategies of each role; ``nothing`` is the reference every other one is measured against."""
@@ -94,8 +123,6 @@ class Result:
 def play(strategy: Strategy, scenario: str, role: str, seed: int, country: str | None = None,
          months: int | None = None) -> Result:
     """Play one strategy to the end (or ``months``) and return its final score and parts."""
-    if role == "tier2_government" and country is None:
-        country = default_country(scenario)
     session = GameSession(scenario, seed=seed, role=role, country=country)
     end = session.horizon if months is None else min(months, session.horizon)
     refused = []
@@ -112,12 +139,12 @@ def play(strategy: Strategy, scenario: str, role: str, seed: int, country: str |
     return Result(strategy.name, seed, final.total, {g.label: g.points for g in final.goals}, tuple(refused))
 
 
-def default_country(scenario: str) -> str:
-    """The Tier 2 government a tournament plays when none is named: India if the scenario has it in Tier 2."""
+def default_country(scenario: str, role: str = "tier2_government") -> str | None:
+    """The government a tournament plays when none is named (India in Tier 2, China in Tier 3), or None."""
     from agents.scenario import load_scenario
 
-    codes = tier2_countries(load_scenario(scenario))
-    return "IND" if "IND" in codes else codes[0]
+    tier = GOVERNMENT_TIER.get(role)
+    return default_government(load_scenario(scenario), tier) if tier else None
 
 
 def tournament(scenario: str, role: str, seeds: Sequence[int], country: str | None = None,

@@ -240,6 +240,41 @@ def test_us_score_formula():
     assert score("us_commerce", worst, start, None, sched).total == pytest.approx(0.0)
 
 
+def test_tier3_score_formula():
+    """China against the schedule: more compute, more home chips and a closer gap score; the subsidy costs."""
+    base = {"self_sufficiency_adversary": 0.4, "frontier_gap_months": 20.0, "subsidy_spent_cum": 100.0,
+            "domestic_export_revenue_cum": 0.0}
+    tier3 = {"codes": ("USA", "CHN"), "tier": (1, 3)}
+    sched = _view(base, compute_h100e=(0, 1000.0), **tier3)
+    same = score("tier3_government", sched, sched, None, sched, country="CHN")
+    assert [g.value for g in same.goals] == [0.5] * 4
+    now = _view({**base, "self_sufficiency_adversary": 0.5, "frontier_gap_months": 18.5, "subsidy_spent_cum": 150.0,
+                 "domestic_export_revenue_cum": 10.0}, compute_h100e=(0, 1100.0), **tier3)
+    s = {g.key: g.value for g in score("tier3_government", now, sched, None, sched, country="CHN").goals}
+    assert s == pytest.approx({"compute": 0.5 + 0.1 / 0.5, "self_sufficiency": 0.5 + 0.1 / 0.5,
+                               "gap": 0.5 + 1.5 / 6, "cost": 0.5 - 0.4 / 2})
+    with pytest.raises(ValueError, match="country 'IND' is not in this scenario"):
+        score("tier3_government", now, sched, None, sched, country="IND")
+
+
+def test_the_tier3_government_governs_china_by_default_and_only_its_own_policies():
+    s = GameSession("diffusion_rule_2025", seed=1, role="tier3")
+    assert s.role.id == "tier3_government" and s.role.country == "CHN"
+    assert s.role.policies == ("subsidy_usd_per_year", "domestic_purchase_share", "block_export_variants",
+                               "export_domestic_chips")
+    refused = s.submit(cmd.CountryPolicy(country="CHN", policies={"transit_enforcement": 0.5}))
+    assert not refused.ok and "Tier 2 government's policy" in refused.reason
+    assert "cannot" in s.submit(cmd.SetLevers(levers={"chip_controls": False})).reason
+    assert "own country" in s.submit(cmd.CountryPolicy(country="RUS", policies={"subsidy_usd_per_year": 1e9})).reason
+    with pytest.raises(ValueError, match="a Tier 3 country of diffusion_rule_2025"):
+        GameSession("diffusion_rule_2025", seed=1, role="tier3_government", country="IND")
+    ok = s.submit(cmd.CountryPolicy(country="CHN", policies={"block_export_variants": True}))
+    assert ok.ok
+    s.advance_month()
+    assert s.view.policies["block_export_variants"][s.view.codes.index("CHN")] == 1.0
+    assert GameSession.load(s.save(s.default_save_path())).view.metrics == s.view.metrics
+
+
 def test_enforcement_and_tier2_score_formulas():
     lev0 = {"enforcement_budget_usd": 200e6, "location_verification": False, "transit_cooperation_boost": 0.0}
     lev = {"enforcement_budget_usd": 450e6, "location_verification": True, "transit_cooperation_boost": 0.0}
@@ -253,12 +288,12 @@ def test_enforcement_and_tier2_score_formulas():
     start2 = _view({}, compute_h100e=(0, 100.0), goodwill=(1, 0.8), cooperation=(1, 0.6))
     sched2 = _view({}, compute_h100e=(0, 400.0), goodwill=(1, 0.5), cooperation=(1, 0.5))
     now2 = _view({}, compute_h100e=(0, 450.0), goodwill=(1, 0.6), cooperation=(1, 0.8),
-                 transit_enforcement=(0, 0.5))
+                 policies={"transit_enforcement": (0, 0.5), "host_uveu_sites": (0, 1.0)})
     s2 = {g.key: g.value for g in score("tier2_government", now2, start2, None, sched2, country="IND").goals}
     assert s2 == pytest.approx({"compute": 0.5 + 0.125 / 0.5, "goodwill": 0.5 + 0.1 / 0.4,
-                                "trust": 0.5 + 0.3 / 1.2, "cost": 0.5 - 150e6 / 600e6})
+                                "trust": 0.5 + 0.3 / 1.2, "cost": 0.5 - (150e6 + 100e6) / 600e6})
     same = score("tier2_government", sched2, start2, None, sched2, country="IND")
-    assert same.total == pytest.approx(40 * 0.5 + 20 * 0.5 + 20 * 0.5 + 20 * 0.5)  # doing nothing: 50
+    assert same.total == pytest.approx(40 * 0.5 + 20 * 0.5 + 20 * 0.5 + 20 * 0.5)  # no policy costs: 50
     moved = _view({}, compute_h100e=(0, 400.0), goodwill=(1, 0.5), cooperation=(1, 0.5), tier=(1, 3))
     assert {g.key: g.value for g in score("tier2_government", moved, start2, None, sched2,
                                            country="IND").goals}["trust"] == 0.0

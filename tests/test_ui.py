@@ -186,11 +186,11 @@ def test_every_lever_is_in_the_panel_with_what_it_does_and_costs(app):
     assert seen == set(LEVERS)
 
 
-def test_a_tier2_government_asks_for_an_agreement_from_the_country_tab(app):
+def test_a_tier2_government_asks_for_an_agreement_from_the_policy_tab(app):
     session = GameSession("diffusion_rule_2025", seed=2, role="tier2_government", country="IND")
     main = start(app, MainScene(app, session))
-    assert main.tab == "Country" and main.selected == "IND"
-    click(app, button(app, "Ask the US for a security agreement (IND)"))
+    assert main.tab == "Policy" and main.selected == "IND"
+    click(app, button(app, "Ask the US for a security agreement"))
     assert [(p.command.kind, p.command.source) for p in session.commands] == [("g2g", "state:IND")]
     key(app, pygame.K_n)
     assert session.view.g2g[session.view.codes.index("IND")]
@@ -766,15 +766,33 @@ def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, h
     assert saved != session.file and GameSession.load(session.file).month == 8
 
 
-def test_a_tier2_government_sets_its_transit_enforcement_from_the_country_tab(app):
+def test_a_tier2_government_sets_its_policies_from_the_policy_tab(app):
     session = GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND")
     main = start(app, MainScene(app, session))
-    plus = [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "enforce+"][0]
+    plus = [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "transit_enforcement+"][0]
     click(app, plus)
-    click(app, [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "enforce+"][0])
-    assert main.status[0].startswith("Ordered: India's own policy: transit enforcement 0.2")
+    click(app, [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "transit_enforcement+"][0])
+    assert main.status[0].startswith("Ordered: India's own policy: Transit enforcement 0.2")
+    click(app, [b for b in buttons(app) if getattr(b, "_focus_key", "") == "host_uveu_sites"][0])  # On -> Off
     key(app, pygame.K_n)
     i = session.view.codes.index("IND")
     assert session.view.transit_enforcement[i] == pytest.approx(0.2)
-    assert any(b.text.startswith("Transit enforcement 0.2") for b in buttons(app))
+    assert session.view.policies["host_uveu_sites"][i] == 0.0
+    assert any(b.text == "0.2" for b in buttons(app))
     assert {g.key: g.value for g in session.score.goals}["cost"] == pytest.approx(0.5 - 0.2 * 300e6 / 600e6)
+
+
+def test_a_tier3_government_plays_from_its_policy_tab(app):
+    session = GameSession("diffusion_rule_2025", seed=1, role="tier3_government")
+    main = start(app, MainScene(app, session))
+    assert main.tab == "Policy" and main.selected == "CHN"
+    assert [name for name, _ in main._rows] == list(session.role.policies)
+    sub = session.view.policies["subsidy_usd_per_year"][session.view.codes.index("CHN")]
+    click(app, [b for b in buttons(app, "+") if getattr(b, "_focus_key", "") == "subsidy_usd_per_year+"][0])
+    click(app, [b for b in buttons(app) if getattr(b, "_focus_key", "") == "block_export_variants"][0])
+    assert [c.policies for c in session.queued()] == [{"subsidy_usd_per_year": sub + 5e9},
+                                                     {"block_export_variants": True}]
+    key(app, pygame.K_n)
+    i = session.view.codes.index("CHN")
+    assert session.view.policies["block_export_variants"][i] == 1.0
+    assert [b.text for b in buttons(app) if getattr(b, "_focus_key", "") == "block_export_variants"] == ["On"]

@@ -21,7 +21,7 @@ import pygame_gui
 from agents import commands as cmd
 from agents.model import G2G_MIN_COOPERATION
 from agents.regime import LEVERS
-from agents.words import entry_text, format_lever, lever_expects, parse_entry
+from agents.words import entry_text, format_lever, format_value, lever_expects, parse_entry, policy_value
 from game.session import GameSession, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.scene import Scene
@@ -118,6 +118,14 @@ def step_lever(name: str, value: float, direction: int) -> float:
     return min(max(new, lo), hi)
 
 
+def policy_tooltip(name: str) -> str:
+    spec = cmd.COUNTRY_POLICIES[name]
+    cost = (f"<br><b>Cost:</b> {format_value('USD/year', spec.cost_usd_per_year)} at full effort "
+            f"(a game estimate)" if spec.cost_usd_per_year else "")
+    return (f"<b>{spec.label}</b><br>{spec.doc}{cost}<br><i>Left to your advisers it {spec.bot}. "
+            f"Orders apply next month. In command files: {name}.</i>")
+
+
 def lever_tooltip(name: str) -> str:
     spec = LEVERS[name]
     return (f"<b>{lever_label(name)}</b><br>{spec.doc}<br><b>Cost:</b> {COSTS.get(name, '')}"
@@ -175,8 +183,8 @@ class MainScene(Scene):
         role = self.session.role
         groups = [g for g, _ in LEVER_GROUPS]
         editable = [g for g, levers in LEVER_GROUPS if any(l in self.session.levers for l in levers)]
-        if role.id == "tier2_government":
-            return ["Country"] + groups
+        if role.policies:  # a government: its own policies first, then its country, then the US rules
+            return ["Policy", "Country"] + groups
         return editable + [g for g in groups if g not in editable] + ["Country"]
 
     @property
@@ -298,7 +306,8 @@ class MainScene(Scene):
         self._tab_buttons = {}
         for i, name in enumerate(self.tabs):
             editable = name == "Country" or any(l in self.session.levers for l in dict(LEVER_GROUPS).get(name, ()))
-            tip = ("Your levers" if editable and name != "Country" else
+            tip = ("Your government's own policies" if name == "Policy" else
+                   "Your levers" if editable and name != "Country" else
                    "The rules in force (you cannot change these)" if name != "Country" else
                    "The selected country: its numbers and what you can do about it")
             self._tab_buttons[name] = self.button(
@@ -359,8 +368,61 @@ class MainScene(Scene):
     def _build_panel(self) -> None:
         if self.tab == "Country":
             self._build_country()
+        elif self.tab == "Policy":
+            self._build_policies()
         else:
             self._build_levers()
+
+    def _build_policies(self) -> None:
+        """A government's own policies, one row each from the registry: - / + for numbers, a switch for the rest.
+
+        Each click is an order (it applies next month); a Tier 2 government's
+        request for a security agreement comes last.
+        """
+        u, L = self.app.u, self.L
+        role = self.session.role
+        pad = u(8)
+        x0, wtot = L.panel.x + pad, L.panel.w - 2 * pad
+        label_w = int(wtot * 0.52)
+        ctl_x, ctl_w = x0 + label_w + u(4), wtot - label_w - u(4)
+        h = L.row_h - u(4)
+        y = L.panel.y + u(4)
+        self._rows = []
+        for name in role.policies:
+            spec = cmd.COUNTRY_POLICIES[name]
+            value = self.own_policy(name)
+            tip = policy_tooltip(name)
+            lab = self.button((x0, y, label_w, h), self.app.text.fit(spec.label, 13, label_w - u(6)), None,
+                              tooltip=tip, object_id="#lever_label", focus=False)
+            self._rows.append((name, pygame.Rect(x0, y, wtot, h)))
+            if spec.is_switch:
+                on = value >= 0.5
+                b = self.button((ctl_x, y, ctl_w, h), "On" if on else "Off",
+                                lambda name=name, on=on: self.set_policy(name, not on), tooltip=tip,
+                                object_id="#toggle_on" if on else "#toggle_off")
+            else:
+                bw = u(26)
+                vw = ctl_w - 2 * bw - u(8)
+                self.button((ctl_x, y, vw, h), self.app.text.fit(policy_value(name, value), 13, vw - u(8)), None,
+                            tooltip=tip, object_id="#value", enabled=False, focus=False)
+                lo, hi = spec.spec.lo, spec.spec.hi
+                for d, text, bx in ((-1, "-", ctl_x + vw + u(4)), (1, "+", ctl_x + vw + bw + u(8))):
+                    nxt = value + d * spec.step
+                    b = self.button((bx, y, bw, h), text, lambda name=name, nxt=nxt: self.set_policy(name, nxt),
+                                    tooltip=f"{'Less' if d < 0 else 'More'}: {policy_value(name, spec.step)} a step",
+                                    enabled=lo - 1e-9 <= nxt <= hi + 1e-9)
+                    b._focus_key = f"{name}{text}"
+                b = lab
+            b._focus_key = name
+            y += L.row_h
+        if "g2g" in role.commands and role.country is not None:
+            signed = bool(self.session.view.g2g[self.index[role.country]])
+            b = self.button((x0, y + u(6), wtot, h),
+                            "Security agreement signed" if signed else "Ask the US for a security agreement",
+                            self.request_g2g, enabled=not signed,
+                            tooltip="The US signs only if your transit cooperation is at least 0.3; the agreement "
+                                    "multiplies your cap and lifts goodwill. The answer comes next month.")
+            b._focus_key = "g2g"
 
     def _levers_in_tab(self) -> tuple[str, ...]:
         return dict(LEVER_GROUPS).get(self.tab, ())
@@ -499,36 +561,12 @@ class MainScene(Scene):
                             self.grant_deal, tooltip="A bilateral deal: this much controlled compute a year "
                                                      "outside the cap; lifts goodwill.")
             b._focus_key = "deal"
-        elif role.id == "tier2_government":
-            own = role.country
-            row_y = self._country_actions_top()
-            level = self.own_enforcement()
-            label_w = w - 2 * (u(34) + u(4))
-            b = self.button((x, row_y, label_w, h), f"Transit enforcement {level:.1f} (${level * 300:.0f}M a year)",
-                            lambda: None, enabled=False,
-                            tooltip="Your customs and export checks against transshipment, 0-1: they raise your "
-                                    "transit cooperation (the US trusts you more, fewer chips are diverted through "
-                                    "your hubs) and cost $300M a year at full effort. Changes apply next month.")
-            for d, text in ((-0.1, "-"), (0.1, "+")):
-                bx = x + label_w + u(4) + (0 if d < 0 else u(38))
-                b = self.button((bx, row_y, u(34), h), text, lambda d=d: self.set_enforcement(level + d),
-                                enabled=0.0 <= level + d <= 1.0 + 1e-9,
-                                tooltip="Less / more transit enforcement (0.1 a step)")
-                b._focus_key = f"enforce{text}"
-            row_y += h + u(6)
-            b = self.button((x, row_y, w, h),
-                            f"Ask the US for a security agreement ({own})" if not v.g2g[self.index[own]]
-                            else "Security agreement signed", self.request_g2g,
-                            enabled=not bool(v.g2g[self.index[own]]),
-                            tooltip="The US signs only if your transit cooperation is at least 0.3; the agreement "
-                                    "multiplies your cap and lifts goodwill. The answer comes next month.")
-            b._focus_key = "g2g"
 
     def _country_actions_top(self) -> int:
         """Top of the action buttons under the country's numbers (their bottom is the footer)."""
         u, L = self.app.u, self.L
         role = self.session.role
-        rows = 2 if role.id == "us_commerce" and self.selected != "USA" else 2 if role.id == "tier2_government" else 0
+        rows = 2 if role.id == "us_commerce" and self.selected != "USA" else 0
         return L.footer.y - rows * (u(30) + u(6))
 
     # ---- signatures: rebuild widgets only when what they show has changed ----------------
@@ -538,7 +576,8 @@ class MainScene(Scene):
         eff = self.effective_levers()
         lev = tuple((k, str(eff[k])) for k in self._levers_in_tab())
         return (self.tab, lev, tuple(sorted(self.edits)), self.panel_scroll, self.selected, int(v.tier[i]),
-                bool(v.g2g[i]), len(self.session.queued()), self.announce_months, float(v.transit_enforcement[i]))
+                bool(v.g2g[i]), len(self.session.queued()), self.announce_months,
+                tuple(float(v.policies[k][i]) for k in self.session.role.policies))
 
     def _top_signature(self) -> tuple:
         return (self.app.sim.speed, self.map_mode, self.chart_page, self.cursor is None)
@@ -683,17 +722,17 @@ class MainScene(Scene):
         c = cmd.G2GAgreement(country=self.selected)
         self._report(c, self.session.submit(c))
 
-    def own_enforcement(self) -> float:
-        """The Tier 2 player's transit enforcement: this month's order if there is one, else what is in force."""
-        own = self.session.role.country
+    def own_policy(self, name: str) -> float:
+        """The player's government's policy: this month's order if there is one, else what is in force."""
         for c in reversed(self.session.queued()):
-            if isinstance(c, cmd.CountryPolicy) and "transit_enforcement" in c.policies:
-                return float(c.policies["transit_enforcement"])
-        return float(self.session.view.transit_enforcement[self.index[own]])
+            if isinstance(c, cmd.CountryPolicy) and name in c.policies:
+                return float(c.policies[name])
+        return float(self.session.view.policies[name][self.index[self.session.role.country]])
 
-    def set_enforcement(self, level: float) -> None:
-        c = cmd.CountryPolicy(country=self.session.role.country,
-                              policies={"transit_enforcement": round(min(1.0, max(0.0, level)), 2)})
+    def set_policy(self, name: str, value: float) -> None:
+        spec = cmd.COUNTRY_POLICIES[name]
+        chosen: Any = bool(value) if spec.is_switch else round(min(spec.spec.hi, max(spec.spec.lo, value)), 6)
+        c = cmd.CountryPolicy(country=self.session.role.country, policies={name: chosen})
         self._report(c, self.session.submit(c))
 
     def request_g2g(self) -> None:

@@ -17,7 +17,8 @@ import pygame
 from agents.scenario import ScenarioError, available_scenarios, load_scenario
 from game.score import GOALS, goal_weights
 from game.session import (ROLE_IDS, GameSession, SaveError, format_lever, lever_label, list_saves,
-                          make_role, saves_dir, tier2_countries)
+                          make_role, saves_dir, tier_countries)
+from game.session import GOVERNMENT_TIER, default_government
 from game.ui.scene import Scene
 from game.ui.style import PALETTES, Text, panel
 from game.ui.texts import GLOSSARY, KEYS
@@ -231,7 +232,13 @@ class PickerScene(Scene):
         return self.scenarios[self.names[self.index]]
 
     def countries(self) -> list[str]:
-        return tier2_countries(self.scenario)
+        """The countries the chosen role may govern (none for the US roles), the role's default first."""
+        tier = GOVERNMENT_TIER.get(self.role)
+        if tier is None:
+            return []
+        codes = tier_countries(self.scenario, tier)
+        first = default_government(self.scenario, tier) if codes else None
+        return sorted(codes, key=lambda c: c != first)
 
     def layout(self):
         W, H = self.app.size
@@ -248,7 +255,7 @@ class PickerScene(Scene):
         bottom = right.bottom - u(44)
         country = bottom - u(52)
         lh = t.line_height(14) + 2
-        summary = (country if self.role == "tier2_government" else bottom) - u(10) - 3 * lh
+        summary = (country if self.role in GOVERNMENT_TIER else bottom) - u(10) - 3 * lh
         roles = summary - u(8) - u(38)
         header = roles - u(26)
         return {"bottom": bottom, "country": country, "summary": summary, "roles": roles, "header": header,
@@ -298,19 +305,19 @@ class PickerScene(Scene):
                         object_id="#menu_item")
             y += row + u(6)
         gap = u(10)
-        bw = (right.w - 2 * gap) // 3
+        bw = (right.w - (len(ROLE_IDS) - 1) * gap) // len(ROLE_IDS)
         for k, r in enumerate(ROLE_IDS):
-            role = make_role(r, country=self.countries()[0] if self.countries() else None)
+            role = make_role(r, scenario=self.scenario)
             self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)),
-                        self.app.text.fit(role.short, 16, bw - u(24)), lambda r=r: self.pick_role(r),
+                        self.app.text.fit(role.short, 15, bw - u(16)), lambda r=r: self.pick_role(r),
                         tooltip=f"{role.title}: {role.summary}", selected=r == self.role, object_id="#menu_item")
         bottom = plan["bottom"]
-        if self.role == "tier2_government" and self.countries():
+        if self.role in GOVERNMENT_TIER and self.countries():
             cy = plan["country"]
             self.button((right.x, cy, u(40), u(36)), "<", lambda: self.cycle_country(-1),
-                        tooltip="Previous Tier 2 country")
+                        tooltip="Previous country")
             self.button((right.x + u(46) + u(400), cy, u(40), u(36)), ">", lambda: self.cycle_country(1),
-                        tooltip="Next Tier 2 country")
+                        tooltip="Next country")
             self.country_box = pygame.Rect(right.x + u(46), cy, u(394), u(36))
         self.button((right.x, bottom, u(110), u(40)), "Back", self.back, tooltip="Back to the title (Esc)")
         self.seed_entry = self.entry((right.x + u(190), bottom + u(4), u(90), u(32)), self.seed_text,
@@ -344,7 +351,7 @@ class PickerScene(Scene):
         except ValueError:
             self.error = f"Seed: expected a whole number, got {text!r}"
             return
-        country = self.countries()[self.country_i] if self.role == "tier2_government" else None
+        country = self.countries()[self.country_i] if self.role in GOVERNMENT_TIER else None
         session = GameSession(self.names[self.index], seed=seed, role=self.role, country=country)
         self.app.push(BriefingScene(self.app, session))
 
@@ -361,7 +368,7 @@ class PickerScene(Scene):
                 return True
             if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
                 step = 1 if event.key == pygame.K_RIGHT else -1
-                if event.mod & pygame.KMOD_SHIFT and self.role == "tier2_government" and self.countries():
+                if event.mod & pygame.KMOD_SHIFT and self.role in GOVERNMENT_TIER and self.countries():
                     self.cycle_country(step)
                 else:
                     self.pick_role(ROLE_IDS[(ROLE_IDS.index(self.role) + step) % len(ROLE_IDS)])
@@ -396,7 +403,7 @@ class PickerScene(Scene):
         surface.blit(t.render(t.fit(f"Your role: {role.title}", 15, right.w, True), 15, p.text_dim, True),
                      (right.x, plan["header"]))
         t.block(surface, role.summary, (right.x, plan["summary"]), right.w, 14, p.text, max_lines=3)
-        if self.role == "tier2_government" and self.countries():
+        if self.role in GOVERNMENT_TIER and self.countries():
             code = self.countries()[self.country_i]
             box = self.country_box
             pygame.draw.rect(surface, p.panel, box)
