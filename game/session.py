@@ -587,8 +587,12 @@ class GameSession:
 
     def baseline_score(self, key: str, month: int | None = None) -> Score:
         """What a baseline run scores under the player's goals (for the debrief)."""
-        views = self.baselines[key].views
-        m = min(self.month if month is None else month, len(views) - 1)
+        return self.score_of(self.baselines[key].views, self.month if month is None else month)
+
+    def score_of(self, views: Sequence[MonthView], month: int) -> Score:
+        """What another run of this world (a baseline, a branch) scores under the player's goals and weights
+        at ``month`` (its last month if it stopped earlier), so the debrief compares like with like."""
+        m = min(month, len(views) - 1)
         return score(self.role.id, views[m], views[0], self.baseline_view("no_controls", m),
                      self.baseline_view("scheduled", m), self.role.country, self.weights)
 
