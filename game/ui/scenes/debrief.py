@@ -106,8 +106,9 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     table = TABLES_BY_ROLE[session.role.id]
     rows = list(runs[0].rows)
     base = chart_rows(runs)
-    cols = table_columns(session)
-    col_w = _column_widths(runs, len(goals) + len(table), inner, t, u)
+    shown = [i for i in range(len(table_columns(session))) if branched or i != 1]  # a month only if they differ
+    cols = [table_columns(session)[i] for i in shown]
+    col_w = _column_widths(runs, branched, len(goals) + len(table), inner, t, u)
     stops.append(y - u(4))
     title = (f"Your run, your what-if branches and the same world without you (month {m})" if branched
              else f"Your run against the same world without you (month {m})")
@@ -124,7 +125,8 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         bold = run.kind == "you"
         colour = p.text_dim if run.kind == "baseline" else p.text
         x = pad
-        for c, w in zip(run_cells(run, session.role.id), col_w):
+        cells = run_cells(run, session.role.id)
+        for c, w in zip([cells[i] for i in shown], col_w):
             canvas.blit(t.render(t.fit(c, 13, w - u(6), bold), 13, colour, bold), (x, y))
             x += w
         y += t.line_height(13) + u(4)
@@ -201,14 +203,14 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy(), stops
 
 
-def _column_widths(runs: Sequence[Run], numbers: int, inner: int, t: Text, u) -> list[int]:
-    """Run, month and score as wide as their text (a run's name cut last); the numbers share the rest."""
+def _column_widths(runs: Sequence[Run], month: bool, numbers: int, inner: int, t: Text, u) -> list[int]:
+    """Run, month (if shown) and score as wide as their text; the numbers share the rest."""
     gap = u(8)
     run_w = min(u(210), max(t.width(r.label, 13, r.kind == "you") for r in runs) + gap)
-    month_w = max(t.width(r.date, 13, True) for r in runs) + gap
+    month_w = [max(t.width(r.date, 13, True) for r in runs) + gap] if month else []
     score_w = max(t.width("Score", 11), t.width("100", 13, True)) + gap
-    each = max(u(40), min(u(86), (inner - run_w - month_w - score_w) // max(numbers, 1)))
-    return [run_w, month_w, score_w] + [each] * numbers
+    each = max(u(40), min(u(86), (inner - run_w - sum(month_w) - score_w) // max(numbers, 1)))
+    return [run_w, *month_w, score_w] + [each] * numbers
 
 
 def _who(session: GameSession) -> str:
