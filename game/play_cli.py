@@ -59,6 +59,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--out", type=Path, required=True, help="the new save file (.json)")
     b.set_defaults(func=cmd_branch)
 
+    c = sub.add_parser("branches", help="a game, its what-if branches and the baselines side by side",
+                       description="Replay a save, the game it was branched from and the other branches of that "
+                                   "game (saves in the same folder whose branch.from names it; at most 4), and "
+                                   "print a column per run: the score under the save's role and its key metrics, "
+                                   "each branch at its own month, the runs without the player at the save's. A "
+                                   "related save that cannot be replayed is left out with a note.")
+    c.add_argument("save", type=Path, help="a save file (.json)")
+    c.add_argument("--csv", type=Path, metavar="FILE", help="also write the table as CSV, a row per run (exact numbers)")
+    c.set_defaults(func=cmd_branches)
+
 
 _months = whole_number(0, "a whole number of months", MAX_MONTHS)
 
@@ -202,6 +212,42 @@ def cmd_branch(args: argparse.Namespace) -> int:
     print(f"branched {args.save} at month {args.at} ({session.view.date}), keeping {len(session.commands)} "
           f"order(s); wrote {out}: play on with silicon-curtain play --load {out}")
     return EXIT_OK
+
+
+def cmd_branches(args: argparse.Namespace) -> int:
+    from game.branches import family
+    from game.runs import compare_runs, csv_columns, csv_row, run_cells, table_columns
+    from game.session import GameSession, SaveError
+
+    out = _check_out_path(args.csv) if args.csv is not None else None
+    try:
+        session = GameSession.load(args.save)
+    except SaveError as exc:
+        raise UsageError(str(exc)) from None
+    fam = family(session)
+    runs = compare_runs(session, fam)
+    role = session.role.id
+    print(f"{session.scenario.meta.title}: {session.role.label}, seed {session.seed}; {args.save} at "
+          f"{session.view.date} (month {session.month})" + (f", {fam.lineage}" if fam.lineage else ""))
+    print_side_by_side(table_columns(session), [run_cells(r, role) for r in runs])
+    if not fam.members:
+        print("No branches of this game found beside it (make one with `silicon-curtain branch`).")
+    for note in (*fam.notes, session.load_warning):
+        if note:
+            print(note)
+    if out is not None:
+        write_table(out, csv_columns(session), (csv_row(r, role) for r in runs))
+        print(f"wrote {len(runs)} rows to {out}")
+    return EXIT_OK
+
+
+def print_side_by_side(columns: list[str], rows: list[list[str]]) -> None:
+    """A column per run (its name heads it) and a row per measure: narrow enough for a terminal."""
+    from game.cli import _print_table
+
+    header = ("", *(r[0] for r in rows))
+    lines = [(name, *(r[i] for r in rows)) for i, name in enumerate(columns[1:], 1)]
+    _print_table(header, lines, right=set(range(1, len(header))))
 
 
 def write_frame(path: Path, frame) -> None:

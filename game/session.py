@@ -457,6 +457,14 @@ def parse_lesson_rules(raw: Any, file: str) -> LessonRules:
 
 
 @dataclass(frozen=True)
+class BranchPoint:
+    """Where a what-if branch came from: the parent's save file (None if it was never saved) and the month."""
+
+    parent: Path | None
+    at: int
+
+
+@dataclass(frozen=True)
 class PlayerCommand:
     """A command the player gave, and the month it was submitted (applied at that month's policy phase)."""
 
@@ -508,6 +516,8 @@ class GameSession:
         """The classroom team (``{"id", "name"}``) whose save this is, or None."""
         self.file: Path | None = None
         """The save file this game was loaded from: saving writes back to it."""
+        self.branch_point: BranchPoint | None = None
+        """The game this one was branched from, and the month (the save's ``"branch"``), or None."""
         self._watch = _Watch()
         self._scores: dict[int, Score] = {}
         self._baselines: dict[str, Baseline] | None = None
@@ -610,8 +620,12 @@ class GameSession:
 
     def baseline_score(self, key: str, month: int | None = None) -> Score:
         """What a baseline run scores under the player's goals (for the debrief)."""
-        views = self.baselines[key].views
-        m = min(self.month if month is None else month, len(views) - 1)
+        return self.score_of(self.baselines[key].views, self.month if month is None else month)
+
+    def score_of(self, views: Sequence[MonthView], month: int) -> Score:
+        """What another run of this world (a baseline, a branch) scores under the player's goals and weights
+        at ``month`` (its last month if it stopped earlier), so the debrief compares like with like."""
+        m = min(month, len(views) - 1)
         return score(self.role.id, views[m], views[0], self.baseline_view("no_controls", m),
                      self.baseline_view("scheduled", m), self.role.country, self.weights)
 
@@ -780,14 +794,19 @@ class GameSession:
             "saved_at": _dt.datetime.now().isoformat(timespec="seconds"),
             **({"lesson": self.lesson.as_dict()} if self.lesson is not None else {}),
             **({"team": dict(self.team)} if self.team is not None else {}),
+            **({"branch": {"from": None if self.branch_point.parent is None else str(self.branch_point.parent),
+                           "at": self.branch_point.at}} if self.branch_point is not None else {}),
         }
 
     def branch_at(self, at: int) -> "GameSession":
         """This game as it stood at month ``at``, with the orders given before it: a what-if to play on.
 
-        The branch is a new game (saving it writes a new file, never this game's).
+        The branch is a new game (saving it writes a new file, never this game's); it remembers this
+        game's file as its parent (save this game first, or the branch cannot name it).
         """
-        return branch_of(self.to_save(), at)
+        out = branch_of(self.to_save(), at)
+        out.branch_point = BranchPoint(self.file, at)
+        return out
 
     def save(self, path: str | Path | None = None) -> Path:
         """Write a save file atomically (a temporary file renamed into place); returns its path.
@@ -804,6 +823,8 @@ class GameSession:
             target = self.default_save_path()
         data = self.to_save()
         data["scenario"] = scenario_for_save(self.scenario_ref, target)
+        if self.branch_point is not None and self.branch_point.parent is not None:
+            data["branch"]["from"] = parent_for_save(self.branch_point.parent, target)
         write_json_atomic(target, data)
         return target
 
@@ -852,6 +873,8 @@ class GameSession:
             if month < h["month"]:
                 session.advance_month()
         session.lesson, session.team = h["lesson"], h["team"]  # after the replay: an old save still loads
+        if h["branch"] is not None:
+            session.branch_point = BranchPoint(parent_in_save(h["branch"]["from"], file), h["branch"]["at"])
         session._scores.clear()  # scored again with the team's own weights
         check = data.get("check")
         if isinstance(check, dict):
@@ -879,8 +902,11 @@ def branch_of(data: Mapping[str, Any], at: int, file: str = "<save>") -> "GameSe
         raise SaveError(file, "month", f"a branch starts at a month the save has reached: expected a "
                                        f"whole number from 0 to {h['month']}, got {at!r}")
     kept = [c for c in data["commands"] if isinstance(c, dict) and _is_int(c.get("month")) and c["month"] < at]
-    trimmed = {k: v for k, v in data.items() if k != "check"}  # the check is of the save's month, not the branch's
-    return GameSession.from_save({**trimmed, "month": at, "commands": kept}, file)
+    # the check is of the save's month, not the branch's; the parent's own parent is not the branch's
+    trimmed = {k: v for k, v in data.items() if k not in ("check", "branch")}
+    session = GameSession.from_save({**trimmed, "month": at, "commands": kept}, file)
+    session.branch_point = BranchPoint(None if file == "<save>" else Path(file), at)
+    return session
 
 
 CHECK_KEYS = ("compute_adversary", "smuggled_cum", "us_vendor_revenue_cum", "frontier_gap_months")
@@ -984,6 +1010,38 @@ def scenario_in_save(ref: str, file: str) -> str:
     return str(path)
 
 
+def parent_for_save(parent: Path, save_file: str | Path) -> str:
+    """How a branch's save names its parent: a path from the branch's folder when the parent is inside it,
+    else the parent's full path."""
+    path = Path(parent).resolve()
+    folder = Path(save_file).resolve().parent
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else str(path)
+
+
+def parent_in_save(ref: str | None, file: str) -> Path | None:
+    """The parent file a save's ``branch.from`` names, read from the save's own folder."""
+    if ref is None:
+        return None
+    return Path(ref) if file == "<save>" else Path(file).parent / ref
+
+
+def parse_branch(raw: Any, month: int, file: str) -> dict[str, Any]:
+    """A save's ``"branch"`` table (``from``: the parent save, ``at``: the month), validated."""
+    if not isinstance(raw, dict):
+        raise SaveError(file, "branch", expected("a table with from (the parent save) and at (a month)", raw))
+    unknown = sorted(set(raw) - {"from", "at"})
+    if unknown:
+        raise SaveError(file, f"branch.{unknown[0]}", unknown_key(unknown[0], ("from", "at")))
+    parent = raw.get("from")
+    if parent is not None and not (isinstance(parent, str) and parent.lower().endswith(".json")
+                                   and parent.strip() == parent):
+        raise SaveError(file, "branch.from", expected("the parent's save file (.json) or null", parent))
+    at = raw.get("at")
+    if not _is_int(at) or not 0 <= at <= month:
+        raise SaveError(file, "branch.at", expected(f"a whole number from 0 to {month} (the save's month)", at))
+    return {"from": parent, "at": int(at)}
+
+
 def read_save(path: str | Path) -> dict:
     """Read and parse a save file (JSON object), or raise SaveError saying what is wrong."""
     p = Path(path)
@@ -1062,8 +1120,9 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     weights = team.get("weights") if team is not None else None
     if weights is not None and weights_problem(role, weights):
         raise SaveError(file, "team.weights", weights_problem(role, weights))
+    branch = parse_branch(data["branch"], int(month), file) if data.get("branch") is not None else None
     return {"scenario": scenario, "seed": int(data["seed"]), "overrides": overrides, "scale": float(scale),
-            "role": role, "country": country, "month": int(month), "lesson": lesson,
+            "role": role, "country": country, "month": int(month), "lesson": lesson, "branch": branch,
             "team": ({"id": team["id"], "name": team["name"], **({"weights": dict(weights)} if weights else {})}
                      if team is not None else None)}
 

@@ -168,12 +168,21 @@ def _corrupt(text: str) -> dict[str, str]:
         "a command after the save": (edit(commands=[dict(good["commands"][0], month=15)]),
                                      "commands[0].month: expected a whole number between 0 and 14, got 15"),
         "a refused command": (edit(commands=bad_cmds), "commands[1]: refused at month 3: lpp_limit_h100e"),
+        "a branch that is not a table": (edit(branch="game.json"), ".json:branch: expected a table with from"),
+        "a branch after the save": (edit(branch={"from": "game.json", "at": 15}),
+                                    ".json:branch.at: expected a whole number from 0 to 14 (the save's month), got 15"),
+        "a branch from a non-save": (edit(branch={"from": 7, "at": 2}),
+                                     ".json:branch.from: expected the parent's save file (.json) or null, got 7"),
+        "a branch with a typo": (edit(branch={"from": "game.json", "month": 2}),
+                                 ".json:branch.month: unknown key (expected one of: at, from)"),
     }
 
 
 @pytest.mark.parametrize("case", ["truncated", "empty", "a list", "another format", "a future version", "no seed",
                                   "a text seed", "an unknown scenario", "an unknown role", "a month past the end",
-                                  "an unknown command", "a command after the save", "a refused command"])
+                                  "an unknown command", "a command after the save", "a refused command",
+                                  "a branch that is not a table", "a branch after the save", "a branch from a non-save",
+                                  "a branch with a typo"])
 def test_a_bad_save_gives_one_clear_error_and_is_left_untouched(played, tmp_path, case):
     _, path = played
     text, expected = _corrupt(path.read_text())[case]

@@ -764,6 +764,7 @@ def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, h
     key(app, pygame.K_n)
     saved = branch.session.save()
     assert saved != session.file and GameSession.load(session.file).month == 8
+    assert json.loads(saved.read_text())["branch"] == {"from": session.file.name, "at": 5}  # in the same folder
 
 
 def test_a_tier2_government_sets_its_policies_from_the_policy_tab(app):

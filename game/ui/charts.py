@@ -24,6 +24,7 @@ class Series:
     key: str
     colour: int  # index into palette.series
     baseline: str | None = None  # a baseline key: drawn dotted from that run instead of the player's
+    solid: bool = False  # a run drawn as a thin solid line (a what-if branch), not dotted
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
     Args:
         rows: the player's metric dicts, month 0 onwards.
         horizon: the last month of the x axis.
-        baselines: metric rows of baseline runs by key (dotted series).
+        baselines: metric rows of other runs by key (baselines dotted, branches thin and solid).
         cursor: a month to mark (the month being inspected).
         years: month -> label for January ticks (None: month numbers).
         full_baseline: draw baselines over the whole horizon, not just up to now.
@@ -167,7 +168,7 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
             if lx == pad or ly > 3 + title_h:
                 break
             lx, ly = pad, ly + leg_h
-        if s.baseline:
+        if s.baseline and not s.solid:
             for k in range(0, 10, 4):
                 pygame.draw.line(surf, col, (lx + k, ly + leg_h // 2), (lx + k + 2, ly + leg_h // 2), 2)
         else:
@@ -248,8 +249,10 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
             pts.append((x, min(max(y, plot.top), plot.bottom)))
         if len(pts) < 2:
             continue
-        if s.baseline:
+        if s.baseline and not s.solid:
             dashed(surf, col, pts)
+        elif s.solid:
+            pygame.draw.lines(surf, col, False, pts, 1)
         else:
             pygame.draw.lines(surf, col, False, pts, 2)
     return surf

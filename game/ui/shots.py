@@ -54,6 +54,24 @@ def main(argv: list[str] | None = None) -> int:
             s.advance_month()
         return s
 
+    def branches() -> GameSession:
+        """A 36-month game saved, and two what-if branches of it beside it: the first branch, loaded."""
+        from game.session import branch
+
+        folder = saves_dir() / "what-if"
+        original = play_session(36).save(folder / "original.json")
+        tougher = branch(original, 6)
+        tougher.submit(cmd.SetLevers(levers={"enforcement_budget_usd": 8e8, "location_verification": True}))
+        while tougher.month < 36:
+            tougher.advance_month()
+        tougher.save(folder / "tougher.json")
+        rescinded = branch(original, 3)
+        rescinded.submit(cmd.Rescind())
+        while rescinded.month < 30:
+            rescinded.advance_month()
+        rescinded.save(folder / "rescinded.json")
+        return GameSession.load(folder / "tougher.json")
+
     def hot_seat(app: App) -> None:
         """The class screen after the first team's turn, and when the class has finished."""
         from game.classroom import HotSeat, load_lesson, new_class
@@ -146,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, "load")
         if size == (1280, 720):
             hot_seat(app)
+        app.reset(DebriefScene(app, what_if := branches()))
+        shot(app, "debrief-branches")
         full = play_session(72)
         app.reset(DebriefScene(app, full))
         shot(app, "debrief")
@@ -176,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, f"settings{suffix}")
         app.reset(GlossaryScene(app))
         shot(app, f"glossary{suffix}")
+        app.reset(DebriefScene(app, what_if))
+        shot(app, f"debrief-branches{suffix}")
     for p in written:
         print(p)
     return 0

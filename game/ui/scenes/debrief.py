@@ -8,14 +8,16 @@ exactly what the screen shows. Imports pygame and the game package.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 import pygame
 
+from game.branches import Family, family
+from game.runs import TABLES_BY_ROLE, Run, chart_rows, compare_runs, debrief_rows, run_cells, table_columns
 from game.session import GameSession, game_home
-from agents.words import format_value
 from game.ui.charts import ChartSpec, Series, render_chart
 from game.ui.scene import Scene
 from game.ui.scenes.menus import ScrollText, heading
@@ -59,57 +61,35 @@ TIER2_CHARTS = (
 CHARTS_BY_ROLE = {"us_commerce": US_CHARTS, "bis_enforcement": ENFORCEMENT_CHARTS,
                   "tier2_government": TIER2_CHARTS}
 
-TABLES_BY_ROLE = {
-    "us_commerce": (
-        ("compute_adversary", "Tier 3 compute", "H100e"), ("smuggled_cum", "Smuggled", "H100e"),
-        ("seized_cum", "Seized", "H100e"), ("domestic_output_adversary", "T3 domestic/mo", "H100e"),
-        ("us_vendor_revenue_cum", "US revenue", "USD"), ("goodwill_swing", "T2 goodwill", "0-1"),
-        ("frontier_gap_months", "Gap", "months")),
-    "bis_enforcement": (
-        ("smuggled_cum", "Smuggled", "H100e"), ("seized_cum", "Seized", "H100e"),
-        ("seized_share", "Share seized", "share"), ("seizures_cum", "Shipments seized", "count"),
-        ("enforcement_cost", "Cost/yr", "USD"), ("compute_adversary", "Tier 3 compute", "H100e"),
-        ("goodwill_swing", "T2 goodwill", "0-1")),
-    "tier2_government": (
-        ("country_compute", "Your compute", "H100e"), ("country_imports", "Imports/mo", "H100e"),
-        ("country_goodwill", "Goodwill", "0-1"), ("country_cooperation", "Cooperation", "0-1"),
-        ("country_g2g", "Agreement", "yes/no"), ("compute_adversary", "Tier 3 compute", "H100e"),
-        ("smuggled_cum", "Smuggled", "H100e")),
-}
+__all__ = ["CHARTS_BY_ROLE", "TABLES_BY_ROLE", "DebriefScene", "debrief_rows", "render_debrief"]
 
 
-def debrief_rows(views, role) -> list[dict]:
-    """Each month's metrics, plus what the role's debrief shows that is not a metric."""
-    from game.score import enforcement_cost
-
-    out = []
-    for v in views:
-        row = dict(v.metrics)
-        caught = row["seized_cum"] + row["smuggled_cum"]
-        row["seized_share"] = row["seized_cum"] / caught if caught > 0 else 0.0
-        row["enforcement_cost"] = enforcement_cost(v.levers)
-        if role.country and role.country in v.codes:
-            i = v.codes.index(role.country)
-            row.update(country_compute=float(v.compute_h100e[i]), country_imports=float(v.imports_h100e[i]),
-                       country_goodwill=float(v.goodwill[i]), country_cooperation=float(v.cooperation[i]),
-                       country_g2g=float(bool(v.g2g[i])))
-        out.append(row)
-    return out
+def with_branches(spec: ChartSpec, runs: Sequence[Run]) -> ChartSpec:
+    """A chart with a thin solid line per branch, in colours the chart's own lines do not use."""
+    branches = [r for r in runs if r.kind == "branch"]
+    if not branches:
+        return spec
+    used = {s.colour for s in spec.series}
+    free = [c for c in range(6) if c not in used] or list(range(6))
+    key = spec.series[0].key
+    extra = tuple(Series(r.label, key, free[i % len(free)], baseline=r.key, solid=True)
+                  for i, r in enumerate(branches))
+    return dataclasses.replace(spec, series=spec.series + extra)
 
 
-def _cell(v: float, unit: str) -> str:
-    return format_value(unit, v, style="short")
+def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u,
+                   fam: Family | None = None) -> tuple[pygame.Surface, list[int]]:
+    """The whole debrief on one surface ``width`` pixels wide (as tall as it needs), and where its blocks start.
 
-
-def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u) -> tuple[pygame.Surface, list[int]]:
-    """The whole debrief on one surface ``width`` pixels wide (as tall as it needs), and where its blocks start."""
+    ``fam``: the game's what-if branches (:func:`game.branches.family`), shown beside the baselines.
+    """
     t, p = text, palette
     m = session.month
     pad = u(24)
     inner = width - 2 * pad
     sc = session.scenario
-    runs = [("You", None)] + [(b.label, k) for k, b in session.baselines.items()
-                               if not (k == "published" and _same_run(session))]
+    runs = compare_runs(session, fam)
+    branched = any(r.kind == "branch" for r in runs)
     # --- measure and draw on a generous canvas, then crop
     canvas = pygame.Surface((width, u(6000)))
     canvas.fill(p.bg)
@@ -118,19 +98,21 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     y += heading(canvas, t, f"Debrief: {sc.meta.title}", (pad, y), 24, p.text) + u(2)
     sub = (f"You played {_who(session)}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
            f"({m} of {session.horizon} months).")
+    if fam is not None and fam.lineage:
+        sub += f" This game is {fam.lineage}."
     y += t.block(canvas, sub, (pad, y), inner, 14, p.accent) + u(10)
     # score table
     goals = session.score.goals
     table = TABLES_BY_ROLE[session.role.id]
-    rows = debrief_rows(session.views, session.role)
-    base = {k: debrief_rows(b.views, session.role) for k, b in session.baselines.items()}
-    cols = ["Run", "Score"] + [g.label for g in goals] + [lab for _, lab, _ in table]
-    col_w = [u(190), u(60)] + [u(86)] * len(goals) + [u(86)] * len(table)
-    scale = min(1.0, inner / sum(col_w))
-    col_w = [int(c * scale) for c in col_w]
+    rows = list(runs[0].rows)
+    base = chart_rows(runs)
+    shown = [i for i in range(len(table_columns(session))) if branched or i != 1]  # a month only if they differ
+    cols = [table_columns(session)[i] for i in shown]
+    col_w = _column_widths(runs, branched, len(goals) + len(table), inner, t, u)
     stops.append(y - u(4))
-    y += heading(canvas, t, f"Your run against the same world without you (month {m})", (pad, y), 17,
-                 p.accent) + u(6)
+    title = (f"Your run, your what-if branches and the same world without you (month {m})" if branched
+             else f"Your run against the same world without you (month {m})")
+    y += heading(canvas, t, title, (pad, y), 17, p.accent) + u(6)
     x = pad
     hh = 0
     for c, w in zip(cols, col_w):
@@ -139,21 +121,21 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     y += hh + u(2)
     pygame.draw.line(canvas, p.panel_edge, (pad, y), (pad + sum(col_w), y))
     y += u(4)
-    for label, key in runs:
-        if key is None:
-            s = session.score
-            metrics = rows[m]
-        else:
-            s = session.baseline_score(key)
-            metrics = base[key][min(m, len(base[key]) - 1)]
-        cells = [label, f"{s.total:.0f}"] + [f"{g.points:.0f}/{g.weight:g}" for g in s.goals]
-        cells += [_cell(float(metrics[k]), unit) for k, _, unit in table]
+    for run in runs:
+        bold = run.kind == "you"
+        colour = p.text_dim if run.kind == "baseline" else p.text
         x = pad
-        colour = p.text if key is None else p.text_dim
-        for c, w in zip(cells, col_w):
-            canvas.blit(t.render(t.fit(c, 13, w - u(6), key is None), 13, colour, key is None), (x, y))
+        cells = run_cells(run, session.role.id)
+        for c, w in zip([cells[i] for i in shown], col_w):
+            canvas.blit(t.render(t.fit(c, 13, w - u(6), bold), 13, colour, bold), (x, y))
             x += w
         y += t.line_height(13) + u(4)
+    if branched:
+        y += u(2) + t.block(canvas, "Branches are read at their own month (the Month column); the runs "
+                            "without you at yours. Each branch is scored on your goals.", (pad, y), inner, 12,
+                            p.text_dim)
+    for note in fam.notes if fam is not None else ():
+        y += u(2) + t.block(canvas, note, (pad, y), inner, 12, p.warn)
     y += u(12)
     # charts: the whole horizon for the baselines, up to now for the player
     gap = u(10)
@@ -163,9 +145,10 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     stops.append(y - u(4))
     for i, spec in enumerate(CHARTS_BY_ROLE[session.role.id]):
         r, c = divmod(i, 3)
-        surf = render_chart(spec, (cw, ch), t, p, rows, session.horizon, base, years=years, font=12,
-                            full_baseline=True)
+        surf = render_chart(with_branches(spec, runs), (cw, ch), t, p, rows, session.horizon, base, years=years,
+                            font=12, full_baseline=True)
         canvas.blit(surf, (pad + c * (cw + gap), y + r * (ch + gap)))
+    stops.append(y + ch + gap // 2)  # each row of charts is a block: a taller table still shows the first row
     y += 2 * (ch + gap) + u(10)
     # decisions on a timeline
     effects = session.decision_effects()
@@ -220,19 +203,27 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy(), stops
 
 
+def _column_widths(runs: Sequence[Run], month: bool, numbers: int, inner: int, t: Text, u) -> list[int]:
+    """Run, month (if shown) and score as wide as their text; the numbers share the rest."""
+    gap = u(8)
+    run_w = min(u(210), max(t.width(r.label, 13, r.kind == "you") for r in runs) + gap)
+    month_w = [max(t.width(r.date, 13, True) for r in runs) + gap] if month else []
+    score_w = max(t.width("Score", 11), t.width("100", 13, True)) + gap
+    each = max(u(40), min(u(86), (inner - run_w - sum(month_w) - score_w) // max(numbers, 1)))
+    return [run_w, *month_w, score_w] + [each] * numbers
+
+
 def _who(session: GameSession) -> str:
     c = session.role.country
     return f"the Tier 2 government of {session.country_name(c)}" if c else f"the {session.role.title}"
-
-
-def _same_run(session: GameSession) -> bool:
-    return session.scenario_ref == "diffusion_rule_2025" and not session.overrides
 
 
 class DebriefScene(Scene):
     def __init__(self, app: "App", session: GameSession):
         super().__init__(app)
         self.session = session
+        self.family = family(session)
+        """The game's what-if branches, found and replayed once (a resize redraws without replaying)."""
         self.scroll = ScrollText()
         self.surface: pygame.Surface | None = None
         self._key = None
@@ -262,7 +253,7 @@ class DebriefScene(Scene):
         self._key = key
         u = self.app.u
         width = min(W - u(40), u(1400))
-        self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u)
+        self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u, self.family)
         self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)), stops)
 
     def export(self, path: Path | None = None, printable: bool = False) -> Path:
@@ -274,7 +265,7 @@ class DebriefScene(Scene):
         surface = self.surface
         if printable:
             width = self.surface.get_width()
-            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u)
+            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u, self.family)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             pygame.image.save(surface, str(path))

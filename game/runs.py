@@ -1,0 +1,128 @@
+"""The runs a debrief compares: the player's, its what-if branches' and the baselines', one row each.
+
+Owns which metrics each role's table shows, the debrief's per-month rows (metrics plus what a role is
+scored on that is not a metric) and the table itself as data and as text cells, so the debrief screen,
+its PNG and ``silicon-curtain branches`` show the same numbers. Imports ``game.session`` and
+``game.branches``; never pygame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from agents.words import format_value
+from game.branches import Family
+from game.score import Score
+from game.session import GameSession, Role
+
+TABLES_BY_ROLE = {
+    "us_commerce": (
+        ("compute_adversary", "Tier 3 compute", "H100e"), ("smuggled_cum", "Smuggled", "H100e"),
+        ("seized_cum", "Seized", "H100e"), ("domestic_output_adversary", "T3 domestic/mo", "H100e"),
+        ("us_vendor_revenue_cum", "US revenue", "USD"), ("goodwill_swing", "T2 goodwill", "0-1"),
+        ("frontier_gap_months", "Gap", "months")),
+    "bis_enforcement": (
+        ("smuggled_cum", "Smuggled", "H100e"), ("seized_cum", "Seized", "H100e"),
+        ("seized_share", "Share seized", "share"), ("seizures_cum", "Shipments seized", "count"),
+        ("enforcement_cost", "Cost/yr", "USD"), ("compute_adversary", "Tier 3 compute", "H100e"),
+        ("goodwill_swing", "T2 goodwill", "0-1")),
+    "tier2_government": (
+        ("country_compute", "Your compute", "H100e"), ("country_imports", "Imports/mo", "H100e"),
+        ("country_goodwill", "Goodwill", "0-1"), ("country_cooperation", "Cooperation", "0-1"),
+        ("country_g2g", "Agreement", "yes/no"), ("compute_adversary", "Tier 3 compute", "H100e"),
+        ("smuggled_cum", "Smuggled", "H100e")),
+}
+"""(row key, column label, unit) of the key metrics each role's debrief table shows."""
+
+
+def debrief_rows(views, role: Role) -> list[dict]:
+    """Each month's metrics, plus what the role's debrief shows that is not a metric."""
+    from game.score import enforcement_cost
+
+    out = []
+    for v in views:
+        row = dict(v.metrics)
+        caught = row["seized_cum"] + row["smuggled_cum"]
+        row["seized_share"] = row["seized_cum"] / caught if caught > 0 else 0.0
+        row["enforcement_cost"] = enforcement_cost(v.levers)
+        if role.country and role.country in v.codes:
+            i = v.codes.index(role.country)
+            row.update(country_compute=float(v.compute_h100e[i]), country_imports=float(v.imports_h100e[i]),
+                       country_goodwill=float(v.goodwill[i]), country_cooperation=float(v.cooperation[i]),
+                       country_g2g=float(bool(v.g2g[i])))
+        out.append(row)
+    return out
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run of this world as the debrief compares it: who played it, the month it is read at, its score."""
+
+    label: str
+    kind: str
+    """``you``, ``branch`` or ``baseline``."""
+    key: str
+    """``you``, ``branch1``, ``branch2``... or the baseline's key."""
+    month: int
+    date: str
+    score: Score
+    rows: tuple[dict, ...]
+    """Its debrief rows from month 0 (a baseline's to the scenario's end: the charts draw it all)."""
+
+    @property
+    def metrics(self) -> dict:
+        return self.rows[self.month]
+
+
+def compare_runs(session: GameSession, fam: Family | None = None) -> list[Run]:
+    """You, then the family's games each at its own month, then the baselines at your month."""
+    m = session.month
+    role = session.role
+    runs = [Run("You", "you", "you", m, session.view.date, session.score,
+                tuple(debrief_rows(session.views, role)))]
+    for i, member in enumerate(fam.members if fam is not None else (), 1):
+        runs.append(Run(member.label, "branch", f"branch{i}", member.month, member.date,
+                        session.score_of(member.views, member.month), tuple(debrief_rows(member.views, role))))
+    for key, b in session.baselines.items():
+        if key == "published" and same_as_published(session):
+            continue
+        month = min(m, len(b.views) - 1)
+        runs.append(Run(b.label, "baseline", key, month, b.views[month].date, session.baseline_score(key),
+                        tuple(debrief_rows(b.views, role))))
+    return runs
+
+
+def same_as_published(session: GameSession) -> bool:
+    """Whether the game is the published rule as written (its 'published' baseline repeats 'as scheduled')."""
+    return session.scenario_ref == "diffusion_rule_2025" and not session.overrides
+
+
+def table_columns(session: GameSession) -> list[str]:
+    """The table's headings: run, month, score, each goal, the role's key metrics."""
+    return (["Run", "Month", "Score"] + [g.label for g in session.score.goals]
+            + [label for _, label, _ in TABLES_BY_ROLE[session.role.id]])
+
+
+def run_cells(run: Run, role_id: str) -> list[str]:
+    """One run's row of the table as a person reads it (units short, points out of each goal's weight)."""
+    cells = [run.label, run.date, f"{run.score.total:.0f}"]
+    cells += [f"{g.points:.0f}/{g.weight:g}" for g in run.score.goals]
+    cells += [format_value(unit, float(run.metrics[k]), style="short") for k, _, unit in TABLES_BY_ROLE[role_id]]
+    return cells
+
+
+def csv_columns(session: GameSession) -> list[str]:
+    """The table's columns for a CSV: names a program reads, exact numbers."""
+    return (["run", "kind", "month", "date", "score"] + [f"goal_{g.key}" for g in session.score.goals]
+            + [k for k, _, _ in TABLES_BY_ROLE[session.role.id]])
+
+
+def csv_row(run: Run, role_id: str) -> list[Any]:
+    return ([run.label, run.kind, run.month, run.date, run.score.total] + [g.points for g in run.score.goals]
+            + [run.metrics[k] for k, _, _ in TABLES_BY_ROLE[role_id]])
+
+
+def chart_rows(runs: Sequence[Run]) -> dict[str, tuple[dict, ...]]:
+    """Every run's rows but the player's, by key, for the charts' extra lines."""
+    return {r.key: r.rows for r in runs if r.kind != "you"}
