@@ -32,6 +32,11 @@ TABLES_BY_ROLE = {
         ("country_goodwill", "Goodwill", "0-1"), ("country_cooperation", "Cooperation", "0-1"),
         ("country_g2g", "Agreement", "yes/no"), ("compute_adversary", "Tier 3 compute", "H100e"),
         ("smuggled_cum", "Smuggled", "H100e")),
+    "tier3_government": (
+        ("country_compute", "Your compute", "H100e"), ("self_sufficiency_adversary", "Home-chip share", "share"),
+        ("domestic_output_adversary", "Home chips/mo", "H100e"), ("frontier_gap_months", "Gap", "months"),
+        ("subsidy_adversary_usd", "Subsidy/yr", "USD"), ("variant_exports_cum", "Variants in", "chips"),
+        ("smuggled_cum", "Smuggled", "H100e")),
 }
 """(row key, column label, unit) of the key metrics each role's debrief table shows."""
 

@@ -58,8 +58,16 @@ TIER2_CHARTS = (
     _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
     _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
 )
+TIER3_CHARTS = (
+    _you("d_cc", "country_compute", 0, "H100e", "Your compute"),
+    _you("d_ss", "self_sufficiency_adversary", 5, "share", "Share on home-designed chips"),
+    _you("d_dom", "domestic_output_adversary", 3, "H100e/month", "Home chips made a month (4-mo avg)", smooth=4),
+    _you("d_gap", "frontier_gap_months", 0, "months", "Months behind the US frontier"),
+    _you("d_sub", "subsidy_adversary_usd", 4, "USD/year", "Chip subsidy", no_controls=False),
+    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to you (cumulative)", no_controls=False),
+)
 CHARTS_BY_ROLE = {"us_commerce": US_CHARTS, "bis_enforcement": ENFORCEMENT_CHARTS,
-                  "tier2_government": TIER2_CHARTS}
+                  "tier2_government": TIER2_CHARTS, "tier3_government": TIER3_CHARTS}
 
 __all__ = ["CHARTS_BY_ROLE", "TABLES_BY_ROLE", "DebriefScene", "debrief_rows", "render_debrief"]
 
