@@ -54,6 +54,15 @@ def main(argv: list[str] | None = None) -> int:
             s.advance_month()
         return s
 
+    def tier3_session() -> GameSession:
+        """China twelve months in, its subsidy raised and US export variants blocked."""
+        s = GameSession("diffusion_rule_2025", seed=1, role="tier3_government")
+        s.submit(cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": 4e10,
+                                                            "block_export_variants": True}))
+        for _ in range(12):
+            s.advance_month()
+        return s
+
     def branches() -> GameSession:
         """A 36-month game saved, and two what-if branches of it beside it: the first branch, loaded."""
         from game.session import branch
@@ -139,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             t2.advance_month()
         app.reset(MainScene(app, t2))
         shot(app, "main-tier2", 20)
+        app.reset(MainScene(app, tier3_session()))
+        shot(app, "main-tier3", 20)
         app.reset(MainScene(app, session))
         app.apply_ops()
         app.push(PauseScene(app, app.top))
@@ -149,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, "picker")
         app.top.pick_role("tier2_government")
         shot(app, "picker-tier2")
+        app.top.pick_role("tier3_government")
+        shot(app, "picker-tier3")
         app.reset(BriefingScene(app, GameSession("rescission_2025", seed=1)))
         shot(app, "briefing")
         app.reset(GlossaryScene(app))
@@ -192,6 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         app.apply_ops()
         main_scene.set_tab("Tier 2 rule")
         shot(app, f"main{suffix}", 10)
+        app.reset(MainScene(app, t2))
+        shot(app, f"main-tier2{suffix}", 10)
+        app.reset(MainScene(app, tier3_session()))
+        shot(app, f"main-tier3{suffix}", 10)
+        app.reset(BriefingScene(app, GameSession("diffusion_rule_2025", seed=1, role="tier3_government")))
+        shot(app, f"briefing-tier3{suffix}")
         app.reset(SettingsScene(app))
         shot(app, f"settings{suffix}")
         app.reset(GlossaryScene(app))

@@ -1462,7 +1462,13 @@ class MainScene(Scene):
         w = L.footer.w - u(20)
         text, colour = self.status
         editable = any(l in self.session.levers for l in self._levers_in_tab())
-        if self.tab != "Country" and not editable:
+        if self.tab == "Policy":
+            q = len(self.session.queued())
+            text = text or (f"{q} order(s) queued for next month. " if q else "") + (
+                "Each click is an order for next month; a policy you never set stays with your advisers. "
+                "Hover a policy to read what it does.")
+            colour = colour if self.status[0] else p.text_dim
+        elif self.tab != "Country" and not editable:
             text = text or ("These are the US rules in force; as the " + self.session.role.title
                             + " you cannot change them. Hover a rule to read what it does.")
             colour = colour if self.status[0] else p.text_dim
@@ -1479,6 +1485,8 @@ class MainScene(Scene):
         if self.tab == "Country" and not text:
             text = {"us_commerce": "Click a country on the map (or < >) to see it and act on it.",
                     "bis_enforcement": "Smuggled chips leave from transit hubs; seizures show as crosses there.",
+                    "tier3_government": "Click a country on the map (or < >) to see its numbers: smuggled chips "
+                                        "reach you through transit hubs.",
                     }.get(self.session.role.id, "The US answers a request for an agreement the month after.")
             colour = p.text_dim
         max_lines = 2 if (self.tab != "Country" and editable) else 4

@@ -439,10 +439,17 @@ def controls_text(session: GameSession) -> str:
                 "change. Apply changes now or announce them. Click a country on the map for its numbers: "
                 "smuggled chips leave from transit hubs, seizures show as crosses.")
     name = session.country_name(role.country or "")
-    return (f"The Country tab shows {name}: its compute, imports, cap and goodwill. Ask the US for a "
-            f"security agreement when it helps most; the US signs only if your transit cooperation is at "
-            f"least 0.3, and the agreement doubles your cap. The rules tabs show the US regime in force, "
-            f"which the scenario's schedule sets (you cannot change it).")
+    if role.id == "tier3_government":
+        return (f"The Policy tab holds {name}'s own policies: the chip subsidy (- / + by $5B a year; capacity "
+                f"follows it after about two years), buy-domestic guidance, customs on US export variants and "
+                f"sales of your chips abroad. Each click is an order for next month; a policy you never set "
+                f"stays with your advisers. The Country tab shows any country's numbers; the rules tabs show "
+                f"the US regime you live under.")
+    return (f"The Policy tab holds {name}'s own policies: transit enforcement (- / +), whether your buyers may "
+            f"buy Tier 3 chips, whether US clouds may run sites here, and a request for a security agreement "
+            f"(the US signs only if your transit cooperation is at least 0.3; it doubles your cap). A policy "
+            f"you never set stays with your advisers. The Country tab shows {name}'s numbers; the rules tabs "
+            f"show the US regime in force, which the scenario's schedule sets.")
 
 
 class BriefingScene(Scene):
