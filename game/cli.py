@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_scenarios)
 
     s = sub.add_parser("levers", help="list the policy levers, their ranges and what they do")
-    s.add_argument("--role", help="only the levers and orders of a role: us, enforcement or tier2")
+    s.add_argument("--role", help="only the levers, policies and orders of a role: us, enforcement, tier2 or tier3")
     s.set_defaults(func=cmd_levers)
 
     s = sub.add_parser("run", help="run a scenario headless and write its monthly metrics")
@@ -188,19 +188,30 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
 def cmd_levers(args: argparse.Namespace) -> int:
     from agents.regime import LEVERS
 
-    names = list(LEVERS)
-    if args.role:
-        from game.session import make_role
+    from agents.commands import COUNTRY_POLICIES
+    from agents.words import format_value
 
-        try:  # the role's levers do not depend on the country (the Tier 2 role has none)
-            role = make_role(args.role, country="-" if "tier2" in args.role else None)
+    names, policies = list(LEVERS), list(COUNTRY_POLICIES)
+    if args.role:
+        from game.session import GOVERNMENT_TIER, make_role, role_id
+
+        try:  # a role's levers and policies do not depend on its country
+            role = make_role(args.role, country="-" if role_id(args.role) in GOVERNMENT_TIER else None)
         except ValueError as exc:
             raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
-        names = list(role.levers)
-        print(f"{role.title}: {len(names)} lever(s); orders: {', '.join(role.commands)}")
+        names, policies = list(role.levers), list(role.policies)
+        print(f"{role.title}: {len(names)} lever(s), {len(policies)} policy(ies); orders: {', '.join(role.commands)}")
     rows = [(name, LEVERS[name].expected(), LEVERS[name].doc) for name in names]
     if rows:
         _print_table(("lever", "expects", "what it does"), rows)
+    if policies:
+        if rows:
+            print()
+        print("Government policies (country_policy orders; a policy never set is left to the government's bot):")
+        _print_table(("policy", "tier", "expects", "what it does", "left to the bot it", "cost"),
+                     [(name, str(p.tier), p.spec.what, p.doc, p.bot,
+                       format_value("USD/year", p.cost_usd_per_year) if p.cost_usd_per_year else "")
+                      for name, p in ((n, COUNTRY_POLICIES[n]) for n in policies)])
     return EXIT_OK
 
 

@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("scenario", nargs="?", help="scenario name (see `scenarios`) or a .toml file")
     s.add_argument("--role", choices=ROLE_IDS + tuple(ROLE_ALIASES), default="us_commerce", metavar="ROLE",
                    help="who you play: us_commerce (us), bis_enforcement (enforcement, bis), "
-                        "tier2_government (tier2); default us_commerce")
-    s.add_argument("--country", help="your country for --role tier2_government (a Tier 2 ISO3 code, e.g. IND)")
+                        "tier2_government (tier2), tier3_government (tier3, china); default us_commerce")
+    s.add_argument("--country", help="your country for a government role: a Tier 2 or Tier 3 ISO3 code "
+                                     "(default IND for tier2, CHN for tier3)")
     s.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0)")
     s.add_argument("--autoplay", type=_months, metavar="MONTHS", help="play MONTHS months headless, then stop")
     s.add_argument("--screenshot", type=Path, metavar="FILE.png", help="save a screenshot of the main screen")

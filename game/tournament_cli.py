@@ -15,8 +15,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "on the same seeds, and print each one's mean score and its parts, best first. "
                                    "'nothing' (no orders) is the reference.")
     s.add_argument("scenario", help="scenario name or file, e.g. diffusion_rule_2025")
-    s.add_argument("--role", default="us_commerce", help="us (default), enforcement or tier2")
-    s.add_argument("--country", help="the Tier 2 government's country (ISO3) for --role tier2 (default IND)")
+    s.add_argument("--role", default="us_commerce", help="us (default), enforcement, tier2 or tier3")
+    s.add_argument("--country", help="the government's country (ISO3) for --role tier2 (default IND) or tier3 "
+                                     "(default CHN)")
     s.add_argument("--seeds", type=whole_number(1, "a number of seeds", 1000), default=2,
                    help="seeds 1..N, the same for every strategy (default 2)")
     s.add_argument("--months", type=whole_number(1, "a number of months", 600), default=None,

@@ -62,6 +62,59 @@ def test_purchase_guidance_moves_home_buyers_to_domestic_chips():
     assert sum(steered) > sum(free)
 
 
+def _last(m, name):
+    return m.datacollector.model_vars[name][-1]
+
+
+def _own_compute(m, code):
+    return float(m.installed_h100e()[m.holders.country == m.countries.index[code]].sum())
+
+
+def test_blocking_export_variants_trades_compute_for_self_sufficiency_and_costs_us_vendors():
+    """China's customs refuse H20-class chips: fewer variants in, less compute, more of it home-made."""
+    base = {"subsidy_usd_per_year": 3e10}
+    blocked = [run(s, cmd.CountryPolicy(country="CHN", policies={**base, "block_export_variants": True}))
+               for s in SEEDS]
+    open_ = [run(s, cmd.CountryPolicy(country="CHN", policies=base)) for s in SEEDS]
+    for b, o in zip(blocked, open_):
+        assert _last(b, "variant_exports_cum") < 0.2 * _last(o, "variant_exports_cum")
+        assert _last(b, "compute_adversary") < _last(o, "compute_adversary")
+        assert _last(b, "self_sufficiency_adversary") > _last(o, "self_sufficiency_adversary") + 0.05
+        assert _last(b, "us_vendor_revenue_cum") < _last(o, "us_vendor_revenue_cum")
+
+
+def test_keeping_domestic_chips_at_home_ends_their_exports_and_the_money_they_earn():
+    kept = [run(s, cmd.CountryPolicy(country="CHN", policies={"export_domestic_chips": False})) for s in SEEDS]
+    sold = [run(s) for s in SEEDS]
+    assert all(_last(k, "domestic_exports_cum") == 0 and _last(k, "domestic_export_revenue_cum") == 0 for k in kept)
+    assert all(_last(x, "domestic_exports_cum") > 0 and _last(x, "domestic_export_revenue_cum") > 0 for x in sold)
+    assert sum(_last(k, "domestic_adversary") for k in kept) >= sum(_last(x, "domestic_adversary") for x in sold)
+
+
+def test_a_tier2_country_that_keeps_tier3_chips_out_buys_none_and_is_not_judged_for_them():
+    out = [run(s, cmd.CountryPolicy(country="QAT", policies={"allow_tier3_chips": False})) for s in SEEDS]
+    free = [run(s) for s in SEEDS]
+    i = free[0].countries.index["QAT"]
+    assert all(m.countries.tier3_chip_share[i] == 0 for m in out)
+    assert all(m.countries.tier3_chip_share[i] > 0 for m in free)  # it bought some, and the US noticed
+
+
+def test_buying_tier3_chips_costs_a_country_the_us_trust():
+    def cooperation(seed, loss):
+        m = ComputeModel(scenario="diffusion_rule_2025", seed=seed, **{"world.tier3_chip_trust_loss": loss})
+        for _ in range(36):
+            m.step()
+        return m.countries.cooperation[m.countries.index["QAT"]]
+
+    assert all(cooperation(s, 3.0) < cooperation(s, 0.0) for s in SEEDS)
+
+
+def test_a_host_that_refuses_us_cloud_sites_loses_their_compute_and_their_cost():
+    refused = [run(s, cmd.CountryPolicy(country="IND", policies={"host_uveu_sites": False})) for s in SEEDS]
+    hosted = [run(s) for s in SEEDS]
+    assert sum(_own_compute(m, "IND") for m in refused) < 0.7 * sum(_own_compute(m, "IND") for m in hosted)
+
+
 def test_transit_enforcement_at_the_hubs_cuts_smuggling():
     hubs = ("ARE", "SGP", "MYS")
 

@@ -67,3 +67,14 @@ def test_a_tier2_government_that_enforces_and_asks_beats_doing_nothing_but_enfor
     assert best != "nothing" and table[best][0] >= table["nothing"][0] + 5
     assert table["full_enforce"][1]["Keep costs down"] == 0  # full effort spends the whole budget
     assert table["full_enforce"][0] < table[best][0]  # so more is not always better
+
+
+def test_the_tier3_score_rewards_good_play_and_never_abandoning_the_programme():
+    """China: doing nothing (its advisers' policies) is 50; front-loading the subsidy beats it; austerity loses."""
+    table = {name: mean for name, mean, _, _ in standings(tournament("diffusion_rule_2025", "tier3_government", [1]))}
+    best = max(table, key=table.get)
+    assert table["nothing"] == pytest.approx(50.0)
+    assert best not in ("nothing", "austerity") and table[best] >= table["nothing"] + 8
+    assert table["austerity"] < table["nothing"] - 8 and table["austerity"] == min(table.values())
+    assert max(table.values()) - min(table.values()) >= 20
+    assert table["big_push"] < table[best]  # spending most is not best: the cost goal weighs it
