@@ -27,7 +27,8 @@ from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
 from agents.words import format_value, lever_label
 from game.score import GOALS, goal_weights, weights_problem
-from game.session import (ROLE_IDS, GameSession, LessonRules, SaveError, check_header, read_save, role_id,
+from game.session import (GOVERNMENT_TIER, ROLE_IDS, GameSession, LessonRules, SaveError, check_header,
+                          default_government, make_role, read_save, role_id, tier_countries,
                           write_json_atomic)
 from game.files import write_bytes, write_text
 
@@ -180,10 +181,13 @@ def _teams(raw: Any, scenario: Any, p: Problems) -> tuple[Team, ...]:
         goal = p.get(body, at, "goal", Text(), "")
         if isinstance(role, str) and role not in ROLE_IDS:
             p.expected(f"{at}.role", OneOf(ROLE_IDS).what, role)
-        elif role == "tier2_government" and scenario is not None:
-            tier2 = [c for c, v in scenario.countries.items() if v.tier == 2]
-            if country not in tier2:
-                p.expected(f"{at}.country", f"a Tier 2 country of {scenario.name} (e.g. {', '.join(tier2[:5])})",
+        elif role in GOVERNMENT_TIER and scenario is not None:
+            tier = GOVERNMENT_TIER[role]
+            codes = tier_countries(scenario, tier)
+            if country is None and tier == 3 and codes:
+                country = default_government(scenario, tier)  # China, as in the game
+            if country not in codes:
+                p.expected(f"{at}.country", f"a Tier {tier} country of {scenario.name} (e.g. {', '.join(codes[:5])})",
                            country)
         weights = body.get("weights")
         if weights is not None and isinstance(role, str) and role in ROLE_IDS and weights_problem(role, weights):
@@ -249,7 +253,7 @@ def handout(lesson: Lesson) -> str:
         lines += ["Levers open in this lesson: " + ", ".join(lever_label(x) for x in lesson.open_levers) + ".", ""]
     lines += ["## Teams", ""]
     for t in lesson.teams:
-        role = t.role + (f" ({t.country})" if t.country else "")
+        role = make_role(t.role, t.country).label
         lines.append(f"- **{markdown_text(t.name)}** — {role}. {markdown_text(t.goal)}".rstrip())
         if t.weights:
             points = goal_weights(t.role, dict(t.weights))
