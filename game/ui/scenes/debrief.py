@@ -223,7 +223,7 @@ def _column_widths(runs: Sequence[Run], month: bool, numbers: int, inner: int, t
 
 def _who(session: GameSession) -> str:
     c = session.role.country
-    return f"the Tier 2 government of {session.country_name(c)}" if c else f"the {session.role.title}"
+    return f"the {session.role.title} of {session.country_name(c)}" if c else f"the {session.role.title}"
 
 
 class DebriefScene(Scene):
