@@ -266,8 +266,8 @@ def smuggling_surge(m: Moment) -> Cause | None:
     i = _own(m)
     if m.role.country is None:
         return Cause(text)
-    if i is None or float(m.now.flow_smuggled_h100e[i]) <= 0:
-        return None  # a government is pressed only when the chips go through its own hubs
+    if i is None or float(m.now.flow_smuggled_h100e[i]) < RING_MIN_H100E:
+        return None  # a government is pressed only when many of the chips go through its own hubs
     return Cause(f"{text} {human(float(m.now.flow_smuggled_h100e[i]))} H100e left through {m.now.names[i]}.",
                  m.now.codes[i])
 
@@ -355,12 +355,14 @@ BREAKTHROUGH_MIN_H100E = 1000.0
 
 
 def domestic_breakthrough(m: Moment) -> Cause | None:
-    """Tier 3's domestic output jumps in a month (a yield or capacity breakthrough)."""
-    a, b = m.prev.metrics["domestic_output_adversary"], m.now.metrics["domestic_output_adversary"]
-    if b < BREAKTHROUGH_MIN_H100E or a <= 0 or b < (1 + BREAKTHROUGH) * a:
+    """Tier 3's domestic output jumps above its best month so far (a yield or capacity breakthrough,
+    not a recovery from a dip)."""
+    b = m.now.metrics["domestic_output_adversary"]
+    best = max(v.metrics["domestic_output_adversary"] for v in m.views[:-1])
+    if b < BREAKTHROUGH_MIN_H100E or best <= 0 or b < (1 + BREAKTHROUGH) * best:
         return None
-    return Cause(f"Tier 3's domestic chip output rose {b / a - 1:.0%} in a month, from {human(a)} to "
-                 f"{human(b)} H100e: better yields and new capacity.")
+    return Cause(f"Tier 3's domestic chip output reached {human(b)} H100e this month, {b / best - 1:.0%} above "
+                 f"its best month so far ({human(best)}): better yields and new capacity.")
 
 
 OPEN_JUMP_MONTHS = 1.0
@@ -451,7 +453,7 @@ KINDS: tuple[EventKind, ...] = (
             Option("Sign a security agreement", "Its cap is multiplied and its goodwill improves.", agreement),
             Option("Refuse", "The cap stands: its goodwill and cooperation keep falling.", nothing)),
     }),
-    EventKind("cap_binding", "Your chip cap is nearly used", cap_binding, {
+    EventKind("cap_binding", "Your chip cap runs out", cap_binding, {
         "tier2_government": (
             Option("Ask the US for a security agreement", "It would multiply your cap; the US signs only if you "
                    "cooperate against transshipment.", agreement),

@@ -54,6 +54,16 @@ def main(argv: list[str] | None = None) -> int:
             s.advance_month()
         return s
 
+    def event_card(app: App, suffix: str) -> None:
+        """The card of the first event of a Commerce game after month 10 (the clock waits for a choice)."""
+        s = GameSession("diffusion_rule_2025", seed=1)
+        while s.pending_event is None or s.month < 10:
+            if s.pending_event is not None:
+                s.choose(len(s.pending_event.choices) - 1)  # the early ones: "do nothing"
+            s.advance_month()
+        app.reset(MainScene(app, s))
+        shot(app, f"event_card{suffix}", 10)
+
     def hot_seat(app: App) -> None:
         """The class screen after the first team's turn, and when the class has finished."""
         from game.classroom import HotSeat, load_lesson, new_class
@@ -121,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             t2.advance_month()
         app.reset(MainScene(app, t2))
         shot(app, "main-tier2", 20)
+        event_card(app, "")
         app.reset(MainScene(app, session))
         app.apply_ops()
         app.push(PauseScene(app, app.top))
@@ -172,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         app.apply_ops()
         main_scene.set_tab("Tier 2 rule")
         shot(app, f"main{suffix}", 10)
+        event_card(app, suffix)
         app.reset(SettingsScene(app))
         shot(app, f"settings{suffix}")
         app.reset(GlossaryScene(app))
