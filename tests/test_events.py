@@ -308,3 +308,26 @@ def test_the_card_fits_the_screen_at_every_scale(app, scale, size):
     texts = [r for r, _, _ in card.rows]
     assert all(card.card.contains(r) for r in buttons + texts)
     assert not any(x.colliderect(y) for i, x in enumerate(buttons + texts) for y in (buttons + texts)[i + 1:])
+
+
+def test_an_event_raised_as_a_class_turn_ends_waits_for_the_teams_next_turn(app, tmp_path):
+    from game.classroom import HotSeat, load_lesson, new_class
+    from game.ui.scenes.classroom import ClassScene, TurnScene
+
+    lesson = tmp_path / "three.toml"  # seed 1: the first Commerce event comes in month 3, the round's end
+    lesson.write_text('[lesson]\ntitle = "Three"\nscenario = "diffusion_rule_2025"\nseed = 1\nrounds = 2\n'
+                      'months_per_round = 3\nopen_levers = ["lpp_limit_h100e"]\n\n'
+                      '[teams.red]\nname = "Red"\nrole = "us_commerce"\n')
+    new_class(load_lesson(lesson), tmp_path / "class")
+    seat = HotSeat(tmp_path / "class")
+    a = app()
+    scene = ClassScene(a, seat)
+    a.reset(scene)
+    a.pump(2)
+    key(a, pygame.K_RETURN)
+    assert isinstance(a.top, TurnScene)
+    for _ in range(3):
+        key(a, pygame.K_n, frames=3)
+    assert a.top is scene and seat.month_of(seat.teams[0]) == 3
+    again = seat.load(seat.teams[0])
+    assert again.pending_event is not None and again.pending_event.month == 3 and again.events == []
