@@ -310,11 +310,17 @@ class ComputeModel(mesa.Model):
     # ---- 1. policy -----------------------------------------------------
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
         """Queue a command for the next policy phase; refused commands say why."""
+        result = self.check(command)
+        if result.ok:
+            self.queue.append(command)
+        return result
+
+    def check(self, command: cmd.Command) -> cmd.CommandResult:
+        """Whether :meth:`submit` would take ``command`` now (nothing is queued): a game greys out an
+        option it would refuse."""
         result = cmd.validate(command, self.countries.index, self.month)
         if result.ok and isinstance(command, cmd.CountryPolicy):
             result = self._policy_problem(command)
-        if result.ok:
-            self.queue.append(command)
         return result
 
     def _policy_problem(self, command: cmd.CountryPolicy) -> cmd.CommandResult:

@@ -2,7 +2,8 @@
 
 Owns :class:`GameSession` (a ComputeModel, the role, every MonthView since
 month 0, the player's command log with the month each command was
-submitted, the news with its explanations, the score), the roles and what
+submitted, the news with its explanations, the pressure events put to the player and
+the answers, the score), the roles and what
 each may order, the baseline runs the score and the debrief compare with,
 and the versioned save file (write atomically; load by rebuilding the model
 and replaying the commands month by month, which is exact because the model
@@ -32,6 +33,7 @@ from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
 from agents.words import format_lever, format_value, human, lever_expects, lever_label, policy_text
+from game.events import RaisedEvent, next_event
 from game.files import write_json
 from game.score import GOALS, Score, score, weights_problem
 
@@ -282,7 +284,7 @@ class NewsItem:
     text: str
     why: str = ""
     country: str = ""
-    origin: str = "model"  # model (an event), game (observed in the metrics), you (your order)
+    origin: str = "model"  # model (an event), game (observed in the metrics), event (a decision put to you), you
 
 
 @dataclass
@@ -473,6 +475,17 @@ class PlayerCommand:
 
 
 @dataclass(frozen=True)
+class EventAnswer:
+    """A pressure event and the option chosen (an index into its choices), or None: it passed unanswered."""
+
+    event: RaisedEvent
+    choice: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"month": self.event.month, "id": self.event.id, "choice": self.choice}
+
+
+@dataclass(frozen=True)
 class DecisionEffect:
     """A decision, and what followed in the months after it against the scenario as scheduled."""
 
@@ -509,6 +522,10 @@ class GameSession:
         self.views: list[MonthView] = [month_view(self.model)]
         self.commands: list[PlayerCommand] = []
         self.news: list[NewsItem] = []
+        self.events: list[EventAnswer] = []
+        """Every pressure event answered or let pass, in the order raised (not the open one)."""
+        self.pending_event: RaisedEvent | None = None
+        """The event put to the player this month, until it is answered or the month advances."""
         self.load_warning = ""
         self.lesson: LessonRules | None = None
         """A classroom lesson's constraints (open levers, rounds), or None."""
@@ -637,21 +654,30 @@ class GameSession:
     # ---- writing ---------------------------------------------------------
     def submit(self, command: cmd.Command) -> cmd.CommandResult:
         """Check the role, then the model; a refused command says why and is not recorded."""
-        if self.finished:
-            if self.lesson is not None and self.end_month < self.horizon:
-                return cmd.CommandResult(False, "the lesson's last round is over: no more orders")
-            return cmd.CommandResult(False, "the game is over: no more orders")
-        problem = role_problem(self.role, command) or self._lesson_problem(command)
+        problem = self.problem(command)
         if problem:
             return cmd.CommandResult(False, problem)
         command = prepare(self.role, command)
-        problem = self._session_problem(command)
-        if problem:
-            return cmd.CommandResult(False, problem)
         result = self.model.submit(command)
         if result.ok:
             self.commands.append(PlayerCommand(self.month, command))
         return result
+
+    def problem(self, command: cmd.Command) -> str | None:
+        """Why :meth:`submit` would refuse ``command`` now (the game, the role, the lesson, the model), or None."""
+        if self.finished:
+            if self.lesson is not None and self.end_month < self.horizon:
+                return "the lesson's last round is over: no more orders"
+            return "the game is over: no more orders"
+        problem = role_problem(self.role, command) or self._lesson_problem(command)
+        if problem:
+            return problem
+        command = prepare(self.role, command)
+        problem = self._session_problem(command)
+        if problem:
+            return problem
+        result = self.model.check(command)
+        return None if result.ok else result.reason
 
     def _lesson_problem(self, command: cmd.Command) -> str | None:
         """Why the lesson forbids ``command`` (a lever it keeps closed, a date after its last round), or None."""
@@ -682,6 +708,8 @@ class GameSession:
         if self.finished:
             raise RuntimeError(f"the scenario ends at month {self.horizon}")
         prev = self.view
+        if self.pending_event is not None:
+            self._answer(None)  # an event not answered this month passes ("no answer"): nothing ever blocks
         applied = [p for p in self.commands if p.month == self.month]
         self.model.step()
         view = month_view(self.model)
@@ -695,7 +723,54 @@ class GameSession:
             self.news.append(NewsItem(e.month, self.scenario.date(e.month), e.kind, e.text,
                                       WHY.get(e.kind, ""), e.country))
         self.news.extend(observe(prev, view, self.views[0], self._watch))
+        self._raise_event()
         return view
+
+    # ---- pressure events -------------------------------------------------
+    def _raise_event(self) -> None:
+        """Put the event the new month calls for (if any) to the player: it waits for :meth:`choose`."""
+        if self.month >= self.horizon:
+            return  # the horizon, not a lesson's end, so a replay (which has no lesson yet) raises the same
+        event = next_event(self.views, self.role, [(a.event.month, a.event.id) for a in self.events])
+        if event is None:
+            return
+        self.pending_event = event
+        m = event.month - 1
+        self.news.append(NewsItem(m, self.scenario.date(m), "event", f"{event.title}: your decision",
+                                  event.cause, event.country, origin="event"))
+
+    def option_problem(self, index: int) -> str | None:
+        """Why option ``index`` of the open event cannot be chosen now (its order would be refused), or None."""
+        event = self.pending_event
+        if event is None:
+            return "no event is waiting for an answer"
+        if not 0 <= index < len(event.choices):
+            return f"expected an option from 1 to {len(event.choices)}, got {index + 1}"
+        return next((p for p in map(self.problem, event.choices[index].commands) if p), None)
+
+    def choose(self, index: int) -> cmd.CommandResult:
+        """Answer the open event with option ``index`` (from 0): its orders go through :meth:`submit`."""
+        problem = self.option_problem(index)
+        if problem:
+            return cmd.CommandResult(False, problem)
+        for command in self.pending_event.choices[index].commands:
+            result = self.submit(command)
+            if not result.ok:  # checked just above: only a model that changed its mind gets here
+                return result
+        self._answer(index)
+        return cmd.CommandResult(True)
+
+    def _answer(self, index: int | None) -> None:
+        """Record the answer to the open event (None: it passed unanswered) and say so in the news."""
+        event = self.pending_event
+        self.pending_event = None
+        self.events.append(EventAnswer(event, index))
+        m = event.month - 1
+        text = (f"{event.title}: you chose \"{event.choices[index].label}\"" if index is not None
+                else f"{event.title}: no answer; it passed")
+        why = event.choices[index].consequence if index is not None else event.cause
+        self.news.append(NewsItem(m, self.scenario.date(m), "event_answer", text, why, event.country,
+                                  origin="you"))
 
     def describe(self, command: cmd.Command) -> str:
         return describe(command, self.scenario, self._names)
@@ -788,6 +863,7 @@ class GameSession:
             "country": self.role.country,
             "month": self.month,
             "commands": [json.loads(cmd.to_json(p.command, p.month)) for p in self.commands],
+            "events": [a.as_dict() for a in self.events],
             "check": {k: m[k] for k in CHECK_KEYS},
             "title": self.scenario.meta.title,
             "date": self.view.date,
@@ -863,8 +939,15 @@ class GameSession:
             raise SaveError(file, "month", expected(f"a whole number between 0 and {session.horizon} (the "
                                                     f"scenario's length)", h["month"]))
         commands = _parse_commands(data["commands"], h["month"], file)
+        saved_events = _parse_events(data["events"], h["month"], file) if "events" in data else None
+        answers = {e["month"]: e for e in saved_events or []}
         pending = list(commands)
         for month in range(h["month"] + 1):
+            event = session.pending_event
+            saved = answers.get(month)
+            if event is not None and saved is not None and saved["id"] == event.id and saved["choice"] is not None:
+                if saved["choice"] < len(event.choices):
+                    session._answer(saved["choice"])  # its orders are in the command log, replayed next
             while pending and pending[0][1] == month:
                 i, _, command = pending.pop(0)
                 result = session.submit(command)
@@ -877,12 +960,20 @@ class GameSession:
             session.branch_point = BranchPoint(parent_in_save(h["branch"]["from"], file), h["branch"]["at"])
         session._scores.clear()  # scored again with the team's own weights
         check = data.get("check")
+        warnings = []
         if isinstance(check, dict):
             m = session.view.metrics
             differ = [k for k in CHECK_KEYS if k in check and not _same(check[k], m[k])]
             if differ:
-                session.load_warning = (f"{file}: replaying the commands gives different numbers than when "
-                                        f"it was saved ({', '.join(differ)}): the model has changed since")
+                warnings.append(f"replaying the commands gives different numbers than when it was saved "
+                                f"({', '.join(differ)}): the model has changed since")
+        if saved_events is not None:
+            replayed = [a.as_dict() for a in session.events]
+            if replayed != saved_events:
+                warnings.append("replaying the game raises other events, or takes other answers, than when it "
+                                "was saved: the model or the events have changed since")
+        if warnings:
+            session.load_warning = f"{file}: " + "; ".join(warnings)
         return session
 
 
@@ -904,6 +995,9 @@ def branch_of(data: Mapping[str, Any], at: int, file: str = "<save>") -> "GameSe
     kept = [c for c in data["commands"] if isinstance(c, dict) and _is_int(c.get("month")) and c["month"] < at]
     # the check is of the save's month, not the branch's; the parent's own parent is not the branch's
     trimmed = {k: v for k, v in data.items() if k not in ("check", "branch")}
+    if isinstance(data.get("events"), list):  # the events before the branch; the one at ``at`` is asked again
+        trimmed["events"] = [e for e in data["events"] if isinstance(e, dict) and _is_int(e.get("month"))
+                             and e["month"] < at]
     session = GameSession.from_save({**trimmed, "month": at, "commands": kept}, file)
     session.branch_point = BranchPoint(None if file == "<save>" else Path(file), at)
     return session
@@ -1148,6 +1242,28 @@ def _parse_commands(items: Sequence[Any], month: int, file: str) -> list[tuple[i
         except (ValueError, TypeError) as exc:
             raise SaveError(file, key, str(exc)) from None
         out.append((i, int(m), command))
+    return out
+
+
+def _parse_events(items: Any, month: int, file: str) -> list[dict[str, Any]]:
+    """A save's ``"events"``: each ``{"month", "id", "choice"}`` (choice: an option from 0, or null)."""
+    if not isinstance(items, list):
+        raise SaveError(file, "events", expected("a list", items))
+    out = []
+    last = 0
+    for i, item in enumerate(items):
+        key = f"events[{i}]"
+        if not isinstance(item, dict):
+            raise SaveError(file, key, expected("an object with month, id and choice", item))
+        m, kind, choice = item.get("month"), item.get("id"), item.get("choice")
+        if not _is_int(m) or not last <= m <= month:
+            raise SaveError(file, f"{key}.month", expected(f"a whole number from {last} to {month}, in order", m))
+        if not isinstance(kind, str):
+            raise SaveError(file, f"{key}.id", expected("an event id", kind))
+        if choice is not None and not (_is_int(choice) and choice >= 0):
+            raise SaveError(file, f"{key}.choice", expected("an option number from 0, or null (no answer)", choice))
+        last = m + 1  # one event a month
+        out.append({"month": m, "id": kind, "choice": choice})
     return out
 
 

@@ -3,6 +3,8 @@
 import os
 from functools import lru_cache
 
+import pytest
+
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
@@ -23,3 +25,11 @@ def run_final(scenario: str, seed: int, months: int = 72, overrides: tuple = ())
 def total(metric: str, scenario: str, overrides: tuple = (), months: int = 72) -> float:
     """A final metric summed over the behaviour seeds (same seeds for every comparison)."""
     return sum(run_final(scenario, s, months, overrides)[metric] for s in SEEDS)
+
+
+@pytest.fixture
+def no_events(monkeypatch):
+    """No pressure events: for tests of other screens that step through months without answering cards."""
+    import game.session
+
+    monkeypatch.setattr(game.session, "next_event", lambda *args, **kwargs: None)

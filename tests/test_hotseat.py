@@ -218,7 +218,7 @@ def key(app, k, frames=2):
     app.pump(frames)
 
 
-def test_the_class_screen_runs_turns_from_the_keyboard(app, folder):
+def test_the_class_screen_runs_turns_from_the_keyboard(app, folder, no_events):
     from game.ui.scenes.classroom import ClassScene, TurnScene
 
     seat = HotSeat(folder)
@@ -254,7 +254,7 @@ def test_the_class_screen_runs_turns_from_the_keyboard(app, folder):
     assert not app.running
 
 
-def test_quitting_a_turn_from_its_menu_leaves_the_teams_save_unchanged(app, folder):
+def test_quitting_a_turn_from_its_menu_leaves_the_teams_save_unchanged(app, folder, no_events):
     from game.ui.scenes.classroom import ClassScene, TurnMenu, TurnScene
 
     before = team_file(folder, "red").read_text()
@@ -274,7 +274,7 @@ def test_quitting_a_turn_from_its_menu_leaves_the_teams_save_unchanged(app, fold
     assert team_file(folder, "red").read_text() == before
 
 
-def test_a_loaded_team_game_pauses_at_round_ends_then_ends_in_the_debrief(app, folder):
+def test_a_loaded_team_game_pauses_at_round_ends_then_ends_in_the_debrief(app, folder, no_events):
     from game.ui.scenes import DebriefScene, MainScene
 
     main = MainScene(app, GameSession.load(team_file(folder, "blue")))

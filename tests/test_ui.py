@@ -93,7 +93,7 @@ def test_a_new_game_from_the_title_screen_by_clicks(app):
     assert app.top.tabs[0] == "Enforcement"
 
 
-def test_the_whole_start_and_play_by_keyboard(app):
+def test_the_whole_start_and_play_by_keyboard(app, no_events):
     start(app, TitleScene(app))
     key(app, pygame.K_RETURN)  # New game has the focus
     assert isinstance(app.top, PickerScene)
@@ -127,7 +127,7 @@ def test_the_whole_start_and_play_by_keyboard(app):
     assert app.top is main
 
 
-def test_a_lever_changed_in_the_panel_reaches_the_model_and_moves_the_metrics(app):
+def test_a_lever_changed_in_the_panel_reaches_the_model_and_moves_the_metrics(app, no_events):
     session = GameSession("diffusion_rule_2025", seed=3)
     main = start(app, MainScene(app, session))
     click(app, button(app, "Enforcement"))
@@ -250,7 +250,7 @@ def test_clicking_a_news_item_shows_that_month(app):
     assert main.cursor is None and main.shown is session.view
 
 
-def test_save_and_load_from_the_screens(app, home):
+def test_save_and_load_from_the_screens(app, home, no_events):
     session = GameSession("diffusion_rule_2025", seed=4)
     session.submit(cmd.SetLevers(levers={"location_verification": True}))
     main = start(app, MainScene(app, session))
@@ -743,7 +743,7 @@ def test_the_hover_panel_never_covers_the_map_legend(app):
             assert not r.colliderect(legend), (pos, n, r, legend)
 
 
-def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, home):
+def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, home, no_events):
     session = GameSession("diffusion_rule_2025", seed=2)
     main = start(app, MainScene(app, session))
     click(app, button(app, "Enforcement"))

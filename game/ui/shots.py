@@ -80,6 +80,15 @@ def main(argv: list[str] | None = None) -> int:
             rescinded.advance_month()
         rescinded.save(folder / "rescinded.json")
         return GameSession.load(folder / "tougher.json")
+    def event_card(app: App, suffix: str) -> None:
+        """The card of the first event of a Commerce game after month 10 (the clock waits for a choice)."""
+        s = GameSession("diffusion_rule_2025", seed=1)
+        while s.pending_event is None or s.month < 10:
+            if s.pending_event is not None:
+                s.choose(len(s.pending_event.choices) - 1)  # the early ones: "do nothing"
+            s.advance_month()
+        app.reset(MainScene(app, s))
+        shot(app, f"event_card{suffix}", 10)
 
     def hot_seat(app: App) -> None:
         """The class screen after the first team's turn, and when the class has finished."""
@@ -150,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, "main-tier2", 20)
         app.reset(MainScene(app, tier3_session()))
         shot(app, "main-tier3", 20)
+        event_card(app, "")
         app.reset(MainScene(app, session))
         app.apply_ops()
         app.push(PauseScene(app, app.top))
@@ -211,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, f"main-tier3{suffix}", 10)
         app.reset(BriefingScene(app, GameSession("diffusion_rule_2025", seed=1, role="tier3_government")))
         shot(app, f"briefing-tier3{suffix}")
+        event_card(app, suffix)
         app.reset(SettingsScene(app))
         shot(app, f"settings{suffix}")
         app.reset(GlossaryScene(app))

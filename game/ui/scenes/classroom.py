@@ -180,6 +180,11 @@ class TurnScene(MainScene):
         if not self.turn_over and self.session.month >= self.target:
             self.end_turn()
 
+    def _open_event(self) -> None:
+        """An event raised as the round ends waits for the team's next turn (it is asked again on load)."""
+        if self.session.month < self.target:
+            super()._open_event()
+
     def end_turn(self) -> None:
         self.turn_over = True
         self.app.sim.set_speed(0)

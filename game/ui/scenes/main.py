@@ -177,6 +177,7 @@ class MainScene(Scene):
         self._baseline_rows: dict[str, list[dict]] | None = None
         self._news_rows: list[tuple[pygame.Rect, int]] = []
         self.live_button = self.branch_button = None
+        self._card_for: tuple[int, str] | None = None  # the event whose card was shown
 
     # ---- state -------------------------------------------------------------
     def _tabs(self) -> list[str]:
@@ -957,6 +958,7 @@ class MainScene(Scene):
             self.rebuild_panel()  # never in the frame that simulated a month: keeps that frame short
         self._refresh_caches()
         self._news_rows = self._news_layout()
+        self._open_event()
         if self.session.finished and not self.debrief_shown and not app.autoplay:
             # the debrief comes a moment after the last month, so the player sees how it ended
             if self._end_at is None:
@@ -967,6 +969,23 @@ class MainScene(Scene):
 
                 self.debrief_shown = True
                 app.push(DebriefScene(app, self.session))
+
+    def _open_event(self) -> None:
+        """Put the session's open event to the player on a card; the clock waits until they choose.
+
+        Scripted play (``--autoplay``) shows no card: the event passes unanswered when the month advances.
+        """
+        event = self.session.pending_event
+        app = self.app
+        if event is None or app.autoplay or self.session.finished or self._card_for == (event.month, event.id):
+            return
+        from game.ui.scenes.event import EventScene
+
+        self._card_for = (event.month, event.id)
+        speed = app.sim.speed
+        app.sim.set_speed(0)
+        self.cursor = None
+        app.push(EventScene(app, self, resume_speed=speed))
 
     def _refresh_caches(self, all_charts: bool = False) -> None:
         """Bring the render caches up to date; charts are redrawn one a frame (spreads a month's work)."""
