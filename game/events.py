@@ -200,8 +200,47 @@ def tighter_weights(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
     return levers(m, weights_controls=True, weights_control_ops=1e25)
 
 
-def steer_home_buyers(m: Moment, country: str) -> tuple[cmd.Command, ...]:
-    return (cmd.CountryPolicy(country=country, policies={"domestic_purchase_share": 1.0}),)
+def _policy(m: Moment, country: str, **values) -> tuple[cmd.Command, ...] | None:
+    """Set the player's own government's policies (whatever country the event is about), or None if every
+    one is already at that value."""
+    country = m.role.country or ""
+    if country not in m.now.codes:
+        return None
+    i = m.now.codes.index(country)
+    now = {k: float(m.now.policies[k][i]) for k in values}
+    if all(now[k] == float(v) for k, v in values.items()):
+        return None
+    return (cmd.CountryPolicy(country=country, policies=values),)
+
+
+def steer_home_buyers(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, domestic_purchase_share=1.0)
+
+
+def block_variants(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, block_export_variants=True)
+
+
+def sell_abroad(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, export_domestic_chips=True)
+
+
+def _subsidy(m: Moment) -> float:
+    """The player's own government's chip subsidy in force (USD a year)."""
+    return float(m.now.policies["subsidy_usd_per_year"][m.now.codes.index(m.role.country)])
+
+
+def scale_up(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, subsidy_usd_per_year=round(min(1e12, _subsidy(m) + 10e9), -8))
+
+
+def trim_subsidy(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, subsidy_usd_per_year=round(_subsidy(m) * 0.75, -8))
+
+
+def hold_subsidy(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    """Fix the subsidy where it is: the government's bot would keep raising it with denied imports."""
+    return (cmd.CountryPolicy(country=m.role.country or "", policies={"subsidy_usd_per_year": _subsidy(m)}),)
 
 
 DO_NOTHING = Option("Do nothing", "Nothing changes; the news will tell what follows.", nothing)
@@ -365,6 +404,38 @@ def domestic_breakthrough(m: Moment) -> Cause | None:
                  f"its best month so far ({human(best)}): better yields and new capacity.")
 
 
+VARIANT_FLOOD = 2.0
+"""US export variants arriving in a month, against the Tier 3 chips made that month, that make customs ask."""
+
+
+def variant_flood(m: Moment) -> Cause | None:
+    """US export variants (H20-class) outsell the home industry in the player's market."""
+    arrived = m.monthly("variant_exports_cum")
+    made = float(m.now.metrics["domestic_output_chips"])
+    if arrived is None or made <= 0 or arrived < VARIANT_FLOOD * made:
+        return None
+    return Cause(f"{human(arrived)} US export-variant chips arrived this month, {arrived / made:.1f} times the "
+                 f"{human(made)} chips your own industry made: your buyers prefer them to home chips.")
+
+
+SUBSIDY_BILL = 2.0
+"""The subsidy, against its level at the start, at which the finance ministry objects."""
+
+
+def subsidy_bill(m: Moment) -> Cause | None:
+    """The chip subsidy has doubled since the start: the finance ministry asks whether it pays."""
+    i = _own(m)
+    if i is None:
+        return None
+    now, start = float(m.now.policies["subsidy_usd_per_year"][i]), float(m.start.policies["subsidy_usd_per_year"][i])
+    before = float(m.prev.policies["subsidy_usd_per_year"][i])
+    if start <= 0 or now < SUBSIDY_BILL * start or before >= SUBSIDY_BILL * start:
+        return None
+    share = m.now.metrics["self_sufficiency_adversary"]
+    return Cause(f"The chip subsidy is ${human(now)} a year, {now / start:.1f} times ${human(start)} at the start, "
+                 f"and {share:.0%} of your compute runs on home-designed chips.")
+
+
 OPEN_JUMP_MONTHS = 1.0
 
 
@@ -482,12 +553,30 @@ KINDS: tuple[EventKind, ...] = (
             Option("Licence export variants for a fee", "Tier 3 buyers stay on US variant chips, paying the US "
                    "a fee, instead of buying domestic ones.", variants_for_fee),
             DO_NOTHING),
-        # "tier3_government" is one entry away (the role lands on main separately); guarded by a test.
         "tier3_government": (
+            Option("Scale up: subsidy +$10B a year", "More wafers for the new process, after the usual lag; "
+                   "it costs money every year.", scale_up),
             Option("Steer home buyers to domestic chips", "Guidance sends home demand to the new chips.",
                    steer_home_buyers),
-            DO_NOTHING),
+            Option("Sell the new chips abroad", "Exports earn money back for the programme, and the chips "
+                   "leave home.", sell_abroad)),
     }),
+    EventKind("variant_flood", "US export variants flood in", variant_flood, {
+        "tier3_government": (
+            Option("Block export variants at customs", "Home buyers must buy home chips (or smuggled ones): "
+                   "less compute now, more self-sufficiency, and US vendors lose the sales.", block_variants),
+            Option("Steer home buyers to domestic chips", "Guidance makes imported chips dearer for home "
+                   "buyers, without a ban.", steer_home_buyers),
+            DO_NOTHING),
+    }, cooldown=24),
+    EventKind("subsidy_bill", "The finance ministry questions the chip bill", subsidy_bill, {
+        "tier3_government": (
+            Option("Trim the subsidy by a quarter", "Saves money every year; capacity grows more slowly after "
+                   "the lag.", trim_subsidy),
+            Option("Hold it where it is", "No more automatic rises with denied imports; the programme keeps "
+                   "its present budget.", hold_subsidy),
+            DO_NOTHING),
+    }, cooldown=24),
     EventKind("weights_out", "Frontier weights in the open", weights_out, {
         "us_commerce": (
             Option("Control remote access to compute", "Cloud providers must know their customers: Tier 3 labs "

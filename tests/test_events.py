@@ -214,18 +214,21 @@ def test_every_option_of_every_event_is_an_order_its_role_may_give(role_id):
     assert built > 0
 
 
-@pytest.mark.skipif("tier3_government" not in ROLE_IDS, reason="the Tier 3 role is not in this game yet")
 def test_tier3_options_are_orders_a_tier3_government_may_give():
     role = make_role("tier3_government", "CHN")
     vs, _ = views()
+    built = 0
     for kind in ev.KINDS:
         for option in kind.options.get("tier3_government", ()):
-            for c in option.build(ev.Moment(vs, role), "CHN") or ():
-                assert role_problem(role, c) is None, (kind.id, option.label)
+            for c in option.build(ev.Moment(vs, role), "") or ():  # Tier 3 causes name no country: its own
+                assert role_problem(role, c) is None and c.country == "CHN", (kind.id, option.label)
+                assert cmd.validate(c, {code: i for i, code in enumerate(vs[-1].codes)}, vs[-1].month).ok
+                built += 1
+    assert built >= 5
 
 
 @pytest.mark.parametrize("role,country", [("us_commerce", None), ("bis_enforcement", None),
-                                          ("tier2_government", "IND")])
+                                          ("tier2_government", "IND"), ("tier3_government", "CHN")])
 def test_a_whole_game_has_several_events_but_not_one_every_month(role, country):
     s = play(seed=1, role=role, country=country, months=72, answer=None)
     months = [a.event.month for a in s.events]

@@ -114,7 +114,8 @@ def test_installed_wheel_works_from_any_folder(installed):
     done = _command(installed, "class", "new", "diffusion_and_stockpiling", "--out", "cls")
     assert done.returncode == 0, done.stderr
     assert (work / "cls" / "teacher_guide.md").read_text().strip()
-    assert sorted(p.name for p in (work / "cls" / "teams").iterdir()) == ["doves.json", "gulf.json", "hawks.json"]
+    assert sorted(p.name for p in (work / "cls" / "teams").iterdir()) == ["beijing.json", "doves.json", "gulf.json",
+                                                                            "hawks.json"]
 
     code = "from game.batch import load_sweep; s = load_sweep('enforcement'); print(s.name, s.scenario)"
     done = _run([bin_dir / "python", "-c", code], work, env)
