@@ -1,6 +1,7 @@
 """The export regime: its levers, and the rules that screen each order.
 
-Owns the lever table (name, type, range, meaning), the frozen
+Owns the lever registry (name, type, range, meaning, and how people see
+it: label, panel tab and short label, cost, - / + step), the frozen
 :class:`Regime`, and the screening rules as pure functions: ``screen`` for
 one order (what the game explains) and ``screen_orders`` for a month's order
 book as numpy arrays (what the model runs). Both apply the same rules in the
@@ -20,9 +21,10 @@ consumed in order: the order that crosses a limit gets what is left.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -30,16 +32,71 @@ from agents.checks import Bool, ListOf, Number, OneOf, Spec, expected, unknown
 
 
 @dataclass(frozen=True)
+class Step:
+    """What the game's - / + buttons (and Left / Right on a focused value) do to a number lever.
+
+    Either add ``add`` per press, rounded to ``decimals`` places, or multiply
+    by ``times`` per press, keeping ``digits`` significant digits (from 0 or
+    below, + goes to 1,000 and - to 0). The result stays within the lever's range.
+    """
+
+    add: float = 0.0
+    times: float = 1.0
+    decimals: int | None = None
+    digits: int | None = None
+
+    def apply(self, value: float, direction: int, lo: float | None, hi: float | None) -> float:
+        if self.add:
+            new = value + self.add * direction
+            if self.decimals is not None:
+                new = round(new, self.decimals)
+        elif value <= 0:
+            new = 1000.0 if direction > 0 else 0.0
+        else:
+            new = value * self.times ** direction
+            if self.digits is not None:
+                new = float(f"{new:.{self.digits}g}")
+        return min(max(new, -math.inf if lo is None else lo), math.inf if hi is None else hi)
+
+
+SHARE_STEP = Step(add=0.05, decimals=4)
+"""Shares (0 to 1) move by 5 points."""
+AMOUNT_STEP = Step(times=1.25, digits=3)
+"""Amounts (chips, dollars, months, TPP) move by a quarter, to 3 significant digits."""
+
+LEVER_TABS = ("Chips", "Tier 2 rule", "Enforcement")
+"""The policy panel's tabs of levers, in order (a lever's ``group`` is one of them)."""
+
+
+@dataclass(frozen=True)
 class LeverSpec:
-    """A policy lever: its type, allowed values and what it does (for tooltips)."""
+    """A policy lever: its type, allowed values, what it does and costs, and how people see it.
+
+    The one registry of a lever's facts: the regime reads its type and range,
+    ``agents.words`` its labels and words, the game's panel its tab, short
+    label, cost and step, and ``silicon-curtain levers`` all of them.
+    """
 
     kind: str  # "bool", "float", "choice", "floats"
     default: Any
     doc: str
+    """What it does (the tooltip and the CLI)."""
     lo: float | None = None
     hi: float | None = None
     unit: str = ""
     choices: tuple[str, ...] = ()
+    label: str = ""
+    """Its name for people: news, messages, tooltips, the debrief ("Licence-free allowance (LPP)")."""
+    short: str = ""
+    """Its label in the policy panel, where space is short ("Licence-free (LPP)")."""
+    group: str = ""
+    """The panel tab it is on (one of ``LEVER_TABS``)."""
+    cost: str = ""
+    """What it costs, from the model's mechanics (MODEL.md); a lever the model does not use says so."""
+    choice_words: Mapping[str, str] = field(default_factory=dict)
+    """A choice lever's values as people say them."""
+    step: Step | None = None
+    """How the - / + buttons move a number lever (None for the others)."""
 
     def spec(self) -> Spec:
         """The check a value of this lever must pass (``agents.checks``)."""
@@ -65,68 +122,200 @@ class LeverSpec:
 
 
 LEVERS: dict[str, LeverSpec] = {
-    "chip_controls": LeverSpec("bool", True, "Oct 2022/2023 chip rules: controlled chips need a licence "
-                               "for Tier 3, which is denied; foundries may not make Tier 3 designs."),
-    "controlled_tpp": LeverSpec("float", 4800.0, "A chip with this Total Processing Performance or more is "
-                                "controlled. Lower catches more chips; vendors redesign to sit under it.",
-                                0, 1e6, "TPP"),
-    "density_rule": LeverSpec("bool", True, "Oct 2023: a chip of TPP >= density_tpp_floor with performance "
-                              "density >= density_threshold is controlled too (closes the A800/H800 gap)."),
-    "density_tpp_floor": LeverSpec("float", 1600.0, "TPP floor of the performance-density test.", 0, 1e6, "TPP"),
-    "density_threshold": LeverSpec("float", 5.92, "Performance density (TPP per mm^2 of die) that makes a "
-                                   "chip above the floor controlled.", 0, 1000, "TPP/mm^2"),
-    "tier2_caps": LeverSpec("bool", False, "The Diffusion Rule's Tier 2 regime: country caps, the "
-                            "licence-free allowance (LPP) and validated end users. Costs vendor revenue "
-                            "and Tier 2 goodwill; pushes smugglers to split orders."),
-    "country_cap_h100e": LeverSpec("float", 49900.0, "Licensed controlled compute a Tier 2 country may "
-                                   "import over the rule's period (790M TPP).", 0, 1e9, "H100e"),
-    "cap_release_h100e_per_month": LeverSpec("float", 0.0, "If > 0, the cap is released linearly at this "
-                                             "rate from the rule's effective month (0 = all at once).",
-                                             0, 1e9, "H100e/month"),
-    "cap_period_months": LeverSpec("float", 36.0, "The caps are cumulative over this many months from the "
-                                   "rule's effective month (2025-27 in the rule); then they start again.",
-                                   1, 600, "months"),
-    "g2g_cap_multiplier": LeverSpec("float", 2.0, "A government-to-government security agreement "
-                                    "multiplies the country cap by this.", 1, 100, "x"),
-    "lpp_limit_h100e": LeverSpec("float", 1699.0, "Licence-free allowance per consignee per calendar year "
-                                 "(26.9M TPP). Lower it and smugglers need more shell companies.",
-                                 0, 1e7, "H100e/consignee/year"),
-    "lpp_counts_against_cap": LeverSpec("bool", False, "Whether licence-free shipments use up the country cap."),
-    "veu_program": LeverSpec("bool", True, "Validated end users (universal and national) may import "
-                             "beyond the cap within their own limits."),
-    "nveu_cap_h100e": LeverSpec("floats", (100000.0, 270000.0, 320000.0), "A national VEU's cumulative "
-                                "limit by the end of the rule's first, second and third year.", 0, None, "H100e"),
-    "uveu_min_tier1": LeverSpec("float", 0.75, "A universal VEU keeps at least this share of its compute "
-                                "in Tier 1.", 0, 1, "share"),
-    "uveu_max_one_tier2": LeverSpec("float", 0.07, "A universal VEU keeps at most this share of its compute "
-                                    "in any one Tier 2 country.", 0, 1, "share"),
-    "uveu_min_us": LeverSpec("float", 0.5, "A US-headquartered universal VEU keeps at least this share "
-                             "in the US.", 0, 1, "share"),
-    "weights_controls": LeverSpec("bool", False, "Closed model weights trained above weights_control_ops "
-                                  "need a licence to leave Tier 1 (open weights are exempt)."),
-    "weights_control_ops": LeverSpec("float", 1e26, "Training operations above which closed weights are "
-                                     "controlled.", 1e20, 1e32, "operations"),
-    "enforcement_budget_usd": LeverSpec("float", 191e6, "Export enforcement funding. Detection per "
-                                        "shipment grows with its square root (elasticity 0.5).",
-                                        0, 1e11, "USD/year"),
-    "location_verification": LeverSpec("bool", False, "Controlled chips report their location "
-                                       "(Chip Security Act): diverted chips are far easier to find."),
-    "transit_cooperation_boost": LeverSpec("float", 0.0, "Diplomatic effort that raises transit "
-                                           "countries' enforcement cooperation.", 0, 1, "share"),
-    "huawei_guidance": LeverSpec("bool", False, "Using Tier 3 domestic chips anywhere is treated as an "
-                                 "export violation: their foreign buyers walk away."),
-    "variant_policy": LeverSpec("choice", "allowed", "Export variants (chips designed under the "
-                                "threshold) to Tier 3: allowed, licensed for a revenue-share fee, or denied.",
-                                choices=("allowed", "licence_fee", "denied")),
-    "variant_fee": LeverSpec("float", 0.15, "Share of variant sales paid to the US government under "
-                             "licence_fee.", 0, 1, "share"),
-    "remote_access_controlled": LeverSpec("bool", False, "Know-your-customer rules for cloud providers: "
-                                          "Tier 3 labs may not rent controlled compute in data centres abroad "
-                                          "(most are caught; some pass as others)."),
-    "foundry_rule": LeverSpec("bool", True, "Leading-edge foundries may not make Tier 3 chip designs."),
-    "hbm_controls": LeverSpec("bool", True, "High-bandwidth memory may not be sold to Tier 3 (Dec 2024): "
-                              "domestic chips are limited by stockpiled and domestic HBM."),
+    # Chips
+    "chip_controls": LeverSpec(
+        "bool", True,
+        "Oct 2022/2023 chip rules: controlled chips need a licence for Tier 3, which is denied; foundries may not "
+        "make Tier 3 designs.",
+        label="Chip controls", short="Chip controls", group="Chips",
+        cost="Costs US vendors their Tier 3 sales; Tier 3 turns to smugglers and subsidises its own chips."),
+    "controlled_tpp": LeverSpec(
+        "float", 4800.0,
+        "A chip with this Total Processing Performance or more is controlled. Lower catches more chips; vendors "
+        "redesign to sit under it.",
+        0, 1e6, "TPP",
+        label="Control threshold (TPP)", short="Control line", group="Chips", step=AMOUNT_STEP,
+        cost="Lower catches more chips and loses their sales; vendors redesign export variants to sit just under "
+             "the line."),
+    "density_rule": LeverSpec(
+        "bool", True,
+        "Oct 2023: a chip of TPP >= density_tpp_floor with performance density >= density_threshold is controlled "
+        "too (closes the A800/H800 gap).",
+        label="Density rule", short="Density rule", group="Chips",
+        cost="Catches chips cut down to dodge the line; loses the sales of those chips."),
+    "density_tpp_floor": LeverSpec(
+        "float", 1600.0,
+        "TPP floor of the performance-density test.",
+        0, 1e6, "TPP",
+        label="Density TPP floor", short="Density floor", group="Chips", step=AMOUNT_STEP,
+        cost="A lower floor catches smaller chips too, and loses their sales."),
+    "density_threshold": LeverSpec(
+        "float", 5.92,
+        "Performance density (TPP per mm^2 of die) that makes a chip above the floor controlled.",
+        0, 1000, "TPP/mm^2",
+        label="Density threshold", short="Density line", group="Chips", step=AMOUNT_STEP,
+        cost="A lower line catches more chips, and loses their sales."),
+    "variant_policy": LeverSpec(
+        "choice", "allowed",
+        "Export variants (chips designed under the threshold) to Tier 3: allowed, licensed for a revenue-share "
+        "fee, or denied.",
+        choices=("allowed", "licence_fee", "denied"),
+        label="Export variants to Tier 3", short="Variants to Tier 3", group="Chips",
+        choice_words={"allowed": "allowed", "denied": "denied", "licence_fee": "licence with a fee"},
+        cost="Denying variants loses their Tier 3 sales and raises Tier 3's chip subsidies; a fee earns revenue "
+             "but sends compute to Tier 3."),
+    "variant_fee": LeverSpec(
+        "float", 0.15,
+        "Share of variant sales paid to the US government under licence_fee.",
+        0, 1, "share",
+        label="Variant revenue share", short="Variant fee", group="Chips", step=SHARE_STEP,
+        cost="A higher fee earns the government more per chip, and takes it from vendor revenue."),
+    "foundry_rule": LeverSpec(
+        "bool", True,
+        "Leading-edge foundries may not make Tier 3 chip designs.",
+        label="Foundry rule", short="Foundry rule", group="Chips",
+        cost="Lifting it lets Tier 3 make its designs at leading-edge foundries (better yield)."),
+    "hbm_controls": LeverSpec(
+        "bool", True,
+        "High-bandwidth memory may not be sold to Tier 3 (Dec 2024): domestic chips are limited by stockpiled and "
+        "domestic HBM.",
+        label="HBM controls", short="HBM controls", group="Chips",
+        cost="Lifting it frees Tier 3's domestic chips from its memory stockpile."),
+    # Tier 2 rule
+    "tier2_caps": LeverSpec(
+        "bool", False,
+        "The Diffusion Rule's Tier 2 regime: country caps, the licence-free allowance (LPP) and validated end "
+        "users. Costs vendor revenue and Tier 2 goodwill; pushes smugglers to split orders.",
+        label="Tier 2 caps (Diffusion Rule)", short="Tier 2 caps", group="Tier 2 rule",
+        cost="Keeps chips from leaking through Tier 2; costs vendor revenue and Tier 2 goodwill, and smugglers "
+             "split orders under the licence-free allowance."),
+    "country_cap_h100e": LeverSpec(
+        "float", 49900.0,
+        "Licensed controlled compute a Tier 2 country may import over the rule's period (790M TPP).",
+        0, 1e9, "H100e",
+        label="Country cap", short="Country cap", group="Tier 2 rule", step=AMOUNT_STEP,
+        cost="A lower cap binds sooner: denied orders cost goodwill and push buyers to the grey market."),
+    "cap_release_h100e_per_month": LeverSpec(
+        "float", 0.0,
+        "If > 0, the cap is released linearly at this rate from the rule's effective month (0 = all at once).",
+        0, 1e9, "H100e/month",
+        label="Cap release rate", short="Cap release", group="Tier 2 rule", step=AMOUNT_STEP,
+        cost="Releasing the cap gradually slows a rush, but buyers wait and goodwill suffers."),
+    "cap_period_months": LeverSpec(
+        "float", 36.0,
+        "The caps are cumulative over this many months from the rule's effective month (2025-27 in the rule); then "
+        "they start again.",
+        1, 600, "months",
+        label="Cap period", short="Cap period", group="Tier 2 rule", step=AMOUNT_STEP,
+        cost="A shorter period renews the caps sooner: more chips to Tier 2, fewer denied orders and less lost "
+             "goodwill."),
+    "g2g_cap_multiplier": LeverSpec(
+        "float", 2.0,
+        "A government-to-government security agreement multiplies the country cap by this.",
+        1, 100, "x",
+        label="G2G cap multiplier", short="G2G multiplier", group="Tier 2 rule", step=Step(add=0.5),
+        cost="A bigger reward for security agreements buys cooperation, and sends more chips to Tier 2."),
+    "lpp_limit_h100e": LeverSpec(
+        "float", 1699.0,
+        "Licence-free allowance per consignee per calendar year (26.9M TPP). Lower it and smugglers need more "
+        "shell companies.",
+        0, 1e7, "H100e/consignee/year",
+        label="Licence-free allowance (LPP)", short="Licence-free (LPP)", group="Tier 2 rule", step=AMOUNT_STEP,
+        cost="Lower: smugglers need more shell companies (costlier, riskier); small legitimate buyers lose their "
+             "licence-free orders."),
+    "lpp_counts_against_cap": LeverSpec(
+        "bool", False,
+        "Whether licence-free shipments use up the country cap.",
+        label="LPP counts against cap", short="LPP uses cap", group="Tier 2 rule",
+        cost="Closes the licence-free route around the cap; small orders then use up the country's cap."),
+    "veu_program": LeverSpec(
+        "bool", True,
+        "Validated end users (universal and national) may import beyond the cap within their own limits.",
+        label="Validated end users", short="Validated end users", group="Tier 2 rule",
+        cost="Trusted data centres may import beyond the caps: keeps cloud operators building, puts some compute "
+             "outside Tier 1."),
+    "nveu_cap_h100e": LeverSpec(
+        "floats", (100000.0, 270000.0, 320000.0),
+        "A national VEU's cumulative limit by the end of the rule's first, second and third year.",
+        0, None, "H100e",
+        label="National VEU limits", short="National VEU limits", group="Tier 2 rule",
+        cost="Higher limits let national operators build more: more compute in Tier 2."),
+    "uveu_min_tier1": LeverSpec(
+        "float", 0.75,
+        "A universal VEU keeps at least this share of its compute in Tier 1.",
+        0, 1, "share",
+        label="UVEU share in Tier 1", short="UVEU min in Tier 1", group="Tier 2 rule", step=SHARE_STEP,
+        cost="Keeps more compute in Tier 1: cloud operators build less abroad."),
+    "uveu_max_one_tier2": LeverSpec(
+        "float", 0.07,
+        "A universal VEU keeps at most this share of its compute in any one Tier 2 country.",
+        0, 1, "share",
+        label="UVEU max in one Tier 2", short="UVEU max per T2", group="Tier 2 rule", step=SHARE_STEP,
+        cost="Spreads compute thinly: operators build less in any one Tier 2 country."),
+    "uveu_min_us": LeverSpec(
+        "float", 0.5,
+        "A US-headquartered universal VEU keeps at least this share in the US.",
+        0, 1, "share",
+        label="UVEU share in US", short="UVEU min in US", group="Tier 2 rule", step=SHARE_STEP,
+        cost="Keeps more of US cloud operators' compute at home: they build less abroad."),
+    # Enforcement
+    "enforcement_budget_usd": LeverSpec(
+        "float", 191e6,
+        "Export enforcement funding. Detection per shipment grows with its square root (elasticity 0.5).",
+        0, 1e11, "USD/year",
+        label="Enforcement budget", short="Enforcement", group="Enforcement", step=AMOUNT_STEP,
+        cost="Costs money (detection grows only with its square root); the enforcement role is scored on it."),
+    "location_verification": LeverSpec(
+        "bool", False,
+        "Controlled chips report their location (Chip Security Act): diverted chips are far easier to find.",
+        label="Location verification", short="Location checks", group="Enforcement",
+        cost="Makes diverted chips easy to find; vendors and data centres bear the cost (the enforcement role is "
+             "charged $150M a year)."),
+    "transit_cooperation_boost": LeverSpec(
+        "float", 0.0,
+        "Diplomatic effort that raises transit countries' enforcement cooperation.",
+        0, 1, "share",
+        label="Transit diplomacy", short="Transit diplomacy", group="Enforcement", step=SHARE_STEP,
+        cost="Diplomatic effort with transit countries (the enforcement role is charged $500M a year per unit)."),
+    "huawei_guidance": LeverSpec(
+        "bool", False,
+        "Using Tier 3 domestic chips anywhere is treated as an export violation: their foreign buyers walk away.",
+        label="Huawei guidance", short="Huawei guidance", group="Enforcement",
+        cost="Stops Tier 3 selling its chips abroad; its foreign buyers need other chips."),
+    "remote_access_controlled": LeverSpec(
+        "bool", False,
+        "Know-your-customer rules for cloud providers: Tier 3 labs may not rent controlled compute in data centres "
+        "abroad (most are caught; some pass as others).",
+        label="Remote-access controls", short="Remote access ban", group="Enforcement",
+        cost="Know-your-customer checks turn most Tier 3 labs away from Tier 2 clouds; those clouds lose the "
+             "business."),
+    "weights_controls": LeverSpec(
+        "bool", False,
+        "Closed model weights trained above weights_control_ops need a licence to leave Tier 1 (open weights are "
+        "exempt).",
+        label="Model-weight controls", short="Weight controls", group="Enforcement",
+        cost="Slows Tier 3 labs catching up through leaked closed weights; open weights still diffuse."),
+    "weights_control_ops": LeverSpec(
+        "float", 1e26,
+        "Training operations above which closed weights are controlled.",
+        1e20, 1e32, "operations",
+        label="Weights threshold", short="Weights line", group="Enforcement", step=Step(times=10.0),
+        cost="A lower line controls more models' weights."),
 }
+
+assert all(spec.group in LEVER_TABS for spec in LEVERS.values()), "a lever's group is not a panel tab"
+
+LEVER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    (tab, tuple(name for name, spec in LEVERS.items() if spec.group == tab)) for tab in LEVER_TABS)
+"""The policy panel's tabs and their levers, in the order the panel shows them (the order of ``LEVERS``)."""
+
+
+def step_lever(name: str, value: float, direction: int) -> float:
+    """The next value of number lever ``name`` up (``direction`` 1) or down (-1): the - / + buttons, arrow keys."""
+    spec = LEVERS[name]
+    if spec.step is None:
+        raise ValueError(f"{name} is not a number lever with a step")
+    return spec.step.apply(value, direction, spec.lo, spec.hi)
 
 
 def lever_error(name: str, value: Any) -> str | None:

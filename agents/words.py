@@ -4,7 +4,8 @@ The model's news, the game's panel and messages, the debrief, the class
 handout and report, and the CLI summary all say a lever and its value
 through these functions ("Enforcement budget $374M a year", "Licence-free
 allowance (LPP) 500 H100e per buyer a year", "Export variants to Tier 3:
-licence with a fee"), so no code name or raw float reaches a person.
+licence with a fee"), so no code name or raw float reaches a person. A
+lever's labels and choice words are in its ``agents.regime.LEVERS`` entry.
 Imports the standard library, ``agents.regime`` and ``agents.commands`` only.
 """
 
@@ -17,29 +18,6 @@ from agents.checks import power_of_ten
 from agents.commands import COUNTRY_POLICIES
 from agents.regime import LEVERS
 
-LEVER_LABELS = {
-    "chip_controls": "Chip controls", "controlled_tpp": "Control threshold (TPP)",
-    "density_rule": "Density rule", "density_tpp_floor": "Density TPP floor",
-    "density_threshold": "Density threshold", "tier2_caps": "Tier 2 caps (Diffusion Rule)",
-    "country_cap_h100e": "Country cap", "cap_release_h100e_per_month": "Cap release rate",
-    "cap_period_months": "Cap period",
-    "g2g_cap_multiplier": "G2G cap multiplier", "lpp_limit_h100e": "Licence-free allowance (LPP)",
-    "lpp_counts_against_cap": "LPP counts against cap", "veu_program": "Validated end users",
-    "nveu_cap_h100e": "National VEU limits", "uveu_min_tier1": "UVEU share in Tier 1",
-    "uveu_max_one_tier2": "UVEU max in one Tier 2", "uveu_min_us": "UVEU share in US",
-    "weights_controls": "Model-weight controls", "weights_control_ops": "Weights threshold",
-    "enforcement_budget_usd": "Enforcement budget", "location_verification": "Location verification",
-    "transit_cooperation_boost": "Transit diplomacy", "huawei_guidance": "Huawei guidance",
-    "variant_policy": "Export variants to Tier 3", "variant_fee": "Variant revenue share",
-    "remote_access_controlled": "Remote-access controls", "foundry_rule": "Foundry rule",
-    "hbm_controls": "HBM controls",
-}
-
-CHOICE_WORDS = {
-    "variant_policy": {"allowed": "allowed", "denied": "denied", "licence_fee": "licence with a fee"},
-}
-"""Choice levers' values as people say them."""
-
 UNIT_WORDS = {
     "H100e/consignee/year": "H100e per buyer a year",
     "H100e/month": "H100e a month",
@@ -48,6 +26,12 @@ UNIT_WORDS = {
     "USD/year": "a year",
 }
 """How a unit reads after a number (``USD`` units put a $ before it instead)."""
+
+SHORT_UNIT = {
+    "USD/year": "$/yr", "H100e": "H100e", "H100e/month": "H100e/mo", "H100e/consignee/year": "H100e/yr",
+    "TPP": "TPP", "TPP/mm^2": "TPP/mm²", "share": "0-1", "x": "×", "operations": "ops",
+}
+"""A unit as the policy panel abbreviates it after a lever's short label ("Enforcement, $/yr")."""
 
 
 def _trim(number: str) -> str:
@@ -150,12 +134,19 @@ def parse_entry(text: str) -> Any:
 
 
 def lever_label(name: str) -> str:
-    return LEVER_LABELS.get(name, name.replace("_", " "))
+    return LEVERS[name].label if name in LEVERS else name.replace("_", " ")
+
+
+def lever_short_label(name: str) -> str:
+    """A lever's label in the policy panel, with its unit if it has one: 'Enforcement, $/yr', 'Density rule'."""
+    spec = LEVERS[name]
+    unit = SHORT_UNIT.get(spec.unit, "")
+    return spec.short + (f", {unit}" if unit else "")
 
 
 def format_lever(name: str, value: Any) -> str:
     """A lever's value in words: 'licence with a fee', '$374.0M a year', '500 H100e per buyer a year'."""
-    words = CHOICE_WORDS.get(name, {})
+    words = LEVERS[name].choice_words if name in LEVERS else {}
     if isinstance(value, str) and value in words:
         return words[value]
     return format_value(LEVERS[name].unit if name in LEVERS else "", value)
@@ -188,7 +179,7 @@ def lever_expects(name: str) -> str:
     if spec.kind == "bool":
         return "on or off"
     if spec.kind == "choice":
-        words = CHOICE_WORDS.get(name, {})
+        words = spec.choice_words
         return "one of: " + ", ".join(words.get(c, c) for c in spec.choices)
     lo = format_lever(name, spec.lo) if spec.lo is not None else None
     hi = format_lever(name, spec.hi) if spec.hi is not None else None

@@ -201,9 +201,10 @@ def cmd_levers(args: argparse.Namespace) -> int:
             raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
         names, policies = list(role.levers), list(role.policies)
         print(f"{role.title}: {len(names)} lever(s), {len(policies)} policy(ies); orders: {', '.join(role.commands)}")
-    rows = [(name, LEVERS[name].expected(), LEVERS[name].doc) for name in names]
+    rows = [(name, LEVERS[name].group, LEVERS[name].label, LEVERS[name].expected(), LEVERS[name].doc)
+            for name in names]
     if rows:
-        _print_table(("lever", "expects", "what it does"), rows)
+        _print_table(("lever", "group", "label", "expects", "what it does"), rows)
     if policies:
         if rows:
             print()

@@ -161,6 +161,8 @@ def test_levers_lists_a_roles_levers(capsys):
     assert main(["levers", "--role", "enforcement"]) == 0
     out = capsys.readouterr().out
     assert "Export enforcement office: 3 lever(s)" in out and "location_verification" in out
+    row = next(line for line in out.splitlines() if line.startswith("location_verification"))
+    assert row.split()[1:3] == ["Enforcement", "Location"]  # the registry's group and label
     assert "lpp_limit_h100e" not in out
     assert main(["levers", "--role", "nobody"]) == 2
     assert "--role: expected one of us_commerce (us, commerce)" in capsys.readouterr().err

@@ -33,6 +33,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agents.regime import (
+    LEVER_GROUPS,
+    LEVER_TABS,
     LEVERS,
     Decision,
     Order,
@@ -45,6 +47,7 @@ from agents.regime import (
     lever_error,
     screen,
     screen_orders,
+    step_lever,
     take_shared,
 )
 
@@ -163,6 +166,29 @@ def test_default_regime_matches_the_published_numbers():
     assert (r.controlled_tpp, r.density_tpp_floor, r.density_threshold) == (4800.0, 1600.0, 5.92)
     assert (r.country_cap_h100e, r.lpp_limit_h100e) == (CAP, LPP)
     assert r.tier2_caps is False  # the default is the Oct 2023 rules, not the Diffusion Rule
+
+
+def test_every_lever_has_its_words_tab_cost_and_step_in_the_registry():
+    for name, spec in LEVERS.items():
+        assert spec.label and spec.short and spec.cost and spec.doc, name
+        assert spec.group in LEVER_TABS, name
+        assert (spec.step is not None) == (spec.kind == "float"), name
+        if spec.kind == "choice":
+            assert set(spec.choice_words) == set(spec.choices), name
+    assert [tab for tab, _ in LEVER_GROUPS] == list(LEVER_TABS)
+    assert [n for _, names in LEVER_GROUPS for n in names] == list(LEVERS)  # the panel shows the registry's order
+
+
+@pytest.mark.parametrize("name, value, direction, want", [
+    ("enforcement_budget_usd", 191e6, 1, 239e6), ("enforcement_budget_usd", 191e6, -1, 153e6),
+    ("lpp_limit_h100e", 1699.0, -1, 1360.0), ("cap_period_months", 36.0, 1, 45.0),
+    ("cap_release_h100e_per_month", 0.0, 1, 1000.0), ("cap_release_h100e_per_month", 0.0, -1, 0.0),
+    ("uveu_min_tier1", 0.95, 1, 1.0), ("uveu_max_one_tier2", 0.07, -1, 0.02),
+    ("g2g_cap_multiplier", 2.0, 1, 2.5), ("g2g_cap_multiplier", 1.0, -1, 1.0),
+    ("weights_control_ops", 1e26, 1, 1e27), ("weights_control_ops", 1e20, -1, 1e20),
+])
+def test_a_step_moves_a_lever_by_its_registry_rule_within_its_range(name, value, direction, want):
+    assert step_lever(name, value, direction) == want
 
 
 # --------------------------------------------------------------------------

@@ -62,11 +62,10 @@ def test_every_acronym_a_player_meets_is_in_the_glossary():
 
     from agents.scenario import available_scenarios, load_scenario
     from game.session import _ROLE_TEXT
-    from game.ui.texts import COSTS, GLOSSARY, SHORT_LABEL
-    from agents.words import LEVER_LABELS
+    from game.ui.texts import GLOSSARY
 
-    texts = list(COSTS.values()) + list(SHORT_LABEL.values()) + list(LEVER_LABELS.values())
-    texts += [s.doc for s in LEVERS.values()] + [t + " " + s for t, s in _ROLE_TEXT.values()]
+    texts = [t for s in LEVERS.values() for t in (s.cost, s.short, s.label, s.doc)]
+    texts += [t + " " + s for t, s in _ROLE_TEXT.values()]
     texts += [d for _, d in GLOSSARY]
     for name in available_scenarios():
         meta = load_scenario(name).meta
@@ -100,9 +99,7 @@ def test_a_number_shown_in_a_field_reads_back_as_the_same_value(v):
 
 
 def test_every_choice_of_every_choice_lever_has_words():
-    from agents.words import CHOICE_WORDS
-
     for name, spec in LEVERS.items():
         if spec.kind == "choice":
-            assert set(CHOICE_WORDS.get(name, {})) == set(spec.choices), name
+            assert set(spec.choice_words) == set(spec.choices), name
     assert human(9.98) == "10" and human(0.5) == "0.5"  # never '1e+01'

@@ -1,91 +1,10 @@
-"""Words the screens show: lever groups and costs, the glossary, the keys.
+"""Words the screens show: the glossary and the keys.
 
-Plain data (no pygame), kept apart so screens stay short and a test can
-check that every lever has a group, a label and a cost. What a lever does
-comes from ``agents.regime.LEVERS[...].doc``; what it costs is written here
-from the model's mechanics (MODEL.md), and a lever the model does not use
-says so.
+Plain data (no pygame), kept apart so screens stay short. A lever's tab,
+labels, cost and step are in its ``agents.regime.LEVERS`` entry.
 """
 
 from __future__ import annotations
-
-LEVER_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Chips", ("chip_controls", "controlled_tpp", "density_rule", "density_tpp_floor", "density_threshold",
-               "variant_policy", "variant_fee", "foundry_rule", "hbm_controls")),
-    ("Tier 2 rule", ("tier2_caps", "country_cap_h100e", "cap_release_h100e_per_month", "cap_period_months",
-                     "g2g_cap_multiplier",
-                     "lpp_limit_h100e", "lpp_counts_against_cap", "veu_program", "nveu_cap_h100e",
-                     "uveu_min_tier1", "uveu_max_one_tier2", "uveu_min_us")),
-    ("Enforcement", ("enforcement_budget_usd", "location_verification", "transit_cooperation_boost",
-                     "huawei_guidance", "remote_access_controlled", "weights_controls", "weights_control_ops")),
-)
-
-SHORT_UNIT = {
-    "USD/year": "$/yr", "H100e": "H100e", "H100e/month": "H100e/mo", "H100e/consignee/year": "H100e/yr",
-    "TPP": "TPP", "TPP/mm^2": "TPP/mm²", "share": "0-1", "x": "×", "operations": "ops",
-}
-
-SHORT_LABEL = {
-    "chip_controls": "Chip controls", "controlled_tpp": "Control line", "density_rule": "Density rule",
-    "density_tpp_floor": "Density floor", "density_threshold": "Density line",
-    "variant_policy": "Variants to Tier 3", "variant_fee": "Variant fee", "foundry_rule": "Foundry rule",
-    "hbm_controls": "HBM controls", "tier2_caps": "Tier 2 caps", "country_cap_h100e": "Country cap",
-    "cap_release_h100e_per_month": "Cap release", "cap_period_months": "Cap period", "g2g_cap_multiplier": "G2G multiplier",
-    "lpp_limit_h100e": "Licence-free (LPP)", "lpp_counts_against_cap": "LPP uses cap",
-    "veu_program": "Validated end users", "nveu_cap_h100e": "National VEU limits",
-    "uveu_min_tier1": "UVEU min in Tier 1", "uveu_max_one_tier2": "UVEU max per T2",
-    "uveu_min_us": "UVEU min in US", "enforcement_budget_usd": "Enforcement",
-    "location_verification": "Location checks", "transit_cooperation_boost": "Transit diplomacy",
-    "huawei_guidance": "Huawei guidance", "remote_access_controlled": "Remote access ban",
-    "weights_controls": "Weight controls", "weights_control_ops": "Weights line",
-}
-
-COSTS = {
-    "chip_controls": "Costs US vendors their Tier 3 sales; Tier 3 turns to smugglers and subsidises its own "
-                     "chips.",
-    "controlled_tpp": "Lower catches more chips and loses their sales; vendors redesign export variants to sit "
-                      "just under the line.",
-    "density_rule": "Catches chips cut down to dodge the line; loses the sales of those chips.",
-    "density_tpp_floor": "A lower floor catches smaller chips too, and loses their sales.",
-    "density_threshold": "A lower line catches more chips, and loses their sales.",
-    "variant_policy": "Denying variants loses their Tier 3 sales and raises Tier 3's chip subsidies; a fee "
-                      "earns revenue but sends compute to Tier 3.",
-    "variant_fee": "A higher fee earns the government more per chip, and takes it from vendor revenue.",
-    "foundry_rule": "Lifting it lets Tier 3 make its designs at leading-edge foundries (better yield).",
-    "hbm_controls": "Lifting it frees Tier 3's domestic chips from its memory stockpile.",
-    "tier2_caps": "Keeps chips from leaking through Tier 2; costs vendor revenue and Tier 2 goodwill, and "
-                  "smugglers split orders under the licence-free allowance.",
-    "country_cap_h100e": "A lower cap binds sooner: denied orders cost goodwill and push buyers to the grey "
-                         "market.",
-    "cap_release_h100e_per_month": "Releasing the cap gradually slows a rush, but buyers wait and goodwill "
-                                   "suffers.",
-    "cap_period_months": "A shorter period renews the caps sooner: more chips to Tier 2, fewer denied orders "
-                         "and less lost goodwill.",
-    "g2g_cap_multiplier": "A bigger reward for security agreements buys cooperation, and sends more chips to "
-                          "Tier 2.",
-    "lpp_limit_h100e": "Lower: smugglers need more shell companies (costlier, riskier); small legitimate "
-                       "buyers lose their licence-free orders.",
-    "lpp_counts_against_cap": "Closes the licence-free route around the cap; small orders then use up the "
-                              "country's cap.",
-    "veu_program": "Trusted data centres may import beyond the caps: keeps cloud operators building, puts "
-                   "some compute outside Tier 1.",
-    "nveu_cap_h100e": "Higher limits let national operators build more: more compute in Tier 2.",
-    "uveu_min_tier1": "Keeps more compute in Tier 1: cloud operators build less abroad.",
-    "uveu_max_one_tier2": "Spreads compute thinly: operators build less in any one Tier 2 country.",
-    "uveu_min_us": "Keeps more of US cloud operators' compute at home: they build less abroad.",
-    "enforcement_budget_usd": "Costs money (detection grows only with its square root); the enforcement "
-                              "role is scored on it.",
-    "location_verification": "Makes diverted chips easy to find; vendors and data centres bear the cost "
-                             "(the enforcement role is charged $150M a year).",
-    "transit_cooperation_boost": "Diplomatic effort with transit countries (the enforcement role is "
-                                 "charged $500M a year per unit).",
-    "huawei_guidance": "Stops Tier 3 selling its chips abroad; its foreign buyers need other chips.",
-    "remote_access_controlled": "Know-your-customer checks turn most Tier 3 labs away from Tier 2 clouds; those clouds lose "
-                                "the business.",
-    "weights_controls": "Slows Tier 3 labs catching up through leaked closed weights; open weights still "
-                        "diffuse.",
-    "weights_control_ops": "A lower line controls more models' weights.",
-}
 
 GLOSSARY: tuple[tuple[str, str], ...] = (
     ("H100e", "H100-equivalent: one unit of compute equal to an NVIDIA H100's dense 16-bit throughput "

@@ -20,12 +20,12 @@ import pygame_gui
 
 from agents import commands as cmd
 from agents.model import G2G_MIN_COOPERATION
-from agents.regime import LEVERS
-from agents.words import entry_text, format_lever, format_value, lever_expects, parse_entry, policy_value
+from agents.regime import LEVER_GROUPS, LEVERS, step_lever
+from agents.words import (entry_text, format_lever, format_value, lever_expects, lever_short_label, parse_entry,
+                          policy_value)
 from game.session import GameSession, human, lever_label
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.scene import Scene
-from game.ui.texts import COSTS, LEVER_GROUPS, SHORT_LABEL, SHORT_UNIT
 from game.ui.worldmap import ASPECT, FlowLayer, WorldMap, dot_radius, draw_cross
 
 if TYPE_CHECKING:
@@ -99,25 +99,6 @@ def parse_lever(name: str, raw: Any) -> Any:
     return raw
 
 
-def step_lever(name: str, value: float, direction: int) -> float:
-    """The next value up or down for the -/+ buttons and the arrow keys."""
-    spec = LEVERS[name]
-    if spec.unit == "share" or (spec.hi is not None and spec.hi <= 1):
-        new = round(value + 0.05 * direction, 4)
-    elif spec.unit == "x":
-        new = value + 0.5 * direction
-    elif spec.unit == "operations":
-        new = value * 10.0 ** direction
-    elif value <= 0:
-        new = 1000.0 if direction > 0 else 0.0
-    else:
-        new = value * 1.25 ** direction
-        new = float(f"{new:.3g}")
-    lo = spec.lo if spec.lo is not None else -math.inf
-    hi = spec.hi if spec.hi is not None else math.inf
-    return min(max(new, lo), hi)
-
-
 def policy_tooltip(name: str) -> str:
     spec = cmd.COUNTRY_POLICIES[name]
     cost = (f"<br><b>Cost:</b> {format_value('USD/year', spec.cost_usd_per_year)} at full effort "
@@ -128,7 +109,7 @@ def policy_tooltip(name: str) -> str:
 
 def lever_tooltip(name: str) -> str:
     spec = LEVERS[name]
-    return (f"<b>{lever_label(name)}</b><br>{spec.doc}<br><b>Cost:</b> {COSTS.get(name, '')}"
+    return (f"<b>{lever_label(name)}</b><br>{spec.doc}<br><b>Cost:</b> {spec.cost}"
             f"<br><i>Takes {lever_expects(name)}. In scenario files and --set: {name}.</i>")
 
 
@@ -460,8 +441,7 @@ class MainScene(Scene):
                 continue
             spec = LEVERS[name]
             editable = name in self.session.levers  # the role's, narrowed by a lesson
-            unit = SHORT_UNIT.get(spec.unit, "")
-            label = SHORT_LABEL.get(name, lever_label(name)) + (f", {unit}" if unit else "")
+            label = lever_short_label(name)
             lab = self.button((x0, y, label_w, h), self.app.text.fit(label, 13, label_w - u(6)),
                               (lambda name=name: self.focus_lever(name)) if editable else None,
                               tooltip=lever_tooltip(name), object_id="#lever_label", focus=False)
