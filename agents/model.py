@@ -323,6 +323,10 @@ class ComputeModel(mesa.Model):
             result = self._policy_problem(command)
         return result
 
+    def withdraw(self, command: cmd.Command) -> None:
+        """Take a queued command back before it applies (the session merges a government's orders of a month)."""
+        self.queue = [c for c in self.queue if c is not command]
+
     def _policy_problem(self, command: cmd.CountryPolicy) -> cmd.CommandResult:
         """A Tier 2 government sets Tier 2 policies, a Tier 3 one Tier 3 policies."""
         i = self.countries.index[command.country]

@@ -658,10 +658,27 @@ class GameSession:
         if problem:
             return cmd.CommandResult(False, problem)
         command = prepare(self.role, command)
+        earlier = self._queued_policy(command)
+        if earlier is not None:  # one order per government a month: the later values win
+            command = dataclasses.replace(command, policies={**earlier.command.policies, **command.policies})
         result = self.model.submit(command)
         if result.ok:
+            if earlier is not None:
+                self.commands.remove(earlier)
+                self.model.withdraw(earlier.command)
             self.commands.append(PlayerCommand(self.month, command))
         return result
+
+    def _queued_policy(self, command: cmd.Command) -> "PlayerCommand | None":
+        """This month's earlier ``country_policy`` order for the same government, which ``command`` joins.
+
+        Clicking + five times is one order for the month, not five: the log,
+        the save and the news say what was decided.
+        """
+        if not isinstance(command, cmd.CountryPolicy):
+            return None
+        return next((p for p in self.commands if p.month == self.month and isinstance(p.command, cmd.CountryPolicy)
+                     and p.command.country == command.country and p.command.source == command.source), None)
 
     def problem(self, command: cmd.Command) -> str | None:
         """Why :meth:`submit` would refuse ``command`` now (the game, the role, the lesson, the model), or None."""

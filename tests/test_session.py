@@ -409,3 +409,19 @@ def test_a_branch_is_the_same_game_at_an_earlier_month_and_replays_exactly(tmp_p
     assert main(["branch", str(save), "--at", "11", "--out", str(tmp_path / "late.json")]) == 2
     assert "expected a whole number from 0 to 10, got 11" in capsys.readouterr().err
     assert not (tmp_path / "late.json").exists()
+
+
+def test_a_governments_orders_of_one_month_are_one_order():
+    """Clicking + five times is one decision: the log, the save and the news carry the last values."""
+    s = GameSession("diffusion_rule_2025", seed=1, role="tier3_government")
+    for value in (15e9, 20e9, 25e9):
+        assert s.submit(cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": value})).ok
+    assert s.submit(cmd.CountryPolicy(country="CHN", policies={"block_export_variants": True})).ok
+    merged = {"subsidy_usd_per_year": 25e9, "block_export_variants": True}
+    assert [p.command.policies for p in s.commands] == [merged] and s.model.queue == [s.commands[0].command]
+    s.advance_month()
+    assert s.submit(cmd.CountryPolicy(country="CHN", policies={"subsidy_usd_per_year": 30e9})).ok  # a new month
+    assert len(s.commands) == 2
+    i = s.view.codes.index("CHN")
+    assert s.view.policies["subsidy_usd_per_year"][i] == 25e9
+    assert GameSession.from_save(s.to_save()).view.metrics == s.view.metrics
