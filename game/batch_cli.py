@@ -15,6 +15,16 @@ from typing import Any
 
 from game.cli import EXIT_OK, RESEARCH, UsageError, whole_number
 
+
+def _factor_value(key: str):
+    """How a sweep factor's values read in a plan: a lever in its words ('$171M a year'), anything else as a number."""
+    from agents.regime import LEVERS
+    from agents.words import format_lever, table_number
+
+    if key in LEVERS:
+        return lambda v: format_lever(key, v)
+    return table_number
+
 BACKENDS = ("process", "ray")
 
 
@@ -80,8 +90,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if args.plan:
         print(header)
         for f in sweep.factors:
-            what = (", ".join(map(str, f.values)) if f.values is not None
-                    else f"{f.lo:g} to {f.hi:g}" + (f" in {f.steps} steps" if f.steps else " (sampled)"))
+            say = _factor_value(f.key)
+            what = (", ".join(say(v) for v in f.values) if f.values is not None
+                    else f"{say(f.lo)} to {say(f.hi)}" + (f" in {f.steps} steps" if f.steps else " (sampled)"))
             print(f"  {f.kind:<11} {f.key} = {what}")
         return EXIT_OK
     out = args.out or Path("results") / sweep.name

@@ -275,6 +275,7 @@ def test_the_plan_prints_the_count_and_an_estimate(tmp_path, capsys):
     assert main(["batch", str(path), "--plan", "--workers", "2"]) == 0
     out = capsys.readouterr().out
     assert "6 runs (2 points x 3 seed(s)" in out and "about" in out and "on 2 core(s)" in out
+    assert "enforcement_budget_usd = $100M a year, $200M a year" in out  # levers in words, not 100000000.0
 
 
 # ---------------------------------------------------------------------------
