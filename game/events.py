@@ -217,6 +217,10 @@ def steer_home_buyers(m: Moment, country: str) -> tuple[cmd.Command, ...] | None
     return _policy(m, country, domestic_purchase_share=1.0)
 
 
+def keep_tier3_chips_out(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
+    return _policy(m, country, allow_tier3_chips=False)
+
+
 def block_variants(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
     return _policy(m, country, block_export_variants=True)
 
@@ -375,6 +379,24 @@ def agreement_refused(m: Moment) -> Cause | None:
         return None
     return Cause(f"The US declined a security agreement with {v.names[i]}: its cooperation against "
                  f"transshipment is {float(v.cooperation[i]):.2f}, too little for the US.", v.codes[i])
+
+
+DEMARCHE_SHARE = 0.01
+"""Share of a Tier 2 country's imports (smoothed) in Tier 3 chips at which the US complains."""
+
+
+def tier3_chips_demarche(m: Moment) -> Cause | None:
+    """The player's country buys Tier 3 chips, and the US has noticed (its trust falls with their share)."""
+    i = _own(m)
+    if i is None:
+        return None
+    share, before = float(m.now.tier3_chip_share[i]), float(m.prev.tier3_chip_share[i])
+    if share < DEMARCHE_SHARE or before >= DEMARCHE_SHARE:
+        return None
+    v = m.now
+    return Cause(f"Tier 3-designed chips are {share:.1%} of what {v.names[i]} imports; the US embassy warns that "
+                 f"it trusts partners less the more of them they buy (cooperation now "
+                 f"{float(v.cooperation[i]):.2f}).", v.codes[i])
 
 
 SEIZURES = 3
@@ -546,6 +568,14 @@ KINDS: tuple[EventKind, ...] = (
                    "later.", own_enforcement),
             DO_NOTHING),
     }, cooldown=1),
+    EventKind("tier3_chips_demarche", "The US objects to your Tier 3 chips", tier3_chips_demarche, {
+        "tier2_government": (
+            Option("Keep Tier 3 chips out", "Your buyers lose a supply the cap does not cover; the US's trust "
+                   "recovers as the chips leave your imports.", keep_tier3_chips_out),
+            Option("Raise transit enforcement by 0.2", "Win the trust back another way, at a cost.",
+                   own_enforcement),
+            DO_NOTHING),
+    }, cooldown=24),
     EventKind("domestic_breakthrough", "A Tier 3 chip breakthrough", domestic_breakthrough, {
         "us_commerce": (
             Option("Issue the Huawei guidance", "Using Tier 3 chips anywhere becomes a violation: their foreign "

@@ -80,15 +80,15 @@ def main(argv: list[str] | None = None) -> int:
             rescinded.advance_month()
         rescinded.save(folder / "rescinded.json")
         return GameSession.load(folder / "tougher.json")
-    def event_card(app: App, suffix: str) -> None:
-        """The card of the first event of a Commerce game after month 10 (the clock waits for a choice)."""
-        s = GameSession("diffusion_rule_2025", seed=1)
-        while s.pending_event is None or s.month < 10:
+    def event_card(app: App, suffix: str, role: str = "us_commerce", after: int = 10) -> None:
+        """The card of the first event of a game after month ``after`` (the clock waits for a choice)."""
+        s = GameSession("diffusion_rule_2025", seed=1, role=role)
+        while s.pending_event is None or s.month < after:
             if s.pending_event is not None:
                 s.choose(len(s.pending_event.choices) - 1)  # the early ones: "do nothing"
             s.advance_month()
         app.reset(MainScene(app, s))
-        shot(app, f"event_card{suffix}", 10)
+        shot(app, f"event_card{suffix}" if role == "us_commerce" else f"event_card-{role}{suffix}", 10)
 
     def hot_seat(app: App) -> None:
         """The class screen after the first team's turn, and when the class has finished."""
@@ -160,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         app.reset(MainScene(app, tier3_session()))
         shot(app, "main-tier3", 20)
         event_card(app, "")
+        event_card(app, "", "tier3_government", after=1)
+        event_card(app, "", "tier2_government", after=1)
         app.reset(MainScene(app, session))
         app.apply_ops()
         app.push(PauseScene(app, app.top))
