@@ -66,7 +66,7 @@ exports), each goal against the schedule S (where its bot governs), so
 doing nothing is a middle score:
 
 * Grow your compute, 35: ``v = clamp(0.5 + (C_X / C_X,S - 1) / 0.5)``.
-* Depend less on imports, 25: ``v = clamp(0.5 + (d - d_S) / 0.5)``, d =
+* Depend less on imports, 25: ``v = clamp(0.5 + (d - d_S) / 0.6)``, d =
   ``self_sufficiency_adversary`` (Tier 3-designed share of Tier 3 compute).
 * Close the gap, 20: ``v = clamp(0.5 - (L - L_S) / 6)``, L =
   ``frontier_gap_months``: full marks three months closer than the schedule.
@@ -180,7 +180,7 @@ GOALS: dict[str, tuple[GoalSpec, ...]] = {
                  "marks at the same, full marks a quarter more."),
         GoalSpec("self_sufficiency", "Depend less on imports", 25,
                  "Share of Tier 3's compute on Tier 3-designed chips against the schedule: half marks at "
-                 "the same, full marks 25 points higher."),
+                 "the same, full marks 30 points higher."),
         GoalSpec("gap", "Close the gap", 20,
                  "How far your best lab trails the US frontier against the schedule: half marks at the "
                  "same, full marks three months closer."),
@@ -288,7 +288,7 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         share = ratio(c, c_s)
         values["compute"] = (clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled")
         d, d_s = m["self_sufficiency_adversary"], s["self_sufficiency_adversary"]
-        values["self_sufficiency"] = (clamp(0.5 + (d - d_s) / 0.5),
+        values["self_sufficiency"] = (clamp(0.5 + (d - d_s) / 0.6),
                                       f"{d:.0%} on home-designed chips (as scheduled {d_s:.0%})")
         gap, gap_s = m["frontier_gap_months"], s["frontier_gap_months"]
         values["gap"] = (clamp(0.5 - (gap - gap_s) / 6), f"{gap:.1f} months behind ({gap - gap_s:+.1f} vs schedule)")

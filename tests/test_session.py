@@ -260,7 +260,7 @@ def test_tier3_score_formula():
     now = _view({**base, "self_sufficiency_adversary": 0.5, "frontier_gap_months": 18.5, "subsidy_spent_cum": 150.0,
                  "domestic_export_revenue_cum": 10.0}, compute_h100e=(0, 1100.0), **tier3)
     s = {g.key: g.value for g in score("tier3_government", now, sched, None, sched, country="CHN").goals}
-    assert s == pytest.approx({"compute": 0.5 + 0.1 / 0.5, "self_sufficiency": 0.5 + 0.1 / 0.5,
+    assert s == pytest.approx({"compute": 0.5 + 0.1 / 0.5, "self_sufficiency": 0.5 + 0.1 / 0.6,
                                "gap": 0.5 + 1.5 / 6, "cost": 0.5 - 0.4 / 2})
     with pytest.raises(ValueError, match="country 'IND' is not in this scenario"):
         score("tier3_government", now, sched, None, sched, country="IND")
