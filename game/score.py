@@ -131,6 +131,13 @@ class Score:
         return row
 
 
+def _grow_compute(weight: float) -> GoalSpec:
+    """A government's compute goal (both government roles have one, with their own weight)."""
+    return GoalSpec("compute", "Grow your compute", weight,
+                    "Your installed compute against the scenario as scheduled (same seed, same month): half "
+                    "marks at the same, full marks a quarter more.")
+
+
 GOALS: dict[str, tuple[GoalSpec, ...]] = {
     "us_commerce": (
         GoalSpec("deny", "Keep Tier 3 compute down", 40,
@@ -160,9 +167,7 @@ GOALS: dict[str, tuple[GoalSpec, ...]] = {
                  "Mean goodwill of Tier 2 governments against its value at the start."),
     ),
     "tier2_government": (
-        GoalSpec("compute", "Grow your compute", 40,
-                 "Your installed compute against the scenario as scheduled (same seed, same month): half "
-                 "marks at the same, full marks a quarter more."),
+        _grow_compute(40),
         GoalSpec("goodwill", "Keep goodwill with the US", 20,
                  "Your government's goodwill towards the US against the schedule: half marks at the same, "
                  "full marks 0.2 higher."),
@@ -175,9 +180,7 @@ GOALS: dict[str, tuple[GoalSpec, ...]] = {
                  "cloud sites; game estimates): half marks at no cost, nothing at $300M."),
     ),
     "tier3_government": (
-        GoalSpec("compute", "Grow your compute", 35,
-                 "Your installed compute against the scenario as scheduled (same seed, same month): half "
-                 "marks at the same, full marks a quarter more."),
+        _grow_compute(35),
         GoalSpec("self_sufficiency", "Depend less on imports", 25,
                  "Share of Tier 3's compute on Tier 3-designed chips against the schedule: half marks at "
                  "the same, full marks 30 points higher."),
@@ -265,12 +268,8 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
                             f"${k / 1e6:,.0f}M a year (start ${k0 / 1e6:,.0f}M)")
         values["goodwill"] = _goodwill(m, m0)
     elif role == "tier2_government":
-        i = _index(view, country)
-        sched = scheduled if scheduled is not None else view
-        j = _index(sched, country)
-        c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
-        share = ratio(c, c_s)
-        values["compute"] = (clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled")
+        i, sched, j = _own(view, scheduled, country)
+        values["compute"] = _own_compute(view, i, sched, j)
         g, g_s = float(view.goodwill[i]), float(sched.goodwill[j])
         values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.4), f"goodwill {g:.2f} (as scheduled {g_s:.2f})")
         k, k_s = float(view.cooperation[i]), float(sched.cooperation[j])
@@ -281,12 +280,8 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         values["cost"] = (clamp(0.5 - spend / (2 * POLICY_BUDGET_USD)),
                           f"your policies cost ${human(spend)} a year")
     elif role == "tier3_government":
-        i = _index(view, country)
-        sched = scheduled if scheduled is not None else view
-        j = _index(sched, country)
-        c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
-        share = ratio(c, c_s)
-        values["compute"] = (clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled")
+        i, sched, j = _own(view, scheduled, country)
+        values["compute"] = _own_compute(view, i, sched, j)
         d, d_s = m["self_sufficiency_adversary"], s["self_sufficiency_adversary"]
         values["self_sufficiency"] = (clamp(0.5 + (d - d_s) / 0.6),
                                       f"{d:.0%} on home-designed chips (as scheduled {d_s:.0%})")
@@ -308,6 +303,19 @@ def enforcement_cost(levers: Mapping[str, Any]) -> float:
     return (float(levers["enforcement_budget_usd"])
             + LOCATION_VERIFICATION_COST_USD * bool(levers["location_verification"])
             + TRANSIT_DIPLOMACY_COST_USD * float(levers["transit_cooperation_boost"]))
+
+
+def _own(view: Any, scheduled: Any, country: str | None) -> tuple[int, Any, int]:
+    """A government's row in the player's view, the scheduled view (the player's if none) and its row there."""
+    sched = scheduled if scheduled is not None else view
+    return _index(view, country), sched, _index(sched, country)
+
+
+def _own_compute(view: Any, i: int, sched: Any, j: int) -> tuple[float, str]:
+    """A government's installed compute against the schedule: half marks at the same, full a quarter more."""
+    c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
+    share = ratio(c, c_s)
+    return clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled"
 
 
 def policy_cost(view: Any, i: int) -> float:
