@@ -32,7 +32,7 @@ from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
-from agents.words import format_lever, format_value, human, lever_expects, lever_label, policy_text
+from agents.words import format_lever, human, lever_expects, lever_label, policy_text
 from game.events import RaisedEvent, next_event
 from game.files import write_json
 from game.score import GOALS, Score, score, weights_problem

@@ -225,6 +225,13 @@ def load_theme(scale: float = 1.0) -> dict:
     return theme
 
 
+def veil(surface: pygame.Surface, alpha: int) -> None:
+    """Darken the whole screen under a modal card or menu (alpha 0-255)."""
+    shade = pygame.Surface(surface.get_size(), pygame.SRCALPHA)
+    shade.fill((0, 0, 0, alpha))
+    surface.blit(shade, (0, 0))
+
+
 def panel(surface: pygame.Surface, rect: pygame.Rect, palette: Palette, alpha: int = 255, edge: bool = True) -> None:
     """A filled rectangle with a thin edge (alpha < 255 draws translucently)."""
     if alpha >= 255:

@@ -15,7 +15,7 @@ import pygame
 
 from game.session import prepare
 from game.ui.scene import Scene
-from game.ui.style import panel
+from game.ui.style import panel, veil
 
 if TYPE_CHECKING:
     from game.ui.app import App
@@ -114,11 +114,8 @@ class EventScene(Scene):
 
     # ---- draw --------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
-        W, H = self.app.size
         u, t, p = self.app.u, self.app.text, self.app.palette
-        veil = pygame.Surface((W, H), pygame.SRCALPHA)
-        veil.fill((0, 0, 0, 110))
-        surface.blit(veil, (0, 0))
+        veil(surface, 110)
         r = self.card
         panel(surface, r, p)
         pygame.draw.rect(surface, p.warn, r, 2)

@@ -20,7 +20,7 @@ from game.session import (ROLE_IDS, GameSession, SaveError, format_lever, lever_
                           make_role, saves_dir, tier_countries)
 from game.session import GOVERNMENT_TIER, default_government
 from game.ui.scene import Scene
-from game.ui.style import PALETTES, Text, panel
+from game.ui.style import PALETTES, Text, panel, veil
 from game.ui.texts import GLOSSARY, KEYS
 from game.ui.worldmap import WorldMap
 
@@ -645,11 +645,8 @@ class PauseScene(Scene):
         return super().handle_event(event)
 
     def draw(self, surface: pygame.Surface) -> None:
-        W, H = self.app.size
         u, t, p = self.app.u, self.app.text, self.app.palette
-        veil = pygame.Surface((W, H), pygame.SRCALPHA)
-        veil.fill((0, 0, 0, 150))
-        surface.blit(veil, (0, 0))
+        veil(surface, 150)
         r = self.rect()
         panel(surface, r, p)
         img = t.render("Paused", 22, p.text, True)
