@@ -839,7 +839,7 @@ class GameSession:
         return out
 
     def _effect_series(self, start: MonthView) -> list[tuple[str, str, Any]]:
-        """(label, unit, view -> value) the debrief compares; a Tier 2 government's own country first.
+        """(label, unit, view -> value) the debrief compares; a government's own country first.
 
         Tier 2 and Tier 3 totals count the countries in each tier when the
         decision was taken, so moving a country between tiers is not
@@ -860,10 +860,14 @@ class GameSession:
             def own(field):
                 return lambda v: float(getattr(v, field)[v.codes.index(c)])
 
-            items = [(f"{name}'s compute", "H100e", own("compute_h100e")),
-                     (f"{name}'s imports this month", "H100e", own("imports_h100e")),
-                     (f"{name}'s goodwill", "0-1", own("goodwill")),
-                     (f"{name}'s cooperation", "0-1", own("cooperation"))] + items
+            mine = [(f"{name}'s compute", "H100e", own("compute_h100e")),
+                    (f"{name}'s imports this month", "H100e", own("imports_h100e"))]
+            if self.role.id == "tier3_government":
+                mine.append((f"{name}'s home-designed chips", "H100e", own("domestic_h100e")))
+            else:
+                mine += [(f"{name}'s goodwill", "0-1", own("goodwill")),
+                         (f"{name}'s cooperation", "0-1", own("cooperation"))]
+            items = mine + items
         return items
 
     # ---- saving ----------------------------------------------------------
