@@ -41,6 +41,7 @@ class MainScene(Scene):
     map_mode = _delegate("mapview", "mode")
     hover = _delegate("mapview", "hover")
     world = _delegate("mapview", "world")
+    flows = _delegate("mapview", "flows")
     chart_page = _delegate("chartview", "page")
     _chart_key = _delegate("chartview", "_key")
     news_scroll = _delegate("newsfeed", "scroll")
