@@ -1,4 +1,4 @@
-"""The dependency direction: agents never imports pygame or game; imports resolve here."""
+"""The dependency direction: agents never imports pygame or game, only game/ui imports pygame; imports resolve here."""
 
 import subprocess
 import sys
@@ -34,6 +34,14 @@ def test_agents_source_never_mentions_pygame_or_game_imports():
     for path in (ROOT / "agents").glob("*.py"):
         text = path.read_text()
         assert "import pygame" not in text and "from game" not in text and "import game" not in text, path
+
+
+def test_only_game_ui_imports_pygame():
+    for path in (ROOT / "game").rglob("*.py"):
+        if path.is_relative_to(ROOT / "game" / "ui"):
+            continue
+        text = path.read_text()
+        assert "import pygame" not in text and "from pygame" not in text, path
 
 
 def test_readme_metrics_table_matches_the_reporters():

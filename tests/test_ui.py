@@ -167,6 +167,20 @@ def test_a_refused_change_shows_the_models_reason(app):
     assert session.commands == [] and session.model.queue == []
 
 
+def test_a_roles_tabs_come_from_its_levers_and_policies(app):
+    from game.ui.panels import CountryPanel, LeverPanel, PolicyPanel
+
+    groups = [g for g, _ in LEVER_GROUPS]
+    commerce = MainScene(app, GameSession("diffusion_rule_2025", seed=1))
+    assert commerce.tabs == groups + ["Country"]
+    enforcement = MainScene(app, GameSession("diffusion_rule_2025", seed=1, role="bis_enforcement"))
+    assert enforcement.tabs == ["Enforcement"] + [g for g in groups if g != "Enforcement"] + ["Country"]
+    t2 = MainScene(app, GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND"))
+    assert t2.tabs == ["Policy", "Country"] + groups
+    assert [type(t2.panels[t]) for t in t2.tabs] == [PolicyPanel, CountryPanel] + [LeverPanel] * len(groups)
+    assert [t2.panels[g].editable for g in groups] == [False] * len(groups)  # the US rules, shown read only
+
+
 def test_every_lever_is_in_the_panel_with_what_it_does_and_costs(app):
     assert sorted(l for _, group in LEVER_GROUPS for l in group) == sorted(LEVERS)
     assert all(spec.cost for spec in LEVERS.values())
