@@ -810,3 +810,5 @@ def test_a_tier3_government_plays_from_its_policy_tab(app):
     i = session.view.codes.index("CHN")
     assert session.view.policies["block_export_variants"][i] == 1.0
     assert [b.text for b in buttons(app) if getattr(b, "_focus_key", "") == "block_export_variants"] == ["On"]
+    # a policy never ordered is still its advisers' (the government's bot sets it)
+    assert [b.text for b in buttons(app) if getattr(b, "_focus_key", "") == "export_domestic_chips"] == ["On (advisers)"]

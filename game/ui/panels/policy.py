@@ -49,15 +49,17 @@ class PolicyPanel(TabPanel):
             lab = scene.button((x0, y, label_w, h), self.app.text.fit(spec.label, 13, label_w - u(6)), None,
                                tooltip=tip, object_id="#lever_label", focus=False)
             self.rows.append((name, pygame.Rect(x0, y, wtot, h)))
+            advisers = "" if self.set_by_you(name) else " (advisers)"
             if spec.is_switch:
                 on = value >= 0.5
-                b = scene.button((ctl_x, y, ctl_w, h), "On" if on else "Off",
+                b = scene.button((ctl_x, y, ctl_w, h), ("On" if on else "Off") + advisers,
                                  lambda name=name, on=on: self.set_policy(name, not on), tooltip=tip,
                                  object_id="#toggle_on" if on else "#toggle_off")
             else:
                 bw = u(26)
                 vw = ctl_w - 2 * bw - u(8)
-                scene.button((ctl_x, y, vw, h), self.app.text.fit(policy_value(name, value), 13, vw - u(8)), None,
+                scene.button((ctl_x, y, vw, h), self.app.text.fit(policy_value(name, value) + advisers, 13, vw - u(8)),
+                             None,
                              tooltip=tip, object_id="#value", enabled=False, focus=False)
                 lo, hi = spec.spec.lo, spec.spec.hi
                 for d, text, bx in ((-1, "-", ctl_x + vw + u(4)), (1, "+", ctl_x + vw + bw + u(8))):
@@ -84,6 +86,11 @@ class PolicyPanel(TabPanel):
             if isinstance(c, cmd.CountryPolicy) and name in c.policies:
                 return float(c.policies[name])
         return float(self.session.view.policies[name][self.scene.index[self.session.role.country]])
+
+    def set_by_you(self, name: str) -> bool:
+        """Whether the player has ever ordered this policy (else the government's bot still sets it)."""
+        return any(isinstance(p.command, cmd.CountryPolicy) and name in p.command.policies
+                   for p in self.session.commands)
 
     def set_policy(self, name: str, value: float) -> None:
         spec = cmd.COUNTRY_POLICIES[name]
