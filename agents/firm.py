@@ -121,12 +121,13 @@ class FirmAgent(mesa.Agent):
         """Pull spending home from sites whose orders were denied or whose host no longer admits them;
         drift back otherwise."""
         m = self.model
-        hosted = m.countries.chosen("host_uveu_sites")[m.holders.country] >= 0.5
+        hosts = m.countries.policies["host_uveu_sites"]  # NaN: the host's bot admits them
+        refused = (m.holders.veu == int(Veu.UNIVERSAL)) & (hosts[m.holders.country] < 0.5) if (hosts < 0.5).any() else None
         for h, target in self.target_sites.items():
             if h == self.home:
                 continue
             denied = m.holders.denied_usd[h]
-            if denied > 0 or (m.holders.veu[h] == Veu.UNIVERSAL and not hosted[h]):
+            if denied > 0 or (refused is not None and refused[h]):
                 self.site_weight[h] = self.site_weight[h] * 0.7
             else:
                 self.site_weight[h] += 0.1 * (target - self.site_weight[h])

@@ -481,9 +481,16 @@ class Market:
         chips = avail & ~denied & ~(~us & (tier == 1))  # Tier 1 buyers do not buy Tier 3 chips
         # an export variant is made for the markets denied the real thing, and sold only there
         chips &= ~m.chips.variant[None, :] | (avail & denied_better).any(axis=1, keepdims=True)
-        chips &= ~self._refused_by_governments()
+        if self._governments_refuse():
+            chips &= ~self._refused_by_governments()
         grey = (m.holders.tier == 3) & r.chip_controls & (m.grey_chip is not None)
         return np.c_[chips, grey]
+
+    def _governments_refuse(self) -> bool:
+        """Whether any government has set a policy that keeps chips from buyers (most months none has)."""
+        p = self.model.countries.policies
+        return bool(np.isfinite(p["block_export_variants"]).any() or np.isfinite(p["allow_tier3_chips"]).any()
+                    or np.isfinite(p["export_domestic_chips"]).any())
 
     def _refused_by_governments(self) -> np.ndarray:
         """[holder, chip] chips a government keeps from its buyers by its own policy (``country_policy``).

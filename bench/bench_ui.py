@@ -86,6 +86,7 @@ def main() -> int:
     from game.session import GameSession
     from game.ui.app import App, Settings
     from game.ui.scenes import MainScene, TitleScene
+    from game.ui.scenes.event import EventScene
 
     pygame.display.init()
     pygame.font.init()
@@ -125,6 +126,8 @@ def main() -> int:
     month_frames, other_frames = [], []
     guard = 0
     while not session.finished and guard < 100000:
+        if isinstance(app.top, EventScene):  # an event card waits for a choice: let it pass, as a player may
+            app.top.choose(len(app.top.event.choices) - 1)
         before = session.month
         t0 = time.perf_counter()
         app.frame(1 / 60)

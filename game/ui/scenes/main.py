@@ -82,6 +82,7 @@ class MainScene(Scene):
         self._tab_buttons: dict[str, Any] = {}
         self._end_at: float | None = None
         self._card_for: tuple[int, str] | None = None  # the event whose card was shown
+        self._resume_speed = 0  # the clock speed to go back to once an event card is answered
 
     # ---- state -------------------------------------------------------------
     @property
@@ -387,7 +388,7 @@ class MainScene(Scene):
             self.rebuild_panel()  # never in the frame that simulated a month: keeps that frame short
         self._refresh_caches()
         self.newsfeed.update(dt)
-        self._open_event()
+        self._open_event(later=advanced)
         if self.session.finished and not self.debrief_shown and not app.autoplay:
             # the debrief comes a moment after the last month, so the player sees how it ended
             if self._end_at is None:
@@ -399,20 +400,26 @@ class MainScene(Scene):
                 self.debrief_shown = True
                 app.push(DebriefScene(app, self.session))
 
-    def _open_event(self) -> None:
+    def _open_event(self, later: bool = False) -> None:
         """Put the session's open event to the player on a card; the clock waits until they choose.
 
-        Scripted play (``--autoplay``) shows no card: the event passes unanswered when the month advances.
+        In the frame that simulated the month (``later``) the clock stops at once and the card
+        comes the next frame, so that frame stays short. Scripted play (``--autoplay``) shows no
+        card: the event passes unanswered when the month advances.
         """
         event = self.session.pending_event
         app = self.app
         if event is None or app.autoplay or self.session.finished or self._card_for == (event.month, event.id):
             return
+        if app.sim.speed:
+            self._resume_speed = app.sim.speed
+            app.sim.set_speed(0)
+        if later:
+            return
         from game.ui.scenes.event import EventScene
 
         self._card_for = (event.month, event.id)
-        speed = app.sim.speed
-        app.sim.set_speed(0)
+        speed, self._resume_speed = self._resume_speed, 0
         self.cursor = None
         app.push(EventScene(app, self, resume_speed=speed))
 
