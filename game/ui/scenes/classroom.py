@@ -180,10 +180,10 @@ class TurnScene(MainScene):
         if not self.turn_over and self.session.month >= self.target:
             self.end_turn()
 
-    def _open_event(self) -> None:
+    def _open_event(self, later: bool = False) -> None:
         """An event raised as the round ends waits for the team's next turn (it is asked again on load)."""
         if self.session.month < self.target:
-            super()._open_event()
+            super()._open_event(later)
 
     def end_turn(self) -> None:
         self.turn_over = True
