@@ -391,8 +391,8 @@ def tier3_chips_demarche(m: Moment) -> Cause | None:
     if i is None:
         return None
     share, before = float(m.now.tier3_chip_share[i]), float(m.prev.tier3_chip_share[i])
-    if share < DEMARCHE_SHARE or before >= DEMARCHE_SHARE:
-        return None
+    if share < DEMARCHE_SHARE or before >= DEMARCHE_SHARE or float(m.now.cooperation[i]) >= 1.0:
+        return None  # a partner already at full cooperation loses nothing by them
     v = m.now
     return Cause(f"Tier 3-designed chips are {share:.1%} of what {v.names[i]} imports; the US embassy warns that "
                  f"it trusts partners less the more of them they buy (cooperation now "
