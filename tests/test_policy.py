@@ -175,3 +175,24 @@ def test_a_bad_scheduled_policy_is_named_in_the_file(tmp_path, policies, needle)
     with pytest.raises(ScenarioError) as exc:
         load_scenario(path)
     assert any(needle in problem for problem in exc.value.problems), exc.value.problems
+
+
+def test_a_sweep_varies_a_governments_policy_through_a_scheduled_command(tmp_path):
+    """Research batches vary a country_policy like a lever: the scenario schedules it, the sweep sets its value."""
+    import pandas as pd
+
+    from game.batch import run_batch
+
+    (tmp_path / "china.toml").write_text(
+        'extends = "diffusion_rule_2025"\n[meta]\ntitle = "China sets its subsidy"\ndescription = "x"\n'
+        '[schedule.china_subsidy]\nmonth = 0\ncommand = "country_policy"\ncountry = "CHN"\n'
+        'policies = { subsidy_usd_per_year = 2e10 }\n')
+    (tmp_path / "sweep.toml").write_text(
+        '[sweep]\ntitle = "subsidy"\nscenario = "china.toml"\nmonths = 3\n[design]\nseeds = 1\n[levers]\n'
+        'schedule.china_subsidy.policies.subsidy_usd_per_year = { values = [1e10, 6e10] }\n')
+    run_batch(tmp_path / "sweep.toml", tmp_path / "out", workers=1, progress=False)
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    results = pd.read_parquet(tmp_path / "out" / "results.parquet")
+    last = results[results.month == 3].merge(runs, on="run_id")
+    spent = last.set_index("schedule.china_subsidy.policies.subsidy_usd_per_year")["subsidy_spent_cum"]
+    assert spent[6e10] > 3 * spent[1e10] > 0
