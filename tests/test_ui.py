@@ -780,6 +780,23 @@ def test_branch_here_saves_the_game_and_plays_on_from_the_month_looked_at(app, h
     assert json.loads(saved.read_text())["branch"] == {"from": session.file.name, "at": 5}  # in the same folder
 
 
+def test_the_menu_offers_a_what_if_branch_by_keyboard(app, home, no_events):
+    session = GameSession("diffusion_rule_2025", seed=2)
+    main = start(app, MainScene(app, session))
+    key(app, pygame.K_ESCAPE)  # the menu
+    key(app, pygame.K_b)
+    assert isinstance(app.top, PauseScene) and "Play a month first" in app.top.status  # nothing to branch from yet
+    key(app, pygame.K_ESCAPE)
+    for _ in range(4):
+        key(app, pygame.K_n)
+    key(app, pygame.K_ESCAPE)
+    click(app, button(app, "What if? Branch from a month"))
+    assert app.top is main and main.cursor == 3 and "Branch here" in main.status[0]
+    key(app, pygame.K_LEFTBRACKET)
+    key(app, pygame.K_b)
+    assert isinstance(app.top, MainScene) and app.top is not main and app.top.session.month == 2
+
+
 def test_a_tier2_government_sets_its_policies_from_the_policy_tab(app):
     session = GameSession("diffusion_rule_2025", seed=1, role="tier2_government", country="IND")
     main = start(app, MainScene(app, session))

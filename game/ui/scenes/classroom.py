@@ -207,13 +207,15 @@ class TurnMenu(PauseScene):
 
     def menu_items(self) -> list[tuple[str, object, str]]:
         """No loading another game or ending early mid-turn: the class decides when a round ends."""
-        items = [i for i in super().menu_items() if i[0] not in ("Load game", "End game: debrief")]
+        items = [i for i in super().menu_items()
+                 if i[0] not in ("Load game", "End game: debrief", "What if? Branch from a month")]
         return [("Abandon the turn", self.quit, "Back to the class screen; this turn's months are not saved (Q)")
                 if label == "Quit to title" else (label, action, tip) for label, action, tip in items]
 
     def menu_keys(self) -> dict:
         keys = super().menu_keys()
         keys.pop(pygame.K_l)
+        keys.pop(pygame.K_b)
         keys.pop(pygame.K_d)
         return keys
 

@@ -582,7 +582,7 @@ class PauseScene(Scene):
 
     def rect(self) -> pygame.Rect:
         W, H = self.app.size
-        r = pygame.Rect(0, 0, self.app.u(380), self.app.u(470))
+        r = pygame.Rect(0, 0, self.app.u(380), self.app.u(56 + 48 * len(self.menu_items()) + 14))
         r.center = (W // 2, H // 2)
         return r
 
@@ -593,12 +593,15 @@ class PauseScene(Scene):
                 ("Load game", self.load, "Load a saved game (L)"),
                 ("Settings", self.settings, "UI scale, palette, window size"),
                 ("Glossary", self.glossary, "Terms explained (F1)"),
+                ("What if? Branch from a month", self.branch,
+                 "Look back at an earlier month and play an alternative from it on the same seed; this game is "
+                 "saved first (B)"),
                 ("End game: debrief", self.debrief, "Compare your run with the baselines (D)"),
                 ("Quit to title", self.quit, "Leave this game; unsaved months are lost (Q)")]
 
     def menu_keys(self) -> dict:
         return {pygame.K_ESCAPE: self.resume, pygame.K_s: self.save, pygame.K_l: self.load,
-                pygame.K_d: self.debrief, pygame.K_q: self.quit}
+                pygame.K_b: self.branch, pygame.K_d: self.debrief, pygame.K_q: self.quit}
 
     def build_ui(self) -> None:
         u = self.app.u
@@ -627,6 +630,18 @@ class PauseScene(Scene):
 
     def glossary(self) -> None:
         self.app.push(GlossaryScene(self.app))
+
+    def branch(self) -> None:
+        """Back to the game, looking at last month: pick the month to branch from, then Branch here (B)."""
+        main = self.main
+        if main.session.month == 0:
+            self.status, self.status_colour = "Play a month first: a branch starts from an earlier month", \
+                self.app.palette.warn
+            return
+        self.app.pop()
+        main.cursor = main.session.month - 1
+        main.status = ("What if? Pick the month to branch from with [ and ], then Branch here (B); "
+                       "L or Esc goes back to now.", self.app.palette.accent)
 
     def debrief(self) -> None:
         from game.ui.scenes.debrief import DebriefScene
