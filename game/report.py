@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from agents.metrics import METRICS
+from game.intervals import half_width, mean_half_width, welch
 from agents.words import table_number
 from game.batch import BatchError, load_results, parse_threshold, read_manifest
 
@@ -123,13 +124,12 @@ def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | No
             twins = a.merge(b, on=match, suffixes=("_a", "_b"))
             if len(twins) == len(a) == len(b) and not a.duplicated(match).any():
                 d = (twins[f"{metric}_b"] - twins[f"{metric}_a"]).to_numpy(dtype=float) * scale
-                row.update(change=d.mean(), paired=True,
-                           ci=1.96 * d.std(ddof=1) / math.sqrt(len(d)) if len(d) > 1 else np.nan)
+                row.update(change=d.mean(), paired=True, ci=mean_half_width(float(d.std(ddof=1)), len(d)))
             else:
                 ya = a[metric].to_numpy(dtype=float)
                 row["change"] = (y.mean() - ya.mean()) * scale
                 if len(y) > 1 and len(ya) > 1:
-                    row["ci"] = 1.96 * math.sqrt(y.var(ddof=1) / len(y) + ya.var(ddof=1) / len(ya)) * abs(scale)
+                    row["ci"] = welch(float(y.var(ddof=1)), len(y), float(ya.var(ddof=1)), len(ya)) * abs(scale)
         if by is not None:
             prev = (float(sub[by].iloc[0]), sub)
         rows.append(row)
@@ -190,7 +190,7 @@ def marginal_effects(final: pd.DataFrame, factors: Sequence[dict], metric: str) 
         f = next(f for f in factors if f["key"] == k)
         x = final[k].to_numpy(dtype=float)
         per = f.get("per") or float(x.max() - x.min())
-        rows.append({"input": k, "per": per, "effect": beta[j] * per, "ci": 1.96 * se[j] * per})
+        rows.append({"input": k, "per": per, "effect": beta[j] * per, "ci": half_width(float(se[j]), dof) * per})
     return pd.DataFrame(rows), r2
 
 
@@ -522,7 +522,7 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
                "other inputs and replicate)" if all(paired) else
                "the difference of the two settings' means, treated as independent samples")
         lines += [f"The change from the previous setting, scaled to the step, is {how}; ± is a 95% "
-                  f"interval.", ""]
+                  f"interval (Student's t; Welch's for independent samples).", ""]
 
     if figures.get(f"fan_{wanted[0]}"):
         lines += ["## Over time", ""]

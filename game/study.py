@@ -9,7 +9,6 @@ only to draw, with the headless Agg backend.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,6 +19,7 @@ from agents.model import ComputeModel
 from agents.scenario import Scenario, available_scenarios, load_scenario
 from agents.words import format_value
 from game.files import atomic_write
+from game.intervals import mean_half_width
 
 KEY_METRICS = (
     ("compute_adversary", "H100e"),
@@ -179,7 +179,8 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
 
     Returns ``(runs, table)``: runs stacked with a ``scenario`` column, and
     per key metric and month the mean of each, the mean difference and its
-    95% interval across seeds (normal approximation to the paired differences).
+    95% interval across seeds (Student's t on the paired differences: with 3 seeds
+    the quantile is 4.30, not 1.96).
     """
     sa, sb = load_scenario(a), load_scenario(b)
     horizon = horizon or min(sa.meta.months, sb.meta.months)
@@ -196,7 +197,7 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
             va = _at(runs[runs.scenario == a], metric, month)
             vb = _at(runs[runs.scenario == b], metric, month)
             diff = (vb - va).astype(float)
-            half = 1.96 * float(diff.std(ddof=1)) / math.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+            half = mean_half_width(float(diff.std(ddof=1)), len(diff))  # Student's t: few seeds
             rows.append({"metric": metric, "unit": unit, "month": month, "date": sa.date(month),
                          f"mean_{a}": float(va.mean()), f"mean_{b}": float(vb.mean()),
                          "mean_diff": float(diff.mean()), "ci_low": float(diff.mean()) - half,

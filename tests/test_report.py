@@ -110,7 +110,8 @@ def test_change_per_step_pairs_runs_that_differ_only_in_the_split_input():
     # twins: (10 -> 6) and (20 -> 18), per unit of budget: -2 and -1
     assert table["mean"].tolist() == [15.0, 12.0]
     assert table.loc[1, "change"] == pytest.approx(-1.5) and bool(table.loc[1, "paired"])
-    assert table.loc[1, "ci"] == pytest.approx(1.96 * pd.Series([-2.0, -1.0]).std() / 2 ** 0.5)
+    # two twins: Student's t with 1 degree of freedom (12.71), not 1.96
+    assert table.loc[1, "ci"] == pytest.approx(12.706 * pd.Series([-2.0, -1.0]).std() / 2 ** 0.5, rel=1e-4)
     unpaired = by_setting(final.iloc[[0, 1, 2]], "y", groups(final.iloc[[0, 1, 2]], "budget", factor), 1.0,
                           "budget", ["budget", "hazard"])
     assert unpaired.loc[1, "change"] == pytest.approx((6 - 15) / 2) and not unpaired.loc[1, "paired"]
