@@ -31,6 +31,7 @@ from agents.checks import (Bool, Integer, ListOf, Nullable, Number, OneOf, Probl
                            join, unknown)
 from agents.commands import COUNTRY_POLICIES
 from agents.regime import LEVERS, Regime, lever_error
+from agents.uncertainty import Uncertainty, read_uncertainties
 
 
 def library_dir(package_dir: Path, name: str) -> Path:
@@ -241,6 +242,8 @@ class Scenario:
     chips: Mapping[str, Chip]
     clouds: Mapping[str, Cloud]
     schedule: Mapping[str, ScheduledCommand]
+    uncertainties: Mapping[str, Uncertainty] = field(default_factory=dict)
+    """The declared ranges of its estimated parameters (``[uncertainties]``, see ``agents.uncertainty``)."""
 
     @property
     def start_year(self) -> int:
@@ -568,11 +571,15 @@ def _table(raw: dict, key: str, cls: type, p: Problems) -> dict:
     return out
 
 
-TABLES = ("meta", "world", "policy", "countries", "chips", "clouds", "schedule")
+TABLES = ("meta", "world", "policy", "countries", "chips", "clouds", "schedule", "uncertainties")
 
 
-def build_scenario(raw: dict, name: str, file: str) -> Scenario:
-    """Validate a merged raw scenario dict into a frozen :class:`Scenario`."""
+def build_scenario(raw: dict, name: str, file: str, overridden: bool = False) -> Scenario:
+    """Validate a merged raw scenario dict into a frozen :class:`Scenario`.
+
+    With ``overridden`` (``--set`` values, a sweep's point) a parameter may
+    lie outside its declared range: exploring past it is allowed.
+    """
     p = Problems(file)
     p.keys(raw, "", TABLES)
     meta = _build(Meta, raw.get("meta"), "meta", p)
@@ -607,9 +614,12 @@ def build_scenario(raw: dict, name: str, file: str) -> Scenario:
     if chips and not any(c.designer == "domestic" for c in chips.values()):
         p.missing("chips", "at least one chip with designer = 'domestic'")
     p.raise_if_any(ScenarioError)
-    return Scenario(name=name, path=file, meta=meta, world=world, policy=policy,
-                    countries=types.MappingProxyType(countries), chips=types.MappingProxyType(chips),
-                    clouds=types.MappingProxyType(clouds), schedule=types.MappingProxyType(schedule))
+    scenario = Scenario(name=name, path=file, meta=meta, world=world, policy=policy,
+                        countries=types.MappingProxyType(countries), chips=types.MappingProxyType(chips),
+                        clouds=types.MappingProxyType(clouds), schedule=types.MappingProxyType(schedule))
+    declared = read_uncertainties(raw.get("uncertainties"), scenario, p, check_values=not overridden)
+    p.raise_if_any(ScenarioError)
+    return dataclasses.replace(scenario, uncertainties=types.MappingProxyType(declared))
 
 
 def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -617,4 +627,4 @@ def load_scenario(name_or_path: str | Path, overrides: Mapping[str, Any] | None 
     raw, file = load_raw(name_or_path)
     if overrides:
         raw = apply_overrides(raw, overrides)
-    return build_scenario(raw, Path(file).stem, file)
+    return build_scenario(raw, Path(file).stem, file, overridden=bool(overrides))

@@ -560,7 +560,7 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
 
     def problems(overrides: dict) -> list[str]:
         try:
-            build_scenario(apply_overrides(raw, overrides), Path(sfile).stem, sfile)
+            build_scenario(apply_overrides(raw, overrides), Path(sfile).stem, sfile, overridden=True)
         except ScenarioError as exc:
             return exc.problems
         return []
@@ -734,7 +734,7 @@ def simulate_run(scenario: str | Path | tuple[dict, str], overrides: Mapping[str
     sc = built.get(key) if built is not None else None
     if sc is None:
         raw, file = scenario if isinstance(scenario, tuple) else load_raw(scenario)
-        sc = build_scenario(apply_overrides(raw, overrides), Path(file).stem, file)
+        sc = build_scenario(apply_overrides(raw, overrides), Path(file).stem, file, overridden=True)
         if built is not None:
             built[key] = sc
     model = ComputeModel(scenario=sc, seed=seed, scale=scale)

@@ -247,7 +247,7 @@ def test_malformed_parent_is_reported_against_the_parent(tmp_path):
 def test_unknown_top_level_table_is_an_error(tmp_path):
     child = write_child(tmp_path, "[weather]\nrain = 1\n")
     assert only_problem(child) == (f"{child}:weather: unknown key (expected one of: "
-                                   "chips, clouds, countries, meta, policy, schedule, world)")
+                                   "chips, clouds, countries, meta, policy, schedule, uncertainties, world)")
 
 
 def test_unknown_world_key_is_an_error(tmp_path):
