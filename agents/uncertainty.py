@@ -175,3 +175,40 @@ def _entry(key: str, spec: Any, at: str, p: Problems) -> Uncertainty | None:
         p.expected(f"{at}.min", "a number > 0 for a loguniform range", lo)
         return None
     return Uncertainty(key, why.strip(), lo=float(lo), hi=float(hi), dist=dist)
+
+
+def sampled(scenario: Any) -> list[Uncertainty]:
+    """The declared ranges that are sampled (not ``fixed``), in a stable order: one dimension each."""
+    return [u for key, u in sorted(scenario.uncertainties.items()) if not u.fixed]
+
+
+def overrides_at(scenario: Any, units: Mapping[str, float]) -> dict[str, Any]:
+    """Scenario overrides putting each sampled parameter at its quantile ``units[entry key]`` (0-1).
+
+    A pattern's parameters (every country's goodwill) move together, each
+    in its own range; whole-number parameters are rounded; every value
+    stays inside what its parameter accepts.
+    """
+    known = dict(parameters(scenario))
+    accepts = limits(scenario)
+    out: dict[str, Any] = {}
+    for entry in sampled(scenario):
+        if entry.key not in units:
+            continue
+        for key in matches(entry, known):
+            value = known[key]
+            if not is_number(value):
+                continue
+            x = entry.from_unit(units[entry.key], float(value), accepts.get(key, (None, None)))
+            out[key] = int(round(x)) if isinstance(value, int) and not isinstance(value, bool) else x
+    return out
+
+
+def unit_samples(keys: list[str], samples: int, seed: int) -> list[dict[str, float]]:
+    """``samples`` Latin-hypercube points over ``keys`` (quantiles 0-1), the same for the same seed."""
+    from scipy.stats import qmc
+
+    if not keys:
+        return [{} for _ in range(samples)]
+    points = qmc.LatinHypercube(d=len(keys), seed=seed).random(samples)
+    return [dict(zip(keys, map(float, row))) for row in points]

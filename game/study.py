@@ -173,40 +173,90 @@ def _fmt(value: float, unit: str) -> str:
     return format_value(unit, value, digits, style="long" if unit == "months" else "bare")
 
 
+UNCERTAINTY_SEED = 20250513
+"""Root of the Latin hypercube of declared ranges (the same draws for every comparison)."""
+
+
 def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None = None,
-            horizon: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+            horizon: int | None = None, samples: int = 0,
+            root_seed: int = UNCERTAINTY_SEED) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Runs of ``a`` and ``b`` on the same seeds, and the paired differences ``b - a``.
 
-    Returns ``(runs, table)``: runs stacked with a ``scenario`` column, and
-    per key metric and month the mean of each, the mean difference and its
-    95% interval across seeds (Student's t on the paired differences: with 3 seeds
-    the quantile is 4.30, not 1.96).
+    Returns ``(runs, table)``: runs stacked with ``scenario``, ``sample`` and
+    ``seed`` columns, and per key metric and month the mean of each, the
+    mean difference and its 95% interval (Student's t: with 3 seeds the
+    quantile is 4.30, not 1.96).
+
+    With ``samples`` > 0 the declared ranges of the estimated parameters
+    (``[uncertainties]``) are sampled too: a Latin hypercube of ``samples``
+    points, the same quantiles for ``a`` and ``b`` (each in its own ranges),
+    every point on every seed. The interval is then over the points' means,
+    ``p5_diff``/``p95_diff`` give where the difference lies across them, and
+    ``seed_share``/``parameter_share`` split its variance into seed noise and
+    what the parameters leave open.
     """
     sa, sb = load_scenario(a), load_scenario(b)
     horizon = horizon or min(sa.meta.months, sb.meta.months)
     months = sorted(set(months or (12, horizon // 2, horizon)))
+    points = _points(sa, sb, samples, root_seed)
     frames = []
-    for name in (a, b):
-        frame = run_seeds(name, seeds, months=horizon)
-        frame.insert(0, "scenario", name)
-        frames.append(frame)
+    for name, sc, at in ((a, sa, 0), (b, sb, 1)):
+        for k, overrides in enumerate(points):
+            scenario = load_scenario(name, overrides[at]) if overrides[at] else sc
+            for seed in seeds:
+                frame = run_frame(scenario, seed, months=horizon)
+                frame.insert(0, "seed", seed)
+                frame.insert(0, "sample", k)
+                frame.insert(0, "scenario", name)
+                frames.append(frame)
     runs = pd.concat(frames, ignore_index=True)
     rows = []
     for metric, unit in KEY_METRICS:
         for month in months:
-            va = _at(runs[runs.scenario == a], metric, month)
-            vb = _at(runs[runs.scenario == b], metric, month)
-            diff = (vb - va).astype(float)
-            half = mean_half_width(float(diff.std(ddof=1)), len(diff))  # Student's t: few seeds
+            va, vb = _paired(runs, a, metric, month), _paired(runs, b, metric, month)
             rows.append({"metric": metric, "unit": unit, "month": month, "date": sa.date(month),
                          f"mean_{a}": float(va.mean()), f"mean_{b}": float(vb.mean()),
-                         "mean_diff": float(diff.mean()), "ci_low": float(diff.mean()) - half,
-                         "ci_high": float(diff.mean()) + half})
+                         **_difference((vb - va).astype(float), samples)})
     return runs, pd.DataFrame(rows)
 
 
+def _points(sa: Scenario, sb: Scenario, samples: int, root_seed: int) -> list[tuple[dict, dict]]:
+    """(overrides of a, overrides of b) per sample: the same quantiles of each one's declared ranges."""
+    from agents.uncertainty import overrides_at, sampled, unit_samples
+
+    if samples <= 0:
+        return [({}, {})]
+    keys = sorted({u.key for u in sampled(sa)} | {u.key for u in sampled(sb)})
+    return [(overrides_at(sa, units), overrides_at(sb, units)) for units in unit_samples(keys, samples, root_seed)]
+
+
+def _paired(runs: pd.DataFrame, name: str, metric: str, month: int) -> pd.Series:
+    frame = runs[(runs.scenario == name) & (runs.month == month)]
+    return frame.set_index(["sample", "seed"])[metric]
+
+
+def _difference(diff: pd.Series, samples: int) -> dict[str, float]:
+    """The mean difference, its 95% interval, and with sampled parameters its spread and variance split."""
+    mean = float(diff.mean())
+    if samples <= 0:
+        half = mean_half_width(float(diff.std(ddof=1)), len(diff))
+        return {"mean_diff": mean, "ci_low": mean - half, "ci_high": mean + half}
+    by_point = diff.groupby(level="sample")
+    point_means = by_point.mean()
+    half = mean_half_width(float(point_means.std(ddof=1)), len(point_means))
+    seeds = int(by_point.size().min())
+    seed_var = float(by_point.var(ddof=1).mean()) if seeds > 1 else 0.0
+    param_var = max(float(point_means.var(ddof=1)) - seed_var / seeds, 0.0) if len(point_means) > 1 else 0.0
+    total = seed_var + param_var
+    return {"mean_diff": mean, "ci_low": mean - half, "ci_high": mean + half,
+            "p5_diff": float(diff.quantile(0.05)), "p95_diff": float(diff.quantile(0.95)),
+            "seed_share": seed_var / total if total > 0 else float("nan"),
+            "parameter_share": param_var / total if total > 0 else float("nan")}
+
+
 def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
-    """Median and 5-95% band over seeds for each key metric, both scenarios on the same axes."""
+    """Median and 5-95% band over seeds (and sampled parameters) for each key metric, both scenarios on
+    the same axes."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -217,7 +267,7 @@ def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
     colours = {a: "#0072B2", b: "#D55E00"}  # Okabe-Ito: safe for colour-blind readers
     for ax, (metric, unit) in zip(axes.flat, metrics):
         for name in (a, b):
-            wide = runs[runs.scenario == name].pivot(index="month", columns="seed", values=metric)
+            wide = runs[runs.scenario == name].pivot(index="month", columns=["sample", "seed"], values=metric)
             ax.fill_between(wide.index, wide.quantile(0.05, axis=1), wide.quantile(0.95, axis=1),
                             color=colours[name], alpha=0.2, linewidth=0)
             ax.plot(wide.index, wide.median(axis=1), color=colours[name], label=name)
@@ -226,7 +276,9 @@ def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
     axes.flat[0].legend(loc="upper left")
-    fig.suptitle(f"{a} vs {b}: median and 5-95% over {runs.seed.nunique()} seeds")
+    points = runs["sample"].nunique() if "sample" in runs else 1
+    over = f"{runs.seed.nunique()} seeds" + (f" x {points} parameter samples" if points > 1 else "")
+    fig.suptitle(f"{a} vs {b}: median and 5-95% over {over}")
     _save_figure(fig, path)
     plt.close(fig)
 

@@ -25,6 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--months", type=_months, default=None,
                    help="comma-separated months to report, e.g. 12,36,72 (default: 12, half, end)")
     s.add_argument("--out", type=Path, help="folder for compare.csv, runs.csv and fan_chart.png")
+    s.add_argument("--uncertainty", action="store_true",
+                   help="also sample the declared ranges of the estimated parameters ([uncertainties]): the "
+                        "interval then says what the parameters leave open, not only seed noise")
+    s.add_argument("--samples", type=whole_number(2, "a number of parameter samples", 10_000), default=16,
+                   help="Latin-hypercube points of the declared ranges with --uncertainty (default 16)")
     s.set_defaults(func=cmd_compare, needs=RESEARCH)
 
 
@@ -74,14 +79,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
         _check_out_path(args.out / "compare.csv")
         out_dir = args.out
     seeds = list(range(1, args.seeds + 1))
-    runs, table = study.compare(args.a, args.b, seeds, args.months)
-    print(f"{args.b} minus {args.a}, paired over {len(seeds)} seeds (95% interval of the mean difference)")
+    samples = args.samples if args.uncertainty else 0
+    runs, table = study.compare(args.a, args.b, seeds, args.months, samples=samples)
+    if samples:
+        print(f"{args.b} minus {args.a}, paired over {len(seeds)} seeds x {samples} samples of the declared "
+              f"parameter ranges (95% interval of the mean difference; 5-95% of the difference across them; "
+              f"the share of its variance from the parameters)")
+    else:
+        print(f"{args.b} minus {args.a}, paired over {len(seeds)} seeds (95% interval of the mean difference; "
+              f"seed noise only: add --uncertainty for the parameters)")
     # by column name: a scenario given as a path (scenarios/x.toml) is no Python identifier
     rows = [(r["metric"], r["date"], study._fmt(r[f"mean_{args.a}"], r["unit"]),
              study._fmt(r[f"mean_{args.b}"], r["unit"]), study._fmt(r["mean_diff"], r["unit"]),
              f"[{study._fmt(r['ci_low'], r['unit'])}, {study._fmt(r['ci_high'], r['unit'])}]")
+            + ((f"{study._fmt(r['p5_diff'], r['unit'])} to {study._fmt(r['p95_diff'], r['unit'])}",
+                f"{r['parameter_share']:.0%}") if samples else ())
             for r in table.to_dict("records")]
-    _print_table(("metric", "month", args.a, args.b, "difference", "95% interval"), rows, right={2, 3, 4})
+    head = ("metric", "month", args.a, args.b, "difference", "95% interval")
+    _print_table(head + (("5-95% across", "from parameters") if samples else ()), rows, right={2, 3, 4})
     if out_dir is not None:
         write_text(out_dir / "compare.csv", table.to_csv(index=False))
         write_text(out_dir / "runs.csv", runs.to_csv(index=False))

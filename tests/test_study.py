@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from game import study
 from game.cli import main
@@ -64,3 +65,33 @@ def test_scenario_guide_is_generated_from_meta_and_shipped():
         assert f"## {name}" in text
     assert "announced, in force from 2026-05" in text
     assert (ROOT / "docs" / "scenarios.md").read_text() == text
+
+
+def test_compare_with_uncertainty_samples_the_declared_ranges_and_splits_the_variance():
+    from agents.scenario import load_scenario
+    from game.study import _points, compare
+
+    sa, sb = load_scenario("diffusion_rule_2025"), load_scenario("no_controls")
+    points = _points(sa, sb, 3, 7)
+    assert len(points) == 3 and points[0][0] != points[1][0]  # three different draws
+    for over_a, over_b in points:  # the same world draw for both (they share the world's values)
+        assert over_a == over_b and "world.grey_premium_max" in over_a
+        assert 0.3 <= over_a["world.grey_premium_max"] <= 0.9
+    runs, table = compare("diffusion_rule_2025", "no_controls", [1, 2], months=[6], horizon=6, samples=3)
+    assert set(runs["sample"]) == {0, 1, 2} and set(runs["seed"]) == {1, 2}
+    for col in ("metric", "mean_diff", "ci_low", "ci_high", "p5_diff", "p95_diff", "seed_share",
+                "parameter_share"):
+        assert col in table.columns
+    row = table[table.metric == "smuggled_cum"].iloc[0]
+    assert row.seed_share + row.parameter_share == pytest.approx(1.0)
+    assert row.ci_low <= row.mean_diff <= row.ci_high and row.p5_diff <= row.p95_diff
+
+
+def test_compare_command_with_uncertainty_prints_the_spread_and_the_parameters_share(capsys):
+    assert main(["compare", "diffusion_rule_2025", "no_controls", "--seeds", "2", "--months", "3",
+                 "--uncertainty", "--samples", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "2 seeds x 2 samples of the declared parameter ranges" in out and "from parameters" in out
+    with pytest.raises(SystemExit) as stop:  # one sample has no spread to report
+        main(["compare", "diffusion_rule_2025", "no_controls", "--uncertainty", "--samples", "1"])
+    assert stop.value.code == 2
