@@ -360,3 +360,15 @@ class Problems:
         """Raise ``error(messages)`` (ScenarioError, SweepError, LessonError …) if anything was recorded."""
         if self.items:
             raise error(self.messages())
+
+
+def flatten(table: dict, leaf_keys: Iterable[str], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (dotted key, spec) from a TOML table: unquoted dotted keys arrive as nested tables, and a
+    table holding any of ``leaf_keys`` is a spec, not a level."""
+    leaf = set(leaf_keys)
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value and not set(value) & leaf:
+            yield from flatten(value, leaf, f"{name}.")
+        else:
+            yield name, value

@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-from agents.checks import Problems, is_number
+from agents.checks import Problems, flatten, is_number
 
 DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
 """How a range is sampled: evenly, evenly in the logarithm (for quantities known to a factor), or
@@ -113,7 +113,7 @@ def read_uncertainties(table: Any, scenario: Any, p: Problems, check_values: boo
     known = dict(parameters(scenario))
     accepts = limits(scenario)
     out = {}
-    for key, spec in _flatten(table):
+    for key, spec in flatten(table, SPEC_KEYS):
         at = f"uncertainties.{key}"
         entry = _entry(key, spec, at, p)
         if entry is None:
@@ -134,15 +134,6 @@ def read_uncertainties(table: Any, scenario: Any, p: Problems, check_values: boo
                 break
         out[key] = entry
     return out
-
-
-def _flatten(table: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not set(value) & set(SPEC_KEYS):
-            yield from _flatten(value, f"{name}.")
-        else:
-            yield name, value
 
 
 def _entry(key: str, spec: Any, at: str, p: Problems) -> Uncertainty | None:

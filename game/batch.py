@@ -46,8 +46,8 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from agents.checks import (REQUIRED, Bool, is_number, Integer, ListOf, Number, OneOf, Problems, Spec, Table, Text, expected,
-                           missing, unknown)
+from agents.checks import (REQUIRED, Bool, Integer, ListOf, Number, OneOf, Problems, Spec, Table, Text, expected,
+                           flatten, is_number, missing, unknown)
 from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
@@ -341,16 +341,6 @@ def _table_of(f: Factor) -> str:
     return "levers" if f.kind == "lever" else "uncertainties"
 
 
-def _flatten(table: dict, prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Yield (dotted key, spec): unquoted dotted keys arrive as nested tables."""
-    for key, value in table.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and not set(value) & set(SPEC_KEYS):
-            yield from _flatten(value, f"{name}.")
-        else:
-            yield name, value
-
-
 _WORLD = {f.name for f in dataclasses.fields(World)}
 _ENTRY_CLASSES = {"countries": Country, "chips": Chip, "clouds": Cloud, "schedule": ScheduledCommand}
 
@@ -379,7 +369,7 @@ def _read_factors(data: dict, r: _Reader) -> list[Factor]:
         if not isinstance(tbl, dict):
             errors.append(f"{file}:{table}: expected a table of inputs, got {tbl!r}")
             continue
-        for key, spec in _flatten(tbl):
+        for key, spec in flatten(tbl, SPEC_KEYS):
             at = f"{file}:{table}.{key}"
             if key in seen:
                 errors.append(f"{at}: expected each input once, but it is also under [{seen[key]}]")
