@@ -27,9 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_tournament(args: argparse.Namespace) -> int:
-    from agents.scenario import ScenarioError
+    from agents.scenario import ScenarioError, load_scenario
     from agents.words import format_value
-    from game.session import SaveError, role_id
+    from game.session import SaveError, make_role, role_id
     from game.tournament import STRATEGIES, standings, tournament
 
     role = role_id(args.role)
@@ -39,6 +39,7 @@ def cmd_tournament(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     out = _check_out_path(Path(args.out)) if args.out else None
     try:
+        make_role(role, args.country, load_scenario(args.scenario))  # a wrong country stops before any game
         results = tournament(args.scenario, role, range(1, args.seeds + 1), args.country, args.months,
                              progress=lambda msg: print(f"  {msg}", file=sys.stderr))
     except (ScenarioError, SaveError, ValueError) as exc:
