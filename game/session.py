@@ -163,11 +163,6 @@ def tier_countries(scenario: Scenario, tier: int) -> list[str]:
     return sorted(codes, key=lambda c: (c.startswith("ROW"), c))
 
 
-def tier2_countries(scenario: Scenario) -> list[str]:
-    """Tier 2 countries at the start, aggregates last."""
-    return tier_countries(scenario, 2)
-
-
 def default_government(scenario: Scenario, tier: int) -> str:
     """The country a government role plays when none is named: India in Tier 2, China in Tier 3, if there."""
     codes = tier_countries(scenario, tier)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from agents import commands as cmd
-from game.session import GOVERNMENT_TIER, GameSession, default_government
+from game.session import GameSession
 
 Order = tuple[int, cmd.Command]
 
@@ -137,14 +137,6 @@ def play(strategy: Strategy, scenario: str, role: str, seed: int, country: str |
         session.advance_month()
     final = session.score_at(end)
     return Result(strategy.name, seed, final.total, {g.label: g.points for g in final.goals}, tuple(refused))
-
-
-def default_country(scenario: str, role: str = "tier2_government") -> str | None:
-    """The government a tournament plays when none is named (India in Tier 2, China in Tier 3), or None."""
-    from agents.scenario import load_scenario
-
-    tier = GOVERNMENT_TIER.get(role)
-    return default_government(load_scenario(scenario), tier) if tier else None
 
 
 def tournament(scenario: str, role: str, seeds: Sequence[int], country: str | None = None,
