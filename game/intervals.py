@@ -35,3 +35,8 @@ def welch(var_a: float, n_a: int, var_b: float, n_b: int, level: float = LEVEL) 
     denom = (qa * qa / (n_a - 1) if n_a > 1 else 0.0) + (qb * qb / (n_b - 1) if n_b > 1 else 0.0)
     dof = (qa + qb) ** 2 / denom if denom > 0 else float(n_a + n_b - 2)
     return half_width(se, dof, level)
+
+
+BAND = (0.10, 0.90)
+"""The quantiles of the band every chart and report draws over sampled worlds: where 8 in 10 of them
+fall (a spread of outcomes, not a confidence interval of a mean)."""
