@@ -724,7 +724,8 @@ class Market:
         m = self.model
         K = m.n_chips
         us = ~m.chips.domestic
-        gross = float(got.sum(axis=0)[us] @ unit[:K][us])
+        by_holder = got[:, :K][:, us] @ unit[:K][us]
+        gross = float(by_holder.sum())
         fees = 0.0
         n_h = len(order_k)
         if scr.fee[:n_h].any():
@@ -732,6 +733,7 @@ class Market:
             fees = float((scr.fee[:n_h] * scr.allowed[:n_h] * ratio[k] * unit[k]).sum())
         shells = float(shell_h100e.sum() * unit[m.grey_chip]) if len(shell_h100e) else 0.0
         m.us_revenue_cum += gross + shells - fees
+        m.us_revenue_tier3_cum += float(by_holder[m.holders.tier[: len(by_holder)] == 3].sum())
         m.fees_cum += fees
 
     def _count_requests(self, want_h100e: np.ndarray, denied: np.ndarray, unit: np.ndarray) -> None:

@@ -130,6 +130,8 @@ METRICS: list[Metric] = [
            "cumulative.", lambda m: m.domestic_export_usd_cum),
     Metric("self_sufficiency_adversary", "share", "Share of Tier 3's installed compute that is Tier 3-designed "
            "(0-1).", lambda m: _domestic_adversary(m) / max(_installed_by_tier(m, 3), 1e-9)),
+    Metric("us_vendor_revenue_tier3_cum", "USD", "US chip designers' sales to buyers in Tier 3, before fees, "
+           "cumulative: what vendors report as China revenue.", lambda m: m.us_revenue_tier3_cum),
 ]
 
 CONTRACT = [

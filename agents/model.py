@@ -253,6 +253,7 @@ class ComputeModel(mesa.Model):
         self.diverted_h100e_cum = 0.0
         self.structured_h100e_cum = 0.0
         self.us_revenue_cum = 0.0
+        self.us_revenue_tier3_cum = 0.0
         self.fees_cum = 0.0
         self.domestic_exports_h100e_cum = 0.0
         self.domestic_export_usd_cum = 0.0

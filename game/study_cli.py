@@ -6,16 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from game.cli import EXIT_OK, RESEARCH, UsageError, _check_out_path, _print_table, whole_number
+from game.cli import EXIT_INVALID, EXIT_OK, RESEARCH, UsageError, _check_out_path, _print_table, whole_number
 from game.files import write_text
 
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    s = sub.add_parser("calibrate", help="run the baseline scenarios over many seeds against the sourced record")
-    s.add_argument("--seeds", type=_count, default=20, help="seeds per scenario (default 20)")
+    s = sub.add_parser("calibrate", help="the model against the sourced record: fitted and held-out targets, "
+                                         "with a band over the declared parameter ranges and seeds")
+    s.add_argument("--seeds", type=_count, default=2, help="seeds per parameter point (default 2)")
+    s.add_argument("--samples", type=whole_number(0, "a number of parameter samples", 10_000), default=12,
+                   help="Latin-hypercube points of the declared parameter ranges (default 12; 0: seeds only)")
     s.add_argument("--out", type=Path, default=Path("docs/calibration.md"),
                    help="Markdown table to write (default docs/calibration.md)")
+    s.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if --out differs from what the model gives now (make test runs this)")
     s.set_defaults(func=cmd_calibrate)
 
     s = sub.add_parser("compare", help="run two scenarios on the same seeds and compare key metrics")
@@ -49,16 +54,43 @@ def _months(text: str) -> list[int]:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from game import study
 
-    out = _check_out_path(args.out)
+    out = args.out if args.check else _check_out_path(args.out)
     seeds = list(range(1, args.seeds + 1))
-    table = study.calibrate(seeds, progress=lambda msg: print(msg, file=sys.stderr))
-    rows = [(r.target, study._fmt(r.model_mean, r.unit),
-             f"{study._fmt(r.model_p05, r.unit)} – {study._fmt(r.model_p95, r.unit)}", r.sourced,
-             "inside" if r.inside else "OUTSIDE") for r in table.itertuples()]
-    _print_table(("target", "model", "5-95% over seeds", "sourced", "check"), rows)
-    write_text(out, study.calibration_markdown(table, seeds))
+    table = study.calibrate(seeds, samples=args.samples, progress=lambda msg: print(msg, file=sys.stderr))
+    text = study.calibration_markdown(table, seeds, args.samples)
+    if args.check:
+        return _check_calibration(out, text, study._calibrate_command(args.seeds, args.samples))
+    rows = [(r.target, "held-out" if r.held_out else "fitted", study._fmt(r.model_mean, r.unit),
+             f"{study._fmt(r.band_low, r.unit)} – {study._fmt(r.band_high, r.unit)}", r.sourced,
+             r.verdict) for r in table.itertuples()]
+    _print_table(("target", "kind", "model", "band 10-90%", "sourced", "verdict"), rows)
+    write_text(out, text)
     print(f"wrote {out}")
     return EXIT_OK
+
+
+def _check_calibration(path: Path, text: str, command: str) -> int:
+    """Exit 1, saying what moved, when the calibration page no longer says what the model gives."""
+    import difflib
+
+    try:
+        shipped = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"{path}: cannot read it ({exc.strerror or exc}); make it with `{command} --out {path}`",
+              file=sys.stderr)
+        return EXIT_INVALID
+    if shipped == text:
+        print(f"{path} matches the model")
+        return EXIT_OK
+    diff = [line.rstrip("\n") for line in difflib.unified_diff(
+        shipped.splitlines(True), text.splitlines(True), f"{path} (shipped)", "the model now", n=0)]
+    print(f"{path}: differs from what the model gives now; renew it with `{command} --out {path}`",
+          file=sys.stderr)
+    for line in diff[:24]:
+        print("  " + line, file=sys.stderr)
+    if len(diff) > 24:
+        print(f"  ... {len(diff) - 24} more lines", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

@@ -215,6 +215,7 @@ def test_play_load_of_a_mistyped_save_is_one_message(tmp_path, capsys, save):
     (["batch", "sweeps/enforcement.toml", "--max-runs", "0"], "--max-runs: expected"),
     (["compare", "no_controls", "rescission_2025", "--seeds", "1000000"], "--seeds: expected"),
     (["calibrate", "--seeds", "-3"], "--seeds: expected"),
+    (["calibrate", "--samples", "-1"], "--samples: expected"),
 ])
 def test_number_flags_say_their_range(capsys, argv, needle):
     fails(argv, capsys, needle)
