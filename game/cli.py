@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
                    help="override a scenario key, e.g. lpp_limit_h100e=500 or countries.JPN.tier=2")
     s.add_argument("--out", type=Path, help="write one CSV row per month to this file")
     s.add_argument("--quiet", action="store_true", help="no summary table")
+    s.add_argument("--uncertainty", action="store_true",
+                   help="also run SAMPLES worlds drawn from the declared ranges of the estimated parameters and "
+                        "show where 8 in 10 of them end (10-90%%); with --out, write STEM-bands.csv and "
+                        "STEM-samples.csv beside the CSV")
+    s.add_argument("--samples", type=whole_number(2, "a number of parameter samples", 10_000), default=16,
+                   help="Latin-hypercube points of the declared ranges with --uncertainty (default 16)")
     s.set_defaults(func=cmd_run)
 
     s = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 1 if not")
@@ -245,11 +251,31 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UsageError("\n  ".join(exc.problems)) from None
     months = args.months or scenario.meta.months
     rows = simulate(scenario, seed=args.seed, months=months, scale=args.scale)
+    band = _uncertainty_band(args, overrides, months, out) if args.uncertainty else None
     if out is not None:
         write_csv(out, rows)
     if not args.quiet:
-        _print_summary(scenario, args.seed, rows[-1], out)
+        _print_summary(scenario, args.seed, rows[-1], out, band, args.samples)
     return EXIT_OK
+
+
+def _uncertainty_band(args: argparse.Namespace, overrides: dict[str, Any], months: int, out: Path | None):
+    """The 10-90% band at the last month over ``--samples`` worlds of the declared ranges; with ``--out``
+    the whole band by month and the sampled values are written beside the run's CSV."""
+    from game import study
+    from game.files import write_text
+
+    runs, used = study.sample_runs(args.scenario, args.seed, args.samples, months, args.scale, overrides)
+    table = study.band_table(runs, [name for name, _ in SUMMARY])
+    if out is not None:
+        table.insert(1, "date", table.month.map(dict(zip(runs.month, runs.date))))
+        write_text(_beside(out, "bands"), table.to_csv(index=False))
+        write_text(_beside(out, "samples"), used.to_csv(index=False))
+    return table[table.month == months].set_index("metric")
+
+
+def _beside(path: Path, what: str) -> Path:
+    return path.with_name(f"{path.stem}-{what}{path.suffix or '.csv'}")
 
 
 # ---------------------------------------------------------------------------
@@ -328,12 +354,22 @@ def _check_out_path(path: Path) -> Path:
     return path
 
 
-def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | None) -> None:
+def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | None, band=None,
+                   samples: int = 0) -> None:
     print(f"{scenario.meta.title} — seed {seed}, {scenario.date(0)} to {last['date']} ({last['month']} months)")
-    rows = [(name, _human(last[name], unit), unit) for name, unit in SUMMARY]
-    _print_table(("metric", "value", "unit"), rows, right={1})
+    if band is None:
+        rows = [(name, _human(last[name], unit), unit) for name, unit in SUMMARY]
+        _print_table(("metric", "value", "unit"), rows, right={1})
+    else:
+        print(f"value: at the scenario's own parameters; 10-90%: across {samples} worlds drawn from the declared "
+              f"ranges of the estimated parameters (Latin hypercube), same seed")
+        rows = [(name, _human(last[name], unit), f"{_human(band.low[name], unit)} – {_human(band.high[name], unit)}",
+                 unit) for name, unit in SUMMARY]
+        _print_table(("metric", "value", "10-90%", "unit"), rows, right={1, 2})
     if out is not None:
-        print(f"wrote {last['month'] + 1} rows to {out}")
+        print(f"wrote {last['month'] + 1} rows to {out}" + (
+            f", the band by month to {_beside(out, 'bands')} and the sampled values to {_beside(out, 'samples')}"
+            if band is not None else ""))
 
 
 def _human(value: Any, unit: str) -> str:

@@ -39,9 +39,9 @@ KEY_METRICS = (
 # running
 
 
-def run_frame(scenario: str | Scenario, seed: int, months: int | None = None) -> pd.DataFrame:
+def run_frame(scenario: str | Scenario, seed: int, months: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """One run, one row per month (the DataCollector's table)."""
-    model = ComputeModel(scenario=scenario, seed=seed)
+    model = ComputeModel(scenario=scenario, seed=seed, scale=scale)
     for _ in range(months if months is not None else model.scenario.meta.months):
         model.step()
     return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
@@ -55,6 +55,41 @@ def run_seeds(scenario: str, seeds: Sequence[int], months: int | None = None) ->
         frame.insert(0, "seed", seed)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
+
+
+def sample_runs(scenario_ref: str, seed: int, samples: int, months: int | None = None, scale: float = 1.0,
+                overrides: dict | None = None, root_seed: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One scenario at ``samples`` Latin-hypercube points of its declared ranges, on one seed.
+
+    The player's or researcher's own ``overrides`` win over a sampled value
+    (a parameter set by hand is not uncertain). Returns the runs stacked
+    with a ``sample`` column and the parameter values each sample used.
+    """
+    from agents.uncertainty import dotted_key, overrides_at, sampled, unit_samples
+
+    own = dict(overrides or {})
+    fixed = {dotted_key(key) for key in own}
+    base = load_scenario(scenario_ref, own)
+    keys = [u.key for u in sampled(base)]
+    frames, used = [], []
+    for k, units in enumerate(unit_samples(keys, samples, UNCERTAINTY_SEED if root_seed is None else root_seed)):
+        moved = {key: v for key, v in overrides_at(base, units).items() if key not in fixed}
+        frame = run_frame(load_scenario(scenario_ref, {**moved, **own}), seed, months, scale)
+        frame.insert(0, "sample", k)
+        frames.append(frame)
+        used.append({"sample": k, **moved})
+    return pd.concat(frames, ignore_index=True), pd.DataFrame(used)
+
+
+def band_table(runs: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    """Per month and metric, the low, median and high of :data:`game.intervals.BAND` across the runs."""
+    from game.intervals import BAND
+
+    grouped = runs.groupby("month")[list(metrics)]
+    parts = {name: grouped.quantile(q) for name, q in (("low", BAND[0]), ("median", 0.5), ("high", BAND[1]))}
+    tidy = pd.concat({name: part.stack() for name, part in parts.items()}, axis=1)
+    tidy.index.names = ["month", "metric"]
+    return tidy.reset_index()
 
 
 # --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from agents.metrics import CONTRACT
@@ -166,3 +167,21 @@ def test_levers_lists_a_roles_levers(capsys):
     assert "lpp_limit_h100e" not in out
     assert main(["levers", "--role", "nobody"]) == 2
     assert "--role: expected one of us_commerce (us, commerce)" in capsys.readouterr().err
+
+
+def test_run_uncertainty_prints_a_band_and_writes_it_beside_the_csv(tmp_path, capsys):
+    out = tmp_path / "r.csv"
+    args = ["run", "diffusion_rule_2025", "--months", "6", "--uncertainty", "--samples", "3",
+            "--set", "grey_premium_max=0.5", "--out", str(out)]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "10-90%" in printed and "3 worlds" in printed
+    run = pd.read_csv(out)
+    bands = pd.read_csv(tmp_path / "r-bands.csv")
+    used = pd.read_csv(tmp_path / "r-samples.csv")
+    assert len(run) == 7 and list(run.columns[:2]) == ["month", "compute_us"], "the run's own CSV is unchanged"
+    assert (bands["low"] <= bands["median"]).all() and (bands["median"] <= bands["high"]).all()
+    last = bands[(bands.month == 6) & (bands.metric == "smuggled_cum")].iloc[0]
+    assert last.high > last.low, "sampled worlds differ"
+    assert len(used) == 3 and "world.grey_premium_max" not in used and "grey_premium_max" not in used, \
+        "a parameter set by hand is not sampled"
