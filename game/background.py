@@ -135,16 +135,30 @@ class BandRunner:
         return True
 
     def _send(self) -> None:
+        if not self.start():
+            return
         try:
-            if self._proc is None:
-                self._start()
             self._conn.send((self.generation, self._wanted))
-        except Exception as exc:  # noqa: BLE001 - no process or no pipe: the game goes on without a band
-            self._fail(f"the band's worker could not start ({exc})")
+        except (OSError, ValueError) as exc:
+            self._fail(f"the band's worker stopped ({exc})")
             return
         self._busy = self._sent = self.generation
 
-    def _start(self) -> None:
+    def start(self) -> bool:
+        """Start the worker if it is not running (before the first frame: a start costs ~17 ms); False if it
+        cannot run."""
+        if self.failed:
+            return False
+        if self._proc is not None:
+            return True
+        try:
+            self._spawn()
+        except Exception as exc:  # noqa: BLE001 - no process: the game goes on without a band
+            self._fail(f"the band's worker could not start ({exc})")
+            return False
+        return True
+
+    def _spawn(self) -> None:
         ctx = multiprocessing.get_context("spawn")  # never fork a process that runs SDL
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=self.target, args=(child, os.getpid()), name="silicon-curtain-bands",

@@ -20,7 +20,6 @@ import numpy as np
 
 from agents import commands as cmd
 from game.intervals import BAND
-from game.study import UNCERTAINTY_SEED
 
 SAMPLES = 8
 """Worlds in the game's band: enough for a 10-90% spread, few enough to run in seconds beside the game."""
@@ -46,7 +45,8 @@ class EnsembleRequest:
     country: str | None = None
     """The player's government (its bot stands aside, as in the game; its own columns are filled)."""
     samples: int = SAMPLES
-    root_seed: int = UNCERTAINTY_SEED
+    root_seed: int | None = None
+    """The Latin hypercube's root (None: ``game.study.UNCERTAINTY_SEED``, as ``compare`` samples)."""
 
 
 def request_for(session: Any, keys: Sequence[str], samples: int = SAMPLES) -> EnsembleRequest:
@@ -84,11 +84,12 @@ class Band:
 def worlds(request: EnsembleRequest) -> list[dict[str, Any]]:
     """Each world's scenario overrides: the game's own, with the sample's declared ranges beneath them."""
     from agents.scenario import load_scenario
-    from game.study import parameter_points
+    from game.study import UNCERTAINTY_SEED, parameter_points
 
     own = dict(request.overrides)
     scenario = load_scenario(request.scenario, own)
-    points = parameter_points(scenario, scenario, request.samples, request.root_seed)
+    root = UNCERTAINTY_SEED if request.root_seed is None else request.root_seed
+    points = parameter_points(scenario, scenario, request.samples, root)
     return [{**sample, **own} for sample, _ in points]
 
 
