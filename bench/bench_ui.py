@@ -74,6 +74,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
     ap.add_argument("--frames", type=int, default=600, help="frames for (a) (default 600)")
+    ap.add_argument("--bands", action="store_true",
+                    help="run the charts' band of sampled worlds in its background worker, as the game does")
     ap.add_argument("--idle-seconds", type=float, default=4.0, help="seconds of each idle screen in (c)")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
@@ -90,7 +92,7 @@ def main() -> int:
 
     pygame.display.init()
     pygame.font.init()
-    app = App(size=(w, h), settings=Settings(width=w, height=h), persist_settings=False)
+    app = App(size=(w, h), settings=Settings(width=w, height=h), persist_settings=False, bands=args.bands)
     session = GameSession("diffusion_rule_2025", seed=1)
     session.baselines
     for _ in range(12):
@@ -139,12 +141,14 @@ def main() -> int:
     app.sim.set_speed(0)
     cpu_title = idle_cpu(app, TitleScene(app), args.idle_seconds)
     cpu_main = idle_cpu(app, MainScene(app, session), args.idle_seconds)
+    app.close()
     pygame.display.quit()
 
     print(f"Silicon Curtain game benchmark - {platform.python_implementation()} {platform.python_version()}, "
           f"pygame-ce {pygame.version.ver}, {platform.machine()}, {os.cpu_count()} cores, "
           f"SDL video driver {os.environ['SDL_VIDEODRIVER']}")
-    print(f"main screen {w}x{h}, default scenario, seed 1")
+    print(f"main screen {w}x{h}, default scenario, seed 1"
+          + (f"; band worker on ({app.bands.runner.generation} requests)" if args.bands else "; band worker off"))
     print()
     print(f"(a) idle frames, flows animating ({dots} flows), {len(idle)} frames:")
     print(f"    median {statistics.median(idle):6.2f} ms   p99 {pct(idle, 99):6.2f} ms   worst {max(idle):6.2f} ms")

@@ -43,21 +43,28 @@ TABLES_BY_ROLE = {
 
 def debrief_rows(views, role: Role) -> list[dict]:
     """Each month's metrics, plus what the role's debrief shows that is not a metric."""
+    return [debrief_row(v.metrics, v.levers, v if role.country else None, role.country) for v in views]
+
+
+COUNTRY_COLUMNS = ("country_compute", "country_imports", "country_goodwill", "country_cooperation", "country_g2g")
+"""The debrief columns read off a government's own country (they need the month's view)."""
+
+
+def debrief_row(metrics, levers, view=None, country: str | None = None) -> dict:
+    """One month's metrics, the share seized and the enforcement cost, and with ``view`` and ``country``
+    that country's own columns (so the ensemble's worlds fill the same columns as the player's run)."""
     from game.score import enforcement_cost
 
-    out = []
-    for v in views:
-        row = dict(v.metrics)
-        caught = row["seized_cum"] + row["smuggled_cum"]
-        row["seized_share"] = row["seized_cum"] / caught if caught > 0 else 0.0
-        row["enforcement_cost"] = enforcement_cost(v.levers)
-        if role.country and role.country in v.codes:
-            i = v.codes.index(role.country)
-            row.update(country_compute=float(v.compute_h100e[i]), country_imports=float(v.imports_h100e[i]),
-                       country_goodwill=float(v.goodwill[i]), country_cooperation=float(v.cooperation[i]),
-                       country_g2g=float(bool(v.g2g[i])))
-        out.append(row)
-    return out
+    row = dict(metrics)
+    caught = row["seized_cum"] + row["smuggled_cum"]
+    row["seized_share"] = row["seized_cum"] / caught if caught > 0 else 0.0
+    row["enforcement_cost"] = enforcement_cost(levers)
+    if view is not None and country and country in view.codes:
+        i = view.codes.index(country)
+        row.update(country_compute=float(view.compute_h100e[i]), country_imports=float(view.imports_h100e[i]),
+                   country_goodwill=float(view.goodwill[i]), country_cooperation=float(view.cooperation[i]),
+                   country_g2g=float(bool(view.g2g[i])))
+    return row
 
 
 @dataclass(frozen=True)

@@ -516,6 +516,8 @@ class GameSession:
             self.model.player_countries.add(self.role.country)
         self.views: list[MonthView] = [month_view(self.model)]
         self.commands: list[PlayerCommand] = []
+        self.policy_version = 0
+        """Bumped by every accepted order (an event's answer included): the band of sampled worlds is renewed."""
         self.news: list[NewsItem] = []
         self.events: list[EventAnswer] = []
         """Every pressure event answered or let pass, in the order raised (not the open one)."""
@@ -662,6 +664,7 @@ class GameSession:
                 self.commands.remove(earlier)
                 self.model.withdraw(earlier.command)
             self.commands.append(PlayerCommand(self.month, command))
+            self.policy_version += 1
         return result
 
     def _queued_policy(self, command: cmd.Command) -> "PlayerCommand | None":

@@ -363,7 +363,7 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
     sa, sb = load_scenario(a), load_scenario(b)
     horizon = horizon or min(sa.meta.months, sb.meta.months)
     months = sorted(set(months or (12, horizon // 2, horizon)))
-    points = _points(sa, sb, samples, root_seed)
+    points = parameter_points(sa, sb, samples, root_seed)
     frames = []
     for name, sc, at in ((a, sa, 0), (b, sb, 1)):
         for k, overrides in enumerate(points):
@@ -385,7 +385,7 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
     return runs, pd.DataFrame(rows)
 
 
-def _points(sa: Scenario, sb: Scenario, samples: int, root_seed: int) -> list[tuple[dict, dict]]:
+def parameter_points(sa: Scenario, sb: Scenario, samples: int, root_seed: int) -> list[tuple[dict, dict]]:
     """(overrides of a, overrides of b) per sample: the same quantiles of each one's declared ranges."""
     from agents.uncertainty import overrides_at, sampled, unit_samples
 

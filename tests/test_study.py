@@ -96,10 +96,10 @@ def test_scenario_guide_is_generated_from_meta_and_shipped():
 
 def test_compare_with_uncertainty_samples_the_declared_ranges_and_splits_the_variance():
     from agents.scenario import load_scenario
-    from game.study import _points, compare
+    from game.study import compare, parameter_points
 
     sa, sb = load_scenario("diffusion_rule_2025"), load_scenario("no_controls")
-    points = _points(sa, sb, 3, 7)
+    points = parameter_points(sa, sb, 3, 7)
     assert len(points) == 3 and points[0][0] != points[1][0]  # three different draws
     for over_a, over_b in points:  # the same world draw for both (they share the world's values)
         assert over_a == over_b and "world.grey_premium_max" in over_a

@@ -25,6 +25,7 @@ import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
 from game.session import GameSession, game_home, write_json_atomic
+from game.ui.bands import Bands
 from game.ui.clock import SimClock
 from game.ui.scene import Scene
 from game.ui.style import PALETTES, Palette, Text, load_theme
@@ -96,7 +97,7 @@ class App:
     """The window and everything that lives as long as it does."""
 
     def __init__(self, size: tuple[int, int] | None = None, settings: Settings | None = None,
-                 persist_settings: bool = True):
+                 persist_settings: bool = True, bands: bool = False):
         self.settings = settings or Settings.load()
         if size is not None:
             self.settings = replace(self.settings, width=size[0], height=size[1])
@@ -119,6 +120,9 @@ class App:
         self.autoplay = False
         self._toast: tuple[str, tuple[int, int, int], float] | None = None
         self.last_frame_ms = 0.0
+        self.bands = Bands(enabled=bands)
+        """The charts' band of sampled worlds, run in a background process (off: nothing is run)."""
+        self.bands.start()
 
     def _make_manager(self) -> pygame_gui.UIManager:
         """The one UIManager, from the one theme scaled to the UI scale; tooltip fonts preloaded."""
@@ -270,6 +274,7 @@ class App:
                 self._last_input = self.time
             self.handle_event(event)
         self.apply_ops()
+        self.bands.poll()  # never waits: a finished band is taken, the next job sent
         if self.top is not None:
             self.top.update(dt)
         self.apply_ops()
@@ -321,6 +326,10 @@ class App:
         path.parent.mkdir(parents=True, exist_ok=True)
         pygame.image.save(self.screen, str(path))
         return path
+
+    def close(self) -> None:
+        """Stop the background work (the band's worker): nothing outlives the window."""
+        self.bands.close()
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run frames without waiting for real time (tests, screenshots, autoplay)."""
@@ -382,8 +391,9 @@ def play(*, scenario: str | None, role: str, country: str | None, seed: int, aut
     """Start the game (title screen, or straight into a scenario), or play it scripted."""
     scripted = autoplay is not None or screenshot is not None
     open_display(interactive=not scripted)
+    app = None
     try:
-        app = App(size=size, persist_settings=not scripted)
+        app = App(size=size, persist_settings=not scripted, bands=not scripted)
         from game.ui.scenes import BriefingScene, MainScene, TitleScene
 
         if load is not None:
@@ -430,6 +440,8 @@ def play(*, scenario: str | None, role: str, country: str | None, seed: int, aut
             + (f"; screenshot {screenshot}" if screenshot is not None else ""))
         return 0
     finally:
+        if app is not None:
+            app.close()
         pygame.display.quit()
 
 
@@ -439,10 +451,11 @@ def play_class(seat: Any, *, size: tuple[int, int] | None = None, frames: int | 
     ``frames`` runs that many frames headless and returns (tests); otherwise the window runs until quit.
     """
     open_display(interactive=frames is None)
+    app = None
     try:
         from game.ui.scenes.classroom import ClassScene
 
-        app = App(size=size, persist_settings=frames is None)
+        app = App(size=size, persist_settings=frames is None, bands=frames is None)
         app.reset(ClassScene(app, seat))
         if frames is None:
             app.run()
@@ -450,6 +463,8 @@ def play_class(seat: Any, *, size: tuple[int, int] | None = None, frames: int | 
             app.pump(frames)
         return 0
     finally:
+        if app is not None:
+            app.close()
         pygame.display.quit()
 
 

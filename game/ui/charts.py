@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 import pygame
 
@@ -135,7 +135,8 @@ def axis_labels(ticks: list[float], unit: str) -> list[str]:
 def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Palette,
                  rows: Sequence[dict], horizon: int, baselines: dict[str, Sequence[dict]] | None = None,
                  cursor: int | None = None, years: Callable[[int], str] | None = None,
-                 font: int = 12, full_baseline: bool = False) -> pygame.Surface:
+                 font: int = 12, full_baseline: bool = False, band: Mapping[str, Sequence] | None = None,
+                 band_note: str = "", band_label: str = "") -> pygame.Surface:
     """One chart as a surface.
 
     Args:
@@ -145,6 +146,10 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         cursor: a month to mark (the month being inspected).
         years: month -> label for January ticks (None: month numbers).
         full_baseline: draw baselines over the whole horizon, not just up to now.
+        band: (low, median, high) by month 0 to ``horizon``, by series key: shaded behind the line, with the
+            drawn to the horizon, ahead of the line (where the world may go).
+        band_note: a word on the band to come (drawn small in the plot's corner), e.g. that it is computing.
+        band_label: the band's legend entry (e.g. "10-90%, 8 worlds"), shown if the legend has room.
     """
     w, h = size
     surf = pygame.Surface(size)
@@ -175,6 +180,15 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
             pygame.draw.line(surf, col, (lx, ly + leg_h // 2), (lx + 10, ly + leg_h // 2), 2)
         surf.blit(text.render(label, font - 1, palette.text_dim), (lx + 13, ly))
         lx += lw + 6
+    if band and band_label:
+        lw = text.width(band_label, font - 1) + 16
+        if lx + lw > w - pad and lx > pad and ly == 3 + title_h:
+            lx, ly = pad, ly + leg_h
+        if lx + lw <= w - pad:
+            swatch = pygame.Surface((10, max(4, leg_h - 6)), pygame.SRCALPHA)
+            swatch.fill((*palette.text[:3], BAND_ALPHA + 40))
+            surf.blit(swatch, (lx, ly + 3))
+            surf.blit(text.render(band_label, font - 1, palette.text_dim), (lx + 13, ly))
     top = ly + leg_h + 4
     # values
     n = len(rows)
@@ -188,7 +202,9 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
             data.append((s, _smooth([float(r[s.key]) for r in b[:upto]], spec.smooth)))
         else:
             data.append((s, _smooth([float(r[s.key]) for r in rows], spec.smooth)))
+    bands = [(s, band[s.key]) for s, _ in data if band and not s.baseline and s.key in band]
     values = [v for _, vals in data for v in vals if math.isfinite(v)]
+    values += [float(v) for _, q in bands for v in (*q[0], *q[2]) if math.isfinite(v)]
     if spec.log:
         values = [v for v in values if v > 0]
     if not values:
@@ -236,6 +252,13 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
     if cursor is not None and 0 <= cursor <= horizon:
         x = plot.left + cursor / max(horizon, 1) * plot.w
         pygame.draw.line(surf, palette.warn, (int(x), plot.top), (int(x), plot.bottom), 1)
+    to_xy = lambda m, v: (plot.left + m / max(horizon, 1) * plot.w,  # noqa: E731
+                          min(max(plot.bottom - (fy(v) - ylo) / (yhi - ylo or 1) * plot.h, plot.top), plot.bottom))
+    if bands:
+        draw_bands(surf, bands, palette, to_xy)
+    if band_note:
+        img = text.render(text.fit(band_note, font - 2, plot.w - 8), font - 2, palette.text_dim)
+        surf.blit(img, (plot.right - img.get_width() - 3, plot.top + 2))
     for s, vals in data:
         if len(vals) < 2:
             continue
@@ -256,3 +279,23 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
         else:
             pygame.draw.lines(surf, col, False, pts, 2)
     return surf
+
+
+BAND_ALPHA = 56
+"""Opacity (of 255) of a band's shading: the line stays readable over it, and two bands crossing show."""
+
+
+def draw_bands(surf: pygame.Surface, bands: Sequence[tuple[Series, Sequence]], palette: Palette,
+               to_xy: Callable[[int, float], tuple[float, float]]) -> None:
+    """Each band shaded in its line's colour, edged a little darker, under the lines drawn after it."""
+    layer = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
+    for s, (low, _, high) in bands:
+        col = palette.series[s.colour]
+        top = [to_xy(m, v) for m, v in enumerate(high) if math.isfinite(v)]
+        bottom = [to_xy(m, v) for m, v in enumerate(low) if math.isfinite(v)]
+        if len(top) < 2 or len(bottom) < 2:
+            continue
+        pygame.draw.polygon(layer, (*col[:3], BAND_ALPHA), top + bottom[::-1])
+        for edge in (top, bottom):
+            pygame.draw.aalines(layer, (*col[:3], BAND_ALPHA + 40), False, edge)
+    surf.blit(layer, (0, 0))

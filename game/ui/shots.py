@@ -37,6 +37,13 @@ def main(argv: list[str] | None = None) -> int:
         app.pump(frames)
         written.append(app.screenshot(out / f"{name}.png"))
 
+    def banded(app: App, name: str, session: GameSession, frames: int = 4) -> None:
+        """A shot with the charts' band of sampled worlds in (other shots have none: they stay the same)."""
+        app.bands.enabled = True
+        app.bands.wait(session)
+        shot(app, name, frames + 6)  # the charts re-render one a frame
+        app.bands.enabled = False
+
     def hover(app: App, code: str) -> None:
         scene = app.top
         x, y = scene.world.country_px[code]
@@ -120,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, "class-finished")
 
     for size in ((1280, 720), (1920, 1080)):
-        app = App(size=size, settings=Settings(width=size[0], height=size[1]), persist_settings=False)
+        app = App(size=size, settings=Settings(width=size[0], height=size[1]), persist_settings=False, bands=True)
+        app.bands.enabled = False
         suffix = "" if size == (1280, 720) else f"-{size[0]}x{size[1]}"
         session = play_session(20)
         main_scene = MainScene(app, session)
@@ -130,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         app.pump(20)
         app.sim.set_speed(0)
         hover(app, "IND")
-        shot(app, f"main{suffix}", 30)
+        banded(app, f"main{suffix}", session, 30)
         if size != (1280, 720):
+            app.close()
             continue
         main_scene.set_tab("Tier 2 rule")
         app.pump(2)
@@ -193,12 +202,16 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, "debrief-branches")
         full = play_session(72)
         app.reset(DebriefScene(app, full))
-        shot(app, "debrief")
-        app.pump(1)
+        banded(app, "debrief", full)
+        app.bands.enabled = True  # the exports show the band too
+        app.pump(2)
         written.append(app.top.export(out / "debrief-export.png"))
         written.append(app.top.export_printable(out / "debrief-print.png"))
+        app.close()
     for scale, size in ((1.25, (1280, 720)), (1.5, (1600, 900))):  # every screen a class uses, scaled up
-        app = App(size=size, settings=Settings(ui_scale=scale, width=size[0], height=size[1]), persist_settings=False)
+        app = App(size=size, settings=Settings(ui_scale=scale, width=size[0], height=size[1]), persist_settings=False,
+                  bands=True)
+        app.bands.enabled = False
         suffix = f"-{int(scale * 100)}"
         app.reset(TitleScene(app))
         shot(app, f"title{suffix}")
@@ -216,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         app.reset(main_scene)
         app.apply_ops()
         main_scene.set_tab("Tier 2 rule")
-        shot(app, f"main{suffix}", 10)
+        banded(app, f"main{suffix}", main_scene.session, 10)
         app.reset(MainScene(app, t2))
         shot(app, f"main-tier2{suffix}", 10)
         app.reset(MainScene(app, tier3_session()))
@@ -230,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         shot(app, f"glossary{suffix}")
         app.reset(DebriefScene(app, what_if))
         shot(app, f"debrief-branches{suffix}")
+        app.close()
     for p in written:
         print(p)
     return 0

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from game.ui.bands import chart_band
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.panels.part import Part
 
@@ -40,9 +41,10 @@ class ChartView(Part):
         """Bring the charts up to date; they are redrawn one a frame (spreads a month's work)."""
         scene = self.scene
         layout_key = (self.page, scene.L.charts.size, self.app.palette.name, self.app.settings.ui_scale)
-        key = (len(self.session.views), scene.cursor) + layout_key
+        bands = self.app.bands
+        key = (len(self.session.views), scene.cursor, id(bands.of(self.session)), bands.note(self.session)) + layout_key
         if key != self._key:
-            full = all_charts or self._key is None or self._key[2:] != layout_key
+            full = all_charts or self._key is None or self._key[4:] != layout_key
             self._key = key
             self._layout()
             self._due = list(self.rects)
@@ -81,9 +83,13 @@ class ChartView(Part):
         rect = self.rects[key]
         sc = session.scenario
         years = lambda m: sc.date(m)[:4] if sc.date(m).endswith("-01") else None  # noqa: E731
-        self._charts[key] = render_chart(CHARTS_BY_KEY[key], rect.size, t, p, rows, session.horizon,
-                                         self._baseline_rows, cursor=self.scene.cursor, years=years,
-                                         font=12 if rect.h < u(240) else 13)
+        spec = CHARTS_BY_KEY[key]
+        bands = self.app.bands
+        band = bands.of(session)
+        self._charts[key] = render_chart(spec, rect.size, t, p, rows, session.horizon, self._baseline_rows,
+                                         cursor=self.scene.cursor, years=years, font=12 if rect.h < u(240) else 13,
+                                         band=chart_band(spec, band), band_note="" if band else bands.note(session),
+                                         band_label=bands.label(session))
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         """A click on a chart shows the next page."""
@@ -97,7 +103,10 @@ class ChartView(Part):
         tip = None
         for key, rect in self.rects.items():
             if rect.collidepoint(pos):
-                tip = CHARTS_BY_KEY[key].doc + " Click for the other charts (C)."
+                bands = self.app.bands
+                shaded = (f" Shaded: {bands.note(self.session)} (the declared ranges of the estimated "
+                          f"parameters); dotted ahead: their median." if bands.of(self.session) else "")
+                tip = CHARTS_BY_KEY[key].doc + shaded + " Click for the other charts (C)."
         return tip
 
     def draw(self, surface: pygame.Surface) -> None:

@@ -18,6 +18,7 @@ import pygame
 from game.branches import Family, family
 from game.runs import TABLES_BY_ROLE, Run, chart_rows, compare_runs, debrief_rows, run_cells, table_columns
 from game.session import GameSession, game_home
+from game.ui.bands import Bands, chart_band
 from game.ui.charts import ChartSpec, Series, render_chart
 from game.ui.scene import Scene
 from game.ui.scenes.menus import ScrollText, heading
@@ -86,10 +87,11 @@ def with_branches(spec: ChartSpec, runs: Sequence[Run]) -> ChartSpec:
 
 
 def render_debrief(session: GameSession, width: int, text: Text, palette: Palette, u,
-                   fam: Family | None = None) -> tuple[pygame.Surface, list[int]]:
+                   fam: Family | None = None, bands: Bands | None = None) -> tuple[pygame.Surface, list[int]]:
     """The whole debrief on one surface ``width`` pixels wide (as tall as it needs), and where its blocks start.
 
     ``fam``: the game's what-if branches (:func:`game.branches.family`), shown beside the baselines.
+    ``bands``: the App's bands; the game's (its final policy's) is shaded on the charts when it is in.
     """
     t, p = text, palette
     m = session.month
@@ -151,13 +153,21 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     ch = u(168)
     years = lambda mm: sc.date(mm)[:4] if sc.date(mm).endswith("-01") else None  # noqa: E731
     stops.append(y - u(4))
+    band = bands.of(session) if bands is not None else None
+    note = bands.note(session, final=True) if bands is not None else ""
     for i, spec in enumerate(CHARTS_BY_ROLE[session.role.id]):
         r, c = divmod(i, 3)
         surf = render_chart(with_branches(spec, runs), (cw, ch), t, p, rows, session.horizon, base, years=years,
-                            font=12, full_baseline=True)
+                            font=12, full_baseline=True, band=chart_band(spec, band),
+                            band_note="" if band else note, band_label=bands.label(session) if band else "")
         canvas.blit(surf, (pad + c * (cw + gap), y + r * (ch + gap)))
     stops.append(y + ch + gap // 2)  # each row of charts is a block: a taller table still shows the first row
-    y += 2 * (ch + gap) + u(10)
+    y += 2 * (ch + gap)
+    if band is not None:
+        y += t.block(canvas, f"Shaded: {note}, each world drawing the estimated parameters from their declared "
+                     f"ranges (a Latin hypercube, your seed) and replaying your orders.", (pad, y), inner, 12,
+                     p.text_dim)
+    y += u(10)
     # decisions on a timeline
     effects = session.decision_effects()
     stops.append(y - u(4))
@@ -253,15 +263,23 @@ class DebriefScene(Scene):
             x -= u(8)
         self._render()
 
+    def update(self, dt: float) -> None:
+        """Ask for the band of the game's final policy, and redraw once when it arrives."""
+        self.app.bands.follow(self.session)
+        if self.surface is not None:
+            self._render()
+
     def _render(self) -> None:
         W, H = self.app.size
-        key = (W, H, self.app.settings, self.session.month)
+        bands = self.app.bands
+        key = (W, H, self.app.settings, self.session.month, id(bands.of(self.session)), bands.note(self.session))
         if key == self._key:
             return
         self._key = key
         u = self.app.u
         width = min(W - u(40), u(1400))
-        self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u, self.family)
+        self.surface, stops = render_debrief(self.session, width, self.app.text, self.app.palette, u, self.family,
+                                             self.app.bands)
         self.scroll.set(self.surface, pygame.Rect((W - width) // 2 - u(6), u(60), width, H - u(64)), stops)
 
     def export(self, path: Path | None = None, printable: bool = False) -> Path:
@@ -273,7 +291,7 @@ class DebriefScene(Scene):
         surface = self.surface
         if printable:
             width = self.surface.get_width()
-            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u, self.family)
+            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u, self.family, self.app.bands)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             pygame.image.save(surface, str(path))

@@ -382,6 +382,7 @@ class MainScene(Scene):
             advanced = True
         elif self.cursor is not None:
             app.sim.months_due(0.0)
+        app.bands.follow(self.session)  # the band of the policy now (run in the background, renewed on orders)
         self.mapview.update(dt)
         self.topbar.update(dt)
         if not advanced and self._panel_signature() != self._panel_key:
