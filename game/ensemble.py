@@ -89,8 +89,8 @@ def worlds(request: EnsembleRequest) -> list[dict[str, Any]]:
     own = dict(request.overrides)
     scenario = load_scenario(request.scenario, own)
     root = UNCERTAINTY_SEED if request.root_seed is None else request.root_seed
-    points = parameter_points(scenario, scenario, request.samples, root)
-    return [{**sample, **own} for sample, _ in points]
+    points = parameter_points(scenario, samples=request.samples, root_seed=root, fixed=own)
+    return [{**sample, **own} for (sample,) in points]
 
 
 def run_world(request: EnsembleRequest, overrides: Mapping[str, Any]) -> dict[str, np.ndarray]:

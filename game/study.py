@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -65,15 +65,11 @@ def sample_runs(scenario_ref: str, seed: int, samples: int, months: int | None =
     (a parameter set by hand is not uncertain). Returns the runs stacked
     with a ``sample`` column and the parameter values each sample used.
     """
-    from agents.uncertainty import dotted_key, overrides_at, sampled, unit_samples
-
     own = dict(overrides or {})
-    fixed = {dotted_key(key) for key in own}
     base = load_scenario(scenario_ref, own)
-    keys = [u.key for u in sampled(base)]
+    root = UNCERTAINTY_SEED if root_seed is None else root_seed
     frames, used = [], []
-    for k, units in enumerate(unit_samples(keys, samples, UNCERTAINTY_SEED if root_seed is None else root_seed)):
-        moved = {key: v for key, v in overrides_at(base, units).items() if key not in fixed}
+    for k, (moved,) in enumerate(parameter_points(base, samples=samples, root_seed=root, fixed=own)):
         frame = run_frame(load_scenario(scenario_ref, {**moved, **own}), seed, months, scale)
         frame.insert(0, "sample", k)
         frames.append(frame)
@@ -261,13 +257,10 @@ def calibrate(seeds: Sequence[int], samples: int = 0, progress: Callable[[str], 
 
 def _calibration_points(scenarios: dict[str, Scenario], samples: int, root_seed: int) -> list[tuple[int, dict]]:
     """(sample, overrides by scenario): the scenarios' own values, then the same quantiles for each."""
-    from agents.uncertainty import overrides_at, sampled, unit_samples
-
     points = [(CENTRAL, {name: {} for name in scenarios})]
     if samples > 0:
-        keys = sorted({u.key for sc in scenarios.values() for u in sampled(sc)})
-        for k, units in enumerate(unit_samples(keys, samples, root_seed)):
-            points.append((k, {name: overrides_at(sc, units) for name, sc in scenarios.items()}))
+        drawn = parameter_points(*scenarios.values(), samples=samples, root_seed=root_seed)
+        points += [(k, dict(zip(scenarios, overrides))) for k, overrides in enumerate(drawn)]
     return points
 
 
@@ -363,7 +356,7 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
     sa, sb = load_scenario(a), load_scenario(b)
     horizon = horizon or min(sa.meta.months, sb.meta.months)
     months = sorted(set(months or (12, horizon // 2, horizon)))
-    points = parameter_points(sa, sb, samples, root_seed)
+    points = parameter_points(sa, sb, samples=samples, root_seed=root_seed)
     frames = []
     for name, sc, at in ((a, sa, 0), (b, sb, 1)):
         for k, overrides in enumerate(points):
@@ -385,14 +378,19 @@ def compare(a: str, b: str, seeds: Sequence[int], months: Sequence[int] | None =
     return runs, pd.DataFrame(rows)
 
 
-def parameter_points(sa: Scenario, sb: Scenario, samples: int, root_seed: int) -> list[tuple[dict, dict]]:
-    """(overrides of a, overrides of b) per sample: the same quantiles of each one's declared ranges."""
-    from agents.uncertainty import overrides_at, sampled, unit_samples
+def parameter_points(*scenarios: Scenario, samples: int, root_seed: int,
+                     fixed: Iterable[str] = ()) -> list[tuple[dict, ...]]:
+    """Per sample, the overrides of each scenario: the same Latin-hypercube quantiles of each one's declared
+    ranges (scenarios sharing the world get the same world). Parameters in ``fixed`` (set by hand, bare or
+    dotted) are never sampled: a value someone chose is not uncertain. No samples: one point, no overrides."""
+    from agents.uncertainty import dotted_key, overrides_at, sampled, unit_samples
 
     if samples <= 0:
-        return [({}, {})]
-    keys = sorted({u.key for u in sampled(sa)} | {u.key for u in sampled(sb)})
-    return [(overrides_at(sa, units), overrides_at(sb, units)) for units in unit_samples(keys, samples, root_seed)]
+        return [tuple({} for _ in scenarios)]
+    chosen = {dotted_key(k) for k in fixed}
+    keys = sorted({u.key for sc in scenarios for u in sampled(sc)})
+    return [tuple({k: v for k, v in overrides_at(sc, units).items() if k not in chosen} for sc in scenarios)
+            for units in unit_samples(keys, samples, root_seed)]
 
 
 def _paired(runs: pd.DataFrame, name: str, metric: str, month: int) -> pd.Series:

@@ -99,7 +99,7 @@ def test_compare_with_uncertainty_samples_the_declared_ranges_and_splits_the_var
     from game.study import compare, parameter_points
 
     sa, sb = load_scenario("diffusion_rule_2025"), load_scenario("no_controls")
-    points = parameter_points(sa, sb, 3, 7)
+    points = parameter_points(sa, sb, samples=3, root_seed=7)
     assert len(points) == 3 and points[0][0] != points[1][0]  # three different draws
     for over_a, over_b in points:  # the same world draw for both (they share the world's values)
         assert over_a == over_b and "world.grey_premium_max" in over_a
@@ -122,3 +122,13 @@ def test_compare_command_with_uncertainty_prints_the_spread_and_the_parameters_s
     with pytest.raises(SystemExit) as stop:  # one sample has no spread to report
         main(["compare", "diffusion_rule_2025", "no_controls", "--uncertainty", "--samples", "1"])
     assert stop.value.code == 2
+
+
+def test_a_parameter_set_by_hand_is_never_sampled_bare_or_dotted():
+    from agents.scenario import load_scenario
+    from game.study import parameter_points
+
+    sc = load_scenario("diffusion_rule_2025", {"grey_premium_max": 0.5})
+    for fixed in (["grey_premium_max"], ["world.grey_premium_max"]):
+        (point,), _ = parameter_points(sc, samples=2, root_seed=7, fixed=fixed)
+        assert "world.grey_premium_max" not in point and "world.detect_hazard" in point
