@@ -90,14 +90,14 @@ def limits(scenario: Any) -> dict[str, tuple[float | None, float | None]]:
     return out
 
 
-def _dotted(key: str) -> str:
+def dotted(key: str) -> str:
     """A bare [world] key as the sweep writes it (``detect_hazard``) is ``world.detect_hazard``."""
     return key if "." in key else f"world.{key}"
 
 
 def matches(entry: Uncertainty, known: Mapping[str, Any]) -> list[str]:
     """The scenario keys ``entry`` covers (its key, or every key its pattern matches)."""
-    pattern = _dotted(entry.key)
+    pattern = dotted(entry.key)
     return [k for k in known if fnmatch.fnmatchcase(k, pattern)] if "*" in pattern else \
         ([pattern] if pattern in known else [])
 
