@@ -621,7 +621,8 @@ def _short(problem: str, key: str) -> str:
     return f"{msg} (at {loc})"
 
 
-def _base_scenario(text: str, sweep_path: Path, errors: list[str], file: str) -> tuple[Path, tuple[dict, str], Scenario] | None:
+def _base_scenario(text: str, sweep_path: Path, errors: list[str],
+                   file: str) -> tuple[Path, tuple[dict, str], Scenario] | None:
     """The sweep's scenario: its resolved path, raw tables (with their file) and the built scenario (~50 ms)."""
     spath = _resolve_scenario(text, sweep_path)
     if spath is None:

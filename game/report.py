@@ -311,7 +311,8 @@ def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg:
     n = len(names)
     ncols = min(3, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.4), sharex=True, sharey=True,
+    width = max(3.2 * ncols, 5.6)  # one panel (all runs) still holds the title
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.3 * nrows + 0.4), sharex=True, sharey=True,
                              squeeze=False, layout="constrained")
     months = table.index.to_numpy()
     colour = plt.get_cmap("viridis")
@@ -353,7 +354,8 @@ def distributions(batch: Batch, metrics: Sequence[str], grp: pd.Series, by: str 
     for i, metric in enumerate(metrics):
         ax = axes[i // ncols][i % ncols]
         data = [batch.final.loc[grp == g, metric].to_numpy(dtype=float) for g in names]
-        ax.boxplot(data, whis=(100 * BAND[0], 100 * BAND[1]), showfliers=False, widths=0.5, medianprops={"color": "#ee6677"})
+        ax.boxplot(data, whis=(100 * BAND[0], 100 * BAND[1]), showfliers=False, widths=0.5,
+                   medianprops={"color": "#ee6677"})
         for j, d in enumerate(data, start=1):
             ax.scatter(j + rng.uniform(-0.12, 0.12, len(d)), d, s=4, alpha=0.35, color="#4477aa", lw=0)
         ax.set_xticks(range(1, len(names) + 1), ticks, rotation=30 if rotate else 0,
