@@ -106,7 +106,8 @@ def short(group: str, by: str | None) -> str:
 
 def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | None, by: str | None,
                keys: Sequence[str]) -> pd.DataFrame:
-    """Per setting: runs, mean, 5th/50th/95th percentiles, and the change in the mean per ``per``.
+    """Per setting: runs, mean, median and the game's band (``intervals.BAND``), and the change in the mean
+    per ``per``.
 
     ``by`` (numeric, one value per group) turns on the change from the previous
     setting, with a 95% interval. When every run has a twin at the previous
@@ -120,8 +121,9 @@ def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | No
     for g in sorted(grp.unique()):
         sub = final.loc[grp == g]
         y = sub[metric].to_numpy(dtype=float)
-        row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p5": np.percentile(y, 5),
-               "p50": np.median(y), "p95": np.percentile(y, 95), "change": np.nan, "ci": np.nan, "paired": False}
+        row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p_lo": np.quantile(y, BAND[0]),
+               "p50": np.median(y), "p_hi": np.quantile(y, BAND[1]), "change": np.nan, "ci": np.nan,
+               "paired": False}
         if by is not None and prev is not None and float(sub[by].iloc[0]) != prev[0]:
             scale = (per or float(sub[by].iloc[0]) - prev[0]) / (float(sub[by].iloc[0]) - prev[0])
             a, b = prev[1][match + [metric]], sub[match + [metric]]
@@ -557,8 +559,8 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
     for metric in wanted:
         table = by_setting(batch.final, metric, grp, per, by if grouped_numeric else None,
                            [f["key"] for f in batch.factors])
-        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p5": "5th pct", "p50": "median",
-                "p95": "95th pct"}
+        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p_lo": f"{100 * BAND[0]:.0f}th pct",
+                "p50": "median", "p_hi": f"{100 * BAND[1]:.0f}th pct"}
         if grouped_numeric and len(table) > 1:
             step = f"per {table_number(per)}" if per else "per step"
             cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
