@@ -1,9 +1,9 @@
 """Research batches: sweep files, their designs and seeds, and a resumable runner.
 
-Owns the sweep file (TOML: a base scenario, levers and uncertainties, a
-design, seeds, months, outputs), the run table it expands to (every run's
-inputs, and a seed derived from one root seed and its point with numpy's
-``SeedSequence``), running those runs through an executor passed in (a
+Owns the sweep file (TOML: a base scenario, levers and uncertainties, stated
+or the scenario's declared ranges, a design, seeds, months, outputs), the
+run table it expands to (every run's inputs, and a seed derived from one
+root seed and its point with numpy's ``SeedSequence``), running those runs through an executor passed in (a
 process pool, a Ray cluster, or this process) and the output folder:
 Parquet parts written atomically while the batch runs, merged into
 ``results.parquet`` and ``runs.parquet`` at the end, with ``manifest.json``.
@@ -54,6 +54,8 @@ from agents.regime import LEVERS
 from agents.scenario import (SCENARIO_DIR, Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand,
                              World, apply_overrides, available_scenarios, build_scenario, inside, library_dir,
                              load_raw, names_a_file, scenario_path, toml_problem)
+from agents import uncertainty as declared_ranges
+from agents.uncertainty import Uncertainty, overrides_at
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
@@ -444,9 +446,7 @@ def _read_declared(data: dict, r: _Reader) -> Declared | None:
 def _declared_factors(base: Scenario, declared: Declared, explicit: list[Factor], r: _Reader) -> list[Factor]:
     """One factor per sampled declared range of ``base`` that ``only``/``exclude`` keep and no explicit
     entry replaces (an explicit key wins: ``detect_hazard`` here replaces the declared ``detect_hazard``)."""
-    from agents.uncertainty import dotted, sampled
-
-    ranges = {u.key: u for u in sampled(base)}
+    ranges = {u.key: u for u in declared_ranges.sampled(base)}
     for name, keys in (("only", declared.only or ()), ("exclude", declared.exclude)):
         for i, key in enumerate(keys):
             if key not in ranges:
@@ -455,9 +455,9 @@ def _declared_factors(base: Scenario, declared: Declared, explicit: list[Factor]
                                 f"scenario {base.name} (its [uncertainties], e.g. "
                                 f"detect_hazard or countries.*.goodwill), got {key!r}"
                                 + (" (declared fixed = true: never sampled)" if fixed else ""))
-    replaced = {dotted(f.key) for f in explicit if f.kind == "uncertainty"}
+    replaced = {declared_ranges.dotted(f.key) for f in explicit if f.kind == "uncertainty"}
     keep = [u for key, u in ranges.items() if (declared.only is None or key in declared.only)
-            and key not in declared.exclude and dotted(key) not in replaced]
+            and key not in declared.exclude and declared_ranges.dotted(key) not in replaced]
     if not keep and not r.errors:
         r.errors.append(f"{r.file}:uncertainties: expected at least one declared range left to sample "
                         f"(after only, exclude and explicit entries), got none")
@@ -465,23 +465,20 @@ def _declared_factors(base: Scenario, declared: Declared, explicit: list[Factor]
             for u in keep]
 
 
-def _span(base: Scenario, u: Any) -> str:
+def _span(base: Scenario, u: Uncertainty) -> str:
     """A declared range in its parameter's units: ``0.02 to 0.05``, or ``x0.8 to x1.2 of each value``."""
-    from agents.uncertainty import limits, matches, parameters
-
     if u.rel is not None:
         return f"x{u.rel[0]:g} to x{u.rel[1]:g} of each value"
-    known = dict(parameters(base))
-    keys = matches(u, known)
-    lo, hi = u.bounds(float(known[keys[0]]), limits(base).get(keys[0], (None, None))) if keys else (u.lo, u.hi)
+    known = dict(declared_ranges.parameters(base))
+    keys = declared_ranges.matches(u, known)
+    accepts = declared_ranges.limits(base).get(keys[0], (None, None)) if keys else (None, None)
+    lo, hi = u.bounds(float(known[keys[0]]), accepts) if keys else (u.lo, u.hi)
     return f"{lo:g} to {hi:g}"
 
 
 def factor_overrides(values: Mapping[str, Any], factors: Sequence[Factor], base: Scenario | None) -> dict[str, Any]:
     """A point's scenario overrides: each declared factor's quantile through ``agents.uncertainty.overrides_at``
     (a pattern sets every parameter it covers), then the explicit factors' settings, which win."""
-    from agents.uncertainty import overrides_at
-
     units = {f.key: float(values[f.key]) for f in factors if f.declared}
     out = overrides_at(base, units) if units else {}
     out.update((f.key, values[f.key]) for f in factors if not f.declared)
