@@ -3,6 +3,7 @@
 #   make test   headless test suite; this is the one command CI runs (.ci/run)
 #   make play   start the game (installs the game alone: no research or test extras)
 #   make bench  performance benchmarks (bench/bench_core.py, bench/bench_batch.py, bench/bench_ui.py)
+#   make bench-uncertainty  sweeps/uncertainty.toml and its report into results/uncertainty (batch prints its wall time)
 #   make clean  remove the venv and build/test caches
 
 PY    ?= python3
@@ -13,7 +14,7 @@ STAMP := $(VENV)/.installed
 # Fails when plain `pygame` shadows pygame-ce (both install the `pygame` module).
 PYGAME_CE_GUARD := import pygame,sys; sys.exit(not getattr(pygame,'IS_CE',0))
 
-.PHONY: venv venv-play test play bench clean
+.PHONY: venv venv-play test play bench bench-uncertainty clean
 
 # Two installs: the game alone for `make play`; the game with the research, test and bench extras for
 # `make test` and `make bench` (a full install also counts as a game install).
@@ -57,6 +58,12 @@ bench: venv
 	$(VPY) bench/bench_core.py
 	$(VPY) bench/bench_batch.py
 	SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy $(VPY) bench/bench_ui.py
+
+# The sensitivity study of docs/uncertainty.md, timed; not part of `make test` or `make bench` (512 runs of 72 months).
+bench-uncertainty: venv
+	rm -rf results/uncertainty
+	$(VPY) -m game batch sweeps/uncertainty.toml --out results/uncertainty --workers 2 --no-progress
+	$(VPY) -m game report results/uncertainty
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

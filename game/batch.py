@@ -1,9 +1,9 @@
 """Research batches: sweep files, their designs and seeds, and a resumable runner.
 
-Owns the sweep file (TOML: a base scenario, levers and uncertainties, a
-design, seeds, months, outputs), the run table it expands to (every run's
-inputs, and a seed derived from one root seed and its point with numpy's
-``SeedSequence``), running those runs through an executor passed in (a
+Owns the sweep file (TOML: a base scenario, levers and uncertainties, stated
+or the scenario's declared ranges, a design, seeds, months, outputs), the
+run table it expands to (every run's inputs, and a seed derived from one
+root seed and its point with numpy's ``SeedSequence``), running those runs through an executor passed in (a
 process pool, a Ray cluster, or this process) and the output folder:
 Parquet parts written atomically while the batch runs, merged into
 ``results.parquet`` and ``runs.parquet`` at the end, with ``manifest.json``.
@@ -54,6 +54,8 @@ from agents.regime import LEVERS
 from agents.scenario import (SCENARIO_DIR, Chip, Cloud, Country, Meta, Scenario, ScenarioError, ScheduledCommand,
                              World, apply_overrides, available_scenarios, build_scenario, inside, library_dir,
                              load_raw, names_a_file, scenario_path, toml_problem)
+from agents import uncertainty as declared_ranges
+from agents.uncertainty import Uncertainty, overrides_at
 
 DESIGNS = ("grid", "random", "lhs", "sobol")
 TABLES = ("sweep", "design", "levers", "uncertainties", "outputs", "report")
@@ -129,6 +131,17 @@ class Factor:
     log: bool = False
     integer: bool = False
     per: float | None = None
+    dist: str | None = None
+    """Set for a scenario's declared range (``declared = true``): its distribution. The factor's
+    setting is then the quantile 0-1 of that range, mapped by ``agents.uncertainty``."""
+    span: str | None = None
+    """A declared range in the parameter's units, for the report (``0.02 to 0.05``, ``x0.8 to x1.2 of each``)."""
+    why: str | None = None
+    """A declared range's reason or source, from the scenario's ``[uncertainties]``."""
+
+    @property
+    def declared(self) -> bool:
+        return self.dist is not None
 
     @property
     def ranged(self) -> bool:
@@ -297,7 +310,20 @@ def load_sweep(path: str | Path) -> Sweep:
         errors.append(f"{file}:outputs.metrics: expected each metric once, got {metrics!r}")
 
     factors = _read_factors(data, r)
+    declared = _read_declared(data, r)
+    scenario_file = None
+    if scenario_text is not None:
+        checked = _base_scenario(scenario_text, path, errors, file)
+        if checked is not None:
+            scenario_file, raw, base = checked
+            months = base.meta.months if months is None else months
+            if declared is not None:
+                factors += _declared_factors(base, declared, factors, r)
+            _check_factors(raw, base, factors, errors, file)
     ranged = [f for f in factors if f.ranged]
+    if declared is not None and design == "grid":
+        errors.append(f"{file}:uncertainties.declared: expected a random, lhs or sobol design to sample the "
+                      f"declared ranges, got design 'grid'")
     if design == "grid":
         for f in ranged:
             if f.steps is None:
@@ -311,7 +337,7 @@ def load_sweep(path: str | Path) -> Sweep:
             if f.steps is not None:
                 errors.append(f"{file}:{_table_of(f)}.{f.key}.steps: expected no steps for design "
                               f"{design!r} (it samples the range), got {f.steps!r}")
-        if not ranged:
+        if not ranged and declared is None:
             errors.append(f"{file}:design.kind: expected 'grid' when no factor has a range (min and max) "
                           f"to sample, got {design!r}")
         elif samples is None:
@@ -322,13 +348,6 @@ def load_sweep(path: str | Path) -> Sweep:
                           f"(Saltelli sampling), got {samples!r}")
 
     report = _read_report(rp, r, factors, metrics)
-
-    scenario_file = None
-    if scenario_text is not None:
-        checked = _check_scenario(scenario_text, path, factors, errors, file)
-        if checked is not None:
-            scenario_file, base_months = checked
-            months = base_months if months is None else months
     if errors:
         raise SweepError(errors)
     return Sweep(path=file, name=path.stem, title=title, description=description.strip(),
@@ -369,6 +388,8 @@ def _read_factors(data: dict, r: _Reader) -> list[Factor]:
         if not isinstance(tbl, dict):
             errors.append(f"{file}:{table}: expected a table of inputs, got {tbl!r}")
             continue
+        if table == "uncertainties":
+            tbl = {k: v for k, v in tbl.items() if k not in DECLARED_KEYS}
         for key, spec in flatten(tbl, SPEC_KEYS):
             at = f"{file}:{table}.{key}"
             if key in seen:
@@ -391,6 +412,77 @@ def _read_factors(data: dict, r: _Reader) -> list[Factor]:
             if f is not None:
                 factors.append(f)
     return factors
+
+
+DECLARED_KEYS = ("declared", "only", "exclude")
+"""Keys of a sweep's ``[uncertainties]`` that choose the scenario's declared ranges instead of naming an input."""
+
+
+@dataclass(frozen=True)
+class Declared:
+    """``declared = true``: sample the scenario's own ranges; ``only`` or ``exclude`` name some of them."""
+
+    only: tuple[str, ...] | None
+    exclude: tuple[str, ...]
+
+
+def _read_declared(data: dict, r: _Reader) -> Declared | None:
+    """The ``declared``, ``only`` and ``exclude`` keys of ``[uncertainties]`` (None: no declared ranges)."""
+    tbl = data.get("uncertainties", {})
+    if not isinstance(tbl, dict):
+        return None
+    on = r.get(tbl, "uncertainties", "declared", Bool(), False)
+    only = r.get(tbl, "uncertainties", "only", ListOf(Text()), None)
+    exclude = r.get(tbl, "uncertainties", "exclude", ListOf(Text()), [])
+    if not on:
+        for name in ("only", "exclude"):
+            if name in tbl:
+                r.errors.append(f"{r.file}:uncertainties.{name}: expected {name} only with declared = true, "
+                                f"got {tbl[name]!r}")
+        return None
+    return Declared(only=tuple(only) if only is not None else None, exclude=tuple(exclude or ()))
+
+
+def _declared_factors(base: Scenario, declared: Declared, explicit: list[Factor], r: _Reader) -> list[Factor]:
+    """One factor per sampled declared range of ``base`` that ``only``/``exclude`` keep and no explicit
+    entry replaces (an explicit key wins: ``detect_hazard`` here replaces the declared ``detect_hazard``)."""
+    ranges = {u.key: u for u in declared_ranges.sampled(base)}
+    for name, keys in (("only", declared.only or ()), ("exclude", declared.exclude)):
+        for i, key in enumerate(keys):
+            if key not in ranges:
+                fixed = key in base.uncertainties
+                r.errors.append(f"{r.file}:uncertainties.{name}[{i}]: expected a sampled range declared by "
+                                f"scenario {base.name} (its [uncertainties], e.g. "
+                                f"detect_hazard or countries.*.goodwill), got {key!r}"
+                                + (" (declared fixed = true: never sampled)" if fixed else ""))
+    replaced = {declared_ranges.dotted_key(f.key) for f in explicit if f.kind == "uncertainty"}
+    keep = [u for key, u in ranges.items() if (declared.only is None or key in declared.only)
+            and key not in declared.exclude and declared_ranges.dotted_key(key) not in replaced]
+    if not keep and not r.errors:
+        r.errors.append(f"{r.file}:uncertainties: expected at least one declared range left to sample "
+                        f"(after only, exclude and explicit entries), got none")
+    return [Factor(key=u.key, kind="uncertainty", lo=0.0, hi=1.0, dist=u.dist, span=_span(base, u), why=u.why)
+            for u in keep]
+
+
+def _span(base: Scenario, u: Uncertainty) -> str:
+    """A declared range in its parameter's units: ``0.02 to 0.05``, or ``x0.8 to x1.2 of each value``."""
+    if u.rel is not None:
+        return f"x{u.rel[0]:g} to x{u.rel[1]:g} of each value"
+    known = dict(declared_ranges.parameters(base))
+    keys = declared_ranges.matches(u, known)
+    accepts = declared_ranges.limits(base).get(keys[0], (None, None)) if keys else (None, None)
+    lo, hi = u.bounds(float(known[keys[0]]), accepts) if keys else (u.lo, u.hi)
+    return f"{lo:g} to {hi:g}"
+
+
+def factor_overrides(values: Mapping[str, Any], factors: Sequence[Factor], base: Scenario | None) -> dict[str, Any]:
+    """A point's scenario overrides: each declared factor's quantile through ``agents.uncertainty.overrides_at``
+    (a pattern sets every parameter it covers), then the explicit factors' settings, which win."""
+    units = {f.key: float(values[f.key]) for f in factors if f.declared}
+    out = overrides_at(base, units) if units else {}
+    out.update((f.key, values[f.key]) for f in factors if not f.declared)
+    return out
 
 
 def _read_spec(key: str, kind: str, spec: Any, at: str, errors: list[str]) -> Factor | None:
@@ -526,12 +618,9 @@ def _short(problem: str, key: str) -> str:
     return f"{msg} (at {loc})"
 
 
-def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: list[str],
-                    file: str) -> tuple[Path, int] | None:
-    """Check the base scenario, then every factor's ends, then the low and high corners.
-
-    Returns the scenario's resolved path and its months (building it once: ~50 ms).
-    """
+def _base_scenario(text: str, sweep_path: Path, errors: list[str],
+                   file: str) -> tuple[Path, tuple[dict, str], Scenario] | None:
+    """The sweep's scenario: its resolved path, raw tables (with their file) and the built scenario (~50 ms)."""
     spath = _resolve_scenario(text, sweep_path)
     if spath is None:
         errors.append(f"{file}:sweep.scenario: expected a scenario name or a .toml file in the sweep's folder "
@@ -547,16 +636,30 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
     except ScenarioError as exc:
         errors.extend(f"{file}:sweep.scenario: {p}" for p in exc.problems)
         return None
+    return spath.resolve(), (raw, sfile), base
+
+
+def _check_factors(raw: tuple[dict, str], base: Scenario, factors: list[Factor], errors: list[str],
+                   file: str) -> None:
+    """Check every explicit factor's ends, then all factors at their low and at their high ends together.
+
+    Declared factors are checked only in the corners: the scenario already
+    checked each declared range (it holds the value and stays inside what the
+    parameter accepts), and probing 70-odd ranges one by one costs seconds.
+    """
+    tables, sfile = raw
 
     def problems(overrides: dict) -> list[str]:
         try:
-            build_scenario(apply_overrides(raw, overrides), Path(sfile).stem, sfile, overridden=True)
+            build_scenario(apply_overrides(tables, overrides), Path(sfile).stem, sfile, overridden=True)
         except ScenarioError as exc:
             return exc.problems
         return []
 
     before = len(errors)
     for f in factors:
+        if f.declared:
+            continue
         at = f"{file}:{_table_of(f)}.{f.key}"
         if f.ranged:
             probes = [(".min", f.lo), (".max", f.hi)]
@@ -573,10 +676,9 @@ def _check_scenario(text: str, sweep_path: Path, factors: list[Factor], errors: 
                     errors.append(f"{at}{label}: {msg}")
     if len(errors) == before and factors:
         for end, pick in (("low", 0), ("high", 1)):
-            corner = {f.key: f.bounds()[pick] for f in factors}
+            corner = factor_overrides({f.key: f.bounds()[pick] for f in factors}, factors, base)
             for p in problems(corner):
                 errors.append(f"{file}:levers+uncertainties (all at their {end} ends): {p}")
-    return spath.resolve(), base.meta.months
 
 
 # ===========================================================================
@@ -683,9 +785,14 @@ def plan_runs(sweep: Sweep) -> pd.DataFrame:
 
 
 def run_inputs(table: pd.DataFrame, sweep: Sweep) -> list[dict[str, Any]]:
-    """Each run's overrides as plain Python values (what ``--set`` would pass)."""
+    """Each run's overrides as plain Python values (what ``--set`` would pass); a declared factor's
+    quantile becomes the values of every parameter it covers."""
+    from agents.scenario import load_scenario
+
     keys = [f.key for f in sweep.factors]
-    return [{k: _native(v) for k, v in zip(keys, row)} for row in table[keys].itertuples(index=False)]
+    base = load_scenario(sweep.scenario) if any(f.declared for f in sweep.factors) else None
+    return [factor_overrides({k: _native(v) for k, v in zip(keys, row)}, sweep.factors, base)
+            for row in table[keys].itertuples(index=False)]
 
 
 def _native(v: Any) -> Any:

@@ -91,8 +91,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(header)
         for f in sweep.factors:
             say = _factor_value(f.key)
-            what = (", ".join(say(v) for v in f.values) if f.values is not None
-                    else f"{say(f.lo)} to {say(f.hi)}" + (f" in {f.steps} steps" if f.steps else " (sampled)"))
+            if f.declared:
+                what = f"quantile of its declared range {f.span} ({f.dist}, sampled)"
+            else:
+                what = (", ".join(say(v) for v in f.values) if f.values is not None
+                        else f"{say(f.lo)} to {say(f.hi)}" + (f" in {f.steps} steps" if f.steps else " (sampled)"))
             print(f"  {f.kind:<11} {f.key} = {what}")
         return EXIT_OK
     out = args.out or Path("results") / sweep.name

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from agents.metrics import METRICS
-from game.intervals import half_width, mean_half_width, welch
+from game.intervals import BAND, half_width, mean_half_width, welch
 from agents.words import table_number
 from game.batch import BatchError, load_results, parse_threshold, read_manifest
 
@@ -30,7 +30,11 @@ REPORT_DIR = "report"
 MAX_GROUPS = 12
 """A split input with more distinct settings than this is cut into quantile bins."""
 BINS = 4
+TOP = 15
+"""Inputs a chart or table of effects shows at most, the largest first (a sweep of declared ranges has ~75)."""
 UNITS = {m.name: m.unit for m in METRICS}
+BAND_LABEL = f"{100 * BAND[0]:.0f}-{100 * BAND[1]:.0f}%"
+"""The band the game draws over sampled worlds, as the charts label it ("10-90%")."""
 
 
 class ReportError(BatchError):
@@ -102,7 +106,8 @@ def short(group: str, by: str | None) -> str:
 
 def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | None, by: str | None,
                keys: Sequence[str]) -> pd.DataFrame:
-    """Per setting: runs, mean, 5th/50th/95th percentiles, and the change in the mean per ``per``.
+    """Per setting: runs, mean, median and the game's band (``intervals.BAND``), and the change in the mean
+    per ``per``.
 
     ``by`` (numeric, one value per group) turns on the change from the previous
     setting, with a 95% interval. When every run has a twin at the previous
@@ -116,8 +121,9 @@ def by_setting(final: pd.DataFrame, metric: str, grp: pd.Series, per: float | No
     for g in sorted(grp.unique()):
         sub = final.loc[grp == g]
         y = sub[metric].to_numpy(dtype=float)
-        row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p5": np.percentile(y, 5),
-               "p50": np.median(y), "p95": np.percentile(y, 95), "change": np.nan, "ci": np.nan, "paired": False}
+        row = {"setting": label(g), "runs": len(y), "mean": y.mean(), "p_lo": np.quantile(y, BAND[0]),
+               "p50": np.median(y), "p_hi": np.quantile(y, BAND[1]), "change": np.nan, "ci": np.nan,
+               "paired": False}
         if by is not None and prev is not None and float(sub[by].iloc[0]) != prev[0]:
             scale = (per or float(sub[by].iloc[0]) - prev[0]) / (float(sub[by].iloc[0]) - prev[0])
             a, b = prev[1][match + [metric]], sub[match + [metric]]
@@ -198,8 +204,9 @@ def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
     """Variance-based indices of the sampled inputs, per block of crossed settings, averaged.
 
     Sobol design: first-order (S1) and total (ST) Sobol indices; random and
-    LHS designs: RBD-FAST first-order indices. Returns (table, method or the
-    reason there is none).
+    LHS designs: RBD-FAST first-order indices. ``S1_conf`` is SALib's 95%
+    half-width (bootstrap for RBD-FAST). Largest S1 first. Returns (table,
+    method or the reason there is none).
     """
     design = batch.manifest["sweep"]["design"]
     sampled = [f for f in batch.factors if "lo" in f and design != "grid"]
@@ -231,7 +238,7 @@ def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
                 from SALib.analyze import rbd_fast
                 X = blk[[f"x{i}" for i in range(len(names))]].to_numpy(dtype=float)
                 si = rbd_fast.analyze(problem, X, y, M=4 if len(y) < 128 else 10, seed=0)
-                per_block.append(pd.DataFrame({"input": names, "S1": si["S1"]}))
+                per_block.append(pd.DataFrame({"input": names, "S1": si["S1"], "S1_conf": si["S1_conf"]}))
     method = ("Sobol indices (SALib, Saltelli sampling): S1 first order, ST total" if design == "sobol"
               else "RBD-FAST first-order indices (SALib)")
     if not per_block:
@@ -242,7 +249,7 @@ def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
     agg = agg.reset_index()
     agg["blocks"] = len(per_block)
     agg["samples"] = len(points) // max(1, points["block"].nunique())
-    return agg, method
+    return agg.sort_values("S1_mean", ascending=False, kind="stable").reset_index(drop=True), method
 
 
 def crossings(batch: Batch, metric: str, op: str, value: float) -> pd.DataFrame:
@@ -290,7 +297,8 @@ def _title(metric: str) -> str:
 
 
 def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg: bool) -> list[Path]:
-    """One panel per setting: median, 50% and 90% bands over runs; other settings' medians in grey."""
+    """One panel per setting: median, middle half and the game's band (``intervals.BAND``) over runs;
+    other settings' medians in grey."""
     plt = _pyplot()
     rows = batch.rows[["run_id", "month", metric]]
     run_group = dict(zip(batch.final["run_id"], grp_by_run))
@@ -300,12 +308,13 @@ def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg:
     bands = {}
     for g in names:
         ids = [r for r, gg in run_group.items() if gg == g]
-        q = np.percentile(table[ids].to_numpy(dtype=float), [5, 25, 50, 75, 95], axis=1)
+        q = np.percentile(table[ids].to_numpy(dtype=float), [100 * BAND[0], 25, 50, 75, 100 * BAND[1]], axis=1)
         bands[g] = q
     n = len(names)
     ncols = min(3, n)
     nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(3.2 * ncols, 2.3 * nrows + 0.4), sharex=True, sharey=True,
+    width = max(3.2 * ncols, 5.6)  # one panel (all runs) still holds the title
+    fig, axes = plt.subplots(nrows, ncols, figsize=(width, 2.3 * nrows + 0.4), sharex=True, sharey=True,
                              squeeze=False, layout="constrained")
     months = table.index.to_numpy()
     colour = plt.get_cmap("viridis")
@@ -316,8 +325,8 @@ def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg:
                 ax.plot(months, bands[other][2], color="0.8", lw=0.8)
         c = colour(i / max(1, n - 1) * 0.9)
         q = bands[g]
-        ax.fill_between(months, q[0], q[4], color=c, alpha=0.2, lw=0, label="90% of runs")
-        ax.fill_between(months, q[1], q[3], color=c, alpha=0.4, lw=0, label="50% of runs")
+        ax.fill_between(months, q[0], q[4], color=c, alpha=0.2, lw=0, label=f"{BAND_LABEL} of runs")
+        ax.fill_between(months, q[1], q[3], color=c, alpha=0.4, lw=0, label="middle 50% of runs")
         ax.plot(months, q[2], color=c, lw=1.5, label="median")
         ax.set_title(label(g))
     for j in range(n, nrows * ncols):
@@ -327,13 +336,13 @@ def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg:
     for row in axes:
         row[0].set_ylabel(UNITS.get(metric, ""))
     axes[0][0].legend(loc="upper left", frameon=False)
-    fig.suptitle(f"{_title(metric)} over time: median, 50% and 90% of runs")
+    fig.suptitle(f"{_title(metric)} over time: median, middle 50% and {BAND_LABEL} of runs")
     return _save(fig, stem, svg)
 
 
 def distributions(batch: Batch, metrics: Sequence[str], grp: pd.Series, by: str | None, stem: Path,
                   svg: bool) -> list[Path]:
-    """Box plots (whiskers at the 5th and 95th percentiles) of each final outcome per setting, runs as dots."""
+    """Box plots (whiskers at the game's band, ``intervals.BAND``) of each final outcome per setting, runs as dots."""
     plt = _pyplot()
     names = sorted(grp.unique())
     ncols = min(2, len(metrics))
@@ -347,7 +356,8 @@ def distributions(batch: Batch, metrics: Sequence[str], grp: pd.Series, by: str 
     for i, metric in enumerate(metrics):
         ax = axes[i // ncols][i % ncols]
         data = [batch.final.loc[grp == g, metric].to_numpy(dtype=float) for g in names]
-        ax.boxplot(data, whis=(5, 95), showfliers=False, widths=0.5, medianprops={"color": "#ee6677"})
+        ax.boxplot(data, whis=(100 * BAND[0], 100 * BAND[1]), showfliers=False, widths=0.5,
+                   medianprops={"color": "#ee6677"})
         for j, d in enumerate(data, start=1):
             ax.scatter(j + rng.uniform(-0.12, 0.12, len(d)), d, s=4, alpha=0.35, color="#4477aa", lw=0)
         ax.set_xticks(range(1, len(names) + 1), ticks, rotation=30 if rotate else 0,
@@ -367,11 +377,11 @@ def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: P
     metrics = [m for m, e in effects.items() if len(e)]
     if not metrics:
         return []
-    n_in = max(len(effects[m]) for m in metrics)
+    n_in = min(TOP, max(len(effects[m]) for m in metrics))
     fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, (0.35 * n_in + 0.8) * len(metrics) + 0.3),
                              squeeze=False, layout="constrained")
     for ax, metric in zip(axes[:, 0], metrics):
-        e = effects[metric].iloc[::-1]
+        e = effects[metric].head(TOP).iloc[::-1]
         base = overall[metric]
         ypos = np.arange(len(e))
         ax.barh(ypos + 0.2, e["mean_low"] - base, left=base, height=0.4, color="#4477aa",
@@ -380,29 +390,37 @@ def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: P
                 label="input at its high end")
         ax.axvline(base, color="0.3", lw=0.8)
         ax.set_yticks(ypos, e["input"])
-        ax.set_title(f"{_title(metric)}: mean over runs, one input at a time")
+        ax.set_title(f"{_title(metric)}: mean over runs, one input at a time" + _of_top(len(effects[metric])))
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
     return _save(fig, stem, svg)
 
 
+def _of_top(n: int) -> str:
+    """A chart title's note when it shows only the largest :data:`TOP` of ``n`` inputs."""
+    return f" (largest {TOP} of {n})" if n > TOP else ""
+
+
 def sensitivity_chart(tables: dict[str, pd.DataFrame], stem: Path, svg: bool) -> list[Path]:
+    """Per outcome: each input's share of the variance (largest first, with SALib's 95% interval)."""
     plt = _pyplot()
     metrics = [m for m, t in tables.items() if len(t)]
     if not metrics:
         return []
-    fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, 1.6 * len(metrics) + 0.5), squeeze=False,
-                             layout="constrained")
+    n_in = min(TOP, max(len(tables[m]) for m in metrics))
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(6.4, (0.22 * n_in + 0.7) * len(metrics) + 0.5),
+                             squeeze=False, layout="constrained")
     for ax, metric in zip(axes[:, 0], metrics):
-        t = tables[metric]
+        t = tables[metric].head(TOP).iloc[::-1]
         y = np.arange(len(t))
         h = 0.38 if "ST_mean" in t else 0.6
-        ax.barh(y + (h / 2 if "ST_mean" in t else 0), t["S1_mean"], height=h, color="#4477aa", label="S1")
+        ax.barh(y + (h / 2 if "ST_mean" in t else 0), t["S1_mean"], height=h, color="#4477aa", label="S1",
+                xerr=t["S1_conf_mean"] if "S1_conf_mean" in t else None, error_kw={"lw": 0.6, "capsize": 1.5})
         if "ST_mean" in t:
             ax.barh(y - h / 2, t["ST_mean"], height=h, color="#ccbb44", label="ST")
         ax.set_yticks(y, t["input"])
         ax.set_xlim(0, max(1.0, float(np.nanmax(t.filter(like="_mean").to_numpy())) * 1.05))
-        ax.set_title(f"{_title(metric)}: share of variance")
+        ax.set_title(f"{_title(metric)}: share of variance" + _of_top(len(tables[metric])))
         ax.legend(loc="lower right", frameon=False, fontsize=7)
     return _save(fig, stem, svg)
 
@@ -422,7 +440,9 @@ def _md_table(frame: pd.DataFrame, columns: dict[str, str], limit: int | None = 
 def _inputs_table(batch: Batch) -> str:
     lines = ["| input | kind | settings |", "|---|---|---|"]
     for f in batch.factors:
-        if "values" in f:
+        if "dist" in f:
+            what = f"declared range {f['span']} ({f['dist']}), sampled; the runs table holds its quantile 0-1"
+        elif "values" in f:
             what = ", ".join(table_number(v) for v in f["values"])
         else:
             what = (f"{table_number(f['lo'])} to {table_number(f['hi'])}" + (" (log scale)" if f.get("log") else "")
@@ -446,7 +466,8 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
         raise ReportError(f"--by {by}: expected one of the swept inputs ({', '.join(keys) or 'none'})")
     if by is None:
         levers = [f for f in batch.factors if f["kind"] == "lever"]
-        by = (levers or batch.factors or [{"key": None}])[0]["key"]
+        explicit = [f for f in batch.factors if "dist" not in f]
+        by = (levers or explicit or [{"key": None}])[0]["key"]
     parsed = []
     for text in [*m.get("report", {}).get("thresholds", []), *thresholds]:
         try:
@@ -469,6 +490,9 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
     figures["tornado"] = tornado(effects, overall, out / "tornado", svg)
     sens = {metric: sensitivity(batch, metric) for metric in wanted}
     figures["sensitivity"] = sensitivity_chart({k: v[0] for k, v in sens.items()}, out / "sensitivity", svg)
+    if any(len(t) for t, _ in sens.values()):
+        indices = pd.concat([t.assign(metric=k) for k, (t, _) in sens.items() if len(t)], ignore_index=True)
+        indices.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
     cross = [crossings(batch, *t) for t in parsed]
     if cross:
         all_cross = pd.concat(cross, ignore_index=True)
@@ -476,7 +500,32 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
 
     md = _summary(batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures)
     (out / "summary.md").write_text(md)
+    if any("why" in f for f in batch.factors) and any(len(t) for t, _ in sens.values()):
+        (out / DRIVERS).write_text(drivers(batch, {k: v[0] for k, v in sens.items()}))
     return out
+
+
+DRIVERS = "drivers.md"
+"""The report's table of each outcome's largest first-order indices with each range's reason (for docs)."""
+
+
+def drivers(batch: Batch, tables: dict[str, pd.DataFrame], top: int = 5) -> str:
+    """Markdown: per outcome, its ``top`` inputs by S1 with their 95% half-widths, declared range and why."""
+    n = next(int(t["samples"].iloc[0]) for t in tables.values() if len(t))
+    lines = [f"Generated by `silicon-curtain report` from {len(batch.final)} runs ({n} samples per block); "
+             f"S1 ± SALib's 95% half-width.", ""]
+    for metric, t in tables.items():
+        if not len(t):
+            continue
+        lines += [f"**{_title(metric)}**", "", "| input | S1 | ± 95% | range | why (from the scenario) |",
+                  "|---|---|---|---|---|"]
+        for _, r in t.head(top).iterrows():
+            f = batch.factor(r["input"])
+            conf = f"{r['S1_conf_mean']:.2f}" if "S1_conf_mean" in t else ""
+            rng = f.get("span") or f"{table_number(f['lo'])} to {table_number(f['hi'])}"
+            lines.append(f"| `{r['input']}` | {r['S1_mean']:.2f} | {conf} | {rng} | {f.get('why', '')} |")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures) -> str:
@@ -510,8 +559,8 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
     for metric in wanted:
         table = by_setting(batch.final, metric, grp, per, by if grouped_numeric else None,
                            [f["key"] for f in batch.factors])
-        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p5": "5th pct", "p50": "median",
-                "p95": "95th pct"}
+        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p_lo": f"{100 * BAND[0]:.0f}th pct",
+                "p50": "median", "p_hi": f"{100 * BAND[1]:.0f}th pct"}
         if grouped_numeric and len(table) > 1:
             step = f"per {table_number(per)}" if per else "per step"
             cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
@@ -525,10 +574,12 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
                   f"interval (Student's t; Welch's for independent samples).", ""]
 
     if figures.get(f"fan_{wanted[0]}"):
-        lines += ["## Over time", ""]
+        lines += ["## Over time", "", f"Median, middle 50% and {BAND_LABEL} of runs (the band the game draws "
+                  f"over sampled worlds).", ""]
         for metric in wanted:
             lines += [f"![{metric} over time](fan_{metric}.png)", ""]
-    lines += ["## Distribution of final outcomes", "", "![final outcomes](final_distributions.png)", ""]
+    lines += ["## Distribution of final outcomes", "", f"Boxes: middle 50%; whiskers: {BAND_LABEL} of runs.", "",
+              "![final outcomes](final_distributions.png)", ""]
 
     lines += ["## Effect of each input, one at a time", ""]
     if figures.get("tornado"):
@@ -538,17 +589,19 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         for metric in wanted:
             e = effects[metric]
             if len(e):
-                lines += [f"**{_title(metric)}** (mean over all runs {table_number(batch.final[metric].mean())})", "",
+                lines += [f"**{_title(metric)}** (mean over all runs {table_number(batch.final[metric].mean())})"
+                          + _of_top(len(e)), "",
                           _md_table(e, {"input": "input", "low": "low end", "mean_low": "mean",
-                                        "high": "high end", "mean_high": "mean", "swing": "swing"}), ""]
+                                        "high": "high end", "mean_high": "mean", "swing": "swing"}, limit=TOP), ""]
         lines += ["**Marginal effects** (least squares of the final outcome on every numeric input over all "
                   "runs; effect per the input's `per`, or over its whole range):", ""]
         for metric in wanted:
             table, r2 = marginal_effects(batch.final, batch.factors, metric)
             if len(table):
-                lines += [f"*{metric}* (R² {table_number(r2)})", "",
-                          _md_table(table, {"input": "input", "per": "per", "effect": "effect", "ci": "± 95% CI"}),
-                          ""]
+                table = table.sort_values("effect", key=abs, ascending=False, kind="stable")
+                lines += [f"*{metric}* (R² {table_number(r2)})" + _of_top(len(table)), "",
+                          _md_table(table, {"input": "input", "per": "per", "effect": "effect", "ci": "± 95% CI"},
+                                    limit=TOP), ""]
     else:
         lines += ["No input varies in this batch (a Monte Carlo over seeds only).", ""]
 
@@ -565,9 +618,13 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
         for metric, (t, _) in sens.items():
             if len(t):
                 cols = {"input": "input", "S1_mean": "S1", "S1_min": "S1 min", "S1_max": "S1 max"}
+                if "S1_conf_mean" in t:
+                    cols |= {"S1_conf_mean": "S1 ± 95%"}
                 if "ST_mean" in t:
-                    cols |= {"ST_mean": "ST", "ST_min": "ST min", "ST_max": "ST max"}
-                lines += [f"**{_title(metric)}**", "", _md_table(t, cols), ""]
+                    cols |= {"ST_mean": "ST", "ST_min": "ST min", "ST_max": "ST max", "ST_conf_mean": "ST ± 95%"}
+                lines += [f"**{_title(metric)}**" + _of_top(len(t)), "", _md_table(t, cols, limit=TOP), ""]
+        if any(len(t) > TOP for t, _ in sens.values()):
+            lines += ["Every input's indices: `sensitivity.csv`.", ""]
     else:
         lines += [f"Not computed: {method.removeprefix('none: ')}.", ""]
 

@@ -279,6 +279,42 @@ def test_the_plan_prints_the_count_and_an_estimate(tmp_path, capsys):
     assert "enforcement_budget_usd = $100M a year, $200M a year" in out  # levers in words, not 100000000.0
 
 
+DECLARED = ('[sweep]\nscenario = "diffusion_rule_2025"\nmonths = 2\n[design]\nkind = "lhs"\nsamples = 2\n'
+            '[uncertainties]\ndeclared = true\n')
+"""A sweep of every range diffusion_rule_2025 declares."""
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ('exclude = ["detect_hazard", "detect_hazzard"]',
+     "uncertainties.exclude[1]: expected a sampled range declared by scenario diffusion_rule_2025 (its "
+     "[uncertainties], e.g. detect_hazard or countries.*.goodwill), got 'detect_hazzard'"),
+    ('only = ["meta.months"]', "uncertainties.only[0]: expected a sampled range declared by scenario "
+     "diffusion_rule_2025 (its [uncertainties], e.g. detect_hazard or countries.*.goodwill), got 'meta.months' "
+     "(declared fixed = true: never sampled)"),
+])
+def test_a_bad_declared_range_name_gets_one_message_naming_file_and_key(tmp_path, capsys, extra, needle):
+    from game.batch import SweepError, load_sweep
+
+    path = tmp_path / "s.toml"
+    path.write_text(DECLARED + extra + "\n")
+    with pytest.raises(SweepError) as info:
+        load_sweep(path)
+    assert info.value.problems == [f"{path}:{needle}"]
+    fails(["batch", path, "--plan"], capsys, f"{path}:{needle}")
+
+
+@pytest.mark.parametrize("old, new, needle", [
+    ("declared = true", 'declared = false\nexclude = ["detect_hazard"]',
+     "uncertainties.exclude: expected exclude only with declared = true, got ['detect_hazard']"),
+    ('kind = "lhs"\nsamples = 2', 'kind = "grid"',
+     "uncertainties.declared: expected a random, lhs or sobol design to sample the declared ranges, got design 'grid'"),
+])
+def test_declared_ranges_need_declared_true_and_a_sampling_design(tmp_path, capsys, old, new, needle):
+    path = tmp_path / "s.toml"
+    path.write_text(DECLARED.replace(old, new))
+    fails(["batch", path, "--plan"], capsys, f"{path}:{needle}")
+
+
 # ---------------------------------------------------------------------------
 # batch folders: damaged manifests and tables
 

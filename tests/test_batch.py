@@ -482,6 +482,95 @@ def test_unquoted_dotted_keys_are_the_same_input(tmp_path):
 
 
 # ---------------------------------------------------------------------------
+# declared ranges: [uncertainties] declared = true
+
+
+DECLARED = """\
+[sweep]
+scenario = "diffusion_rule_2025"
+months = 2
+
+[design]
+kind = "lhs"
+samples = 3
+root_seed = 5
+
+[uncertainties]
+declared = true
+"""
+"""Every range diffusion_rule_2025 declares, three LHS points of two months."""
+
+
+@pytest.fixture(scope="module")
+def base():
+    from agents.scenario import load_scenario
+
+    return load_scenario("diffusion_rule_2025")
+
+
+def test_a_declared_sweep_makes_one_factor_per_sampled_range(tmp_path, base):
+    from agents.uncertainty import sampled
+
+    sweep = load_sweep(write(tmp_path, DECLARED))
+    assert [f.key for f in sweep.factors] == [u.key for u in sampled(base)]
+    assert len(sweep.factors) == sum(not u.fixed for u in base.uncertainties.values())
+    assert all(f.kind == "uncertainty" and f.declared and (f.lo, f.hi) == (0.0, 1.0)
+               and (f.dist, f.why) == (base.uncertainties[f.key].dist, base.uncertainties[f.key].why)
+               for f in sweep.factors)
+    assert sweep.factors[0].span and "x0.8 to x1.2 of each value" in {f.span for f in sweep.factors}
+
+
+def test_declared_runs_get_the_overrides_of_their_quantiles(tmp_path, base):
+    from agents.uncertainty import overrides_at
+
+    sweep = load_sweep(write(tmp_path, DECLARED))
+    table = plan_runs(sweep)
+    keys = [f.key for f in sweep.factors]
+    assert len(table) == 3 and ((table[keys] >= 0) & (table[keys] <= 1)).all().all()
+    inputs = batch.run_inputs(table, sweep)
+    for row, got in zip(table.to_dict("records"), inputs):
+        assert got == overrides_at(base, {k: row[k] for k in keys})
+    goodwill = {k for k in inputs[0] if k.endswith(".goodwill")}
+    assert goodwill == {f"countries.{c}.goodwill" for c in base.countries}  # a pattern sets every country's
+
+
+def test_an_explicit_entry_replaces_the_declared_range_of_its_key(tmp_path, base):
+    from agents.uncertainty import overrides_at
+
+    text = DECLARED + ('detect_hazard = { min = 0.02, max = 0.03 }\n"countries.CHN.goodwill" = [0.5]\n'
+                       'exclude = ["chips.*.tpp"]\n')
+    sweep = load_sweep(write(tmp_path, text))
+    keys = [f.key for f in sweep.factors]
+    assert keys.count("detect_hazard") == 1 and not next(f for f in sweep.factors if f.key == "detect_hazard").declared
+    assert "chips.*.tpp" not in keys and "countries.*.goodwill" in keys
+    table = plan_runs(sweep)
+    for row, got in zip(table.to_dict("records"), batch.run_inputs(table, sweep)):
+        declared = overrides_at(base, {f.key: row[f.key] for f in sweep.factors if f.declared})
+        assert got == declared | {"detect_hazard": row["detect_hazard"], "countries.CHN.goodwill": 0.5}
+        assert 0.02 <= got["detect_hazard"] <= 0.03 and "world.detect_hazard" not in got
+        assert got["countries.USA.goodwill"] == declared["countries.USA.goodwill"]  # the pattern moves the rest
+        assert not any(k.endswith(".tpp") for k in got)
+
+
+def test_the_report_ranks_declared_ranges_and_gives_their_reasons(tmp_path, base):
+    from game.report import write_report
+
+    only = ["detect_hazard", "smuggler_networks", "countries.*.goodwill"]
+    text = (DECLARED.replace("samples = 3", "samples = 24").replace("months = 2", "months = 3")
+            + f"only = {json.dumps(only)}\n[outputs]\nmetrics = [\"smuggled_cum\", \"compute_adversary\"]\n")
+    report = write_report(run_batch(write(tmp_path, text), tmp_path / "out", workers=1), svg=False)
+    indices = pd.read_csv(report / "sensitivity.csv")
+    assert sorted(indices["input"].unique()) == sorted(only) and set(indices["metric"]) == {"smuggled_cum",
+                                                                                          "compute_adversary"}
+    summary = (report / "summary.md").read_text()
+    assert "RBD-FAST" in summary and "## Outcomes at month 3\n" in summary  # no lever: one group of all runs
+    assert "| `countries.*.goodwill` | uncertainty | declared range x0.8 to x1.2 of each value (uniform)" in summary
+    drivers = (report / "drivers.md").read_text()
+    top = indices[indices["metric"] == "smuggled_cum"].sort_values("S1_mean").iloc[-1]["input"]
+    assert f"| `{top}` | " in drivers and base.uncertainties[top].why in drivers
+
+
+# ---------------------------------------------------------------------------
 # the shipped sweeps and the Ray backend
 
 
@@ -492,9 +581,12 @@ SWEEPS = sorted((ROOT / "sweeps").glob("*.toml"))
 def test_shipped_sweeps_are_valid_and_cite_their_ranges(path):
     sweep = load_sweep(path)
     assert len(plan_runs(sweep)) >= 100
-    assert sweep.levers and sweep.uncertainties
+    assert sweep.uncertainties and (sweep.levers or any(f.declared for f in sweep.factors))
     lines = path.read_text().splitlines()
     for f in sweep.factors:
+        if f.declared:  # the scenario's [uncertainties] gives its reason
+            assert f.why, f"{path.name}: declared {f.key} has no why"
+            continue
         key = f.key.split(".")[-1]
         i = next(i for i, line in enumerate(lines) if re.match(rf'^"?[\w.]*{re.escape(key)}"?\s*=', line))
         context = " ".join(lines[max(0, i - 3): i + 1])

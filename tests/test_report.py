@@ -123,7 +123,7 @@ def test_sobol_design_reports_first_order_and_total_indices(tmp_path):
     (tmp_path / "s.toml").write_text(text)
     out = write_report(run_batch(tmp_path / "s.toml", tmp_path / "out", workers=1), svg=False)
     summary = (out / "summary.md").read_text()
-    assert "Sobol indices (SALib" in summary and "| input | S1 | S1 min | S1 max | ST |" in summary
+    assert "Sobol indices (SALib" in summary and "| input | S1 | S1 min | S1 max | S1 ± 95% | ST | ST min | ST max | ST ± 95% |" in summary
     assert (out / "sensitivity.png").exists() and not (out / "sensitivity.svg").exists()
 
 
