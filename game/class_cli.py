@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from game.cli import EXIT_OK, RESEARCH, UsageError
+from game.cli import EXIT_OK, RESEARCH, UsageError, whole_number
 
 
 
@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = inner.add_parser("report", help="build the debrief (HTML + PNG) from the teams' saves")
     s.add_argument("folder", type=Path, help="the class folder made by `class new`")
     s.add_argument("--out", type=Path, required=True, help="folder for index.html and the charts")
+    s.add_argument("--band-samples", type=whole_number(0, "a number of sampled worlds", 1_000), default=None,
+                   help="worlds drawn from the declared parameter ranges for each team's 10-90%% band "
+                        "(default 8, as in the game; 0: no bands)")
     s.set_defaults(func=cmd_report, needs=RESEARCH)
 
     s = inner.add_parser("play", help="hot-seat: the teams take turns on this computer, round by round",
@@ -92,7 +95,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out {args.out}: is a file; expected a folder")
     try:
-        page, teams = build_report(args.folder, args.out)
+        page, teams = build_report(args.folder, args.out, args.band_samples)
     except LessonError as exc:
         raise UsageError("\n  ".join(exc.problems)) from None
     for t in teams:

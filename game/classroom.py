@@ -486,8 +486,15 @@ def _out_of_lesson(session: GameSession, info: Mapping[str, Any]) -> list[str]:
 # the debrief
 
 
-def build_report(folder: Path, out: Path) -> tuple[Path, list[TeamResult]]:
-    """Write ``out/index.html`` (one offline page) and ``out/*.png``; returns the page and the teams."""
+def build_report(folder: Path, out: Path, band_samples: int | None = None) -> tuple[Path, list[TeamResult]]:
+    """Write ``out/index.html`` (one offline page) and ``out/*.png``; returns the page and the teams.
+
+    ``band_samples`` worlds (default as in the game; 0 for none) drawn from the declared ranges replay
+    each team's orders, so every team's line has its 10-90% band: a gap between teams inside the bands
+    may be what nobody knows about the world rather than what the teams did.
+    """
+    from game.ensemble import SAMPLES
+
     info = read_class(folder)
     teams = collect_teams(folder, info)
     out.mkdir(parents=True, exist_ok=True)
@@ -495,22 +502,43 @@ def build_report(folder: Path, out: Path) -> tuple[Path, list[TeamResult]]:
     played = [t for t in good if t.session.month > 0]  # a team that has not played has no line yet
     months = max([t.session.month for t in good], default=0)
     baselines = good[0].session.baselines if good else {}
+    samples = SAMPLES if band_samples is None else band_samples
+    bands = team_bands(played, [key for key, _, _ in CHART_METRICS], samples) if samples > 0 else {}
     charts = []
     for key, label, unit in CHART_METRICS:
-        png = _chart(key, label, unit, played, baselines, months)
+        png = _chart(key, label, unit, played, baselines, months, bands)
         name = f"{key}.png"
         write_bytes(out / name, png)
         charts.append((label, name, png))
-    page = _html(info, teams, charts, months)
+    page = _html(info, teams, charts, months, samples if bands else 0)
     write_text(out / "index.html", page)
     return out / "index.html", teams
+
+
+def team_bands(teams: list[TeamResult], keys: list[str], samples: int) -> dict[str, Any]:
+    """Each team's :class:`game.ensemble.Band` up to the month it reached: ``samples`` worlds replaying its
+    orders (teams run side by side in worker processes, as a batch does)."""
+    import dataclasses
+
+    from game.batch import default_workers, make_executor
+    from game.ensemble import request_for, run_ensemble
+
+    requests = {t.team.id: dataclasses.replace(request_for(t.session, keys, samples), horizon=t.session.month)
+                for t in teams}
+    if not requests:
+        return {}
+    with make_executor("process", min(len(requests), default_workers())) as pool:
+        futures = {team: pool.submit(run_ensemble, request) for team, request in requests.items()}
+        return {team: future.result() for team, future in futures.items()}
 
 
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 
 
-def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int) -> bytes:
-    """One metric, every team and both baselines on the same axes: dates below, units in words."""
+def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int,
+           bands: Mapping[str, Any] | None = None) -> bytes:
+    """One metric, every team and both baselines on the same axes: dates below, units in words; each
+    team's band of sampled worlds shaded in its colour behind its line."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -523,6 +551,7 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
 
     fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
     values = []
+    shaded = ""
     for b, style, how in (("no_controls", ":", "dotted"), ("scheduled", "--", "dashed")):
         if b in baselines:
             views = baselines[b].views[: months + 1]
@@ -534,7 +563,15 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
         views = t.session.views
         ys = [v.metrics[key] for v in views]
         values += ys
-        ax.plot(dates(views), ys, color=COLOURS[i % len(COLOURS)], linewidth=2.2, label=_plain(t.team.name))
+        colour = COLOURS[i % len(COLOURS)]
+        band = (bands or {}).get(t.team.id)
+        q = band.quantiles(key) if band is not None else None
+        if q is not None:
+            n = min(len(views), q.shape[1])
+            ax.fill_between(dates(views[:n]), q[0][:n], q[2][:n], color=colour, alpha=0.15, linewidth=0)
+            shaded = f"10-90% of {band.samples} sampled worlds (shaded, each team's colour)"
+            values += list(q[0][:n]) + list(q[2][:n])
+        ax.plot(dates(views), ys, color=colour, linewidth=2.2, label=_plain(t.team.name))
     ax.set_title(label, fontsize=13)
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _axis_number(v, unit)))
@@ -543,8 +580,14 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
         ax.set_ylim(0, 1)  # nothing has happened yet: no axis of -0.04 to 0.04
         ax.text(0.5, 0.5, "nothing yet", transform=ax.transAxes, ha="center", color="#777777")
     ax.grid(alpha=0.3)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=9, frameon=False)
+    handles, labels = ax.get_legend_handles_labels()
+    if shaded:
+        from matplotlib.patches import Patch
+
+        handles.append(Patch(color="#777777", alpha=0.25, linewidth=0))
+        labels.append(shaded)
+    if handles:
+        ax.legend(handles, labels, fontsize=9, frameon=False)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     plt.close(fig)
@@ -577,7 +620,7 @@ def _axis_number(v: float, unit: str) -> str:
     return format_value(unit, v, style="bare")
 
 
-def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int) -> str:
+def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int, samples: int = 0) -> str:
     e = html.escape
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
@@ -590,7 +633,11 @@ def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months
         f"<p>Scenario <b>{e(info['scenario'])}</b>, seed {int(info['seed'])}, "
         f"{int(info['rounds'])} rounds of {int(info['months_per_round'])} months. "
         "Coloured lines: the teams. Grey lines: the same seed with no controls (dotted) and as the scenario "
-        "schedules it with no player (dashed).</p>",
+        "schedules it with no player (dashed)."
+        + (f" Shaded, in each team's colour: where 8 in 10 of {samples} worlds drawn from the declared ranges "
+           "of the estimated parameters went under that team's orders (the same seed). Where two teams' bands "
+           "overlap, the gap between their lines may be what nobody knows about the world, not what the "
+           "teams did." if samples else "") + "</p>",
     ]
     problems = [t for t in teams if t.problem]
     if problems:

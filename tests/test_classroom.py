@@ -108,8 +108,9 @@ def test_new_class_writes_a_starting_save_per_team_and_refuses_to_overwrite(play
 def test_report_shows_teams_different_outcomes_side_by_side(played_class, tmp_path):
     folder, red, blue = played_class
     assert red.view.metrics["smuggled_cum"] < blue.view.metrics["smuggled_cum"]
-    page, teams = build_report(folder, tmp_path / "debrief")
+    page, teams = build_report(folder, tmp_path / "debrief", band_samples=2)
     text = page.read_text()
+    assert "worlds drawn from the declared ranges" in text
     assert "Red &lt;b&gt;team&lt;/b&gt;" in text and "<b>team</b>" not in text  # names are text, not markup
     assert "Blue" in text and "Questions for discussion" in text
     assert text.count("data:image/png;base64,") == 6
@@ -125,7 +126,7 @@ def test_corrupt_missing_and_mismatched_saves_are_reported_and_the_rest_still_bu
 
     shutil.copytree(folder, copy)
     (copy / "teams" / "blue.json").write_text('{"format": "silicon-curtain-save", "version": 1, "scen')
-    page, teams = build_report(copy, tmp_path / "debrief")
+    page, teams = build_report(copy, tmp_path / "debrief", band_samples=0)
     by_id = {t.team.id: t for t in teams}
     assert "not valid JSON" in by_id["blue"].problem and by_id["red"].session is not None
     assert "Blue" in page.read_text() and "not valid JSON" in page.read_text()
@@ -133,7 +134,7 @@ def test_corrupt_missing_and_mismatched_saves_are_reported_and_the_rest_still_bu
     data["seed"] = 99
     (copy / "teams" / "red.json").write_text(json.dumps(data))
     (copy / "teams" / "blue.json").unlink()
-    _, teams = build_report(copy, tmp_path / "debrief2")
+    _, teams = build_report(copy, tmp_path / "debrief2", band_samples=0)
     by_id = {t.team.id: t for t in teams}
     assert by_id["red"].problem.startswith("seed: expected 3, got 99")
     assert by_id["blue"].problem == "no save handed in"
@@ -164,7 +165,7 @@ def test_the_report_reads_for_people_and_others_can_open_it(played_class, tmp_pa
     new = tmp_path / "new"
     new_class(load_lesson(write_lesson(tmp_path, GOOD)), new)
     shutil.copy(new / "teams" / "blue.json", fresh / "teams" / "blue.json")
-    page, _ = build_report(fresh, tmp_path / "debrief")
+    page, _ = build_report(fresh, tmp_path / "debrief", band_samples=0)
     text = page.read_text()
     assert "not played yet" in text and ".png</figcaption>" not in text
     assert "Licence-free allowance (LPP) 200 H100e per buyer a year" in text  # red's order in words
@@ -221,3 +222,18 @@ def test_bad_team_weights_in_a_lesson_name_the_key(tmp_path, weights, needle):
     with pytest.raises(LessonError) as exc:
         load_lesson(tmp_path / "l.toml")
     assert any(needle in p for p in exc.value.problems), exc.value.problems
+
+
+def test_each_teams_band_replays_its_own_orders_and_spreads(played_class):
+    from game.classroom import collect_teams, read_class, team_bands
+
+    folder, red, blue = played_class
+    teams = [t for t in collect_teams(folder, read_class(folder)) if t.session is not None]
+    bands = team_bands(teams, ["smuggled_cum", "compute_adversary"], samples=3)
+    assert set(bands) == {"red", "blue"}
+    for t in teams:
+        q = bands[t.team.id].quantiles("smuggled_cum")
+        assert q.shape[1] == t.session.month + 1, "the band runs to the month the team reached"
+        assert (q[0] <= q[1]).all() and (q[1] <= q[2]).all() and q[2][-1] > q[0][-1]
+    red_q, blue_q = bands["red"].quantiles("smuggled_cum"), bands["blue"].quantiles("smuggled_cum")
+    assert not (red_q == blue_q).all(), "each team's orders are replayed, not one shared world"
