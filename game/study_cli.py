@@ -41,6 +41,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 _count = whole_number(2, "a number of seeds", 10_000)
 
 
+def _share(value: float) -> str:
+    """A variance share; none when nothing varied (a metric equal in every run)."""
+    return "-" if value != value else f"{value:.0%}"
+
+
 def _months(text: str) -> list[int]:
     try:
         values = [int(x) for x in text.split(",") if x.strip()]
@@ -125,7 +130,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
              study._fmt(r[f"mean_{args.b}"], r["unit"]), study._fmt(r["mean_diff"], r["unit"]),
              f"[{study._fmt(r['ci_low'], r['unit'])}, {study._fmt(r['ci_high'], r['unit'])}]")
             + ((f"{study._fmt(r['p5_diff'], r['unit'])} to {study._fmt(r['p95_diff'], r['unit'])}",
-                f"{r['parameter_share']:.0%}") if samples else ())
+                _share(r["parameter_share"])) if samples else ())
             for r in table.to_dict("records")]
     head = ("metric", "month", args.a, args.b, "difference", "95% interval")
     _print_table(head + (("5-95% across", "from parameters") if samples else ()), rows, right={2, 3, 4})
