@@ -37,6 +37,16 @@ RESEARCH = ("pyarrow", "matplotlib", "SALib")
 debriefs need them; playing does not (``make play`` installs without them)."""
 
 
+def _choose_language(explicit: str | None) -> None:
+    from game import i18n
+
+    try:
+        i18n.use(explicit)
+    except ValueError as exc:
+        where = "--lang" if explicit else f"${i18n.ENV}"
+        raise UsageError(f"{where}: {exc}") from None
+
+
 class UsageError(Exception):
     """Bad input from the user: shown as one line, exit code 2."""
 
@@ -48,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
+        _choose_language(args.lang)
         _check_extras(args.command, getattr(args, "needs", ()))
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe fails here, inside the handlers below, not at exit
@@ -83,6 +94,8 @@ def _check_extras(command: str, needs: Sequence[str]) -> None:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="silicon-curtain",
                                 description="An agent-based game about AI-chip export controls.")
+    p.add_argument("--lang", metavar="LANG",
+                   help="language: en or ja (default: $SILICON_CURTAIN_LANG, else the system locale, else en)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("scenarios", help="list the scenarios: name, description, period")
@@ -207,10 +220,12 @@ def cmd_levers(args: argparse.Namespace) -> int:
             raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
         names, policies = list(role.levers), list(role.policies)
         print(f"{role.title}: {len(names)} lever(s), {len(policies)} policy(ies); orders: {', '.join(role.commands)}")
-    rows = [(name, LEVERS[name].group, LEVERS[name].label, LEVERS[name].expected(), LEVERS[name].doc)
+    from game.i18n import text as _
+
+    rows = [(name, _(LEVERS[name].group), _(LEVERS[name].label), LEVERS[name].expected(), _(LEVERS[name].doc))
             for name in names]
     if rows:
-        _print_table(("lever", "group", "label", "expects", "what it does"), rows)
+        _print_table(tuple(map(_, ("lever", "group", "label", "expects", "what it does"))), rows)
     if policies:
         if rows:
             print()
@@ -380,14 +395,23 @@ def _human(value: Any, unit: str) -> str:
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = frozenset()) -> None:
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    widths = [max(_columns(str(x)) for x in col) for col in zip(header, *rows)]
+    def pad(cell: str, width: int, right_aligned: bool) -> str:
+        fill = " " * (width - _columns(cell))
+        return fill + cell if right_aligned else cell + fill
     def line(cells):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+        return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
     print(line(header))
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print(line(r))
+
+
+def _columns(cell: str) -> int:
+    """Terminal columns ``cell`` takes: wide (CJK) characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pyproject.toml", "README.md", "agents", "game", "scenarios", "lessons", "sweeps", "assets")
 SHIPPED = ("agents/scenarios/_world.toml", "agents/scenarios/diffusion_rule_2025.toml",
            "game/lessons/diffusion_and_stockpiling.toml", "game/lessons/diffusion_and_stockpiling.md",
-           "game/sweeps/enforcement.toml", "game/assets/world_110m.json", "game/ui/theme.json")
+           "game/sweeps/enforcement.toml", "game/assets/world_110m.json", "game/ui/theme.json",
+           "game/locale/ja.po", "game/locale/glossary.toml")
 
 
 def _can_build_without_isolation() -> bool:
@@ -105,6 +106,10 @@ def test_installed_wheel_works_from_any_folder(installed):
     assert done.returncode == 0, done.stderr
     for name in ("no_controls", "diffusion_rule_2025", "rescission_2025"):
         assert name in done.stdout
+
+    done = _command(installed, "--lang", "ja", "levers")
+    assert done.returncode == 0, done.stderr
+    assert "ティア2規則" in done.stdout
 
     done = _command(installed, "run", "diffusion_rule_2025", "--months", "3", "--out", "x.csv", "--quiet")
     assert done.returncode == 0, done.stderr
