@@ -6,7 +6,10 @@ through these functions ("Enforcement budget $374M a year", "Licence-free
 allowance (LPP) 500 H100e per buyer a year", "Export variants to Tier 3:
 licence with a fee"), so no code name or raw float reaches a person. A
 lever's labels and choice words are in its ``agents.regime.LEVERS`` entry.
-Imports the standard library, ``agents.regime`` and ``agents.commands`` only.
+Everything here speaks the language installed in ``agents.lang``: labels
+through the catalogue, large numbers in 万/億/兆 in Japanese, months as
+2025年1月. Imports the standard library, ``agents.lang``, ``agents.regime``
+and ``agents.commands`` only.
 """
 
 from __future__ import annotations
@@ -16,22 +19,29 @@ from typing import Any, Mapping
 
 from agents.checks import power_of_ten
 from agents.commands import COUNTRY_POLICIES
+from agents.lang import N_, _, language
 from agents.regime import LEVERS
 
 UNIT_WORDS = {
-    "H100e/consignee/year": "H100e per buyer a year",
-    "H100e/month": "H100e a month",
-    "H100e/year": "H100e a year",
-    "TPP/mm^2": "TPP per mm²",
-    "USD/year": "a year",
+    "H100e/consignee/year": N_("H100e per buyer a year"),
+    "H100e/month": N_("H100e a month"),
+    "H100e/year": N_("H100e a year"),
+    "TPP/mm^2": N_("TPP per mm²"),
+    "USD/year": N_("a year"),
 }
 """How a unit reads after a number (``USD`` units put a $ before it instead)."""
 
 SHORT_UNIT = {
-    "USD/year": "$/yr", "H100e": "H100e", "H100e/month": "H100e/mo", "H100e/consignee/year": "H100e/yr",
-    "TPP": "TPP", "TPP/mm^2": "TPP/mm²", "share": "0-1", "x": "×", "operations": "ops",
+    "USD/year": N_("$/yr"), "H100e": "H100e", "H100e/month": N_("H100e/mo"), "H100e/consignee/year": N_("H100e/yr"),
+    "TPP": "TPP", "TPP/mm^2": "TPP/mm²", "share": "0-1", "x": "×", "operations": N_("ops"),
 }
 """A unit as the policy panel abbreviates it after a lever's short label ("Enforcement, $/yr")."""
+
+_SUFFIXES = {
+    "en": ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")),
+    "ja": ((1e12, "兆"), (1e8, "億"), (1e4, "万")),
+}
+"""How each language groups large numbers: thousands (k, M, B, T) or myriads (万, 億, 兆)."""
 
 
 def _trim(number: str) -> str:
@@ -40,12 +50,12 @@ def _trim(number: str) -> str:
 
 
 def human(v: float | None, digits: int = 1) -> str:
-    """1234567 -> '1.2M', 374e6 -> '374M'; huge numbers in powers of ten (1e26)."""
+    """1234567 -> '1.2M' (Japanese '123.5万'), 374e6 -> '374M' ('3.7億'); huge numbers in powers of ten (1e26)."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
-        return "n/a"
+        return _("n/a")
     if abs(v) >= 1e15:
         return power_of_ten(v, digits)
-    for div, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")):
+    for div, suffix in _SUFFIXES.get(language(), _SUFFIXES["en"]):
         if abs(v) >= div:
             return f"{_trim(f'{v / div:,.{digits}f}')}{suffix}"
     if abs(v) >= 10:
@@ -63,33 +73,49 @@ def format_value(unit: str, v: Any, digits: int = 1, style: str = "long") -> str
     axis already names the unit: "$374M", "14").
     """
     if v is None:
-        return "n/a"
+        return _("n/a")
     if unit == "yes/no":
-        return "yes" if v else "no"
+        return _("yes") if v else _("no")
     if isinstance(v, bool):
-        return "on" if v else "off"
+        return _("on") if v else _("off")
     if isinstance(v, str):
         return v
-    words = UNIT_WORDS.get(unit, unit) if style == "long" else ""
+    words = _(UNIT_WORDS.get(unit, unit)) if style == "long" else ""
     if isinstance(v, (list, tuple)):
-        return ", ".join(human(float(x), digits) for x in v) + (f" {words}" if words else "")
+        return _with_unit(", ".join(human(float(x), digits) for x in v), words)
     v = float(v)
     if not math.isfinite(v):
-        return "n/a"
+        return _("n/a")
     if unit.startswith("USD"):
-        rest = UNIT_WORDS.get(unit, unit[3:].lstrip("/")) if style == "long" else ""
-        return f"${human(v, digits)}" + (f" {rest}" if rest else "")
+        money = _("${amount}").format(amount=human(v, digits))
+        rest = _(UNIT_WORDS.get(unit, unit[3:].lstrip("/"))) if style == "long" else ""
+        return _with_unit(money, rest)
     if unit == "share":
         return _trim(f"{v * 100:.{digits}f}") + "%"
     if unit == "0-1":
         return f"{v:.2f}"
     if unit == "months":
-        return _trim(f"{v:.1f}") + {"long": " months", "short": " mo", "bare": ""}[style]
+        n = _trim(f"{v:.1f}")
+        return {"long": _("{n} months"), "short": _("{n} mo"), "bare": "{n}"}[style].format(n=n)
     if unit == "x":
         return f"×{v:g}"
     if unit == "count":
         return f"{v:,.0f}"
-    return f"{human(v, digits)} {words}".strip()
+    return _with_unit(human(v, digits), words)
+
+
+def _with_unit(number: str, unit_words: str) -> str:
+    """'374M' + 'a year' -> '374M a year'; Japanese units that start with '/' or '年' join without a space."""
+    if not unit_words:
+        return number
+    return number + unit_words if unit_words.startswith(("/", "年", "か月")) else f"{number} {unit_words}"
+
+
+def month_text(date: str) -> str:
+    """A model month's calendar label ('2025-01') as people read it: '2025-01', Japanese '2025年1月'."""
+    if language() == "ja" and len(date) >= 7 and date[4] == "-":
+        return f"{int(date[:4])}年{int(date[5:7])}月"
+    return date
 
 
 def table_number(v: Any) -> str:
@@ -134,55 +160,56 @@ def parse_entry(text: str) -> Any:
 
 
 def lever_label(name: str) -> str:
-    return LEVERS[name].label if name in LEVERS else name.replace("_", " ")
+    return _(LEVERS[name].label) if name in LEVERS else name.replace("_", " ")
 
 
 def lever_short_label(name: str) -> str:
     """A lever's label in the policy panel, with its unit if it has one: 'Enforcement, $/yr', 'Density rule'."""
     spec = LEVERS[name]
-    unit = SHORT_UNIT.get(spec.unit, "")
-    return spec.short + (f", {unit}" if unit else "")
+    unit = _(SHORT_UNIT.get(spec.unit, ""))
+    return _(spec.short) + (_(", {unit}").format(unit=unit) if unit else "")
 
 
 def format_lever(name: str, value: Any) -> str:
     """A lever's value in words: 'licence with a fee', '$374.0M a year', '500 H100e per buyer a year'."""
     words = LEVERS[name].choice_words if name in LEVERS else {}
     if isinstance(value, str) and value in words:
-        return words[value]
+        return _(words[value])
     return format_value(LEVERS[name].unit if name in LEVERS else "", value)
 
 
 def policy_label(name: str) -> str:
-    return COUNTRY_POLICIES[name].label if name in COUNTRY_POLICIES else name.replace("_", " ")
+    return _(COUNTRY_POLICIES[name].label) if name in COUNTRY_POLICIES else name.replace("_", " ")
 
 
 def policy_value(name: str, value: Any) -> str:
     """A government policy's value in words: 'on', '$50B a year', '0.4'."""
     if name in COUNTRY_POLICIES and COUNTRY_POLICIES[name].is_switch:
-        return "on" if value else "off"
+        return _("on") if value else _("off")
     return format_value(COUNTRY_POLICIES[name].unit if name in COUNTRY_POLICIES else "", value)
 
 
 def policy_text(name: str, value: Any) -> str:
     """'Chip subsidy $50B a year', 'Block US export variants on'."""
-    return f"{policy_label(name)} {policy_value(name, value)}"
+    return _("{label} {value}").format(label=policy_label(name), value=policy_value(name, value))
 
 
 def describe_levers(levers: Mapping[str, Any]) -> str:
     """'Enforcement budget $374.0M a year; Location verification on'."""
-    return "; ".join(f"{lever_label(k)} {format_lever(k, v)}" for k, v in levers.items())
+    return _("; ").join(_("{label} {value}").format(label=lever_label(k), value=format_lever(k, v))
+                        for k, v in levers.items())
 
 
 def lever_expects(name: str) -> str:
     """What a lever takes, for a person (files say true/false; people say on or off)."""
     spec = LEVERS[name]
     if spec.kind == "bool":
-        return "on or off"
+        return _("on or off")
     if spec.kind == "choice":
         words = spec.choice_words
-        return "one of: " + ", ".join(words.get(c, c) for c in spec.choices)
+        return _("one of: {choices}").format(choices=", ".join(_(words.get(c, c)) for c in spec.choices))
     lo = format_lever(name, spec.lo) if spec.lo is not None else None
     hi = format_lever(name, spec.hi) if spec.hi is not None else None
     if lo is not None and hi is not None:
-        return f"a number from {lo} to {hi}"
-    return "a number" + (f" of at least {lo}" if lo is not None else "")
+        return _("a number from {lo} to {hi}").format(lo=lo, hi=hi)
+    return _("a number of at least {lo}").format(lo=lo) if lo is not None else _("a number")

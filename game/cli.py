@@ -220,12 +220,12 @@ def cmd_levers(args: argparse.Namespace) -> int:
             raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
         names, policies = list(role.levers), list(role.policies)
         print(f"{role.title}: {len(names)} lever(s), {len(policies)} policy(ies); orders: {', '.join(role.commands)}")
-    from game.i18n import text as _
+    from agents.lang import _
 
     rows = [(name, _(LEVERS[name].group), _(LEVERS[name].label), LEVERS[name].expected(), _(LEVERS[name].doc))
             for name in names]
     if rows:
-        _print_table(tuple(map(_, ("lever", "group", "label", "expects", "what it does"))), rows)
+        _print_table((_("lever"), _("group"), _("label"), _("expects"), _("what it does")), rows)
     if policies:
         if rows:
             print()

@@ -7,7 +7,9 @@ there is no compile step and nothing to keep in sync) and the lookup:
 ``text(message)`` gives the message in the chosen language, or the English
 message itself when the catalogue has no entry. English is the source
 language: the messages in the code are the catalogue keys (gettext's
-convention). Imports Babel and the standard library only.
+convention). Choosing a language installs its catalogue in ``agents.lang``,
+the lookup the model and the game share. Imports Babel, the standard
+library and ``agents.lang`` only.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import io
 import os
 from functools import lru_cache
 from pathlib import Path
+
+from agents import lang
 
 LANGUAGES = ("en", "ja")
 """The languages the game speaks; ``en`` is the source and needs no catalogue."""
@@ -54,9 +58,10 @@ def _code(tag: str) -> str:
 
 
 def use(language: str | None = None) -> str:
-    """Choose the language for this process (see :func:`resolve`); returns it."""
+    """Choose the language for this process (see :func:`resolve`) and install its catalogue; returns it."""
     global _chosen
     _chosen = resolve(language)
+    lang.install(catalogue(_chosen), _chosen)
     return _chosen
 
 
@@ -83,10 +88,13 @@ def catalogue(language: str) -> gettext.NullTranslations:
 
 
 def text(message: str, language: str | None = None) -> str:
-    """``message`` (English, the catalogue key) in the chosen language; itself when untranslated."""
+    """``message`` (English, the catalogue key) in ``language``, or the chosen one; itself when untranslated."""
     if not message:
         return message
-    return catalogue(language or current()).gettext(message)
+    if language is None:
+        current()
+        return lang._(message)
+    return catalogue(language).gettext(message)
 
 
 def messages(language: str) -> dict[str, str]:

@@ -7,6 +7,7 @@ import pytest
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ["SILICON_CURTAIN_LANG"] = "en"  # tests read English unless they choose Japanese (a Japanese machine too)
 
 SEEDS = (1, 2, 3)
 

@@ -4,26 +4,8 @@ import tomllib
 
 import pytest
 
-from agents.regime import LEVERS
-from game import i18n
+from game import i18n, messages
 from game.cli import main
-
-LEVERS_HEADERS = ("lever", "group", "label", "expects", "what it does")
-
-
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.use("en")
-
-
-def source_messages() -> set[str]:
-    """Every English message the translated screens and commands look up (the catalogue keys)."""
-    out = set(LEVERS_HEADERS)
-    for lever in LEVERS.values():
-        out |= {lever.group, lever.label, lever.doc}
-    return out
-
 
 @pytest.mark.parametrize("explicit, env, expected", [
     ("ja", {"SILICON_CURTAIN_LANG": "en", "LANG": "en_US.UTF-8"}, "ja"),
@@ -46,11 +28,9 @@ def test_a_language_asked_for_by_name_that_the_game_does_not_speak_is_an_error(c
 
 
 def test_every_message_has_its_japanese_and_the_catalogue_has_nothing_stale():
-    ja = i18n.messages("ja")
-    missing = sorted(source_messages() - {k for k, v in ja.items() if v})
-    assert not missing, f"game/locale/ja.po lacks: {missing[:5]}"
-    stale = sorted(set(ja) - source_messages())
-    assert not stale, f"game/locale/ja.po has entries nothing says: {stale[:5]}"
+    missing, stale = messages.gaps("ja")
+    assert not missing, f"game/locale/ja.po lacks {len(missing)}: {missing[:5]} (python -m game.messages adds them)"
+    assert not stale, f"game/locale/ja.po has entries nothing says: {stale[:5]} (python -m game.messages drops them)"
 
 
 def test_the_japanese_catalogue_uses_the_glossary_terms():

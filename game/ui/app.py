@@ -24,11 +24,14 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
+from agents import lang
+from game import i18n
+from game.i18n import LANGUAGES
 from game.session import GameSession, game_home, write_json_atomic
 from game.ui.bands import Bands
 from game.ui.clock import SimClock
 from game.ui.scene import Scene
-from game.ui.style import PALETTES, Palette, Text, load_theme
+from game.ui.style import PALETTES, THEME_FONT, Palette, Text, load_theme
 
 FPS = 60
 IDLE_FPS = 8
@@ -48,6 +51,8 @@ class Settings:
     palette: str = "standard"
     width: int = 1280
     height: int = 720
+    language: str = ""
+    """The language chosen on the settings screen ('en', 'ja'); empty: from --lang, $SILICON_CURTAIN_LANG or the locale."""
 
     @classmethod
     def load(cls) -> "Settings":
@@ -63,6 +68,7 @@ class Settings:
         number = isinstance(s.ui_scale, (int, float)) and not isinstance(s.ui_scale, bool)
         whole = all(isinstance(v, int) and not isinstance(v, bool) for v in (s.width, s.height))
         if (not isinstance(s.palette, str) or s.palette not in PALETTES or not number
+                or s.language not in ("", *LANGUAGES)
                 or not 0.75 <= s.ui_scale <= 2.0 or not whole
                 or not (MIN_SIZE[0] <= s.width <= 7680 and MIN_SIZE[1] <= s.height <= 4320)):
             return cls()  # a value of the wrong type or out of range: the defaults, never a crash
@@ -108,7 +114,7 @@ class App:
         self.screen = pygame.display.set_mode((self.settings.width, self.settings.height), pygame.RESIZABLE)
         pygame.display.set_caption("Silicon Curtain")
         pygame.key.set_repeat(350, 45)
-        self.text = Text(self.settings.ui_scale)
+        self.text = Text(self.settings.ui_scale, japanese=self.japanese)
         self.manager = self._make_manager()
         self.stack: list[Scene] = []
         self._ops: list[tuple[str, Scene | None]] = []
@@ -127,11 +133,17 @@ class App:
     def _make_manager(self) -> pygame_gui.UIManager:
         """The one UIManager, from the one theme scaled to the UI scale; tooltip fonts preloaded."""
         scale = self.settings.ui_scale
-        manager = pygame_gui.UIManager(self.screen.get_size(), load_theme(scale))
+        manager = pygame_gui.UIManager(self.screen.get_size(), load_theme(scale, self.japanese),
+                                       starting_language=lang.language())
         size = max(8, int(round(13 * scale)))
-        manager.preload_fonts([{"name": "noto_sans", "point_size": size, "style": style}
+        manager.preload_fonts([{"name": THEME_FONT[self.japanese], "point_size": size, "style": style}
                                for style in ("italic",)])  # bold 13 is in the theme already
         return manager
+
+    @property
+    def japanese(self) -> bool:
+        """Whether the game speaks Japanese (every font is then Noto Sans JP)."""
+        return lang.language() == "ja"
 
     # ---- properties --------------------------------------------------------
     @property
@@ -211,7 +223,9 @@ class App:
             self.top.leave()
         if (settings.width, settings.height) != (old.width, old.height):
             self.screen = pygame.display.set_mode((settings.width, settings.height), pygame.RESIZABLE)
-        self.text = Text(settings.ui_scale)
+        if settings.language and settings.language != lang.language():
+            i18n.use(settings.language)
+        self.text = Text(settings.ui_scale, japanese=self.japanese)
         self.manager = self._make_manager()
         if self.top is not None:
             self.top.enter()

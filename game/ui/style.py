@@ -112,35 +112,91 @@ PRINT = Palette(
 """Dark text on white, Okabe-Ito lines: the debrief exported for printing (not a screen palette)."""
 
 
-def font_path(bold: bool = False) -> str:
+FONT_FILES = {
+    False: ("NotoSans-Regular.ttf", "NotoSans-Bold.ttf"),
+    True: ("NotoSansJP-Regular.otf", "NotoSansJP-Bold.otf"),
+}
+"""Latin and Japanese Noto Sans, both shipped inside pygame_gui (SIL Open Font Licence): nothing to download."""
+THEME_FONT = {False: "noto_sans", True: "noto_sans_jp"}
+"""pygame_gui's names for the same two fonts."""
+
+
+def font_path(bold: bool = False, japanese: bool = False) -> str:
     import pygame_gui.data
 
-    name = "NotoSans-Bold.ttf" if bold else "NotoSans-Regular.ttf"
-    return str(Path(pygame_gui.data.__file__).with_name(name))
+    return str(Path(pygame_gui.data.__file__).with_name(FONT_FILES[japanese][bold]))
+
+
+def needs_japanese_font(text: str) -> bool:
+    """Whether ``text`` has a character Noto Sans (Latin) lacks: kana, kanji, full-width forms."""
+    return any(ord(ch) >= 0x2E80 for ch in text)
+
+
+_NO_LINE_START = set("、。，．・：；？！ー〜）」』】〉》〕｝］ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々"
+                     ")]},.:;!?%’”")
+"""Characters a Japanese line may not begin with (kinsoku shori, JIS X 4051): they stay with the one before."""
+_NO_LINE_END = set("（「『【〈《〔｛［(['‘“$")
+"""Characters a line may not end with: they go with the one after."""
+
+
+def break_units(paragraph: str) -> list[str]:
+    """``paragraph`` cut where a line may break: at spaces, and between Japanese characters.
+
+    A run of Latin letters and digits stays whole (a word); each kana or
+    kanji is a unit of its own, except that closing punctuation and small
+    kana keep to the unit before and opening brackets to the unit after.
+    Spaces stay at the end of the unit before them, so joining the units
+    gives back the paragraph.
+    """
+    units: list[str] = []
+    glue_next = False
+    for ch in paragraph:
+        wide = ord(ch) >= 0x2E80
+        if not units or glue_next:
+            if glue_next and units:
+                units[-1] += ch
+            else:
+                units.append(ch)
+            glue_next = ch in _NO_LINE_END
+            continue
+        prev = units[-1][-1]
+        if ch in _NO_LINE_START:
+            units[-1] += ch
+        elif ch == " ":
+            units[-1] += ch
+        elif prev == " " or wide or ord(prev) >= 0x2E80:
+            units.append(ch)
+        else:
+            units[-1] += ch
+        glue_next = ch in _NO_LINE_END
+    return units
 
 
 class Text:
     """Fonts by pixel size and a cache of rendered lines (text is drawn every frame)."""
 
-    def __init__(self, scale: float = 1.0, capacity: int = 4000):
+    def __init__(self, scale: float = 1.0, capacity: int = 4000, japanese: bool = False):
         self.scale = scale
-        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self.japanese = japanese
+        """Draw everything in Noto Sans JP (the game speaks Japanese); otherwise only text that needs it."""
+        self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
         self.capacity = capacity
 
-    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+    def font(self, size: int, bold: bool = False, text: str = "") -> pygame.font.Font:
+        """The font at ``size`` (scaled): Japanese when the game speaks it or ``text`` needs it."""
         px = max(8, int(round(size * self.scale)))
-        key = (px, bold)
+        key = (px, bold, self.japanese or needs_japanese_font(text))
         f = self._fonts.get(key)
         if f is None:
-            f = self._fonts[key] = pygame.font.Font(font_path(bold), px)
+            f = self._fonts[key] = pygame.font.Font(font_path(bold, key[2]), px)
         return f
 
     def render(self, text: str, size: int, colour: RGB, bold: bool = False) -> pygame.Surface:
         key = (text, size, colour, bold)
         surf = self._cache.get(key)
         if surf is None:
-            surf = self.font(size, bold).render(text, True, colour)
+            surf = self.font(size, bold, text).render(text, True, colour)
             self._cache[key] = surf
             if len(self._cache) > self.capacity:
                 self._cache.popitem(last=False)
@@ -152,7 +208,7 @@ class Text:
         return self.font(size, bold).get_linesize()
 
     def width(self, text: str, size: int, bold: bool = False) -> int:
-        return self.font(size, bold).size(text)[0]
+        return self.font(size, bold, text).size(text)[0]
 
     def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text``, shortened with an ellipsis so that it fits ``width`` pixels."""
@@ -168,22 +224,24 @@ class Text:
         return text[:lo].rstrip() + "…"
 
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
-        """Word-wrap ``text`` (paragraphs split on newlines) to ``width`` pixels."""
+        """Wrap ``text`` (paragraphs split on newlines) to ``width`` pixels: at spaces, and between
+        Japanese characters by the line-start and line-end rules (:func:`break_units`)."""
         out: list[str] = []
-        font = self.font(size, bold)
+        font = self.font(size, bold, text)
         for para in text.split("\n"):
-            words = para.split()
-            if not words:
+            units = break_units(" ".join(para.split()))
+            if not units:
                 out.append("")
                 continue
-            line = words[0]
-            for w in words[1:]:
-                trial = f"{line} {w}"
-                if font.size(trial)[0] <= width:
+            line = units[0]
+            for unit in units[1:]:
+                trial = line + unit
+                if font.size(trial.rstrip())[0] <= width:
                     line = trial
                 else:
-                    out.append(line)
-                    line = w
+                    out.append(line.rstrip())
+                    line = unit
+            line = line.rstrip()
             while font.size(line)[0] > width and len(line) > 1:  # one word wider than the box
                 cut = len(line)
                 while cut > 1 and font.size(line[:cut])[0] > width:
@@ -211,12 +269,14 @@ class Text:
         return len(self.wrap(text, size, width, bold)) * (self.line_height(size, bold) + gap)
 
 
-def load_theme(scale: float = 1.0) -> dict:
-    """The one theme file, with every font size multiplied by the UI scale."""
+def load_theme(scale: float = 1.0, japanese: bool = False) -> dict:
+    """The one theme file, with every font size multiplied by the UI scale (in Noto Sans JP for Japanese)."""
     theme = json.loads(THEME_PATH.read_text())
     theme = copy.deepcopy(theme)
     for block in theme.values():
         font = block.get("font") if isinstance(block, dict) else None
+        if font and font.get("name") == THEME_FONT[False]:
+            font["name"] = THEME_FONT[japanese]
         if font and "size" in font:
             font["size"] = str(max(8, int(round(int(font["size"]) * scale))))
         misc = block.get("misc") if isinstance(block, dict) else None
