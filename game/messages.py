@@ -83,11 +83,11 @@ def _table_texts() -> Iterator[tuple[str, str]]:
     from agents.regime import LEVERS
 
     for name, lever in LEVERS.items():
-        where = f"agents/regime.py:LEVERS[{name}]"
+        where = f"agents/regime.py#LEVERS[{name}]"
         yield from ((where, t) for t in (lever.group, lever.label, lever.short, lever.doc, lever.cost))
         yield from ((where, t) for t in lever.choice_words.values())
     for name, policy in COUNTRY_POLICIES.items():
-        where = f"agents/commands.py:COUNTRY_POLICIES[{name}]"
+        where = f"agents/commands.py#COUNTRY_POLICIES[{name}]"
         yield from ((where, t) for t in (policy.label, getattr(policy, "doc", "")))
 
 
@@ -97,10 +97,10 @@ def _file_texts() -> Iterator[tuple[str, str]]:
 
     world = tomllib.loads((SCENARIO_DIR / "_world.toml").read_text(encoding="utf-8"))
     for code, country in world.get("countries", {}).items():
-        yield f"scenarios/_world.toml:countries.{code}", country.get("name", "")
+        yield f"scenarios/_world.toml#countries.{code}", country.get("name", "")
     for path in sorted(SCENARIO_DIR.glob("*.toml")):
         meta = tomllib.loads(path.read_text(encoding="utf-8")).get("meta", {})
-        where = f"scenarios/{path.name}:meta"
+        where = f"scenarios/{path.name}#meta"
         for key in ("title", "description", "context"):
             yield where, meta.get(key, "")
         for key in ("objectives", "questions"):
