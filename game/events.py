@@ -305,9 +305,9 @@ def smuggling_ring(m: Moment) -> Cause | None:
     share = _("{share} of what it imported").format(share=f"{ratio:.0%}") if ratio < 1 else (
         _("{times} times what it imported").format(times=f"{ratio:.1f}") if ratio < 100
         else _("far more than it imported"))
-    return Cause(_("Customs in {country} seized {seized} H100e bound for Tier 3 this month; {smuggled} H100e "
+    return Cause(_("Customs in {country} seized {seized} H100e bound for Tier 3 this month; {passed} H100e "
                    "more got through ({share}).").format(country=_(v.names[i]), seized=human(seized),
-                                                         smuggled=human(smuggled), share=share), v.codes[i])
+                                                         passed=human(smuggled), share=share), v.codes[i])
 
 
 SURGE_RATIO = 1.5
@@ -432,9 +432,9 @@ def seizure_spike(m: Moment) -> Cause | None:
     n = m.monthly("seizures_cum")
     if n is None or n < SEIZURES:
         return None
-    return Cause(_("Enforcement seized {n} shipments this month ({seized} H100e); {smuggled} H100e still reached "
+    return Cause(_("Enforcement seized {n} shipments this month ({seized} H100e); {passed} H100e still reached "
                    "Tier 3.").format(n=f"{n:.0f}", seized=human(m.monthly("seized_cum")),
-                                     smuggled=human(m.monthly("smuggled_cum"))))
+                                     passed=human(m.monthly("smuggled_cum"))))
 
 
 BREAKTHROUGH = 0.12
@@ -644,13 +644,14 @@ KINDS: tuple[EventKind, ...] = (
         "us_commerce": (
             Option(N_("Control remote access to compute"), N_("Cloud providers must know their customers: Tier 3 labs "
                    "cannot rent controlled compute abroad."), remote_access),
-            Option(N_("Control closed weights from 10^25 operations"), N_("Tighter weight controls hold more models to a "
-                   "security standard."), tighter_weights),
+            Option(N_("Control closed weights from 10^25 operations"),
+                   N_("Tighter weight controls hold more models to a security standard."), tighter_weights),
             DO_NOTHING),
     }),
     EventKind("vendor_lobbying", N_("Chip vendors lobby over lost sales"), vendor_lobbying, {
         "us_commerce": (
-            Option(N_("Raise Tier 2 caps by half"), N_("More licensed sales to Tier 2; more compute abroad."), raise_caps),
+            Option(N_("Raise Tier 2 caps by half"), N_("More licensed sales to Tier 2; more compute abroad."),
+                   raise_caps),
             Option(N_("Loosen the export-variant policy"), N_("Vendors sell more variant chips to Tier 3."),
                    loosen_variants),
             Option(N_("Hold firm"), N_("Sales stay down; the controls stay as they are."), nothing)),

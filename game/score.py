@@ -280,14 +280,17 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
         values["lead"] = (clamp(0.5 + (gap - gap_s) / 12), _("US lead {gap} months ({diff} vs schedule)").format(
             gap=f"{gap:.1f}", diff=f"{gap - gap_s:+.1f}"))
         rev = ratio(m["us_vendor_revenue_cum"], s["us_vendor_revenue_cum"])
-        values["revenue"] = (clamp(0.5 + (rev - 1) / 0.5), _("revenue {share} of as scheduled").format(share=f"{rev:.0%}"))
+        values["revenue"] = (clamp(0.5 + (rev - 1) / 0.5),
+                             _("revenue {share} of as scheduled").format(share=f"{rev:.0%}"))
         g, g_s = m["goodwill_swing"], s["goodwill_swing"]
-        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.8), _("Tier 2 goodwill {now} (as scheduled {scheduled})").format(
-            now=f"{g:.2f}", scheduled=f"{g_s:.2f}"))
+        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.8),
+                              _("Tier 2 goodwill {now} (as scheduled {scheduled})").format(
+                                  now=f"{g:.2f}", scheduled=f"{g_s:.2f}"))
     elif role == "bis_enforcement":
         x, xs = m["smuggled_cum"], s["smuggled_cum"]
         leak = ratio(x, xs)
-        values["smuggling"] = (clamp(1.5 - leak) if xs > 0 else 1.0, _("smuggled {share} of as-scheduled").format(share=f"{leak:.0%}"))
+        values["smuggling"] = (clamp(1.5 - leak) if xs > 0 else 1.0,
+                               _("smuggled {share} of as-scheduled").format(share=f"{leak:.0%}"))
         caught = m["seized_cum"] + m["smuggled_cum"]
         rate = m["seized_cum"] / caught if caught > 0 else 0.0
         values["seizures"] = (clamp(rate / 0.2), _("{share} of smuggled chips seized").format(share=f"{rate:.1%}"))

@@ -236,7 +236,8 @@ def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapp
                  for k, v in command.levers.items()]
         text = _("; ").join(parts)
         if command.effective_month is not None and scenario is not None:
-            text = _("{order} (from {date})").format(order=text, date=month_text(scenario.date(command.effective_month)))
+            text = _("{order} (from {date})").format(order=text,
+                                                     date=month_text(scenario.date(command.effective_month)))
         return text
     if isinstance(command, cmd.Rescind):
         return _("Rescind the Tier 2 regime")
