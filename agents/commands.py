@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from agents.checks import Bool, Invalid, Number, OneOf, Problems, Spec, expected, unknown
+from agents.lang import N_, _
 from agents.regime import lever_error
 
 
@@ -92,7 +93,8 @@ class PolicySpec:
     label: str
     doc: str
     bot: str
-    """What the government's bot does when no person sets it."""
+    """What the government's bot does when no person sets it (English, marked for the catalogue: show it
+    with ``_(spec.bot)`` or :attr:`bot_text`)."""
     default: float = float("nan")
     """The value in force while the bot decides, when it is a fixed one (NaN: the bot sets it each month)."""
     step: float = 0.0
@@ -105,6 +107,11 @@ class PolicySpec:
         return getattr(self.spec, "unit", "")
 
     @property
+    def bot_text(self) -> str:
+        """:attr:`bot` in the chosen language."""
+        return _(self.bot)
+
+    @property
     def is_switch(self) -> bool:
         return isinstance(self.spec, Bool)
 
@@ -113,37 +120,37 @@ COUNTRY_POLICIES: dict[str, PolicySpec] = {
     "subsidy_usd_per_year": PolicySpec(
         3, Number(0, 1e12, "USD/year"), "Chip subsidy",
         "State money for the domestic chip industry: it grows the domestic foundry's capacity after a lag.",
-        "raises it with the imports its buyers are denied", step=5e9),
+        N_("raises it with the imports its buyers are denied"), step=5e9),
     "domestic_purchase_share": PolicySpec(
         3, Number(0, 1), "Buy-domestic guidance",
         "Guidance steering home buyers to domestic chips, as a share of the most customs checks and "
         "guidance can do: imported chips cost home buyers more.",
-        "steers as far as home supply could serve home demand", step=0.1),
+        N_("steers as far as home supply could serve home demand"), step=0.1),
     "block_export_variants": PolicySpec(
         3, Bool(), "Block US export variants",
         "Customs refuses US export variants (H20-class chips made for this market): home buyers must buy "
         "domestic, smuggled or nothing, and US vendors lose the sales.",
-        "lets them in", default=0.0),
+        N_("lets them in"), default=0.0),
     "export_domestic_chips": PolicySpec(
         3, Bool(), "Sell domestic chips abroad",
         "Whether the domestic chip designer may sell abroad: foreign sales earn money that offsets the "
         "subsidy, but the chips leave home.",
-        "sells abroad", default=1.0),
+        N_("sells abroad"), default=1.0),
     "transit_enforcement": PolicySpec(
         2, Number(0, 1), "Transit enforcement",
         "Customs and export checks against transshipment through this country's hubs: added to its "
         "transit cooperation, so fewer chips are diverted and the US trusts it more.",
-        "does none beyond its cooperation", default=0.0, step=0.1, cost_usd_per_year=300e6),
+        N_("does none beyond its cooperation"), default=0.0, step=0.1, cost_usd_per_year=300e6),
     "allow_tier3_chips": PolicySpec(
         2, Bool(), "Allow Tier 3 chips",
         "Whether buyers here may buy Tier 3-designed chips: more supply when the cap binds, but the US "
         "trusts a country less the more of its imports are Tier 3 chips.",
-        "allows them", default=1.0),
+        N_("allows them"), default=1.0),
     "host_uveu_sites": PolicySpec(
         2, Bool(), "Host US cloud sites (UVEU)",
         "Whether universal validated end users (US clouds) may run sites here outside the country cap: "
         "their compute counts here, but meeting their security standard costs the host money.",
-        "hosts them", default=1.0, cost_usd_per_year=100e6),
+        N_("hosts them"), default=1.0, cost_usd_per_year=100e6),
 }
 """Policies a government may set (``country_policy``)."""
 
@@ -157,31 +164,33 @@ def validate(command: Command, countries: Mapping[str, Any], month: int) -> Comm
     """Whether ``command`` can be applied; the reason says why not."""
     if isinstance(command, SetLevers):
         if not command.levers:
-            return CommandResult(False, "no levers to set")
+            return CommandResult(False, _("no levers to set"))
         for name, value in command.levers.items():
             problem = lever_error(name, value)
             if problem:
                 return CommandResult(False, f"{name}: {problem}")
         if command.effective_month is not None and command.effective_month < month:
-            return CommandResult(False, f"effective_month {command.effective_month} is in the past (now {month})")
+            return CommandResult(False, _("effective_month {month} is in the past (now {now})").format(
+                month=command.effective_month, now=month))
         return CommandResult(True)
     if isinstance(command, (SetTier, G2GAgreement, BilateralDeal)):
         if command.country not in countries:
-            return CommandResult(False, f"unknown country {command.country!r}")
+            return CommandResult(False, _("unknown country {country}").format(country=repr(command.country)))
         if isinstance(command, SetTier) and command.tier not in (1, 2, 3):
-            return CommandResult(False, f"tier must be 1, 2 or 3, got {command.tier!r}")
+            return CommandResult(False, _("tier must be 1, 2 or 3, got {tier}").format(tier=repr(command.tier)))
         if isinstance(command, SetTier) and command.country == "USA":
-            return CommandResult(False, "the United States sets the tiers; it has none")
+            return CommandResult(False, _("the United States sets the tiers; it has none"))
         if isinstance(command, BilateralDeal) and not command.h100e_per_year > 0:
-            return CommandResult(False, f"h100e_per_year must be > 0, got {command.h100e_per_year!r}")
+            return CommandResult(False, _("h100e_per_year must be > 0, got {value}").format(
+                value=repr(command.h100e_per_year)))
         return CommandResult(True)
     if isinstance(command, CountryPolicy):
         if command.country not in countries:
-            return CommandResult(False, f"unknown country {command.country!r}")
+            return CommandResult(False, _("unknown country {country}").format(country=repr(command.country)))
         if command.country == "USA":
-            return CommandResult(False, "the United States sets the regime with levers, not country policies")
+            return CommandResult(False, _("the United States sets the regime with levers, not country policies"))
         if not command.policies:
-            return CommandResult(False, "no policies to set")
+            return CommandResult(False, _("no policies to set"))
         for name, value in command.policies.items():
             if name not in COUNTRY_POLICIES:
                 return CommandResult(False, f"{name}: {unknown(name, COUNTRY_POLICIES, noun='policy')}")

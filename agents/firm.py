@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from agents.lang import _
 from agents.regime import Veu, is_controlled
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ class FirmAgent(mesa.Agent):
             m.chips.h100e[k] *= ratio
             m.chips.price0[k] *= ratio
             m.record_event("variant_redesigned",
-                           f"{self.name} redesigns {m.chips.names[k]} to {new_tpp:,.0f} TPP, under the new threshold",
+                           _("{firm} redesigns {chip} to {tpp} TPP, under the new threshold").format(
+                               firm=_(self.name), chip=m.chips.names[k], tpp=f"{new_tpp:,.0f}"),
                            chip=m.chips.names[k])
         self.redesign_due = None
 
@@ -263,7 +265,7 @@ class FirmAgent(mesa.Agent):
         w = m.world
         if m.regime.hbm_controls or not any(a.levers.get("hbm_controls") is True for a in m.pending):
             return
-        k, _, new, bank, limit = self.domestic_capacity()
+        k, _bank_chip, new, bank, limit = self.domestic_capacity()
         if k is None:
             return
         need = min(new + bank, limit) * w.hbm_stacks_per_chip

@@ -17,6 +17,7 @@ import mesa
 import numpy as np
 
 from agents.arrays import scatter_add
+from agents.lang import _
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -141,7 +142,7 @@ def _maybe_leak(model: "ComputeModel", best_closed: float, controlled_above: flo
     level = min(best_closed, controlled_above) if model.regime.weights_controls else best_closed
     if level > model.leaked_capability:
         model.leaked_capability = level
-        model.record_event("weights_leaked", "A closed US model's weights leak: every lab can build on them")
+        model.record_event("weights_leaked", _("A closed US model's weights leak: every lab can build on them"))
 
 
 def _gap(score: np.ndarray, us: np.ndarray, adv: np.ndarray, per_month: float) -> float:

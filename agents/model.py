@@ -28,6 +28,7 @@ from agents import lab, market, smuggler
 from agents.arrays import scatter_add
 from agents.market import Market
 from agents.firm import FirmAgent, Role
+from agents.lang import N_, _, ngettext
 from agents.lab import LabAgent
 from agents.ledger import Ledger
 from agents.metrics import build_datacollector
@@ -36,7 +37,7 @@ from agents.scenario import Scenario, load_scenario
 from agents.smuggler import SmugglerAgent, SmugglerBook
 from agents.state import StateAgent, update_relations
 from agents.tables import Chips, Countries, Kind, build_holders
-from agents.words import describe_levers, policy_text
+from agents.words import describe_levers, month_text, policy_text
 
 G2G_MIN_COOPERATION = 0.3
 """The US (as a bot) grants a requested security agreement only to a country that enforces
@@ -206,13 +207,14 @@ class ComputeModel(mesa.Model):
     def _build_firms(self) -> None:
         hq = "USA"
         adv = "CHN" if "CHN" in self.countries.index else self.countries.codes[int(np.argmax(self.countries.tier))]
-        self.us_designer = FirmAgent(self, Role.US_DESIGNER, "US chip designer", hq)
-        self.domestic_designer = FirmAgent(self, Role.DOMESTIC_DESIGNER, "Domestic chip designer", adv)
-        self.leading_foundry = FirmAgent(self, Role.LEADING_FOUNDRY, "Leading-edge foundry", "TWN"
+        # names are English (model state); the news says them with _() when it happens
+        self.us_designer = FirmAgent(self, Role.US_DESIGNER, N_("US chip designer"), hq)
+        self.domestic_designer = FirmAgent(self, Role.DOMESTIC_DESIGNER, N_("Domestic chip designer"), adv)
+        self.leading_foundry = FirmAgent(self, Role.LEADING_FOUNDRY, N_("Leading-edge foundry"), "TWN"
                                          if "TWN" in self.countries.index else hq)
-        self.domestic_foundry = FirmAgent(self, Role.DOMESTIC_FOUNDRY, "Domestic foundry", adv)
+        self.domestic_foundry = FirmAgent(self, Role.DOMESTIC_FOUNDRY, N_("Domestic foundry"), adv)
         self.operators: list[FirmAgent] = []
-        for _, cl, sites, home in self._cloud_specs:
+        for _spec, cl, sites, home in self._cloud_specs:
             f = FirmAgent(self, Role.CLOUD, cl.name, cl.hq, sites=sites, home=home)
             for h in sites:
                 self.holders.owner[h] = f.unique_id
@@ -335,8 +337,9 @@ class ComputeModel(mesa.Model):
         for name in command.policies:
             wanted = cmd.COUNTRY_POLICIES[name].tier
             if tier != wanted:
-                return cmd.CommandResult(False, f"{name} is a Tier {wanted} government's policy; "
-                                                f"{self.countries.names[i]} is in Tier {tier}")
+                return cmd.CommandResult(False, _("{policy} is a Tier {wanted} government's policy; "
+                                                  "{country} is in Tier {tier}").format(
+                    policy=name, wanted=wanted, country=_(self.countries.names[i]), tier=tier))
         return cmd.CommandResult(True)
 
     def set_policy(self) -> None:
@@ -361,7 +364,7 @@ class ComputeModel(mesa.Model):
             self._apply(c)
         due = [p for p in self.pending if p.effective_month <= self.month]
         self.pending = [p for p in self.pending if p.effective_month > self.month]
-        for _, levers, label in due:
+        for _when, levers, label in due:
             self._set_levers(levers, label)
         self._renew_caps()
         self._refresh_chips()
@@ -374,8 +377,8 @@ class ComputeModel(mesa.Model):
             self.countries.cap_used[:] = 0.0
             self.holders.nveu_used[:] = 0.0
             self._caps_reached.clear()
-            self.record_event("caps_renewed", "A new cap period begins: Tier 2 countries' caps and national VEU "
-                              "limits start again")
+            self.record_event("caps_renewed", _("A new cap period begins: Tier 2 countries' caps and national VEU "
+                                                "limits start again"))
 
     def months_left_in_year(self) -> int:
         """Months left in the calendar year, this one included (12 in January, 1 in December).
@@ -393,14 +396,14 @@ class ComputeModel(mesa.Model):
             if c.effective_month is not None and c.effective_month > self.month:
                 self.pending.append(Announced(c.effective_month, dict(c.levers), c.source,
                                               np.zeros(self.n_holders)))
-                self.record_event("announced", f"Announced for {self.scenario.date(c.effective_month)}: "
-                                  + describe_levers(c.levers))
+                self.record_event("announced", _("Announced for {date}: {levers}").format(
+                    date=month_text(self.scenario.date(c.effective_month)), levers=describe_levers(c.levers)))
             else:
                 self._set_levers(dict(c.levers), c.source)
         elif isinstance(c, cmd.Rescind):
             self.pending = []
             self._set_levers({"tier2_caps": False}, c.source)
-            self.record_event("rescinded", "The Tier 2 regime is rescinded; announced changes are withdrawn")
+            self.record_event("rescinded", _("The Tier 2 regime is rescinded; announced changes are withdrawn"))
         elif isinstance(c, cmd.SetTier):
             i = self.countries.index[c.country]
             old = int(self.countries.tier[i])
@@ -408,43 +411,45 @@ class ComputeModel(mesa.Model):
             self.holders.refresh_tiers(self.countries)
             if c.tier > old:
                 self.countries.goodwill[i] = max(0.0, self.countries.goodwill[i] - self.world.downgrade_goodwill_loss)
-            self.record_event("tier_changed", f"{self.countries.names[i]} moved from Tier {old} to Tier {c.tier}",
-                              country=c.country)
+            self.record_event("tier_changed", _("{country} moved from Tier {old} to Tier {new}").format(
+                country=_(self.countries.names[i]), old=old, new=c.tier), country=c.country)
         elif isinstance(c, cmd.G2GAgreement):
             i = self.countries.index[c.country]
             if c.source.startswith("state:") and self.countries.cooperation[i] < G2G_MIN_COOPERATION:
-                self.record_event("g2g_refused", f"The US declines a security agreement with "
-                                  f"{self.countries.names[i]}: it does too little against transshipment",
-                                  country=c.country)
+                self.record_event("g2g_refused", _("The US declines a security agreement with {country}: it does "
+                                                   "too little against transshipment").format(
+                    country=_(self.countries.names[i])), country=c.country)
                 return
             self.countries.g2g[i] = True
             self.countries.goodwill[i] = min(1.0, self.countries.goodwill[i] + 0.1)
-            self.record_event("g2g_signed", f"{self.countries.names[i]} signs a security agreement: cap x"
-                              f"{self.regime.g2g_cap_multiplier:g}", country=c.country)
+            self.record_event("g2g_signed", _("{country} signs a security agreement: cap x{multiplier}").format(
+                country=_(self.countries.names[i]), multiplier=f"{self.regime.g2g_cap_multiplier:g}"),
+                country=c.country)
         elif isinstance(c, cmd.CountryPolicy):
             i = self.countries.index[c.country]
             for name, value in c.policies.items():
                 self.countries.policies[name][i] = float(value)
-            self.record_event("policy_set", f"{self.countries.names[i]} sets its policy: "
-                              + "; ".join(policy_text(name, value) for name, value in c.policies.items()),
-                              country=c.country)
+            self.record_event("policy_set", _("{country} sets its policy: {policies}").format(
+                country=_(self.countries.names[i]),
+                policies=_("; ").join(policy_text(name, value) for name, value in c.policies.items())),
+                country=c.country)
         elif isinstance(c, cmd.BilateralDeal):
             i = self.countries.index[c.country]
             self.countries.deal_per_year[i] = c.h100e_per_year
             self.countries.goodwill[i] = min(1.0, self.countries.goodwill[i] + 0.1)
-            self.record_event("deal_signed", f"{self.countries.names[i]} gets a deal for "
-                              f"{c.h100e_per_year:,.0f} H100e a year", country=c.country)
+            self.record_event("deal_signed", _("{country} gets a deal for {amount} H100e a year").format(
+                country=_(self.countries.names[i]), amount=f"{c.h100e_per_year:,.0f}"), country=c.country)
 
     def _set_levers(self, levers: Mapping[str, Any], source: str) -> None:
         was_capped = self.regime.tier2_caps
         self.regime = self.regime.changed(**levers)
         if self.regime.tier2_caps and not was_capped:
             self.tier2_since = self.month
-            self.record_event("in_force", "Tier 2 caps and the licence-free allowance are now in force")
+            self.record_event("in_force", _("Tier 2 caps and the licence-free allowance are now in force"))
         if not self.regime.tier2_caps:
             self.tier2_since = None
         if any(k != "tier2_caps" for k in levers):
-            self.record_event("levers", "In force: " + describe_levers(levers))
+            self.record_event("levers", _("In force: {levers}").format(levers=describe_levers(levers)))
 
     # ---- 2-6. orders, screening, market --------------------------------
     def monthly_budget(self) -> np.ndarray:
@@ -475,8 +480,8 @@ class ComputeModel(mesa.Model):
         if c in self._caps_reached:
             return
         self._caps_reached.add(c)
-        self.record_event("cap_reached", f"Tier 2 cap reached in {self.countries.names[c]}: further licences denied",
-                          country=self.countries.codes[c])
+        self.record_event("cap_reached", _("Tier 2 cap reached in {country}: further licences denied").format(
+            country=_(self.countries.names[c])), country=self.countries.codes[c])
 
     # ---- 8. production --------------------------------------------------
     def produce(self) -> None:
@@ -535,8 +540,10 @@ class ComputeModel(mesa.Model):
             self._smuggler_agents[int(row)] = SmugglerAgent(self, int(row), self.countries.codes[hub])
         self.networks_opened += k
         if self.month > 0:
-            self.record_event("networks_entered", f"{k} new smuggling network{'s' if k > 1 else ''} "
-                              f"(grey premium {self.market.grey_premium:.0%})")
+            self.record_event("networks_entered", ngettext(
+                "{n} new smuggling network (grey premium {premium})",
+                "{n} new smuggling networks (grey premium {premium})", k).format(
+                n=k, premium=f"{self.market.grey_premium:.0%}"))
 
     def close_network(self, row: int) -> None:
         self.smugglers.alive[row] = False
@@ -551,6 +558,8 @@ class ComputeModel(mesa.Model):
 
     # ---- events and views -----------------------------------------------
     def record_event(self, kind: str, text: str, country: str = "", chip: str = "") -> None:
+        """Note an event for the news. ``text`` is in the language of the moment (the caller translates); the
+        model never reads it back, so nothing it decides depends on the language."""
         self.events.append(Event(self.month, kind, text, country, chip))
 
     def installed_h100e(self) -> np.ndarray:

@@ -25,6 +25,7 @@ import mesa
 import numpy as np
 
 from agents.arrays import scatter_add, sigmoid
+from agents.lang import ngettext
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -170,8 +171,10 @@ def plan_volume(model: "ComputeModel") -> None:
     for row in giving_up:
         model.close_network(int(row))
     if len(giving_up):
-        model.record_event("networks_exited", f"{len(giving_up)} smuggling network{'s' if len(giving_up) > 1 else ''} "
-                           f"give up: no profit for {w.network_exit_months} months")
+        model.record_event("networks_exited", ngettext(
+            "{n} smuggling network gives up: no profit for {months} months",
+            "{n} smuggling networks give up: no profit for {months} months", len(giving_up)).format(
+            n=len(giving_up), months=w.network_exit_months))
 
 
 def ship(model: "ComputeModel") -> None:

@@ -16,6 +16,7 @@ import mesa
 import numpy as np
 
 from agents.commands import G2GAgreement
+from agents.lang import _
 
 if TYPE_CHECKING:
     from agents.model import ComputeModel
@@ -84,8 +85,8 @@ class StateAgent(mesa.Agent):
         if binding and willing and m.random.random() < m.world.g2g_seek_probability:
             self.g2g_requested = True
             m.submit(G2GAgreement(country=self.code, source=f"state:{self.code}"))
-            m.record_event("g2g_sought", f"{self.name} seeks a security agreement: its cap is binding",
-                           country=self.code)
+            m.record_event("g2g_sought", _("{country} seeks a security agreement: its cap is binding").format(
+                country=_(self.name)), country=self.code)
 
     def _steer_buyers(self) -> None:
         """Steer home buyers from imported chips to home ones as far as home supply could serve them.

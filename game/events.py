@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 
 from agents import commands as cmd
+from agents.lang import N_, _
 from agents.view import MonthView
 from agents.words import human
 
@@ -56,7 +57,8 @@ class Moment:
 
 @dataclass(frozen=True)
 class Cause:
-    """Why an event is raised, in words with its numbers, and the country it is about (if any)."""
+    """Why an event is raised, in words with its numbers (in the language chosen when it is raised), and the
+    country it is about (if any)."""
 
     text: str
     country: str = ""
@@ -69,7 +71,11 @@ Build = Callable[[Moment, str], "tuple[cmd.Command, ...] | None"]
 
 @dataclass(frozen=True)
 class Option:
-    """One answer: a button label, what follows in a sentence, and the commands it gives."""
+    """One answer: a button label, what follows in a sentence, and the commands it gives.
+
+    The words are English catalogue keys (the table is built at import, before a language is chosen):
+    :func:`raise_event` says them in the chosen language.
+    """
 
     label: str
     consequence: str
@@ -78,7 +84,8 @@ class Option:
 
 @dataclass(frozen=True)
 class EventKind:
-    """A kind of situation: its trigger, and the options offered to each role it applies to."""
+    """A kind of situation: its trigger, and the options offered to each role it applies to (``title`` is an
+    English catalogue key: :attr:`title_text` or a :class:`RaisedEvent` says it in the chosen language)."""
 
     id: str
     title: str
@@ -87,6 +94,11 @@ class EventKind:
     """Role id -> its options; the roles named here are the roles the event is offered to."""
     cooldown: int = 12
     """Months before this kind may be raised again."""
+
+    @property
+    def title_text(self) -> str:
+        """The title in the chosen language."""
+        return _(self.title)
 
 
 @dataclass(frozen=True)
@@ -100,7 +112,11 @@ class Choice:
 
 @dataclass(frozen=True)
 class RaisedEvent:
-    """An event put to the player in ``month`` (the month its orders are given in)."""
+    """An event put to the player in ``month`` (the month its orders are given in).
+
+    Its words (title, cause, choices) are in the language chosen when it was raised; a save keeps only
+    ``month``, ``id`` and the answer, so replaying it in another language raises the same event.
+    """
 
     month: int
     id: str
@@ -247,7 +263,7 @@ def hold_subsidy(m: Moment, country: str) -> tuple[cmd.Command, ...] | None:
     return (cmd.CountryPolicy(country=m.role.country or "", policies={"subsidy_usd_per_year": _subsidy(m)}),)
 
 
-DO_NOTHING = Option("Do nothing", "Nothing changes; the news will tell what follows.", nothing)
+DO_NOTHING = Option(N_("Do nothing"), N_("Nothing changes; the news will tell what follows."), nothing)
 
 
 # ---------------------------------------------------------------------------
@@ -286,10 +302,12 @@ def smuggling_ring(m: Moment) -> Cause | None:
         return None
     smuggled, i, seized, imports = max(found)
     ratio = smuggled / imports if imports > 0 else float("inf")
-    share = f"{ratio:.0%} of what it imported" if ratio < 1 else (
-        f"{ratio:.1f} times what it imported" if ratio < 100 else "far more than it imported")
-    return Cause(f"Customs in {v.names[i]} seized {human(seized)} H100e bound for Tier 3 this month; "
-                 f"{human(smuggled)} H100e more got through ({share}).", v.codes[i])
+    share = _("{share} of what it imported").format(share=f"{ratio:.0%}") if ratio < 1 else (
+        _("{times} times what it imported").format(times=f"{ratio:.1f}") if ratio < 100
+        else _("far more than it imported"))
+    return Cause(_("Customs in {country} seized {seized} H100e bound for Tier 3 this month; {passed} H100e "
+                   "more got through ({share}).").format(country=_(v.names[i]), seized=human(seized),
+                                                         passed=human(smuggled), share=share), v.codes[i])
 
 
 SURGE_RATIO = 1.5
@@ -304,15 +322,17 @@ def smuggling_surge(m: Moment) -> Cause | None:
     if now < SURGE_MIN_H100E or now < SURGE_RATIO * max(before, 1.0):
         return None
     b = m.now.metrics
-    text = (f"Smuggled chips reaching Tier 3 jumped from {human(before)} to {human(now)} H100e this month; "
-            f"{b['smuggling_networks']} networks ship at a grey premium of {b['grey_premium']:.0%}.")
+    text = _("Smuggled chips reaching Tier 3 jumped from {before} to {now} H100e this month; {networks} networks "
+             "ship at a grey premium of {premium}.").format(before=human(before), now=human(now),
+                                                            networks=b["smuggling_networks"],
+                                                            premium=f"{b['grey_premium']:.0%}")
     i = _own(m)
     if m.role.country is None:
         return Cause(text)
     if i is None or float(m.now.flow_smuggled_h100e[i]) < RING_MIN_H100E:
         return None  # a government is pressed only when many of the chips go through its own hubs
-    return Cause(f"{text} {human(float(m.now.flow_smuggled_h100e[i]))} H100e left through {m.now.names[i]}.",
-                 m.now.codes[i])
+    return Cause(_("{text} {amount} H100e left through {country}.").format(
+        text=text, amount=human(float(m.now.flow_smuggled_h100e[i])), country=_(m.now.names[i])), m.now.codes[i])
 
 
 CAP_USED = 0.95
@@ -332,11 +352,12 @@ def cap_squeeze(m: Moment) -> Cause | None:
              if _squeezed(v, s, i) and not (int(p.tier[i]) == 2 and _squeezed(p, s, i))]
     if not found:
         return None
-    _, i = max(found)
-    return Cause(f"{v.names[i]} has used {float(v.cap_used_h100e[i]) / float(v.cap_limit_h100e[i]):.0%} of its "
-                 f"cap ({human(float(v.cap_limit_h100e[i]))} H100e) and its goodwill towards the US fell from "
-                 f"{float(s.goodwill[i]):.2f} to {float(v.goodwill[i]):.2f}; its funds offer data-centre "
-                 f"investment in the US for more chips.", v.codes[i])
+    _imports, i = max(found)
+    return Cause(_("{country} has used {used} of its cap ({cap} H100e) and its goodwill towards the US fell from "
+                   "{before} to {now}; its funds offer data-centre investment in the US for more chips.").format(
+        country=_(v.names[i]), used=f"{float(v.cap_used_h100e[i]) / float(v.cap_limit_h100e[i]):.0%}",
+        cap=human(float(v.cap_limit_h100e[i])), before=f"{float(s.goodwill[i]):.2f}",
+        now=f"{float(v.goodwill[i]):.2f}"), v.codes[i])
 
 
 OWN_CAP_USED = 0.9
@@ -352,9 +373,11 @@ def cap_binding(m: Moment) -> Cause | None:
     was = float(p.cap_used_h100e[i]) >= OWN_CAP_USED * float(p.cap_limit_h100e[i]) > 0
     if limit <= 0 or used < OWN_CAP_USED * limit or was:
         return None
-    return Cause(f"{v.names[i]} has used {used / limit:.0%} of its cap ({human(limit)} H100e); data-centre "
-                 f"builders warn that licences will stop. Goodwill towards the US: {float(v.goodwill[i]):.2f}, "
-                 f"cooperation against transshipment: {float(v.cooperation[i]):.2f}.", v.codes[i])
+    return Cause(_("{country} has used {used} of its cap ({cap} H100e); data-centre builders warn that licences "
+                   "will stop. Goodwill towards the US: {goodwill}, cooperation against transshipment: "
+                   "{cooperation}.").format(country=_(v.names[i]), used=f"{used / limit:.0%}", cap=human(limit),
+                                            goodwill=f"{float(v.goodwill[i]):.2f}",
+                                            cooperation=f"{float(v.cooperation[i]):.2f}"), v.codes[i])
 
 
 def rival_agreement(m: Moment) -> Cause | None:
@@ -366,9 +389,10 @@ def rival_agreement(m: Moment) -> Cause | None:
     rival = next((e for e in v.events if e.kind == "g2g_signed" and e.country and e.country != v.codes[i]), None)
     if rival is None:
         return None
-    return Cause(f"{v.names[v.codes.index(rival.country)]} signed a security agreement with the US: its cap is "
-                 f"multiplied. {v.names[i]} has none; its cooperation against transshipment is "
-                 f"{float(v.cooperation[i]):.2f}.", v.codes[i])
+    return Cause(_("{rival} signed a security agreement with the US: its cap is multiplied. {country} has none; "
+                   "its cooperation against transshipment is {cooperation}.").format(
+        rival=_(v.names[v.codes.index(rival.country)]), country=_(v.names[i]),
+        cooperation=f"{float(v.cooperation[i]):.2f}"), v.codes[i])
 
 
 def agreement_refused(m: Moment) -> Cause | None:
@@ -377,8 +401,9 @@ def agreement_refused(m: Moment) -> Cause | None:
     v = m.now
     if i is None or not any(e.kind == "g2g_refused" and e.country == v.codes[i] for e in v.events):
         return None
-    return Cause(f"The US declined a security agreement with {v.names[i]}: its cooperation against "
-                 f"transshipment is {float(v.cooperation[i]):.2f}, too little for the US.", v.codes[i])
+    return Cause(_("The US declined a security agreement with {country}: its cooperation against transshipment "
+                   "is {cooperation}, too little for the US.").format(
+        country=_(v.names[i]), cooperation=f"{float(v.cooperation[i]):.2f}"), v.codes[i])
 
 
 DEMARCHE_SHARE = 0.01
@@ -394,9 +419,9 @@ def tier3_chips_demarche(m: Moment) -> Cause | None:
     if share < DEMARCHE_SHARE or before >= DEMARCHE_SHARE or float(m.now.cooperation[i]) >= 1.0:
         return None  # a partner already at full cooperation loses nothing by them
     v = m.now
-    return Cause(f"Tier 3-designed chips are {share:.1%} of what {v.names[i]} imports; the US embassy warns that "
-                 f"it trusts partners less the more of them they buy (cooperation now "
-                 f"{float(v.cooperation[i]):.2f}).", v.codes[i])
+    return Cause(_("Tier 3-designed chips are {share} of what {country} imports; the US embassy warns that it "
+                   "trusts partners less the more of them they buy (cooperation now {cooperation}).").format(
+        share=f"{share:.1%}", country=_(v.names[i]), cooperation=f"{float(v.cooperation[i]):.2f}"), v.codes[i])
 
 
 SEIZURES = 3
@@ -407,8 +432,9 @@ def seizure_spike(m: Moment) -> Cause | None:
     n = m.monthly("seizures_cum")
     if n is None or n < SEIZURES:
         return None
-    return Cause(f"Enforcement seized {n:.0f} shipments this month ({human(m.monthly('seized_cum'))} H100e); "
-                 f"{human(m.monthly('smuggled_cum'))} H100e still reached Tier 3.")
+    return Cause(_("Enforcement seized {n} shipments this month ({seized} H100e); {passed} H100e still reached "
+                   "Tier 3.").format(n=f"{n:.0f}", seized=human(m.monthly("seized_cum")),
+                                     passed=human(m.monthly("smuggled_cum"))))
 
 
 BREAKTHROUGH = 0.12
@@ -422,8 +448,9 @@ def domestic_breakthrough(m: Moment) -> Cause | None:
     best = max(v.metrics["domestic_output_adversary"] for v in m.views[:-1])
     if b < BREAKTHROUGH_MIN_H100E or best <= 0 or b < (1 + BREAKTHROUGH) * best:
         return None
-    return Cause(f"Tier 3's domestic chip output reached {human(b)} H100e this month, {b / best - 1:.0%} above "
-                 f"its best month so far ({human(best)}): better yields and new capacity.")
+    return Cause(_("Tier 3's domestic chip output reached {output} H100e this month, {rise} above its best month "
+                   "so far ({best}): better yields and new capacity.").format(
+        output=human(b), rise=f"{b / best - 1:.0%}", best=human(best)))
 
 
 VARIANT_FLOOD = 2.0
@@ -436,8 +463,9 @@ def variant_flood(m: Moment) -> Cause | None:
     made = float(m.now.metrics["domestic_output_chips"])
     if arrived is None or made <= 0 or arrived < VARIANT_FLOOD * made:
         return None
-    return Cause(f"{human(arrived)} US export-variant chips arrived this month, {arrived / made:.1f} times the "
-                 f"{human(made)} chips your own industry made: your buyers prefer them to home chips.")
+    return Cause(_("{arrived} US export-variant chips arrived this month, {times} times the {made} chips your own "
+                   "industry made: your buyers prefer them to home chips.").format(
+        arrived=human(arrived), times=f"{arrived / made:.1f}", made=human(made)))
 
 
 SUBSIDY_BILL = 2.0
@@ -454,8 +482,9 @@ def subsidy_bill(m: Moment) -> Cause | None:
     if start <= 0 or now < SUBSIDY_BILL * start or before >= SUBSIDY_BILL * start:
         return None
     share = m.now.metrics["self_sufficiency_adversary"]
-    return Cause(f"The chip subsidy is ${human(now)} a year, {now / start:.1f} times ${human(start)} at the start, "
-                 f"and {share:.0%} of your compute runs on home-designed chips.")
+    return Cause(_("The chip subsidy is ${now} a year, {times} times ${start} at the start, and {share} of your "
+                   "compute runs on home-designed chips.").format(
+        now=human(now), times=f"{now / start:.1f}", start=human(start), share=f"{share:.0%}"))
 
 
 OPEN_JUMP_MONTHS = 1.0
@@ -468,12 +497,15 @@ def weights_out(m: Moment) -> Cause | None:
     edge_then = a["frontier_gap_months"] - a["capability_gap_months"]
     edge_now = b["frontier_gap_months"] - b["capability_gap_months"]
     if leak is not None:
-        return Cause(f"{leak.text}. Tier 3 labs can now build on it: the lead they face in capability is "
-                     f"{b['capability_gap_months']:.1f} months against {b['frontier_gap_months']:.1f} in compute.")
+        return Cause(_("{leak}. Tier 3 labs can now build on it: the lead they face in capability is {capability} "
+                       "months against {compute} in compute.").format(
+            leak=leak.text, capability=f"{b['capability_gap_months']:.1f}",
+            compute=f"{b['frontier_gap_months']:.1f}"))
     if edge_now - edge_then >= OPEN_JUMP_MONTHS:
-        return Cause(f"A lab released open weights: the lead Tier 3 faces in capability fell to "
-                     f"{b['capability_gap_months']:.1f} months ({edge_now - edge_then:.1f} months in one month), "
-                     f"against {b['frontier_gap_months']:.1f} in compute.")
+        return Cause(_("A lab released open weights: the lead Tier 3 faces in capability fell to {capability} months "
+                       "({fall} months in one month), against {compute} in compute.").format(
+            capability=f"{b['capability_gap_months']:.1f}", fall=f"{edge_now - edge_then:.1f}",
+            compute=f"{b['frontier_gap_months']:.1f}"))
     return None
 
 
@@ -486,8 +518,9 @@ def vendor_lobbying(m: Moment) -> Cause | None:
     if now is None or before is None or before <= 0 or now > (1 - REVENUE_FALL) * before:
         return None
     denied = m.monthly("denied_cum")
-    return Cause(f"US chip vendors sold ${human(now)} this month, {1 - now / before:.0%} less than the month "
-                 f"before; {human(denied)} H100e of orders were denied.")
+    return Cause(_("US chip vendors sold ${sold} this month, {fall} less than the month before; {denied} H100e of "
+                   "orders were denied.").format(sold=human(now), fall=f"{1 - now / before:.0%}",
+                                                 denied=human(denied)))
 
 
 # ---------------------------------------------------------------------------
@@ -495,132 +528,133 @@ def vendor_lobbying(m: Moment) -> Cause | None:
 
 
 KINDS: tuple[EventKind, ...] = (
-    EventKind("smuggling_ring", "A smuggling ring exposed", smuggling_ring, {
+    EventKind("smuggling_ring", N_("A smuggling ring exposed"), smuggling_ring, {
         "us_commerce": (
-            Option("Move the hub to Tier 3", "Cuts the hub off from US chips: smugglers lose a route, its "
-                   "buyers and goodwill are lost too.", downgrade),
-            Option("Halve the licence-free allowance", "Shell companies need twice as many split orders; "
-                   "honest small buyers need licences.", halve_lpp),
+            Option(N_("Move the hub to Tier 3"), N_("Cuts the hub off from US chips: smugglers lose a route, its "
+                   "buyers and goodwill are lost too."), downgrade),
+            Option(N_("Halve the licence-free allowance"), N_("Shell companies need twice as many split orders; "
+                   "honest small buyers need licences."), halve_lpp),
             DO_NOTHING),
         "bis_enforcement": (
-            Option("Raise the enforcement budget by half", "More agents and audits: detection grows with the "
-                   "square root of the budget.", raise_budget),
-            Option("Press the hub's government (diplomacy +0.2)", "Transit countries cooperate more against "
-                   "transshipment; cheaper than agents, slower to bite.", diplomacy),
+            Option(N_("Raise the enforcement budget by half"), N_("More agents and audits: detection grows with the "
+                   "square root of the budget."), raise_budget),
+            Option(N_("Press the hub's government (diplomacy +0.2)"), N_("Transit countries cooperate more against "
+                   "transshipment; cheaper than agents, slower to bite."), diplomacy),
             DO_NOTHING),
         "tier2_government": (
-            Option("Raise transit enforcement by 0.2", "Customs check more shipments: fewer chips are diverted "
-                   "and the US trusts you more, at a cost.", own_enforcement),
+            Option(N_("Raise transit enforcement by 0.2"), N_("Customs check more shipments: fewer chips are diverted "
+                   "and the US trusts you more, at a cost."), own_enforcement),
             DO_NOTHING),
     }, cooldown=18),
-    EventKind("smuggling_surge", "Smuggling surges", smuggling_surge, {
+    EventKind("smuggling_surge", N_("Smuggling surges"), smuggling_surge, {
         "us_commerce": (
-            Option("Require chip location verification", "Diverted chips report where they are: far easier "
-                   "to find; vendors bear the cost.", verify),
-            Option("Raise the enforcement budget by half", "More agents and audits against the new networks.",
+            Option(N_("Require chip location verification"), N_("Diverted chips report where they are: far easier "
+                   "to find; vendors bear the cost."), verify),
+            Option(N_("Raise the enforcement budget by half"), N_("More agents and audits against the new networks."),
                    raise_budget),
             DO_NOTHING),
         "bis_enforcement": (
-            Option("Require chip location verification", "Diverted chips report where they are: far easier "
-                   "to find.", verify),
-            Option("Raise the enforcement budget by half", "More agents and audits against the new networks.",
+            Option(N_("Require chip location verification"), N_("Diverted chips report where they are: far easier "
+                   "to find."), verify),
+            Option(N_("Raise the enforcement budget by half"), N_("More agents and audits against the new networks."),
                    raise_budget),
             DO_NOTHING),
         "tier2_government": (
-            Option("Raise transit enforcement by 0.2", "Customs check more shipments through your hubs, at a "
-                   "cost.", own_enforcement),
+            Option(N_("Raise transit enforcement by 0.2"), N_("Customs check more shipments through your hubs, at a "
+                   "cost."), own_enforcement),
             DO_NOTHING),
     }),
-    EventKind("seizure_spike", "Seizures spike", seizure_spike, {
+    EventKind("seizure_spike", N_("Seizures spike"), seizure_spike, {
         "bis_enforcement": (
-            Option("Press on: budget up by half", "Keep the networks on the run while they are exposed.",
+            Option(N_("Press on: budget up by half"), N_("Keep the networks on the run while they are exposed."),
                    raise_budget),
-            Option("Bank the savings: budget down a quarter", "Enforcement costs less; detection falls with "
-                   "the square root of the budget.", cut_budget),
+            Option(N_("Bank the savings: budget down a quarter"), N_("Enforcement costs less; detection falls with "
+                   "the square root of the budget."), cut_budget),
             DO_NOTHING),
     }),
-    EventKind("cap_squeeze", "A Tier 2 state offers investment for chips", cap_squeeze, {
+    EventKind("cap_squeeze", N_("A Tier 2 state offers investment for chips"), cap_squeeze, {
         "us_commerce": (
-            Option("Sign a bilateral deal (100k H100e a year)", "It imports outside its cap and invests: vendor "
-                   "sales and goodwill rise, more chips sit near Tier 3.", deal),
-            Option("Sign a security agreement", "Its cap is multiplied and its goodwill improves.", agreement),
-            Option("Refuse", "The cap stands: its goodwill and cooperation keep falling.", nothing)),
+            Option(N_("Sign a bilateral deal (100k H100e a year)"), N_("It imports outside its cap and invests: vendor "
+                   "sales and goodwill rise, more chips sit near Tier 3."), deal),
+            Option(N_("Sign a security agreement"), N_("Its cap is multiplied and its goodwill improves."), agreement),
+            Option(N_("Refuse"), N_("The cap stands: its goodwill and cooperation keep falling."), nothing)),
     }),
-    EventKind("cap_binding", "Your chip cap runs out", cap_binding, {
+    EventKind("cap_binding", N_("Your chip cap runs out"), cap_binding, {
         "tier2_government": (
-            Option("Ask the US for a security agreement", "It would multiply your cap; the US signs only if you "
-                   "cooperate against transshipment.", agreement),
-            Option("Raise transit enforcement by 0.2 first", "Earns the US's trust for a later request, at a "
-                   "cost.", own_enforcement),
+            Option(N_("Ask the US for a security agreement"), N_("It would multiply your cap; the US signs only if you "
+                   "cooperate against transshipment."), agreement),
+            Option(N_("Raise transit enforcement by 0.2 first"), N_("Earns the US's trust for a later request, at a "
+                   "cost."), own_enforcement),
             DO_NOTHING),
     }),
-    EventKind("rival_agreement", "A neighbour signs a security agreement", rival_agreement, {
+    EventKind("rival_agreement", N_("A neighbour signs a security agreement"), rival_agreement, {
         "tier2_government": (
-            Option("Ask the US for one too", "It would multiply your cap; the US signs only if you cooperate "
-                   "against transshipment.", agreement),
-            Option("Raise transit enforcement by 0.2 first", "Earns the US's trust for a later request, at a "
-                   "cost.", own_enforcement),
+            Option(N_("Ask the US for one too"), N_("It would multiply your cap; the US signs only if you cooperate "
+                   "against transshipment."), agreement),
+            Option(N_("Raise transit enforcement by 0.2 first"), N_("Earns the US's trust for a later request, at a "
+                   "cost."), own_enforcement),
             DO_NOTHING),
     }),
-    EventKind("agreement_refused", "The US says no", agreement_refused, {
+    EventKind("agreement_refused", N_("The US says no"), agreement_refused, {
         "tier2_government": (
-            Option("Raise transit enforcement by 0.2", "Shows the US you act against transshipment; ask again "
-                   "later.", own_enforcement),
+            Option(N_("Raise transit enforcement by 0.2"), N_("Shows the US you act against transshipment; ask again "
+                   "later."), own_enforcement),
             DO_NOTHING),
     }, cooldown=1),
-    EventKind("tier3_chips_demarche", "The US objects to your Tier 3 chips", tier3_chips_demarche, {
+    EventKind("tier3_chips_demarche", N_("The US objects to your Tier 3 chips"), tier3_chips_demarche, {
         "tier2_government": (
-            Option("Keep Tier 3 chips out", "Your buyers lose a supply the cap does not cover; the US's trust "
-                   "recovers as the chips leave your imports.", keep_tier3_chips_out),
-            Option("Raise transit enforcement by 0.2", "Win the trust back another way, at a cost.",
+            Option(N_("Keep Tier 3 chips out"), N_("Your buyers lose a supply the cap does not cover; the US's trust "
+                   "recovers as the chips leave your imports."), keep_tier3_chips_out),
+            Option(N_("Raise transit enforcement by 0.2"), N_("Win the trust back another way, at a cost."),
                    own_enforcement),
             DO_NOTHING),
     }, cooldown=24),
-    EventKind("domestic_breakthrough", "A Tier 3 chip breakthrough", domestic_breakthrough, {
+    EventKind("domestic_breakthrough", N_("A Tier 3 chip breakthrough"), domestic_breakthrough, {
         "us_commerce": (
-            Option("Issue the Huawei guidance", "Using Tier 3 chips anywhere becomes a violation: their foreign "
-                   "buyers walk away.", huawei_guidance),
-            Option("Licence export variants for a fee", "Tier 3 buyers stay on US variant chips, paying the US "
-                   "a fee, instead of buying domestic ones.", variants_for_fee),
+            Option(N_("Issue the Huawei guidance"), N_("Using Tier 3 chips anywhere becomes a violation: their foreign "
+                   "buyers walk away."), huawei_guidance),
+            Option(N_("Licence export variants for a fee"), N_("Tier 3 buyers stay on US variant chips, paying the US "
+                   "a fee, instead of buying domestic ones."), variants_for_fee),
             DO_NOTHING),
         "tier3_government": (
-            Option("Scale up: subsidy +$10B a year", "More wafers for the new process, after the usual lag; "
-                   "it costs money every year.", scale_up),
-            Option("Steer home buyers to domestic chips", "Guidance sends home demand to the new chips.",
+            Option(N_("Scale up: subsidy +$10B a year"), N_("More wafers for the new process, after the usual lag; "
+                   "it costs money every year."), scale_up),
+            Option(N_("Steer home buyers to domestic chips"), N_("Guidance sends home demand to the new chips."),
                    steer_home_buyers),
-            Option("Sell the new chips abroad", "Exports earn money back for the programme, and the chips "
-                   "leave home.", sell_abroad)),
+            Option(N_("Sell the new chips abroad"), N_("Exports earn money back for the programme, and the chips "
+                   "leave home."), sell_abroad)),
     }),
-    EventKind("variant_flood", "US export variants flood in", variant_flood, {
+    EventKind("variant_flood", N_("US export variants flood in"), variant_flood, {
         "tier3_government": (
-            Option("Block export variants at customs", "Home buyers must buy home chips (or smuggled ones): "
-                   "less compute now, more self-sufficiency, and US vendors lose the sales.", block_variants),
-            Option("Steer home buyers to domestic chips", "Guidance makes imported chips dearer for home "
-                   "buyers, without a ban.", steer_home_buyers),
+            Option(N_("Block export variants at customs"), N_("Home buyers must buy home chips (or smuggled ones): "
+                   "less compute now, more self-sufficiency, and US vendors lose the sales."), block_variants),
+            Option(N_("Steer home buyers to domestic chips"), N_("Guidance makes imported chips dearer for home "
+                   "buyers, without a ban."), steer_home_buyers),
             DO_NOTHING),
     }, cooldown=24),
-    EventKind("subsidy_bill", "The finance ministry questions the chip bill", subsidy_bill, {
+    EventKind("subsidy_bill", N_("The finance ministry questions the chip bill"), subsidy_bill, {
         "tier3_government": (
-            Option("Trim the subsidy by a quarter", "Saves money every year; capacity grows more slowly after "
-                   "the lag.", trim_subsidy),
-            Option("Hold it where it is", "No more automatic rises with denied imports; the programme keeps "
-                   "its present budget.", hold_subsidy),
+            Option(N_("Trim the subsidy by a quarter"), N_("Saves money every year; capacity grows more slowly after "
+                   "the lag."), trim_subsidy),
+            Option(N_("Hold it where it is"), N_("No more automatic rises with denied imports; the programme keeps "
+                   "its present budget."), hold_subsidy),
             DO_NOTHING),
     }, cooldown=24),
-    EventKind("weights_out", "Frontier weights in the open", weights_out, {
+    EventKind("weights_out", N_("Frontier weights in the open"), weights_out, {
         "us_commerce": (
-            Option("Control remote access to compute", "Cloud providers must know their customers: Tier 3 labs "
-                   "cannot rent controlled compute abroad.", remote_access),
-            Option("Control closed weights from 10^25 operations", "Tighter weight controls hold more models to a "
-                   "security standard.", tighter_weights),
+            Option(N_("Control remote access to compute"), N_("Cloud providers must know their customers: Tier 3 labs "
+                   "cannot rent controlled compute abroad."), remote_access),
+            Option(N_("Control closed weights from 10^25 operations"),
+                   N_("Tighter weight controls hold more models to a security standard."), tighter_weights),
             DO_NOTHING),
     }),
-    EventKind("vendor_lobbying", "Chip vendors lobby over lost sales", vendor_lobbying, {
+    EventKind("vendor_lobbying", N_("Chip vendors lobby over lost sales"), vendor_lobbying, {
         "us_commerce": (
-            Option("Raise Tier 2 caps by half", "More licensed sales to Tier 2; more compute abroad.", raise_caps),
-            Option("Loosen the export-variant policy", "Vendors sell more variant chips to Tier 3.",
+            Option(N_("Raise Tier 2 caps by half"), N_("More licensed sales to Tier 2; more compute abroad."),
+                   raise_caps),
+            Option(N_("Loosen the export-variant policy"), N_("Vendors sell more variant chips to Tier 3."),
                    loosen_variants),
-            Option("Hold firm", "Sales stay down; the controls stay as they are.", nothing)),
+            Option(N_("Hold firm"), N_("Sales stay down; the controls stay as they are."), nothing)),
     }),
 )
 BY_ID = {k.id: k for k in KINDS}
@@ -642,10 +676,10 @@ def raise_event(kind: EventKind, m: Moment) -> RaisedEvent | None:
     for o in options:
         commands = o.build(m, cause.country)
         if commands is not None:
-            choices.append(Choice(o.label, o.consequence, tuple(commands)))
+            choices.append(Choice(_(o.label), _(o.consequence), tuple(commands)))
     if not any(c.commands for c in choices):
         return None  # nothing to decide
-    return RaisedEvent(m.now.month, kind.id, kind.title, cause.text, cause.country, tuple(choices))
+    return RaisedEvent(m.now.month, kind.id, _(kind.title), cause.text, cause.country, tuple(choices))
 
 
 def next_event(views: Sequence[MonthView], role: "Role", past: Sequence[tuple[int, str]]) -> RaisedEvent | None:

@@ -85,6 +85,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from agents.commands import COUNTRY_POLICIES
+from agents.lang import N_, _
 from agents.words import human
 
 LOCATION_VERIFICATION_COST_USD = 150e6
@@ -97,22 +98,46 @@ TRANSIT_DIPLOMACY_COST_USD = 500e6
 
 @dataclass(frozen=True)
 class GoalSpec:
+    """A goal of a role: ``name`` and ``about`` are English (catalogue keys, marked in the table built at
+    import); :attr:`label` and :attr:`doc` say them in the language chosen when they are read."""
+
     key: str
-    label: str
+    name: str
     weight: float
-    doc: str
+    about: str
+
+    @property
+    def label(self) -> str:
+        return _(self.name)
+
+    @property
+    def doc(self) -> str:
+        return _(self.about)
 
 
 @dataclass(frozen=True)
 class Goal:
-    """One goal this month: its fraction ``value`` in [0, 1] and what was measured."""
+    """One goal this month: its fraction ``value`` in [0, 1] and what was measured.
+
+    ``name`` and ``about`` are the goal's English words (what files and the tournament's columns use);
+    :attr:`label` and :attr:`doc` say them in the chosen language when read; ``detail`` is in the language
+    chosen when the score was computed.
+    """
 
     key: str
-    label: str
+    name: str
     weight: float
     value: float
     detail: str
-    doc: str
+    about: str
+
+    @property
+    def label(self) -> str:
+        return _(self.name)
+
+    @property
+    def doc(self) -> str:
+        return _(self.about)
 
     @property
     def points(self) -> float:
@@ -133,63 +158,63 @@ class Score:
 
 def _grow_compute(weight: float) -> GoalSpec:
     """A government's compute goal (both government roles have one, with their own weight)."""
-    return GoalSpec("compute", "Grow your compute", weight,
-                    "Your installed compute against the scenario as scheduled (same seed, same month): half "
-                    "marks at the same, full marks a quarter more.")
+    return GoalSpec("compute", N_("Grow your compute"), weight,
+                    N_("Your installed compute against the scenario as scheduled (same seed, same month): half "
+                    "marks at the same, full marks a quarter more."))
 
 
 GOALS: dict[str, tuple[GoalSpec, ...]] = {
     "us_commerce": (
-        GoalSpec("deny", "Keep Tier 3 compute down", 40,
-                 "Tier 3's compute against the scenario as scheduled (same seed, same month): half marks "
-                 "at the same, full marks 40% below, nothing 40% above."),
-        GoalSpec("lead", "Keep the frontier lead", 25,
-                 "The best US lab's lead over the best Tier 3 lab against the schedule: half marks at the "
-                 "same, full marks six months longer."),
-        GoalSpec("revenue", "Keep US vendors selling", 20,
-                 "US vendor revenue so far against the schedule: half marks at the same, full marks at a "
-                 "quarter more, nothing at a quarter less."),
-        GoalSpec("goodwill", "Keep Tier 2 goodwill", 15,
-                 "Mean goodwill of Tier 2 governments (0-1) against the schedule: half marks at the same, "
-                 "full marks 0.4 higher."),
+        GoalSpec("deny", N_("Keep Tier 3 compute down"), 40,
+                 N_("Tier 3's compute against the scenario as scheduled (same seed, same month): half marks "
+                 "at the same, full marks 40% below, nothing 40% above.")),
+        GoalSpec("lead", N_("Keep the frontier lead"), 25,
+                 N_("The best US lab's lead over the best Tier 3 lab against the schedule: half marks at the "
+                 "same, full marks six months longer.")),
+        GoalSpec("revenue", N_("Keep US vendors selling"), 20,
+                 N_("US vendor revenue so far against the schedule: half marks at the same, full marks at a "
+                 "quarter more, nothing at a quarter less.")),
+        GoalSpec("goodwill", N_("Keep Tier 2 goodwill"), 15,
+                 N_("Mean goodwill of Tier 2 governments (0-1) against the schedule: half marks at the same, "
+                 "full marks 0.4 higher.")),
     ),
     "bis_enforcement": (
-        GoalSpec("smuggling", "Cut smuggling", 40,
-                 "Chips smuggled so far against the scenario as scheduled: half marks at the same, "
-                 "full marks at half."),
-        GoalSpec("seizures", "Seize shipments", 20,
-                 "Share of smuggled chips seized; full marks at 20%."),
-        GoalSpec("budget", "Stay within budget", 25,
-                 "Yearly cost: the enforcement budget, plus $150M for location verification and "
+        GoalSpec("smuggling", N_("Cut smuggling"), 40,
+                 N_("Chips smuggled so far against the scenario as scheduled: half marks at the same, "
+                 "full marks at half.")),
+        GoalSpec("seizures", N_("Seize shipments"), 20,
+                 N_("Share of smuggled chips seized; full marks at 20%.")),
+        GoalSpec("budget", N_("Stay within budget"), 25,
+                 N_("Yearly cost: the enforcement budget, plus $150M for location verification and "
                  "$500M per unit of transit diplomacy (game estimates); nothing left at 5x the "
-                 "starting cost."),
-        GoalSpec("goodwill", "Keep Tier 2 goodwill", 15,
-                 "Mean goodwill of Tier 2 governments against its value at the start."),
+                 "starting cost.")),
+        GoalSpec("goodwill", N_("Keep Tier 2 goodwill"), 15,
+                 N_("Mean goodwill of Tier 2 governments against its value at the start.")),
     ),
     "tier2_government": (
         _grow_compute(40),
-        GoalSpec("goodwill", "Keep goodwill with the US", 20,
-                 "Your government's goodwill towards the US against the schedule: half marks at the same, "
-                 "full marks 0.2 higher."),
-        GoalSpec("trust", "Stay a trusted partner", 20,
-                 "Your transit cooperation against the schedule (the US signs security agreements only "
+        GoalSpec("goodwill", N_("Keep goodwill with the US"), 20,
+                 N_("Your government's goodwill towards the US against the schedule: half marks at the same, "
+                 "full marks 0.2 higher.")),
+        GoalSpec("trust", N_("Stay a trusted partner"), 20,
+                 N_("Your transit cooperation against the schedule (the US signs security agreements only "
                  "with countries that enforce): half marks at the same, full marks 0.6 higher; nothing if "
-                 "moved to Tier 3."),
-        GoalSpec("cost", "Keep costs down", 20,
-                 "What your policies cost a year ($300M at full transit enforcement, $100M to host US "
-                 "cloud sites; game estimates): half marks at no cost, nothing at $300M."),
+                 "moved to Tier 3.")),
+        GoalSpec("cost", N_("Keep costs down"), 20,
+                 N_("What your policies cost a year ($300M at full transit enforcement, $100M to host US "
+                 "cloud sites; game estimates): half marks at no cost, nothing at $300M.")),
     ),
     "tier3_government": (
         _grow_compute(35),
-        GoalSpec("self_sufficiency", "Depend less on imports", 25,
-                 "Share of Tier 3's compute on Tier 3-designed chips against the schedule: half marks at "
-                 "the same, full marks 30 points higher."),
-        GoalSpec("gap", "Close the gap", 20,
-                 "How far your best lab trails the US frontier against the schedule: half marks at the "
-                 "same, full marks three months closer."),
-        GoalSpec("cost", "Keep costs down", 20,
-                 "Chip subsidies paid so far, less what your chips earned abroad, against the schedule: "
-                 "half marks at the same, nothing at twice as much."),
+        GoalSpec("self_sufficiency", N_("Depend less on imports"), 25,
+                 N_("Share of Tier 3's compute on Tier 3-designed chips against the schedule: half marks at "
+                 "the same, full marks 30 points higher.")),
+        GoalSpec("gap", N_("Close the gap"), 20,
+                 N_("How far your best lab trails the US frontier against the schedule: half marks at the "
+                 "same, full marks three months closer.")),
+        GoalSpec("cost", N_("Keep costs down"), 20,
+                 N_("Chip subsidies paid so far, less what your chips earned abroad, against the schedule: "
+                 "half marks at the same, nothing at twice as much.")),
     ),
 }
 
@@ -249,52 +274,64 @@ def score(role: str, view: Any, start: Any, no_controls: Any, scheduled: Any,
     values: dict[str, tuple[float, str]] = {}
     if role == "us_commerce":
         share = ratio(m["compute_adversary"], s["compute_adversary"])
-        values["deny"] = (clamp(0.5 + (1 - share) / 0.8), f"Tier 3 has {share:.0%} of its compute as scheduled")
+        values["deny"] = (clamp(0.5 + (1 - share) / 0.8), _("Tier 3 has {share} of its compute as scheduled").format(
+            share=f"{share:.0%}"))
         gap, gap_s = m["frontier_gap_months"], s["frontier_gap_months"]
-        values["lead"] = (clamp(0.5 + (gap - gap_s) / 12), f"US lead {gap:.1f} months ({gap - gap_s:+.1f} vs schedule)")
+        values["lead"] = (clamp(0.5 + (gap - gap_s) / 12), _("US lead {gap} months ({diff} vs schedule)").format(
+            gap=f"{gap:.1f}", diff=f"{gap - gap_s:+.1f}"))
         rev = ratio(m["us_vendor_revenue_cum"], s["us_vendor_revenue_cum"])
-        values["revenue"] = (clamp(0.5 + (rev - 1) / 0.5), f"revenue {rev:.0%} of as scheduled")
+        values["revenue"] = (clamp(0.5 + (rev - 1) / 0.5),
+                             _("revenue {share} of as scheduled").format(share=f"{rev:.0%}"))
         g, g_s = m["goodwill_swing"], s["goodwill_swing"]
-        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.8), f"Tier 2 goodwill {g:.2f} (as scheduled {g_s:.2f})")
+        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.8),
+                              _("Tier 2 goodwill {now} (as scheduled {scheduled})").format(
+                                  now=f"{g:.2f}", scheduled=f"{g_s:.2f}"))
     elif role == "bis_enforcement":
         x, xs = m["smuggled_cum"], s["smuggled_cum"]
         leak = ratio(x, xs)
-        values["smuggling"] = (clamp(1.5 - leak) if xs > 0 else 1.0, f"smuggled {leak:.0%} of as-scheduled")
+        values["smuggling"] = (clamp(1.5 - leak) if xs > 0 else 1.0,
+                               _("smuggled {share} of as-scheduled").format(share=f"{leak:.0%}"))
         caught = m["seized_cum"] + m["smuggled_cum"]
         rate = m["seized_cum"] / caught if caught > 0 else 0.0
-        values["seizures"] = (clamp(rate / 0.2), f"{rate:.1%} of smuggled chips seized")
+        values["seizures"] = (clamp(rate / 0.2), _("{share} of smuggled chips seized").format(share=f"{rate:.1%}"))
         k, k0 = enforcement_cost(view.levers), enforcement_cost(start.levers)
         values["budget"] = (clamp(1 - (k - k0) / (4 * k0)) if k0 > 0 else clamp(1 - k / 1e9),
-                            f"${k / 1e6:,.0f}M a year (start ${k0 / 1e6:,.0f}M)")
+                            _("${cost} a year (start ${start})").format(cost=human(k), start=human(k0)))
         values["goodwill"] = _goodwill(m, m0)
     elif role == "tier2_government":
         i, sched, j = _own(view, scheduled, country)
         values["compute"] = _own_compute(view, i, sched, j)
         g, g_s = float(view.goodwill[i]), float(sched.goodwill[j])
-        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.4), f"goodwill {g:.2f} (as scheduled {g_s:.2f})")
+        values["goodwill"] = (clamp(0.5 + (g - g_s) / 0.4), _("goodwill {now} (as scheduled {scheduled})").format(
+            now=f"{g:.2f}", scheduled=f"{g_s:.2f}"))
         k, k_s = float(view.cooperation[i]), float(sched.cooperation[j])
         trusted = int(view.tier[i]) <= 2
         values["trust"] = (clamp(0.5 + (k - k_s) / 1.2) if trusted else 0.0,
-                           f"cooperation {k:.2f} (as scheduled {k_s:.2f})" + ("" if trusted else ", now Tier 3"))
+                           (_("cooperation {now} (as scheduled {scheduled})") if trusted
+                            else _("cooperation {now} (as scheduled {scheduled}), now Tier 3")).format(
+                               now=f"{k:.2f}", scheduled=f"{k_s:.2f}"))
         spend = policy_cost(view, i)
         values["cost"] = (clamp(0.5 - spend / (2 * POLICY_BUDGET_USD)),
-                          f"your policies cost ${human(spend)} a year")
+                          _("your policies cost ${amount} a year").format(amount=human(spend)))
     elif role == "tier3_government":
         i, sched, j = _own(view, scheduled, country)
         values["compute"] = _own_compute(view, i, sched, j)
         d, d_s = m["self_sufficiency_adversary"], s["self_sufficiency_adversary"]
         values["self_sufficiency"] = (clamp(0.5 + (d - d_s) / 0.6),
-                                      f"{d:.0%} on home-designed chips (as scheduled {d_s:.0%})")
+                                      _("{share} on home-designed chips (as scheduled {scheduled})").format(
+                                          share=f"{d:.0%}", scheduled=f"{d_s:.0%}"))
         gap, gap_s = m["frontier_gap_months"], s["frontier_gap_months"]
-        values["gap"] = (clamp(0.5 - (gap - gap_s) / 6), f"{gap:.1f} months behind ({gap - gap_s:+.1f} vs schedule)")
+        values["gap"] = (clamp(0.5 - (gap - gap_s) / 6), _("{gap} months behind ({diff} vs schedule)").format(
+            gap=f"{gap:.1f}", diff=f"{gap - gap_s:+.1f}"))
         k = m["subsidy_spent_cum"] - m["domestic_export_revenue_cum"]
         k_s = s["subsidy_spent_cum"] - s["domestic_export_revenue_cum"]
         cost = ratio(k, k_s)
-        values["cost"] = (clamp(0.5 - (cost - 1) / 2), f"${human(k)} net so far, {cost:.0%} of as scheduled")
+        values["cost"] = (clamp(0.5 - (cost - 1) / 2), _("${amount} net so far, {share} of as scheduled").format(
+            amount=human(k), share=f"{cost:.0%}"))
     else:
         raise ValueError(f"unknown role {role!r} (expected one of: {', '.join(GOALS)})")
     points = goal_weights(role, weights)
-    goals = tuple(Goal(g.key, g.label, points[g.key], values[g.key][0], values[g.key][1], g.doc) for g in GOALS[role])
+    goals = tuple(Goal(g.key, g.name, points[g.key], values[g.key][0], values[g.key][1], g.about) for g in GOALS[role])
     return Score(total=sum(g.points for g in goals), goals=goals)
 
 
@@ -315,7 +352,8 @@ def _own_compute(view: Any, i: int, sched: Any, j: int) -> tuple[float, str]:
     """A government's installed compute against the schedule: half marks at the same, full a quarter more."""
     c, c_s = float(view.compute_h100e[i]), float(sched.compute_h100e[j])
     share = ratio(c, c_s)
-    return clamp(0.5 + (share - 1) / 0.5), f"{human(c)} H100e, {share:.0%} of as scheduled"
+    return clamp(0.5 + (share - 1) / 0.5), _("{compute} H100e, {share} of as scheduled").format(
+        compute=human(c), share=f"{share:.0%}")
 
 
 def policy_cost(view: Any, i: int) -> float:
@@ -327,7 +365,7 @@ def policy_cost(view: Any, i: int) -> float:
 
 def _goodwill(m: Mapping[str, Any], m0: Mapping[str, Any]) -> tuple[float, str]:
     g, g0 = m["goodwill_swing"], m0["goodwill_swing"]
-    return clamp(ratio(g, g0)), f"Tier 2 goodwill {g:.2f} (start {g0:.2f})"
+    return clamp(ratio(g, g0)), _("Tier 2 goodwill {now} (start {start})").format(now=f"{g:.2f}", start=f"{g0:.2f}")
 
 
 def _index(view: Any, country: str | None) -> int:

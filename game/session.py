@@ -28,11 +28,12 @@ import numpy as np
 from agents import commands as cmd
 from agents.checks import Invalid, Number, OneOf, Problem, expected, join, missing
 from agents.checks import unknown as unknown_key
+from agents.lang import N_, _, language, ngettext
 from agents.model import SCALE_RANGE, ComputeModel, seed_problem
 from agents.regime import LEVERS
 from agents.scenario import SCENARIO_DIR, Scenario, ScenarioError, inside, load_scenario, names_a_file
 from agents.view import MonthView, month_view
-from agents.words import format_lever, human, lever_expects, lever_label, policy_text
+from agents.words import format_lever, human, lever_expects, lever_label, month_text, policy_text
 from game.events import RaisedEvent, next_event
 from game.files import write_json
 from game.score import GOALS, Score, score, weights_problem
@@ -70,25 +71,36 @@ ENFORCEMENT_LEVERS = ("enforcement_budget_usd", "location_verification", "transi
 
 @dataclass(frozen=True)
 class Role:
-    """Who the player is: which levers and commands the UI offers, and which goals score."""
+    """Who the player is: which levers and commands the UI offers, and which goals score.
+
+    ``name`` and ``brief`` are English (catalogue keys); :attr:`title`, :attr:`summary`, :attr:`label` and
+    :attr:`short` say them in the language chosen when they are read.
+    """
 
     id: str
-    title: str
-    summary: str
+    name: str
+    brief: str
     levers: tuple[str, ...]
     commands: tuple[str, ...]
     country: str | None = None
 
     @property
+    def title(self) -> str:
+        return _(self.name)
+
+    @property
+    def summary(self) -> str:
+        return _(self.brief)
+
+    @property
     def label(self) -> str:
-        return f"{self.title} ({self.country})" if self.country else self.title
+        return _("{role} ({country})").format(role=self.title, country=self.country) if self.country else self.title
 
     @property
     def short(self) -> str:
         """A name short enough for a button."""
-        return {"us_commerce": "US Commerce", "bis_enforcement": "Enforcement",
-                "tier2_government": "Tier 2 government", "tier3_government": "Tier 3 government"}.get(self.id,
-                                                                                                     self.title)
+        short = _ROLE_SHORT.get(self.id)
+        return _(short) if short else self.title
 
     @property
     def policies(self) -> tuple[str, ...]:
@@ -110,25 +122,29 @@ def role_id(name: str) -> str:
     """The role's id from its id or a short name; unknown names are returned as given (and refused later)."""
     return ROLE_ALIASES.get(name, name)
 
+_ROLE_SHORT = {"us_commerce": N_("US Commerce"), "bis_enforcement": N_("Enforcement"),
+               "tier2_government": N_("Tier 2 government"), "tier3_government": N_("Tier 3 government")}
+"""Role names short enough for a button (English: translated when shown)."""
+
 _ROLE_TEXT = {
-    "us_commerce": ("US Commerce Department",
-                    "You write the export rules: every lever of the regime, tiers, security agreements "
+    "us_commerce": (N_("US Commerce Department"),
+                    N_("You write the export rules: every lever of the regime, tiers, security agreements "
                     "and bilateral deals. Keep Tier 3's compute and the frontier gap in your favour "
-                    "without ruining US chip vendors or Tier 2 goodwill."),
-    "bis_enforcement": ("Export enforcement office",
-                        "You cannot change the rules, only how hard they are enforced: the enforcement "
+                    "without ruining US chip vendors or Tier 2 goodwill.")),
+    "bis_enforcement": (N_("Export enforcement office"),
+                        N_("You cannot change the rules, only how hard they are enforced: the enforcement "
                         "budget, chip location verification and diplomacy with transit countries. Cut "
-                        "smuggling and seize shipments without overspending."),
-    "tier2_government": ("Tier 2 government",
-                         "You govern a Tier 2 country under US rules you do not write. You may ask the US "
+                        "smuggling and seize shipments without overspending.")),
+    "tier2_government": (N_("Tier 2 government"),
+                         N_("You govern a Tier 2 country under US rules you do not write. You may ask the US "
                          "for a security agreement, which doubles your cap if the US trusts your transit "
                          "controls. Set your transit enforcement, whether to admit Tier 3 chips and US "
-                         "cloud sites. Grow your compute and stay a trusted partner."),
-    "tier3_government": ("Tier 3 government",
-                         "You govern a country the US denies its best chips (China by default). Fund your "
+                         "cloud sites. Grow your compute and stay a trusted partner.")),
+    "tier3_government": (N_("Tier 3 government"),
+                         N_("You govern a country the US denies its best chips (China by default). Fund your "
                          "chip industry, steer your buyers to home chips, decide whether US export variants "
                          "pass your customs and whether your chips are sold abroad. Grow your compute, "
-                         "depend less on imports and close the gap, at a cost you can bear."),
+                         "depend less on imports and close the gap, at a cost you can bear.")),
 }
 
 
@@ -176,19 +192,28 @@ def role_problem(role: Role, command: cmd.Command) -> str | None:
     """Why ``role`` may not give ``command`` (None if it may)."""
     kind = getattr(command, "kind", None)
     if kind not in role.commands:
-        what = {"set": "change levers", "rescind": "rescind the rule", "set_tier": "change tiers",
-                "g2g": "sign security agreements", "deal": "make bilateral deals",
-                "country_policy": "set another government's policies"}.get(kind, "give that order")
-        return f"as the {role.title} you cannot {what}"
+        cannot = _CANNOT.get(kind, N_("as the {role} you cannot give that order"))
+        return _(cannot).format(role=role.title)
     if isinstance(command, cmd.SetLevers):
         others = [k for k in command.levers if k not in role.levers]
         if others:
-            return f"as the {role.title} you cannot change {', '.join(others)}"
+            return _("as the {role} you cannot change {levers}").format(role=role.title, levers=", ".join(others))
     if isinstance(command, cmd.G2GAgreement) and role.country is not None and command.country != role.country:
-        return f"you may only ask for an agreement for your own country ({role.country})"
+        return _("you may only ask for an agreement for your own country ({country})").format(country=role.country)
     if isinstance(command, cmd.CountryPolicy) and command.country != role.country:
-        return f"you may only set your own country's policies ({role.country})"
+        return _("you may only set your own country's policies ({country})").format(country=role.country)
     return None
+
+
+_CANNOT = {
+    "set": N_("as the {role} you cannot change levers"),
+    "rescind": N_("as the {role} you cannot rescind the rule"),
+    "set_tier": N_("as the {role} you cannot change tiers"),
+    "g2g": N_("as the {role} you cannot sign security agreements"),
+    "deal": N_("as the {role} you cannot make bilateral deals"),
+    "country_policy": N_("as the {role} you cannot set another government's policies"),
+}
+"""Why a role may not give a kind of order (English: translated when said)."""
 
 
 def prepare(role: Role, command: cmd.Command) -> cmd.Command:
@@ -206,26 +231,30 @@ def describe(command: cmd.Command, scenario: Scenario | None = None, names: Mapp
     """A command in words, e.g. 'Enforcement budget $400.0M USD/year, location verification on'."""
     names = names or {}
     if isinstance(command, cmd.SetLevers):
-        parts = [f"{lever_label(k)} {format_lever(k, v) if lever_error_free(k, v) else repr(v)}"
+        parts = [_("{label} {value}").format(label=lever_label(k),
+                                             value=format_lever(k, v) if lever_error_free(k, v) else repr(v))
                  for k, v in command.levers.items()]
-        text = "; ".join(parts)
+        text = _("; ").join(parts)
         if command.effective_month is not None and scenario is not None:
-            text += f" (from {scenario.date(command.effective_month)})"
+            text = _("{order} (from {date})").format(order=text,
+                                                     date=month_text(scenario.date(command.effective_month)))
         return text
     if isinstance(command, cmd.Rescind):
-        return "Rescind the Tier 2 regime"
-    country = names.get(getattr(command, "country", ""), getattr(command, "country", ""))
+        return _("Rescind the Tier 2 regime")
+    code = getattr(command, "country", "")
+    country = _(names[code]) if code in names else code
     if isinstance(command, cmd.SetTier):
-        return f"Move {country} to Tier {command.tier}"
+        return _("Move {country} to Tier {tier}").format(country=country, tier=command.tier)
     if isinstance(command, cmd.G2GAgreement):
         if command.source.startswith("state:"):
-            return f"{country} asks the US for a security agreement"
-        return f"Security agreement with {country}"
+            return _("{country} asks the US for a security agreement").format(country=country)
+        return _("Security agreement with {country}").format(country=country)
     if isinstance(command, cmd.BilateralDeal):
-        return f"Bilateral deal: {country} may import {human(command.h100e_per_year)} H100e a year"
+        return _("Bilateral deal: {country} may import {amount} H100e a year").format(
+            country=country, amount=human(command.h100e_per_year))
     if isinstance(command, cmd.CountryPolicy):
-        return f"{country}'s own policy: " + "; ".join(
-            policy_text(name, value) for name, value in command.policies.items())
+        return _("{country}'s own policy: {policies}").format(country=country, policies=_("; ").join(
+            policy_text(name, value) for name, value in command.policies.items()))
     return repr(command)
 
 
@@ -240,38 +269,43 @@ def lever_error_free(name: str, value: Any) -> bool:
 
 
 WHY = {
-    "announced": "A rule announced before it binds gives buyers time to race it: expect stockpiling "
-                 "and a smuggling rush until it takes effect.",
-    "in_force": "Tier 2 orders are now screened: the licence-free allowance first, then validated end "
-                "users, deals and the country cap.",
-    "levers": "The new rules apply to every order from now on.",
-    "rescinded": "Without the Tier 2 regime caps no longer bind: compute flows to Tier 2, and "
-                 "smugglers no longer need to split their orders.",
-    "cap_reached": "Its licensed imports hit the cap: buyers there turn to validated end users, domestic "
-                   "chips or the grey market, and goodwill towards the US falls.",
-    "networks_entered": "Denied demand raises the grey-market premium; when smuggling pays, new networks "
-                        "open in transit hubs.",
-    "networks_exited": "Smuggling stops paying when the premium falls or enforcement, shell costs and the "
-                       "risk of seizure eat the margin: networks that earn nothing for months close.",
-    "weights_leaked": "Closed weights leak now and then (theft, insiders); weight controls hold models above "
-                      "the threshold to a security standard, so what leaks stays below it.",
-    "caps_renewed": "The rule's caps are cumulative over a period (2025-27 as published); when it ends they "
-                    "start again, and licences flow until the new caps bind.",
-    "g2g_sought": "A binding cap makes a security agreement worth asking for: it multiplies the cap.",
-    "g2g_signed": "The agreement multiplies the country's cap and improves its goodwill.",
-    "g2g_refused": "The US signs only with countries that cooperate against transshipment; low goodwill "
-                   "lowers cooperation.",
-    "deal_signed": "A bilateral deal lets the country import outside its cap, and improves goodwill.",
-    "tier_changed": "A downgrade cuts a country off and costs goodwill and cooperation; an upgrade opens "
-                    "its market.",
-    "variant_redesigned": "Vendors design chips to sit just under a threshold: the line moves the "
-                          "product, not the demand.",
+    "announced": N_("A rule announced before it binds gives buyers time to race it: expect stockpiling "
+                 "and a smuggling rush until it takes effect."),
+    "in_force": N_("Tier 2 orders are now screened: the licence-free allowance first, then validated end "
+                "users, deals and the country cap."),
+    "levers": N_("The new rules apply to every order from now on."),
+    "rescinded": N_("Without the Tier 2 regime caps no longer bind: compute flows to Tier 2, and "
+                 "smugglers no longer need to split their orders."),
+    "cap_reached": N_("Its licensed imports hit the cap: buyers there turn to validated end users, domestic "
+                   "chips or the grey market, and goodwill towards the US falls."),
+    "networks_entered": N_("Denied demand raises the grey-market premium; when smuggling pays, new networks "
+                        "open in transit hubs."),
+    "networks_exited": N_("Smuggling stops paying when the premium falls or enforcement, shell costs and the "
+                       "risk of seizure eat the margin: networks that earn nothing for months close."),
+    "weights_leaked": N_("Closed weights leak now and then (theft, insiders); weight controls hold models above "
+                      "the threshold to a security standard, so what leaks stays below it."),
+    "caps_renewed": N_("The rule's caps are cumulative over a period (2025-27 as published); when it ends they "
+                    "start again, and licences flow until the new caps bind."),
+    "g2g_sought": N_("A binding cap makes a security agreement worth asking for: it multiplies the cap."),
+    "g2g_signed": N_("The agreement multiplies the country's cap and improves its goodwill."),
+    "g2g_refused": N_("The US signs only with countries that cooperate against transshipment; low goodwill "
+                   "lowers cooperation."),
+    "deal_signed": N_("A bilateral deal lets the country import outside its cap, and improves goodwill."),
+    "tier_changed": N_("A downgrade cuts a country off and costs goodwill and cooperation; an upgrade opens "
+                    "its market."),
+    "variant_redesigned": N_("Vendors design chips to sit just under a threshold: the line moves the "
+                          "product, not the demand."),
 }
+"""Why each kind of model event happens (English: the news says it in the language of the moment)."""
 
 
 @dataclass(frozen=True)
 class NewsItem:
-    """One line of the news log: what happened in ``month`` (the month simulated), and why."""
+    """One line of the news log: what happened in ``month`` (the month simulated), and why.
+
+    ``text`` and ``why`` are in the language chosen when it happened (news already written stays as it is);
+    ``date`` is the ISO month ("2025-01": show it with ``agents.words.month_text``).
+    """
 
     month: int
     date: str
@@ -311,35 +345,40 @@ def observe(prev: MonthView, now: MonthView, start: MonthView, watch: _Watch) ->
 
     d_stock = b["stockpiled_cum"] - a["stockpiled_cum"]
     if d_stock > 1.0:
-        say("stockpiling", f"Buyers race an announced rule: {human(d_stock)} H100e bought ahead this month",
-            "A restriction is announced but not yet in force: buyers pull future orders forward into stockpiles.")
+        say("stockpiling", _("Buyers race an announced rule: {amount} H100e bought ahead this month").format(
+            amount=human(d_stock)),
+            _("A restriction is announced but not yet in force: buyers pull future orders forward into "
+              "stockpiles."))
     d_smug = b["smuggled_cum"] - a["smuggled_cum"]
     recent = watch.smuggled_recent
     if d_smug > 1.0 and not any(x > 0 for x in recent):
-        say("smuggling", f"Smuggled chips reach Tier 3: {human(d_smug)} H100e this month",
-            f"Controlled chips are denied to Tier 3, so its buyers pay a grey-market premium "
-            f"(now {b['grey_premium']:.0%}) that makes smuggling pay.", every=1)
+        say("smuggling", _("Smuggled chips reach Tier 3: {amount} H100e this month").format(amount=human(d_smug)),
+            _("Controlled chips are denied to Tier 3, so its buyers pay a grey-market premium (now {premium}) that "
+              "makes smuggling pay.").format(premium=f"{b['grey_premium']:.0%}"), every=1)
     elif recent and d_smug > 1.5 * max(recent) and d_smug > 1000:
-        say("smuggling_surge", f"Smuggling surges: {human(d_smug)} H100e this month",
-            f"More networks ({b['smuggling_networks']}) are shipping at a grey premium of {b['grey_premium']:.0%}.")
+        say("smuggling_surge", _("Smuggling surges: {amount} H100e this month").format(amount=human(d_smug)),
+            _("More networks ({networks}) are shipping at a grey premium of {premium}.").format(
+                networks=b["smuggling_networks"], premium=f"{b['grey_premium']:.0%}"))
     recent.append(d_smug)
     del recent[:-6]
     d_seize = b["seizures_cum"] - a["seizures_cum"]
     if d_seize > 0:
-        say("seizures", f"Enforcement seizes {d_seize} shipment{'s' if d_seize > 1 else ''} "
-            f"({human(b['seized_cum'] - a['seized_cum'])} H100e) in transit hubs",
-            "Detection rises with the enforcement budget (square root), location verification and "
-            "the hub's cooperation.")
+        say("seizures", ngettext("Enforcement seizes {n} shipment ({amount} H100e) in transit hubs",
+                                 "Enforcement seizes {n} shipments ({amount} H100e) in transit hubs",
+                                 int(d_seize)).format(n=d_seize, amount=human(b["seized_cum"] - a["seized_cum"])),
+            _("Detection rises with the enforcement budget (square root), location verification and the hub's "
+              "cooperation."))
     base = start.metrics["domestic_output_adversary"]
     out_now = b["domestic_output_adversary"]
     while (watch.domestic_level < len(DOMESTIC_STEPS) and base > 0
            and out_now >= DOMESTIC_STEPS[watch.domestic_level] * base):
         k = DOMESTIC_STEPS[watch.domestic_level]
         watch.domestic_level += 1
-        out.append(NewsItem(month, date, "domestic", f"Tier 3 makes {k}x as many domestic chips as at "
-                            f"the start ({human(out_now)} H100e a month)",
-                            "Denied imports raise Tier 3's chip subsidies; after a lag, capacity and "
-                            "yield grow.", origin="game"))
+        out.append(NewsItem(month, date, "domestic",
+                            _("Tier 3 makes {times}x as many domestic chips as at the start ({amount} H100e a "
+                              "month)").format(times=k, amount=human(out_now)),
+                            _("Denied imports raise Tier 3's chip subsidies; after a lag, capacity and yield "
+                              "grow."), origin="game"))
     gap = b["frontier_gap_months"]
     bucket = int(math.floor(gap / 6))
     if watch.gap_bucket is None:
@@ -347,15 +386,17 @@ def observe(prev: MonthView, now: MonthView, start: MonthView, watch: _Watch) ->
     if bucket != watch.gap_bucket:
         wider = bucket > watch.gap_bucket
         watch.gap_bucket = bucket
-        say("gap", f"The US frontier lead {'widens' if wider else 'narrows'} to {gap:.0f} months",
-            "The lead is measured in months of frontier growth: compute Tier 3 cannot buy it must "
-            "smuggle, stockpile or build — or train on open weights.", every=1)
+        say("gap", (_("The US frontier lead widens to {months} months") if wider
+                    else _("The US frontier lead narrows to {months} months")).format(months=f"{gap:.0f}"),
+            _("The lead is measured in months of frontier growth: compute Tier 3 cannot buy it must smuggle, "
+              "stockpile or build — or train on open weights."), every=1)
     g = b["goodwill_swing"]
     while watch.goodwill_level < len(GOODWILL_STEPS) and g < GOODWILL_STEPS[watch.goodwill_level]:
         watch.goodwill_level += 1
-        out.append(NewsItem(month, date, "goodwill", f"Tier 2 goodwill towards the US falls to {g:.2f}",
-                            "Denied orders sour Tier 2 governments; less goodwill means less "
-                            "cooperation against transshipment.", origin="game"))
+        out.append(NewsItem(month, date, "goodwill",
+                            _("Tier 2 goodwill towards the US falls to {goodwill}").format(goodwill=f"{g:.2f}"),
+                            _("Denied orders sour Tier 2 governments; less goodwill means less cooperation "
+                              "against transshipment."), origin="game"))
     return out
 
 
@@ -365,11 +406,16 @@ def observe(prev: MonthView, now: MonthView, start: MonthView, watch: _Watch) ->
 
 @dataclass(frozen=True)
 class Baseline:
-    """A run without the player: its name, a label, and its MonthViews from month 0."""
+    """A run without the player: its key, its English name (files) and its MonthViews from month 0;
+    :attr:`label` says the name in the chosen language."""
 
     key: str
-    label: str
+    name: str
     views: tuple[MonthView, ...]
+
+    @property
+    def label(self) -> str:
+        return _(self.name)
 
 
 @lru_cache(maxsize=16)
@@ -377,7 +423,7 @@ def _run_baseline(scenario_ref: str, seed: int, overrides: tuple, scale: float, 
     sc = load_scenario(scenario_ref, dict(overrides))
     model = ComputeModel(scenario=sc, seed=seed, scale=scale)
     views = [month_view(model)]
-    for _ in range(months):
+    for _month in range(months):
         model.step()
         views.append(month_view(model))
     return tuple(views)
@@ -533,7 +579,7 @@ class GameSession:
         self.branch_point: BranchPoint | None = None
         """The game this one was branched from, and the month (the save's ``"branch"``), or None."""
         self._watch = _Watch()
-        self._scores: dict[int, Score] = {}
+        self._scores: dict[tuple[int, str], Score] = {}
         self._baselines: dict[str, Baseline] | None = None
         self._names = dict(zip(self.views[0].codes, self.views[0].names))
 
@@ -585,7 +631,8 @@ class GameSession:
         return self.views[-2] if len(self.views) > 1 else self.views[-1]
 
     def country_name(self, code: str) -> str:
-        return self._names.get(code, code)
+        """A country's name in the chosen language (its code if the scenario has no such country)."""
+        return _(self._names[code]) if code in self._names else code
 
     def queued(self) -> list[cmd.Command]:
         """Player commands submitted this month, applied at the start of the next step."""
@@ -602,9 +649,9 @@ class GameSession:
         if self._baselines is None:
             world = _world_overrides(self.overrides)
             own = tuple(sorted((k, _freeze(v)) for k, v in self.overrides.items()))
-            runs = {"no_controls": ("No controls", NO_CONTROLS, world),
-                    "scheduled": ("As scheduled (no player)", self.scenario_ref, own),
-                    "published": ("The published rule", PUBLISHED_RULE, world)}
+            runs = {"no_controls": (N_("No controls"), NO_CONTROLS, world),
+                    "scheduled": (N_("As scheduled (no player)"), self.scenario_ref, own),
+                    "published": (N_("The published rule"), PUBLISHED_RULE, world)}
             out = {}
             for key, (label, ref, ov) in runs.items():
                 try:
@@ -622,11 +669,12 @@ class GameSession:
     def score_at(self, month: int | None = None) -> Score:
         """The score at ``month`` (default: now), from the views the player saw."""
         m = self.month if month is None else month
-        if m not in self._scores:
-            self._scores[m] = score(self.role.id, self.views[m], self.views[0],
+        key = (m, language())  # the goals' details are in words: one score per language read
+        if key not in self._scores:
+            self._scores[key] = score(self.role.id, self.views[m], self.views[0],
                                     self.baseline_view("no_controls", m), self.baseline_view("scheduled", m),
                                     self.role.country, self.weights)
-        return self._scores[m]
+        return self._scores[key]
 
     @property
     def score(self) -> Score:
@@ -682,8 +730,8 @@ class GameSession:
         """Why :meth:`submit` would refuse ``command`` now (the game, the role, the lesson, the model), or None."""
         if self.finished:
             if self.lesson is not None and self.end_month < self.horizon:
-                return "the lesson's last round is over: no more orders"
-            return "the game is over: no more orders"
+                return _("the lesson's last round is over: no more orders")
+            return _("the game is over: no more orders")
         problem = role_problem(self.role, command) or self._lesson_problem(command)
         if problem:
             return problem
@@ -702,20 +750,21 @@ class GameSession:
         if not closed:
             eff = command.effective_month
             if eff is not None and eff >= self.end_month:
-                return (f"the lesson ends at {self.scenario.date(self.end_month)}: announce for "
-                        f"{self.scenario.date(self.end_month - 1)} at the latest")
+                return _("the lesson ends at {end}: announce for {last} at the latest").format(
+                    end=month_text(self.scenario.date(self.end_month)),
+                    last=month_text(self.scenario.date(self.end_month - 1)))
             return None
-        opened = ", ".join(lever_label(k) for k in self.levers) or "none for your role"
-        return (f"the lesson \"{self.lesson.title}\" keeps {', '.join(lever_label(k) for k in closed)} closed "
-                f"(open levers: {opened})")
+        opened = _(", ").join(lever_label(k) for k in self.levers) or _("none for your role")
+        return _("the lesson \"{lesson}\" keeps {levers} closed (open levers: {open})").format(
+            lesson=_(self.lesson.title), levers=_(", ").join(lever_label(k) for k in closed), open=opened)
 
     def _session_problem(self, command: cmd.Command) -> str | None:
         if isinstance(command, cmd.G2GAgreement) and self.role.country is not None:
             i = self.view.codes.index(command.country)
             if self.view.g2g[i]:
-                return "you already have a security agreement"
+                return _("you already have a security agreement")
             if any(isinstance(c, cmd.G2GAgreement) for c in self.queued()):
-                return "you have already asked this month; the US answers next month"
+                return _("you have already asked this month; the US answers next month")
         return None
 
     def advance_month(self) -> MonthView:
@@ -731,12 +780,13 @@ class GameSession:
         self.views.append(view)
         date = prev.date
         for p in applied:
-            self.news.append(NewsItem(prev.month, date, "you", "Your order: " + self.describe(p.command),
-                                      "Orders apply at the start of the month after you give them.",
+            self.news.append(NewsItem(prev.month, date, "you",
+                                      _("Your order: {order}").format(order=self.describe(p.command)),
+                                      _("Orders apply at the start of the month after you give them."),
                                       origin="you"))
         for e in view.events:
             self.news.append(NewsItem(e.month, self.scenario.date(e.month), e.kind, e.text,
-                                      WHY.get(e.kind, ""), e.country))
+                                      _(WHY.get(e.kind, "")), e.country))
         self.news.extend(observe(prev, view, self.views[0], self._watch))
         self._raise_event()
         return view
@@ -751,16 +801,18 @@ class GameSession:
             return
         self.pending_event = event
         m = event.month - 1
-        self.news.append(NewsItem(m, self.scenario.date(m), "event", f"{event.title}: your decision",
+        self.news.append(NewsItem(m, self.scenario.date(m), "event",
+                                  _("{event}: your decision").format(event=event.title),
                                   event.cause, event.country, origin="event"))
 
     def option_problem(self, index: int) -> str | None:
         """Why option ``index`` of the open event cannot be chosen now (its order would be refused), or None."""
         event = self.pending_event
         if event is None:
-            return "no event is waiting for an answer"
+            return _("no event is waiting for an answer")
         if not 0 <= index < len(event.choices):
-            return f"expected an option from 1 to {len(event.choices)}, got {index + 1}"
+            return _("expected an option from 1 to {last}, got {option}").format(last=len(event.choices),
+                                                                                  option=index + 1)
         return next((p for p in map(self.problem, event.choices[index].commands) if p), None)
 
     def choose(self, index: int) -> cmd.CommandResult:
@@ -781,8 +833,8 @@ class GameSession:
         self.pending_event = None
         self.events.append(EventAnswer(event, index))
         m = event.month - 1
-        text = (f"{event.title}: you chose \"{event.choices[index].label}\"" if index is not None
-                else f"{event.title}: no answer; it passed")
+        text = (_("{event}: you chose \"{option}\"").format(event=event.title, option=event.choices[index].label)
+                if index is not None else _("{event}: no answer; it passed").format(event=event.title))
         why = event.choices[index].consequence if index is not None else event.cause
         self.news.append(NewsItem(m, self.scenario.date(m), "event_answer", text, why, event.country,
                                   origin="you"))
@@ -793,19 +845,22 @@ class GameSession:
     @staticmethod
     def refusal_text(reason: str) -> str:
         """A refusal as a player reads it: the lever's name and what it takes in words, not its code name."""
-        name, _, rest = reason.partition(": ")
+        name, _sep, rest = reason.partition(": ")
         if name in LEVERS and ", got " in rest:
-            return f"Refused: {lever_label(name)} takes {lever_expects(name)}; you gave {rest.rsplit(', got ', 1)[1]}"
-        return f"Refused: {reason}"
+            return _("Refused: {lever} takes {expects}; you gave {value}").format(
+                lever=lever_label(name), expects=lever_expects(name), value=rest.rsplit(", got ", 1)[1])
+        return _("Refused: {reason}").format(reason=reason)
 
     def order_confirmation(self, command: cmd.Command) -> str:
         """What the player is told when an order is accepted: what, and from when, said once."""
         effective = getattr(command, "effective_month", None)
         if effective is not None and effective > self.month:
             what = describe(dataclasses.replace(command, effective_month=None), self.scenario, self._names)
-            return (f"Announced: {what}, in force from {self.scenario.date(effective)}. Buyers hear of it at "
-                    f"the start of {self.scenario.date(self.month)} (next step).")
-        return f"Ordered: {self.describe(command)}. Applies at the start of {self.scenario.date(self.month)} (next step)."
+            return _("Announced: {order}, in force from {date}. Buyers hear of it at the start of {now} (next "
+                     "step).").format(order=what, date=month_text(self.scenario.date(effective)),
+                                      now=month_text(self.scenario.date(self.month)))
+        return _("Ordered: {order}. Applies at the start of {now} (next step).").format(
+            order=self.describe(command), now=month_text(self.scenario.date(self.month)))
 
     # ---- debrief ---------------------------------------------------------
     def decision_effects(self, window: int = EFFECT_WINDOW_MONTHS) -> list[DecisionEffect]:
@@ -827,12 +882,13 @@ class GameSession:
                 effects = _compare(self.views[m], self.views[end], base[m], base[min(end, len(base) - 1)],
                                    self._effect_series(self.views[m]))
                 if i + 1 < len(months) and months[i + 1] < end:
-                    effects.append(f"(overlaps with your next decision in {self.scenario.date(months[i + 1])})")
+                    effects.append(_("(overlaps with your next decision in {date})").format(
+                        date=month_text(self.scenario.date(months[i + 1]))))
             else:
-                effects = ["(too recent to tell)"]
-            events = tuple(f"{n.date}: {n.text}" for n in self.news
+                effects = [_("(too recent to tell)")]
+            events = tuple(_("{date}: {news}").format(date=month_text(n.date), news=n.text) for n in self.news
                            if n.origin == "model" and m <= n.month < end and n.kind != "levers")[:4]
-            out.append(DecisionEffect(m, self.scenario.date(m), "; ".join(self.describe(c) for c in cmds),
+            out.append(DecisionEffect(m, self.scenario.date(m), _("; ").join(self.describe(c) for c in cmds),
                                       tuple(effects), events))
         return out
 
@@ -843,13 +899,13 @@ class GameSession:
         decision was taken, so moving a country between tiers is not
         mistaken for its bloc's compute falling.
         """
-        items = [(label, unit, (lambda v, k=key: v.metrics[k])) for key, label, unit in EFFECT_METRICS
+        items = [(_(label), unit, (lambda v, k=key: v.metrics[k])) for key, label, unit in EFFECT_METRICS
                  if key not in BLOC_EFFECTS]
         for tier, label, unit, attr, how in BLOC_EFFECTS.values():
             members = [i for i, t in enumerate(start.tier) if int(t) == tier]
             if members:
                 reduce = np.sum if how == "sum" else np.mean
-                items.append((label, unit, lambda v, f=attr, rows=members, r=reduce:
+                items.append((_(label), unit, lambda v, f=attr, rows=members, r=reduce:
                               float(r(np.asarray(getattr(v, f), dtype=float)[rows]))))
         c = self.role.country
         if c is not None:
@@ -858,13 +914,14 @@ class GameSession:
             def own(field):
                 return lambda v: float(getattr(v, field)[v.codes.index(c)])
 
-            mine = [(f"{name}'s compute", "H100e", own("compute_h100e")),
-                    (f"{name}'s imports this month", "H100e", own("imports_h100e"))]
+            mine = [(_("{country}'s compute").format(country=name), "H100e", own("compute_h100e")),
+                    (_("{country}'s imports this month").format(country=name), "H100e", own("imports_h100e"))]
             if self.role.id == "tier3_government":
-                mine.append((f"{name}'s home-designed chips", "H100e", own("domestic_h100e")))
+                mine.append((_("{country}'s home-designed chips").format(country=name), "H100e",
+                             own("domestic_h100e")))
             else:
-                mine += [(f"{name}'s goodwill", "0-1", own("goodwill")),
-                         (f"{name}'s cooperation", "0-1", own("cooperation"))]
+                mine += [(_("{country}'s goodwill").format(country=name), "0-1", own("goodwill")),
+                         (_("{country}'s cooperation").format(country=name), "0-1", own("cooperation"))]
             items = mine + items
         return items
 
@@ -968,10 +1025,11 @@ class GameSession:
                 if saved["choice"] < len(event.choices):
                     session._answer(saved["choice"])  # its orders are in the command log, replayed next
             while pending and pending[0][1] == month:
-                i, _, command = pending.pop(0)
+                i, _month, command = pending.pop(0)
                 result = session.submit(command)
                 if not result.ok:
-                    raise SaveError(file, f"commands[{i}]", f"refused at month {month}: {result.reason}")
+                    raise SaveError(file, f"commands[{i}]", _("refused at month {month}: {reason}").format(
+                        month=month, reason=result.reason))
             if month < h["month"]:
                 session.advance_month()
         session.lesson, session.team = h["lesson"], h["team"]  # after the replay: an old save still loads
@@ -984,15 +1042,15 @@ class GameSession:
             m = session.view.metrics
             differ = [k for k in CHECK_KEYS if k in check and not _same(check[k], m[k])]
             if differ:
-                warnings.append(f"replaying the commands gives different numbers than when it was saved "
-                                f"({', '.join(differ)}): the model has changed since")
+                warnings.append(_("replaying the commands gives different numbers than when it was saved "
+                                  "({metrics}): the model has changed since").format(metrics=", ".join(differ)))
         if saved_events is not None:
             replayed = [a.as_dict() for a in session.events]
             if replayed != saved_events:
-                warnings.append("replaying the game raises other events, or takes other answers, than when it "
-                                "was saved: the model or the events have changed since")
+                warnings.append(_("replaying the game raises other events, or takes other answers, than when it "
+                                  "was saved: the model or the events have changed since"))
         if warnings:
-            session.load_warning = f"{file}: " + "; ".join(warnings)
+            session.load_warning = f"{file}: " + _("; ").join(warnings)
         return session
 
 
@@ -1047,41 +1105,42 @@ def _compare(p0: MonthView, p1: MonthView, b0: MonthView, b1: MonthView,
         rows.append((abs(rel), label, diff, unit))
     rows.sort(reverse=True)
     out = []
-    for _, label, diff, unit in rows[:3]:
+    for _rel, label, diff, unit in rows[:3]:
         if abs(diff) < {"0-1": 0.005, "months": 0.05}.get(unit, 0.5):
             continue  # too small to read as anything but zero
         sign = "+" if diff > 0 else "-"
         if unit == "USD":
-            val = f"{sign}${human(abs(diff))}"
+            val = sign + _("${amount}").format(amount=human(abs(diff)))
         elif unit == "months":
-            val = f"{sign}{abs(diff):.1f} months"
+            val = _("{sign}{n} months").format(sign=sign, n=f"{abs(diff):.1f}")
         elif unit == "0-1":
             val = f"{sign}{abs(diff):.2f}"
         else:
             val = f"{sign}{human(abs(diff))} {unit}"
-        out.append(f"{label} {val}")
-    return out or ["no clear difference from the scenario as scheduled"]
+        out.append(_("{label} {value}").format(label=label, value=val))
+    return out or [_("no clear difference from the scenario as scheduled")]
 
 
 BLOC_EFFECTS = {
-    "compute_adversary": (3, "Tier 3 compute", "H100e", "compute_h100e", "sum"),
-    "compute_swing": (2, "Tier 2 compute", "H100e", "compute_h100e", "sum"),
-    "goodwill_swing": (2, "Tier 2 goodwill", "0-1", "goodwill", "mean"),
+    "compute_adversary": (3, N_("Tier 3 compute"), "H100e", "compute_h100e", "sum"),
+    "compute_swing": (2, N_("Tier 2 compute"), "H100e", "compute_h100e", "sum"),
+    "goodwill_swing": (2, N_("Tier 2 goodwill"), "0-1", "goodwill", "mean"),
 }
 """Bloc effects measured on the countries in the bloc when the decision was taken: (tier, label, unit,
 per-country view field, how to combine)."""
 
 EFFECT_METRICS = (
-    ("compute_adversary", "Tier 3 compute", "H100e"),
-    ("smuggled_cum", "smuggled", "H100e"),
-    ("seized_cum", "seized", "H100e"),
-    ("stockpiled_cum", "stockpiled", "H100e"),
-    ("domestic_output_adversary", "Tier 3 domestic output", "H100e/month"),
-    ("us_vendor_revenue_cum", "US vendor revenue", "USD"),
-    ("compute_swing", "Tier 2 compute", "H100e"),
-    ("goodwill_swing", "Tier 2 goodwill", "0-1"),
-    ("frontier_gap_months", "US lead", "months"),
+    ("compute_adversary", N_("Tier 3 compute"), "H100e"),
+    ("smuggled_cum", N_("smuggled"), "H100e"),
+    ("seized_cum", N_("seized"), "H100e"),
+    ("stockpiled_cum", N_("stockpiled"), "H100e"),
+    ("domestic_output_adversary", N_("Tier 3 domestic output"), "H100e/month"),
+    ("us_vendor_revenue_cum", N_("US vendor revenue"), "USD"),
+    ("compute_swing", N_("Tier 2 compute"), "H100e"),
+    ("goodwill_swing", N_("Tier 2 goodwill"), "0-1"),
+    ("frontier_gap_months", N_("US lead"), "months"),
 )
+"""The metrics the debrief compares: (metric, English label (translated when said), unit)."""
 
 
 # ---------------------------------------------------------------------------
@@ -1159,24 +1218,25 @@ def read_save(path: str | Path) -> dict:
     """Read and parse a save file (JSON object), or raise SaveError saying what is wrong."""
     p = Path(path)
     if p.is_dir():
-        raise SaveError(str(p), "", "is a folder; expected a save file (.json)")
+        raise SaveError(str(p), "", _("is a folder; expected a save file (.json)"))
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SaveError(str(p), "", "no such file") from None
+        raise SaveError(str(p), "", _("no such file")) from None
     except UnicodeDecodeError:
-        raise SaveError(str(p), "", "not a save file (not UTF-8 text)") from None
+        raise SaveError(str(p), "", _("not a save file (not UTF-8 text)")) from None
     except OSError as exc:
-        raise SaveError(str(p), "", f"cannot be read: {exc.strerror}") from None
+        raise SaveError(str(p), "", _("cannot be read: {reason}").format(reason=exc.strerror)) from None
     if not text.strip():
-        raise SaveError(str(p), "", "is empty; expected a save file (the save may have been interrupted)")
+        raise SaveError(str(p), "", _("is empty; expected a save file (the save may have been interrupted)"))
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SaveError(str(p), "", f"not valid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg}); "
-                                    "the file is truncated or corrupt") from None
+        raise SaveError(str(p), "", _("not valid JSON at line {line}, column {column} ({problem}); the file is "
+                                      "truncated or corrupt").format(line=exc.lineno, column=exc.colno,
+                                                                     problem=exc.msg)) from None
     except (ValueError, RecursionError) as exc:  # a number too long to convert, or nesting thousands deep
-        raise SaveError(str(p), "", f"not a save file ({json_problem(exc)})") from None
+        raise SaveError(str(p), "", _("not a save file ({problem})").format(problem=json_problem(exc))) from None
     if not isinstance(data, dict):
         raise SaveError(str(p), "", f"expected a JSON object, got {type(data).__name__}")
     return data
@@ -1191,8 +1251,9 @@ def check_header(data: Mapping[str, Any], file: str) -> dict[str, Any]:
     if not _is_int(version) or version < 1:
         raise SaveError(file, "version", expected("a whole number >= 1", version))
     if version > SAVE_VERSION:
-        raise SaveError(file, "version", f"this save was written by a newer version of the game (save version "
-                                         f"{version}; this game reads version {SAVE_VERSION}): update the game")
+        raise SaveError(file, "version", _("this save was written by a newer version of the game (save version "
+                                           "{version}; this game reads version {reads}): update the game").format(
+            version=version, reads=SAVE_VERSION))
     for key, what in (("scenario", "a scenario name"), ("seed", "a whole number"),
                       ("role", OneOf(ROLE_IDS).what), ("month", "a whole number >= 0"), ("commands", "a list")):
         if key not in data:
@@ -1332,12 +1393,17 @@ def list_saves(folder: Path | None = None) -> list[SaveInfo]:
         try:
             data = read_save(p)
             h = check_header(data, p.name)
-            role = _ROLE_TEXT[h["role"]][0] + (f" ({h['country']})" if h["country"] else "")
-            title = data.get("title") if isinstance(data.get("title"), str) else h["scenario"]
-            date = data.get("date") if isinstance(data.get("date"), str) else f"month {h['month']}"
-            out.append(SaveInfo(p, True, f"{title} - {role} - {date} (month {h['month']}), seed {h['seed']}"))
+            role = _(_ROLE_TEXT[h["role"]][0])
+            if h["country"]:
+                role = _("{role} ({country})").format(role=role, country=h["country"])
+            title = _(data["title"]) if isinstance(data.get("title"), str) else h["scenario"]
+            date = (month_text(data["date"]) if isinstance(data.get("date"), str)
+                    else _("month {month}").format(month=h["month"]))
+            out.append(SaveInfo(p, True, _("{title} - {role} - {date} (month {month}), seed {seed}").format(
+                title=title, role=role, date=date, month=h["month"], seed=h["seed"])))
         except SaveError as exc:
-            out.append(SaveInfo(p, False, f"cannot load: {exc.key + ': ' if exc.key else ''}{exc.message}"))
+            out.append(SaveInfo(p, False, _("cannot load: {problem}").format(
+                problem=f"{exc.key + ': ' if exc.key else ''}{exc.message}")))
     return out
 
 

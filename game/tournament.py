@@ -116,7 +116,7 @@ class Result:
     strategy: str
     seed: int
     total: float
-    parts: dict[str, float]  # goal label -> points
+    parts: dict[str, float]  # goal label (English: table columns) -> points
     refused: tuple[str, ...]  # orders the game refused, with why
 
 
@@ -136,7 +136,7 @@ def play(strategy: Strategy, scenario: str, role: str, seed: int, country: str |
                     refused.append(f"month {month}: {result.reason}")
         session.advance_month()
     final = session.score_at(end)
-    return Result(strategy.name, seed, final.total, {g.label: g.points for g in final.goals}, tuple(refused))
+    return Result(strategy.name, seed, final.total, {g.name: g.points for g in final.goals}, tuple(refused))
 
 
 def tournament(scenario: str, role: str, seeds: Sequence[int], country: str | None = None,

@@ -157,7 +157,7 @@ def break_units(paragraph: str) -> list[str]:
                 units[-1] += ch
             else:
                 units.append(ch)
-            glue_next = ch in _NO_LINE_END
+            glue_next = ch in _NO_LINE_END or (glue_next and ch == " ")
             continue
         prev = units[-1][-1]
         if ch in _NO_LINE_START:
