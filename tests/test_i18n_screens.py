@@ -93,8 +93,11 @@ def test_the_main_screen_draws_and_labels_in_japanese(home, drawn):
         pygame.display.quit()
 
 
-@pytest.mark.parametrize("scale", [1.0, 1.25])
-@pytest.mark.parametrize("role", [{}, {"role": "tier2_government", "country": "IND"}, {"role": "tier3_government"}])
+TIER2 = {"role": "tier2_government", "country": "IND"}
+
+
+@pytest.mark.parametrize("scale, role", [(1.0, {}), (1.25, {}), (1.0, TIER2), (1.25, TIER2),
+                                         (1.25, {"role": "tier3_government"})])
 def test_japanese_button_labels_fit_their_buttons(home, scale, role):
     app = window("ja", scale)
     try:
@@ -142,8 +145,9 @@ def _lines(markup: str) -> list[str]:
     return [html.unescape(re.sub(r"<[^<>]*>", "", line)) for line in re.split(r"<br>", markup)]
 
 
-def test_japanese_tooltips_are_wrapped_to_the_tooltip_and_pygame_gui_breaks_no_line_again(home):
-    app = window("ja")
+@pytest.mark.parametrize("scale", [1.0, 1.25])
+def test_japanese_tooltips_are_wrapped_to_the_tooltip_and_pygame_gui_breaks_no_line_again(home, scale):
+    app = window("ja", scale)
     try:
         scene = main_screen(app)
         width = tooltip_width(app.manager)

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
 TOOLTIP_FONT = 13
 """The tooltip's font size at 100% (``tool_tip`` in theme.json)."""
-TOOLTIP_SLACK = 4
-"""Pixels (at 100%) a pre-wrapped line keeps clear of the tooltip's edge: pygame_gui measures with its own
-renderer of the same font, which may differ by a pixel or two on a line."""
+TOOLTIP_SLACK = 8
+"""Pixels (at 100%) a pre-wrapped line keeps clear of the tooltip's edge: pygame_gui counts the line break
+it is given (a few pixels) in the line's width, and a line it finds too wide it breaks again."""
 _MARKUP = re.compile(r"</?(?:b|i|u|br|p|a|font|body|shadow|effect|img)\b[^<>]*>"
                      r"|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);", re.IGNORECASE)
 """What pygame_gui reads as markup in a tooltip: its tags and character references."""
