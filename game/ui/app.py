@@ -25,6 +25,8 @@ import pygame_gui
 from pygame_gui.elements import UITextEntryLine
 
 from agents import lang
+from agents.lang import _
+from agents.words import month_text
 from game import i18n
 from game.i18n import LANGUAGES
 from game.session import GameSession, game_home, write_json_atomic
@@ -260,9 +262,9 @@ class App:
             try:
                 path = self.screenshot(game_home() / "screenshots" / f"silicon-curtain-{stamp}.png")
             except (OSError, pygame.error) as exc:
-                self.toast(f"No screenshot: {exc}", self.palette.bad)
+                self.toast(_("No screenshot: {error}").format(error=exc), self.palette.bad)
             else:
-                self.toast(f"Screenshot saved to {path}", self.palette.good)
+                self.toast(_("Screenshot saved to {path}").format(path=path), self.palette.good)
             return
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F1 and not self.typing():
             from game.ui.scenes import GlossaryScene
@@ -314,7 +316,7 @@ class App:
             self._draw_toast(surface)
 
     def _draw_toast(self, surface: pygame.Surface) -> None:
-        text, colour, _ = self._toast
+        text, colour, _until = self._toast
         w = min(self.size[0] - self.u(40), self.text.width(text, 14) + self.u(24))
         lines = self.text.wrap(text, 14, w - self.u(24))
         h = len(lines) * (self.text.line_height(14) + 2) + self.u(14)
@@ -347,7 +349,7 @@ class App:
 
     def pump(self, frames: int = 1, dt: float = 1 / FPS) -> None:
         """Run frames without waiting for real time (tests, screenshots, autoplay)."""
-        for _ in range(frames):
+        for _frame in range(frames):
             self.frame(dt)
 
 
@@ -367,15 +369,15 @@ def open_display(interactive: bool) -> None:
             pygame.display.init()
             pygame.font.init()
     except pygame.error as exc:
-        raise DisplayError(f"cannot open a window ({exc}); run on a desktop, under xvfb-run, or headless "
-                           f"with --autoplay N --screenshot FILE.png") from None
+        raise DisplayError(_("cannot open a window ({error}); run on a desktop, under xvfb-run, or headless with "
+                             "--autoplay N --screenshot FILE.png").format(error=exc)) from None
     driver = pygame.display.get_driver()
     if interactive and driver in ("offscreen", "dummy"):
         pygame.display.quit()
-        why = (f"SDL_VIDEODRIVER={explicit} shows no window" if explicit else
-               f"no display to open the game window on (SDL fell back to the '{driver}' driver)")
-        raise DisplayError(f"{why}: run it on a desktop, under xvfb-run, or headless with --autoplay N "
-                           f"--screenshot FILE.png")
+        why = (_("SDL_VIDEODRIVER={driver} shows no window").format(driver=explicit) if explicit else
+               _("no display to open the game window on (SDL fell back to the '{driver}' driver)").format(driver=driver))
+        raise DisplayError(_("{why}: run it on a desktop, under xvfb-run, or headless with --autoplay N "
+                             "--screenshot FILE.png").format(why=why))
 
 
 class _quiet_stderr:
@@ -435,7 +437,7 @@ def play(*, scenario: str | None, role: str, country: str | None, seed: int, aut
         refused = _submit_due(session, todo, log)
         if refused:
             return 2
-        for _ in range(autoplay or 0):
+        for _month in range(autoplay or 0):
             if session.finished:
                 break
             main.advance()
@@ -448,10 +450,14 @@ def play(*, scenario: str | None, role: str, country: str | None, seed: int, aut
             app.screenshot(screenshot)
         s = session.score
         m = session.view.metrics
-        log(f"{session.scenario.meta.title}: {session.role.label}, seed {session.seed}, month {session.month} "
-            f"({session.view.date}); score {s.total:.0f}; Tier 3 compute {m['compute_adversary']:,.0f} H100e, "
-            f"smuggled {m['smuggled_cum']:,.0f} H100e"
-            + (f"; screenshot {screenshot}" if screenshot is not None else ""))
+        summary = _("{scenario}: {role}, seed {seed}, month {month} ({date}); score {score}; Tier 3 compute {compute} "
+                    "H100e, smuggled {smuggled} H100e").format(
+            scenario=_(session.scenario.meta.title), role=session.role.label, seed=session.seed, month=session.month,
+            date=month_text(session.view.date), score=f"{s.total:.0f}", compute=f"{m['compute_adversary']:,.0f}",
+            smuggled=f"{m['smuggled_cum']:,.0f}")
+        if screenshot is not None:
+            summary += _("; screenshot {path}").format(path=screenshot)
+        log(summary)
         return 0
     finally:
         if app is not None:
@@ -488,7 +494,7 @@ def _submit_due(session: GameSession, todo: list[tuple[int, Any]], log: Callable
         month, (label, command) = todo.pop(0)
         result = session.submit(command)
         if not result.ok:
-            print(f"silicon-curtain: error: {label}: refused at month {session.month}: {result.reason}",
-                  file=sys.stderr)
+            print("silicon-curtain: error: " + _("{label}: refused at month {month}: {reason}").format(
+                label=label, month=session.month, reason=result.reason), file=sys.stderr)
             return True
     return False

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from agents.lang import N_, _
 from game.background import BandRunner
 from game.ensemble import SAMPLES, Band, EnsembleRequest, request_for
 from game.intervals import BAND
 
-BAND_TEXT = "{lo:.0f}-{hi:.0f}% of {k} sampled worlds under your current policy"
-COMPUTING = "band: computing..."
+BAND_TEXT = N_("{lo}-{hi}% of {k} sampled worlds under your current policy")
+FINAL_BAND_TEXT = N_("{lo}-{hi}% of {k} sampled worlds under your final policy")
+COMPUTING = N_("band: computing...")
+"""The words on a band (catalogue keys: said through ``_``)."""
 
 
 def band_keys(role_id: str) -> tuple[str, ...]:
@@ -82,16 +85,18 @@ class Bands:
         """What the shading is, or that it is coming; empty when there is none to come."""
         band = self.of(session)
         if band is not None:
-            text = BAND_TEXT.format(lo=BAND[0] * 100, hi=BAND[1] * 100, k=band.samples)
-            return text.replace("current", "final") if final else text
+            return _(FINAL_BAND_TEXT if final else BAND_TEXT).format(lo=f"{BAND[0] * 100:.0f}",
+                                                                     hi=f"{BAND[1] * 100:.0f}", k=band.samples)
         if self.enabled and self.runner.computing and session is self._session:
-            return COMPUTING
+            return _(COMPUTING)
         return ""
 
     def label(self, session: Any) -> str:
         """The band's legend entry on a chart ("10-90%, 8 worlds"), or empty without a band."""
         band = self.of(session)
-        return f"{BAND[0] * 100:.0f}-{BAND[1] * 100:.0f}%, {band.samples} worlds" if band is not None else ""
+        if band is None:
+            return ""
+        return _("{lo}-{hi}%, {k} worlds").format(lo=f"{BAND[0] * 100:.0f}", hi=f"{BAND[1] * 100:.0f}", k=band.samples)
 
     def wait(self, session: Any, timeout: float = 120.0) -> Band | None:
         """Block until ``session``'s band is in (screenshots and tests only: never in a frame)."""

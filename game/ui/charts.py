@@ -14,6 +14,7 @@ from typing import Callable, Mapping, Sequence
 
 import pygame
 
+from agents.lang import N_, _
 from agents.words import format_value
 from game.ui.style import Palette, Text
 
@@ -21,6 +22,7 @@ from game.ui.style import Palette, Text
 @dataclass(frozen=True)
 class Series:
     label: str
+    """The legend's word for the line (an English catalogue key: drawn through ``_``)."""
     key: str
     colour: int  # index into palette.series
     baseline: str | None = None  # a baseline key: drawn dotted from that run instead of the player's
@@ -29,6 +31,8 @@ class Series:
 
 @dataclass(frozen=True)
 class ChartSpec:
+    """A chart: its title, unit word, legend labels and doc are English catalogue keys, shown through ``_``."""
+
     key: str
     title: str
     unit: str
@@ -39,32 +43,43 @@ class ChartSpec:
 
 
 CHARTS: tuple[ChartSpec, ...] = (
-    ChartSpec("compute", "Compute by bloc", "H100e", (
-        Series("US", "compute_us", 0), Series("Allies", "compute_allies", 1),
-        Series("Tier 2", "compute_swing", 2), Series("Tier 3", "compute_adversary", 3),
-        Series("Tier 3, no controls", "compute_adversary", 3, baseline="no_controls")), log=True,
-        doc="Installed accelerators by bloc (log scale). Dashed: Tier 3 in the no-controls run."),
-    ChartSpec("smuggling", "Smuggled vs seized", "H100e", (
-        Series("Smuggled", "smuggled_cum", 4), Series("Seized", "seized_cum", 3),
-        Series("Smuggled, as scheduled", "smuggled_cum", 4, baseline="scheduled")),
-        doc="Controlled chips that reached Tier 3 illegally, and those seized, cumulative."),
-    ChartSpec("stockpile", "Stockpiles", "H100e", (
-        Series("Tier 3", "stockpile_adversary", 3), Series("Tier 2", "stockpile_swing", 2)),
-        doc="Chips bought ahead of a restriction and not yet installed."),
-    ChartSpec("domestic", "Tier 3 domestic chips made", "H100e/month", (
-        Series("4-month average", "domestic_output_adversary", 5),
-        Series("No controls", "domestic_output_adversary", 5, baseline="no_controls")), smooth=4,
-        doc="Domestic (Tier 3-designed) chips made each month, averaged over 4 months (output comes in "
-            "uneven batches). Dashed: the no-controls run."),
-    ChartSpec("revenue", "US vendor revenue", "USD", (
-        Series("Revenue", "us_vendor_revenue_cum", 0),
-        Series("No controls", "us_vendor_revenue_cum", 0, baseline="no_controls")),
-        doc="US chip designers' sales, net of fees, cumulative. Dashed: the no-controls run."),
-    ChartSpec("gap", "Frontier gap", "months", (
-        Series("Frontier", "frontier_gap_months", 0), Series("With open weights", "capability_gap_months", 4),
-        Series("No controls", "frontier_gap_months", 0, baseline="no_controls")),
-        doc="Months the best Tier 3 lab trails the best US lab."),
+    ChartSpec("compute", N_("Compute by bloc"), "H100e", (
+        Series(N_("US"), "compute_us", 0), Series(N_("Allies"), "compute_allies", 1),
+        Series(N_("Tier 2"), "compute_swing", 2), Series(N_("Tier 3"), "compute_adversary", 3),
+        Series(N_("Tier 3, no controls"), "compute_adversary", 3, baseline="no_controls")), log=True,
+        doc=N_("Installed accelerators by bloc (log scale). Dashed: Tier 3 in the no-controls run.")),
+    ChartSpec("smuggling", N_("Smuggled vs seized"), "H100e", (
+        Series(N_("Smuggled"), "smuggled_cum", 4), Series(N_("Seized"), "seized_cum", 3),
+        Series(N_("Smuggled, as scheduled"), "smuggled_cum", 4, baseline="scheduled")),
+        doc=N_("Controlled chips that reached Tier 3 illegally, and those seized, cumulative.")),
+    ChartSpec("stockpile", N_("Stockpiles"), "H100e", (
+        Series(N_("Tier 3"), "stockpile_adversary", 3), Series(N_("Tier 2"), "stockpile_swing", 2)),
+        doc=N_("Chips bought ahead of a restriction and not yet installed.")),
+    ChartSpec("domestic", N_("Tier 3 domestic chips made"), "H100e/month", (
+        Series(N_("4-month average"), "domestic_output_adversary", 5),
+        Series(N_("No controls"), "domestic_output_adversary", 5, baseline="no_controls")), smooth=4,
+        doc=N_("Domestic (Tier 3-designed) chips made each month, averaged over 4 months (output comes in "
+            "uneven batches). Dashed: the no-controls run.")),
+    ChartSpec("revenue", N_("US vendor revenue"), "USD", (
+        Series(N_("Revenue"), "us_vendor_revenue_cum", 0),
+        Series(N_("No controls"), "us_vendor_revenue_cum", 0, baseline="no_controls")),
+        doc=N_("US chip designers' sales, net of fees, cumulative. Dashed: the no-controls run.")),
+    ChartSpec("gap", N_("Frontier gap"), "months", (
+        Series(N_("Frontier"), "frontier_gap_months", 0), Series(N_("With open weights"), "capability_gap_months", 4),
+        Series(N_("No controls"), "frontier_gap_months", 0, baseline="no_controls")),
+        doc=N_("Months the best Tier 3 lab trails the best US lab.")),
 )
+
+UNIT_WORDS = {"H100e/month": N_("H100e/month"), "months": N_("months"), "USD": N_("USD"),
+              "USD/year": N_("USD/year"), "share": N_("share")}
+"""A chart's unit as its corner names it (other units, H100e and 0-1, are the same in every language)."""
+
+
+def unit_text(unit: str, log: bool = False) -> str:
+    """The unit in a chart's corner: 'H100e, log', 'months'."""
+    word = _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+    return _("{unit}, log").format(unit=word) if log else word
+
 
 CHART_PAGES = (("compute", "smuggling", "stockpile"), ("domestic", "revenue", "gap"))
 
@@ -157,17 +172,16 @@ def render_chart(spec: ChartSpec, size: tuple[int, int], text: Text, palette: Pa
     pygame.draw.rect(surf, palette.panel_edge, surf.get_rect(), 1)
     pad = 6
     title_h = text.line_height(font + 1, True)
-    unit = spec.unit + (", log" if spec.log else "")
-    u = text.render(unit, font - 1, palette.text_dim)
+    u = text.render(unit_text(spec.unit, spec.log), font - 1, palette.text_dim)
     surf.blit(u, (w - pad - u.get_width(), 5))
-    title = text.fit(spec.title, font + 1, w - 2 * pad - u.get_width() - 8, True)
+    title = text.fit(_(spec.title), font + 1, w - 2 * pad - u.get_width() - 8, True)
     surf.blit(text.render(title, font + 1, palette.text, True), (pad, 3))
     # legend: one row of coloured labels under the title
     lx, ly = pad, 3 + title_h
     leg_h = text.line_height(font - 1)
     for s in spec.series:
         col = palette.series[s.colour]
-        label = s.label
+        label = _(s.label)
         lw = text.width(label, font - 1) + 16
         if lx + lw > w - pad:  # a second row rather than dropping a line's label (the dashed ones come last)
             if lx == pad or ly > 3 + title_h:
@@ -289,7 +303,7 @@ def draw_bands(surf: pygame.Surface, bands: Sequence[tuple[Series, Sequence]], p
                to_xy: Callable[[int, float], tuple[float, float]]) -> None:
     """Each band shaded in its line's colour, edged a little darker, under the lines drawn after it."""
     layer = pygame.Surface(surf.get_size(), pygame.SRCALPHA)
-    for s, (low, _, high) in bands:
+    for s, (low, _median, high) in bands:
         col = palette.series[s.colour]
         top = [to_xy(m, v) for m, v in enumerate(high) if math.isfinite(v)]
         bottom = [to_xy(m, v) for m, v in enumerate(low) if math.isfinite(v)]

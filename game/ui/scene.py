@@ -6,19 +6,124 @@ when it consumed the event), ``update(dt)``, and ``draw(surface)``, which
 must not change any game or scene state. Widgets are created in one
 ``build_ui()`` and pull their values from state; the focus ring makes every
 button reachable from the keyboard (Tab, Shift+Tab, arrows, Enter).
-Imports pygame and pygame_gui.
+Tooltips in Japanese are wrapped here, at the two places widgets get
+them (``button``, ``entry``): pygame_gui breaks a tooltip's lines only at
+spaces, so :func:`wrap_tooltip` breaks them first, with the game's own
+Japanese line breaking. Imports pygame and pygame_gui.
 """
 
 from __future__ import annotations
 
+import html
+import re
 from typing import TYPE_CHECKING, Any, Callable
 
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UITextEntryLine
 
+from game.ui.style import Text
+
 if TYPE_CHECKING:
     from game.ui.app import App
+
+TOOLTIP_FONT = 13
+"""The tooltip's font size at 100% (``tool_tip`` in theme.json)."""
+TOOLTIP_SLACK = 8
+"""Pixels (at 100%) a pre-wrapped line keeps clear of the tooltip's edge: pygame_gui counts the line break
+it is given (a few pixels) in the line's width, and a line it finds too wide it breaks again."""
+_MARKUP = re.compile(r"</?(?:b|i|u|br|p|a|font|body|shadow|effect|img)\b[^<>]*>"
+                     r"|&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);", re.IGNORECASE)
+"""What pygame_gui reads as markup in a tooltip: its tags and character references."""
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def tooltip_width(manager: pygame_gui.UIManager) -> int:
+    """The width a tooltip's text wraps at in ``manager`` (its theme's ``rect_width`` less borders and padding)."""
+    width = getattr(manager, "_silicon_tooltip_width", None)
+    if width is None:
+        tip = manager.create_tool_tip("x", (0, 0), (0, 0), None, None)
+        width = tip.text_block.text_wrap_rect.width if tip.text_block is not None else 0
+        tip.kill()
+        manager._silicon_tooltip_width = width  # type: ignore[attr-defined]
+    return width
+
+
+def wrap_tooltip(markup: str, text: Text, width: int, size: int = TOOLTIP_FONT) -> str:
+    """``markup`` (pygame_gui's tooltip HTML) with a ``<br>`` wherever :meth:`Text.wrap` breaks its lines
+    at ``width`` pixels, so Japanese (no spaces) breaks between characters by the kinsoku rules rather
+    than mid-word with a dash. Tags stay as they are; a ``<``, ``>`` or ``&`` that is not markup is
+    escaped. A paragraph with bold text is measured in bold (its lines come out no wider than that).
+    """
+    paragraphs: list[list[tuple[str, str, bool]]] = [[]]  # (kind 'tag' or 'char', text, bold)
+    bold = False
+    pos = 0
+    while pos < len(markup):
+        m = _MARKUP.match(markup, pos)
+        if m is not None and m.group(0).startswith("<"):
+            tag = m.group(0)
+            if _BREAK.fullmatch(tag):
+                paragraphs.append([])
+            else:
+                name = tag.strip("</>").split()[0].lower() if tag.strip("</>") else ""
+                if name == "b":
+                    bold = not tag.startswith("</")
+                paragraphs[-1].append(("tag", tag, bold))
+            pos = m.end()
+        elif m is not None:  # a character reference: one character
+            paragraphs[-1].append(("char", html.unescape(m.group(0)), bold))
+            pos = m.end()
+        elif markup[pos] == "\n":
+            paragraphs.append([])
+            pos += 1
+        else:
+            paragraphs[-1].append(("char", markup[pos], bold))
+            pos += 1
+    return "<br>".join(_wrap_paragraph(p, text, width, size) for p in paragraphs)
+
+
+def _wrap_paragraph(tokens: list[tuple[str, str, bool]], text: Text, width: int, size: int) -> str:
+    """One paragraph's tokens as markup, whitespace collapsed, ``<br>`` where its wrapped lines break."""
+    kept: list[tuple[str, str]] = []  # whitespace collapsed to single spaces, none at either end
+    space_last = True  # the last character kept is a space (or there is none yet)
+    for kind, s, _bold in tokens:
+        if kind == "char" and s.isspace():
+            if not space_last:
+                kept.append(("char", " "))
+                space_last = True
+        else:
+            kept.append((kind, s))
+            space_last = space_last if kind == "tag" else False
+    last = max((j for j, (k, _) in enumerate(kept) if k == "char"), default=None)
+    if last is not None and kept[last] == ("char", " "):
+        del kept[last]
+    plain = "".join(s for k, s in kept if k == "char")
+    bold = any(b for k, s, b in tokens if k == "char" and not s.isspace())
+    lines = text.wrap(plain, size, width, bold) if plain else [""]
+    breaks: dict[int, str] = {}  # plain index -> "replace" (a space that becomes the break) or "insert"
+    at = 0
+    for line in lines[:-1]:
+        at += len(line)
+        if at < len(plain) and plain[at] == " ":
+            breaks[at] = "replace"
+            at += 1
+        else:
+            breaks[at] = "insert"
+    out: list[str] = []
+    i = 0
+    for kind, s in kept:
+        if kind == "tag":
+            out.append(s)
+            continue
+        how = breaks.get(i)
+        if how == "replace":
+            out.append("<br>")
+        else:
+            if how == "insert":
+                out.append("<br>")
+            out.append(html.escape(s, quote=False))
+        i += 1
+    return "".join(out)
 
 
 class Scene:
@@ -93,7 +198,7 @@ class Scene:
                object_id: str | None = None, focus: bool = True, enabled: bool = True,
                selected: bool = False) -> UIButton:
         """A button that calls ``action`` when clicked or activated from the keyboard."""
-        b = UIButton(pygame.Rect(rect), text, manager=self.app.manager, tool_tip_text=tooltip,
+        b = UIButton(pygame.Rect(rect), text, manager=self.app.manager, tool_tip_text=self.tooltip_text(tooltip),
                      object_id=object_id, command=(lambda: self._run(action)) if action else None)
         if not enabled:
             b.disable()
@@ -108,13 +213,20 @@ class Scene:
               enabled: bool = True) -> UITextEntryLine:
         e = UITextEntryLine(pygame.Rect(rect), manager=self.app.manager, initial_text=text)
         if tooltip:
-            e.set_tooltip(tooltip)
+            e.set_tooltip(self.tooltip_text(tooltip))
         if not enabled:
             e.disable()
         self.widgets.append(e)
         if focus and enabled:
             self.focus_ring.append((e, None))
         return e
+
+    def tooltip_text(self, tooltip: str | None) -> str | None:
+        """A widget's tooltip as pygame_gui gets it: wrapped beforehand when the game speaks Japanese."""
+        if not tooltip or not self.app.japanese:
+            return tooltip
+        app = self.app
+        return wrap_tooltip(tooltip, app.text, tooltip_width(app.manager) - app.u(TOOLTIP_SLACK))
 
     def _run(self, action: Callable[[], None]) -> None:
         action()

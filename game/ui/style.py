@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pygame
 
+from agents.lang import language
+
 THEME_PATH = Path(__file__).with_name("theme.json")
 
 RGB = tuple[int, int, int]
@@ -267,6 +269,12 @@ class Text:
 
     def block_height(self, text: str, size: int, width: int, bold: bool = False, gap: int = 2) -> int:
         return len(self.wrap(text, size, width, bold)) * (self.line_height(size, bold) + gap)
+
+
+def sentences(*parts: str) -> str:
+    """Sentences one after another, each already ending in its full stop: a space between them in
+    English, none in Japanese (。 ends a sentence there). Empty parts are left out."""
+    return ("" if language() == "ja" else " ").join(p for p in parts if p)
 
 
 def load_theme(scale: float = 1.0, japanese: bool = False) -> dict:

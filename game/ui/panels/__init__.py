@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from agents.lang import N_
 from agents.regime import LEVER_GROUPS
 from game.ui.panels.charts import ChartView
 from game.ui.panels.country import CountryPanel, country_lines
@@ -35,6 +36,11 @@ __all__ = ["ChartView", "CountryPanel", "Draft", "LeverPanel", "MapView", "NewsF
            "ScorePanel", "TabPanel", "TopBar", "country_lines", "panels_for"]
 
 
+POLICY, COUNTRY = N_("Policy"), N_("Country")
+"""The tabs that are not lever groups. A tab's name is its key (English) and is shown through ``_``, as
+the lever groups' names are."""
+
+
 def panels_for(scene: "MainScene") -> dict[str, TabPanel]:
     """The tabs a role gets, in order, each with its panel.
 
@@ -47,7 +53,7 @@ def panels_for(scene: "MainScene") -> dict[str, TabPanel]:
     groups = [g for g, _ in LEVER_GROUPS]
     editable = [g for g, levers in LEVER_GROUPS if any(l in session.levers for l in levers)]
     if session.role.policies:
-        return {"Policy": PolicyPanel(scene, "Policy"), "Country": CountryPanel(scene),
+        return {POLICY: PolicyPanel(scene, POLICY), COUNTRY: CountryPanel(scene, COUNTRY),
                 **{g: LeverPanel(scene, g) for g in groups}}
     order = editable + [g for g in groups if g not in editable]
-    return {**{g: LeverPanel(scene, g) for g in order}, "Country": CountryPanel(scene)}
+    return {**{g: LeverPanel(scene, g) for g in order}, COUNTRY: CountryPanel(scene, COUNTRY)}

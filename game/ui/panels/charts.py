@@ -12,9 +12,11 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from agents.lang import _
 from game.ui.bands import chart_band
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.panels.part import Part
+from game.ui.style import sentences
 
 if TYPE_CHECKING:
     from game.ui.scenes.main import MainScene
@@ -104,9 +106,9 @@ class ChartView(Part):
         for key, rect in self.rects.items():
             if rect.collidepoint(pos):
                 bands = self.app.bands
-                shaded = (f" Shaded: {bands.note(self.session)} (the declared ranges of the estimated "
-                          f"parameters); dotted ahead: their median." if bands.of(self.session) else "")
-                tip = CHARTS_BY_KEY[key].doc + shaded + " Click for the other charts (C)."
+                shaded = (_("Shaded: {band} (the declared ranges of the estimated parameters); dotted ahead: "
+                            "their median.").format(band=bands.note(self.session)) if bands.of(self.session) else "")
+                tip = sentences(_(CHARTS_BY_KEY[key].doc), shaded, _("Click for the other charts (C)."))
         return tip
 
     def draw(self, surface: pygame.Surface) -> None:

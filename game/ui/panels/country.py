@@ -14,6 +14,7 @@ import pygame
 import pygame_gui
 
 from agents import commands as cmd
+from agents.lang import N_, _
 from agents.model import G2G_MIN_COOPERATION
 from agents.words import parse_entry
 from game.session import GameSession, human
@@ -23,43 +24,63 @@ if TYPE_CHECKING:
     from agents.view import MonthView
 
 
+SUB = "  "
+"""The indent of a row that breaks down the row above it ("  of which domestic")."""
+
+
 def country_lines(session: GameSession, view: "MonthView", code: str, fname: str = "") -> list[tuple[str, str]]:
-    """What the hover panel and the Country tab say about a country."""
+    """What the hover panel and the Country tab say about a country: (label, value) rows.
+
+    The labels are the catalogue's English keys (a row's place is found by
+    its label); :func:`country_rows` gives them in the language spoken.
+    The values are already in it.
+    """
     i = view.codes.index(code)
     tier = int(view.tier[i])
     out = []
     if code.startswith("ROW") and fname and fname != session.country_name(code):
-        out.append(("Includes", fname))
-    out += [("Tier", str(tier)),
-            ("Compute installed", human(view.compute_h100e[i]) + " H100e"),
-            ("  of which domestic", human(view.domestic_h100e[i]) + " H100e"),
-            ("Stockpile", human(view.stockpile_h100e[i]) + " H100e"),
-            ("Imports this month", human(view.imports_h100e[i]) + " H100e"),
-            ("  US chips", human(view.flow_us_h100e[i]) + " H100e"),
-            ("  Tier 3 chips", human(view.flow_domestic_h100e[i]) + " H100e")]
+        out.append((N_("Includes"), fname))
+    out += [(N_("Tier"), str(tier)),
+            (N_("Compute installed"), human(view.compute_h100e[i]) + " H100e"),
+            (SUB + N_("of which domestic"), human(view.domestic_h100e[i]) + " H100e"),
+            (N_("Stockpile"), human(view.stockpile_h100e[i]) + " H100e"),
+            (N_("Imports this month"), human(view.imports_h100e[i]) + " H100e"),
+            (SUB + N_("US chips"), human(view.flow_us_h100e[i]) + " H100e"),
+            (SUB + N_("Tier 3 chips"), human(view.flow_domestic_h100e[i]) + " H100e")]
     if code == "CHN":
-        out.append(("Domestic chips made", human(view.metrics["domestic_output_adversary"]) + " H100e/mo"))
+        out.append((N_("Domestic chips made"), human(view.metrics["domestic_output_adversary"]) + " "
+                    + _("H100e/mo")))
     if view.flow_smuggled_h100e[i] > 0 or view.flow_seized_h100e[i] > 0:
-        out += [("Smuggled out (hub)", human(view.flow_smuggled_h100e[i]) + " H100e"),
-                ("Seized here", human(view.flow_seized_h100e[i]) + " H100e")]
+        out += [(N_("Smuggled out (hub)"), human(view.flow_smuggled_h100e[i]) + " H100e"),
+                (N_("Seized here"), human(view.flow_seized_h100e[i]) + " H100e")]
     if view.flow_grey_h100e[i] > 0:
-        out.append(("Grey-market buys", human(view.flow_grey_h100e[i]) + " H100e"))
-    out += [("Goodwill to the US", f"{view.goodwill[i]:.2f}"),
-            ("Transit cooperation", f"{view.cooperation[i]:.2f}")]
+        out.append((N_("Grey-market buys"), human(view.flow_grey_h100e[i]) + " H100e"))
+    out += [(N_("Goodwill to the US"), f"{view.goodwill[i]:.2f}"),
+            (N_("Transit cooperation"), f"{view.cooperation[i]:.2f}")]
     if tier == 2:
         limit = float(view.cap_limit_h100e[i])
         caps = bool(view.levers.get("tier2_caps"))
-        out.append(("Cap used", f"{human(view.cap_used_h100e[i])} of {human(limit)}" if caps else "no caps"))
-        out.append(("Security agreement", "yes" if view.g2g[i] else "no"))
+        out.append((N_("Cap used"), _("{used} of {limit}").format(used=human(view.cap_used_h100e[i]),
+                                                                  limit=human(limit)) if caps else _("no caps")))
+        out.append((N_("Security agreement"), _("yes") if view.g2g[i] else _("no")))
         if session.role.country == code and not view.g2g[i]:
             ok = view.cooperation[i] >= G2G_MIN_COOPERATION
-            out.append(("The US would sign now", f"{'yes' if ok else 'no'} (needs cooperation "
-                                                 f"{G2G_MIN_COOPERATION:g})"))
-    out.append(("AI labs", str(int(view.labs[i]))))
+            out.append((N_("The US would sign now"), _("{answer} (needs cooperation {level})").format(
+                answer=_("yes") if ok else _("no"), level=f"{G2G_MIN_COOPERATION:g}")))
+    out.append((N_("AI labs"), str(int(view.labs[i]))))
     if session.role.country == code:  # a government's own levers first: they fit at 125% too
         first = ("Tier", "Goodwill to the US", "Transit cooperation", "Security agreement",
                  "The US would sign now", "Cap used")
         out.sort(key=lambda row: first.index(row[0]) if row[0] in first else len(first))
+    return out
+
+
+def country_rows(session: GameSession, view: "MonthView", code: str, fname: str = "") -> list[tuple[str, str]]:
+    """:func:`country_lines` with the labels in the language spoken (an indent kept)."""
+    out = []
+    for label, value in country_lines(session, view, code, fname):
+        name = label.lstrip()
+        out.append((label[:len(label) - len(name)] + _(name), value))
     return out
 
 
@@ -72,7 +93,7 @@ class CountryPanel(TabPanel):
         self.deal_entry: Any = None
 
     def tooltip(self) -> str:
-        return "The selected country: its numbers and what you can do about it"
+        return _("The selected country: its numbers and what you can do about it")
 
     def build(self) -> None:
         scene, u, L = self.scene, self.app.u, self.scene.L
@@ -87,31 +108,32 @@ class CountryPanel(TabPanel):
         for label, d in (("<", -1), (">", 1)):
             bx = L.panel.right - u(8) - (u(70) if d < 0 else u(34))
             b = scene.button((bx, by, u(30), u(26)), label, lambda d=d: self.cycle_country(d),
-                             tooltip="Previous / next country (or click the map)")
+                             tooltip=_("Previous / next country (or click the map)"))
             b._focus_key = f"browse{d}"
         if role.id == "us_commerce" and code != "USA":
             tier = int(v.tier[i])
             row_y = self.actions_top()
             bw = (w - u(8)) // 3
             for k in (1, 2, 3):
-                b = scene.button((x + (k - 1) * (bw + u(4)), row_y, bw, h), f"Move to Tier {k}",
+                b = scene.button((x + (k - 1) * (bw + u(4)), row_y, bw, h), _("Move to Tier {tier}").format(tier=k),
                                  lambda k=k: self.set_tier(k), enabled=k != tier,
-                                 tooltip=f"Move {self.session.country_name(code)} to Tier {k}. A downgrade cuts it "
-                                         f"off and costs goodwill and cooperation. Takes effect next month.")
+                                 tooltip=_("Move {country} to Tier {tier}. A downgrade cuts it off and costs goodwill "
+                                           "and cooperation. Takes effect next month.").format(
+                                     country=_(self.session.country_name(code)), tier=k))
                 b._focus_key = f"tier{k}"
             row_y += h + u(6)
             half = (w - u(4)) // 2
-            b = scene.button((x, row_y, half, h), "Security agreement" if not v.g2g[i] else "Agreement signed",
+            b = scene.button((x, row_y, half, h), _("Security agreement") if not v.g2g[i] else _("Agreement signed"),
                              self.sign_g2g, enabled=not bool(v.g2g[i]),
-                             tooltip="A government-to-government security agreement multiplies the country's "
-                                     "cap (G2G multiplier) and lifts its goodwill.")
+                             tooltip=_("A government-to-government security agreement multiplies the country's "
+                                       "cap (G2G multiplier) and lifts its goodwill."))
             b._focus_key = "g2g"
             self.deal_entry = scene.entry((x + half + u(4), row_y, half // 2, h), self.deal_text,
-                                          tooltip="H100e a year the deal allows outside the cap (e.g. 500k)")
+                                          tooltip=_("H100e a year the deal allows outside the cap (e.g. 500k)"))
             self.deal_entry._focus_key = "deal_text"
-            b = scene.button((x + half + u(8) + half // 2, row_y, w - half - u(8) - half // 2, h), "Grant deal",
-                             self.grant_deal, tooltip="A bilateral deal: this much controlled compute a year "
-                                                      "outside the cap; lifts goodwill.")
+            b = scene.button((x + half + u(8) + half // 2, row_y, w - half - u(8) - half // 2, h), _("Grant deal"),
+                             self.grant_deal, tooltip=_("A bilateral deal: this much controlled compute a year "
+                                                        "outside the cap; lifts goodwill."))
             b._focus_key = "deal"
 
     def actions_top(self) -> int:
@@ -156,27 +178,28 @@ class CountryPanel(TabPanel):
         view = scene.shown
         code = scene.selected
         x, y = L.panel.x + u(10), L.panel.y + u(6)
-        name = self.session.country_name(code)
-        surface.blit(t.render(t.fit(f"{name} ({code})", 16, L.panel.w - u(100), True), 16, p.text, True), (x, y))
+        name = _(self.session.country_name(code))
+        surface.blit(t.render(t.fit(_("{country} ({code})").format(country=name, code=code), 16, L.panel.w - u(100),
+                                    True), 16, p.text, True), (x, y))
         y += t.line_height(16, True) + u(4)
-        lines = country_lines(self.session, view, code)
+        lines = country_rows(self.session, view, code)
         limit = self.actions_top() - u(4)
         fs = 13 if y + len(lines) * (t.line_height(13) + u(2)) <= limit else 12
         lh = t.line_height(fs) + (u(2) if fs == 13 else 0)
         for label, value in lines:
             if y + lh > limit:
                 break
-            surface.blit(t.render(label, fs, p.text_dim), (x, y))
             img = t.render(t.fit(value, fs, L.panel.w - u(180)), fs, p.text)
+            surface.blit(t.render(t.fit(label, fs, L.panel.w - u(30) - img.get_width()), fs, p.text_dim), (x, y))
             surface.blit(img, (L.panel.right - u(12) - img.get_width(), y))
             y += lh
 
     def footer(self, text: str, colour: Any) -> tuple[str, Any, int]:
         if not text:
-            text = {"us_commerce": "Click a country on the map (or < >) to see it and act on it.",
-                    "bis_enforcement": "Smuggled chips leave from transit hubs; seizures show as crosses there.",
-                    "tier3_government": "Click a country on the map (or < >) to see its numbers: smuggled chips "
-                                        "reach you through transit hubs.",
-                    }.get(self.session.role.id, "The US answers a request for an agreement the month after.")
+            text = {"us_commerce": _("Click a country on the map (or < >) to see it and act on it."),
+                    "bis_enforcement": _("Smuggled chips leave from transit hubs; seizures show as crosses there."),
+                    "tier3_government": _("Click a country on the map (or < >) to see its numbers: smuggled chips "
+                                          "reach you through transit hubs."),
+                    }.get(self.session.role.id, _("The US answers a request for an agreement the month after."))
             colour = self.app.palette.text_dim
         return text, colour, 4

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from agents import commands as cmd
+from agents.lang import _
 from agents.regime import LEVERS
-from agents.words import entry_text, parse_entry
+from agents.words import entry_text, month_text, parse_entry
 
 if TYPE_CHECKING:
     from game.ui.scenes.main import MainScene
@@ -85,11 +86,12 @@ class Draft:
         scene, p = self.scene, self.scene.app.palette
         scene._capture_entries()
         if not self.edits:
-            scene.status = ("No changes to submit: edit a value first.", p.text_dim)
+            scene.status = (_("No changes to submit: edit a value first."), p.text_dim)
             return
         if effective is not None and effective > self.session.horizon:
-            scene.status = (f"Refused: {self.session.scenario.date(effective)} is after the scenario ends "
-                            f"({self.session.scenario.date(self.session.horizon)}); announce sooner.", p.bad)
+            date = self.session.scenario.date
+            scene.status = (_("Refused: {date} is after the scenario ends ({end}); announce sooner.").format(
+                date=month_text(date(effective)), end=month_text(date(self.session.horizon))), p.bad)
             return
         levers = {k: parse_lever(k, v) for k, v in self.edits.items()}
         command = cmd.SetLevers(levers=levers, effective_month=effective)
@@ -103,7 +105,7 @@ class Draft:
 
     def reset(self) -> None:
         self.edits.clear()
-        self.scene.status = ("Changes discarded.", self.scene.app.palette.text_dim)
+        self.scene.status = (_("Changes discarded."), self.scene.app.palette.text_dim)
         self.scene.rebuild_panel()
 
     def announce_step(self, d: int) -> None:

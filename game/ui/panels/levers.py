@@ -15,8 +15,9 @@ import pygame
 import pygame_gui
 
 from agents import commands as cmd
+from agents.lang import N_, _
 from agents.regime import LEVER_GROUPS, LEVERS, step_lever
-from agents.words import format_lever, lever_expects, lever_short_label
+from agents.words import format_lever, lever_expects, lever_short_label, month_text
 from game.session import lever_label
 from game.ui.panels.draft import Draft, lever_text, parse_lever
 from game.ui.panels.part import TabPanel
@@ -25,10 +26,14 @@ if TYPE_CHECKING:
     from game.ui.scenes.main import MainScene
 
 
+COST = N_("Cost:")
+
+
 def lever_tooltip(name: str) -> str:
     spec = LEVERS[name]
-    return (f"<b>{lever_label(name)}</b><br>{spec.doc}<br><b>Cost:</b> {spec.cost}"
-            f"<br><i>Takes {lever_expects(name)}. In scenario files and --set: {name}.</i>")
+    takes = _("Takes {expects}. In scenario files and --set: {name}.").format(expects=lever_expects(name), name=name)
+    return (f"<b>{lever_label(name)}</b><br>{_(spec.doc)}<br><b>{_(COST)}</b> {_(spec.cost)}"
+            f"<br><i>{takes}</i>")
 
 
 class LeverPanel(TabPanel):
@@ -46,7 +51,7 @@ class LeverPanel(TabPanel):
         return any(l in self.session.levers for l in self.levers)
 
     def tooltip(self) -> str:
-        return "Your levers" if self.editable else "The rules in force (you cannot change these)"
+        return _("Your levers") if self.editable else _("The rules in force (you cannot change these)")
 
     # ---- widgets -------------------------------------------------------------
     def build(self) -> None:
@@ -73,9 +78,9 @@ class LeverPanel(TabPanel):
             y = L.panel.y + u(4) + r * L.row_h
             h = L.row_h - u(4)
             if name == "__rescind__":
-                b = scene.button((x0, y, wtot, h), "Rescind the Tier 2 regime", self.rescind, object_id="#danger",
-                                 tooltip="Withdraw the Diffusion Rule's Tier 2 regime and every announced change "
-                                         "not yet in force (as on 13 May 2025). Takes effect next month.")
+                b = scene.button((x0, y, wtot, h), _("Rescind the Tier 2 regime"), self.rescind, object_id="#danger",
+                                 tooltip=_("Withdraw the Diffusion Rule's Tier 2 regime and every announced change "
+                                           "not yet in force (as on 13 May 2025). Takes effect next month."))
                 b._focus_key = "rescind"
                 continue
             spec = LEVERS[name]
@@ -91,13 +96,13 @@ class LeverPanel(TabPanel):
                              None, tooltip=lever_tooltip(name), object_id="#value", enabled=False, focus=False)
                 continue
             if spec.kind == "bool":
-                b = scene.button((ctl_x, y, ctl_w, h), "On" if value else "Off",
+                b = scene.button((ctl_x, y, ctl_w, h), _("On") if value else _("Off"),
                                  lambda name=name: self.toggle_lever(name), tooltip=lever_tooltip(name),
                                  object_id="#toggle_on" if value else "#toggle_off")
             elif spec.kind == "choice":
                 b = scene.button((ctl_x, y, ctl_w, h), format_lever(name, value),
                                  lambda name=name: self.cycle_lever(name),
-                                 tooltip=lever_tooltip(name) + "<br>Click for the next choice.")
+                                 tooltip=lever_tooltip(name) + "<br>" + _("Click for the next choice."))
             elif spec.kind == "float":
                 bw = u(26)
                 ew = ctl_w - 2 * bw - u(8)
@@ -105,9 +110,9 @@ class LeverPanel(TabPanel):
                 b = scene.entry((ctl_x, y, ew, h), text, tooltip=lever_tooltip(name))
                 self.entry_lever[b] = name
                 minus = scene.button((ctl_x + ew + u(4), y, bw, h), "-", lambda name=name: self.nudge(name, -1),
-                                     tooltip="Lower (Left arrow)", focus=False)
+                                     tooltip=_("Lower (Left arrow)"), focus=False)
                 plus = scene.button((ctl_x + ew + bw + u(8), y, bw, h), "+", lambda name=name: self.nudge(name, 1),
-                                    tooltip="Raise (Right arrow)", focus=False)
+                                    tooltip=_("Raise (Right arrow)"), focus=False)
                 self.widget_lever[minus] = self.widget_lever[plus] = name
             else:  # floats
                 text = value if isinstance(value, str) else lever_text(name, value)
@@ -126,25 +131,27 @@ class LeverPanel(TabPanel):
         x = L.footer.x + u(8)
         h = u(32)
         dirty = bool(self.draft.edits)
-        for label, action, tip, w in (
-                ("Apply now", self.draft.apply_now, "Submit your changes; they take effect next month (A)", u(96)),
-                (f"Announce +{self.draft.announce_months} mo", self.draft.announce,
-                 "Submit your changes to take effect later: buyers will race the announced date", u(134))):
+        for key, label, action, tip, w in (
+                ("Apply now", _("Apply now"), self.draft.apply_now,
+                 _("Submit your changes; they take effect next month (A)"), u(96)),
+                (f"Announce +{self.draft.announce_months} mo",
+                 _("Announce +{months} mo").format(months=self.draft.announce_months), self.draft.announce,
+                 _("Submit your changes to take effect later: buyers will race the announced date"), u(134))):
             b = scene.button((x, y, w, h), label, action, tooltip=tip, enabled=dirty,
-                             object_id="#apply" if label == "Apply now" else None)
-            b._focus_key = label
+                             object_id="#apply" if key == "Apply now" else None)
+            b._focus_key = key
             x += w + u(4)
         for label, d in (("-", -1), ("+", 1)):
             b = scene.button((x, y, u(26), h), label, lambda d=d: self.draft.announce_step(d),
-                             tooltip="Announce further ahead or sooner", focus=False)
+                             tooltip=_("Announce further ahead or sooner"), focus=False)
             x += u(30)
-        b = scene.button((x, y, L.footer.right - u(8) - x, h), "Reset", self.draft.reset,
-                         tooltip="Forget your unsubmitted changes", enabled=dirty)
+        b = scene.button((x, y, L.footer.right - u(8) - x, h), _("Reset"), self.draft.reset,
+                         tooltip=_("Forget your unsubmitted changes"), enabled=dirty)
         b._focus_key = "reset"
 
     # ---- actions -------------------------------------------------------------
     def focus_lever(self, name: str) -> None:
-        for i, (w, _) in enumerate(self.scene.focus_ring):
+        for i, (w, _action) in enumerate(self.scene.focus_ring):
             if getattr(w, "_focus_key", None) == name:
                 self.scene.focus_index = i
                 return
@@ -247,7 +254,7 @@ class LeverPanel(TabPanel):
         total, vis = self.panel_rows
         below = total - vis - self.scroll
         if below > 0:
-            img = t.render(f"{below} more below: scroll, arrows or click the bar", 11, p.text_dim)
+            img = t.render(_("{n} more below: scroll, arrows or click the bar").format(n=below), 11, p.text_dim)
             panel = self.scene.L.panel
             surface.blit(img, (panel.right - img.get_width() - u(12), panel.bottom - img.get_height()))
 
@@ -255,18 +262,19 @@ class LeverPanel(TabPanel):
         p = self.app.palette
         if not self.editable:
             if not text:
-                text, colour = ("These are the US rules in force; as the " + self.session.role.title
-                                + " you cannot change them. Hover a rule to read what it does."), p.text_dim
+                text, colour = (_("These are the US rules in force; as the {role} you cannot change them. Hover a "
+                                  "rule to read what it does.").format(role=self.session.role.title)), p.text_dim
             return text, colour, 4
         if not text:
             edits = self.draft.edits
             if edits:
-                text = (f"{len(edits)} change(s) not yet submitted. Apply now, or announce for "
-                        f"{self.session.scenario.date(self.session.month + self.draft.announce_months)}.")
+                text = _("{n} change(s) not yet submitted. Apply now, or announce for {date}.").format(
+                    n=len(edits), date=month_text(self.session.scenario.date(self.session.month
+                                                                             + self.draft.announce_months)))
                 colour = p.warn
             else:
                 q = len(self.session.queued())
-                text = (f"{q} order(s) queued for next month." if q else
-                        "Change a value, then Apply now (next month) or Announce (later).")
+                text = (_("{n} order(s) queued for next month.").format(n=q) if q else
+                        _("Change a value, then Apply now (next month) or Announce (later)."))
                 colour = p.text_dim
         return text, colour, 2

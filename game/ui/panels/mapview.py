@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pygame
 
+from agents.lang import N_, _
 from game.session import human
-from game.ui.panels.country import country_lines
+from game.ui.panels.country import country_rows
 from game.ui.panels.part import Part
 from game.ui.worldmap import FlowLayer, WorldMap, dot_radius, draw_cross
 
@@ -24,8 +25,13 @@ if TYPE_CHECKING:
     from agents.view import MonthView
     from game.ui.scenes.main import MainScene
 
-MAP_MODES = (("tier", "Tier"), ("compute", "Compute"), ("imports", "Imports"), ("goodwill", "Goodwill"),
-             ("cap", "Cap used"))
+MAP_MODES = (("tier", N_("Tier")), ("compute", N_("Compute")), ("imports", N_("Imports")),
+             ("goodwill", N_("Goodwill")), ("cap", N_("Cap used")))
+"""The map's measures: (key, name; the name is shown through ``_``)."""
+MARKER_LABELS = {"ROW2": N_("Rest of T2"), "ROW3": N_("Rest of T3")}
+TIER_WORDS = (N_("Tier 1"), N_("Tier 2"), N_("Tier 3"))
+LEGEND_WORDS = (N_("US chips exported"), N_("Tier 3 domestic chips"), N_("Smuggled from hubs"), N_("Seized at a hub"))
+"""The legend's words for the flows and the seizures."""
 MARKER_CODES = ("SGP", "ROW2", "ROW3")
 HIT_RADIUS = 10  # px at 100%: how far a small country's hit disc reaches over sea and unmodelled land
 HIT_CORE = 6  # px at 100%: where it wins over a neighbour's outline (and what counts as small: less area)
@@ -140,10 +146,10 @@ class MapView(Part):
         if mode in ("compute", "imports"):
             vals = np.asarray(view.compute_h100e if mode == "compute" else view.imports_h100e, dtype=float)
             real = np.array([not c.startswith("ROW") for c in view.codes])
-            return "1k", human(max(float(vals[real].max()), 10.0)) + " H100e"
+            return human(1e3), human(max(float(vals[real].max()), 10.0)) + " H100e"
         if mode == "goodwill":
             return "0", "1"
-        return "0%", "100% of cap"
+        return "0%", _("100% of cap")
 
     # ---- draw ----------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -189,12 +195,13 @@ class MapView(Part):
             col = p.tier_colour(view.tier[i]) if share is None or math.isnan(share[i]) else p.ramp_colour(share[i])
             pygame.draw.circle(surface, col, (int(x), int(y)), u(6))
             pygame.draw.circle(surface, (230, 236, 243), (int(x), int(y)), u(6), 1)
-            label = {"ROW2": "Rest of T2", "ROW3": "Rest of T3"}.get(code, code)
+            label = _(MARKER_LABELS[code]) if code in MARKER_LABELS else code
             surface.blit(t.render(label, 11, p.text), (int(x) + u(8), int(y) - u(8)))
         surface.set_clip(clip)
         self._draw_legend(surface, mode, view)
         if scene.cursor is not None:
-            msg = f"{scene.looking_back_text(view)}. L or Esc: back to live; [ ]: earlier, later; B: branch here"
+            msg = _("{looking_back}. L or Esc: back to live; [ ]: earlier, later; B: branch here").format(
+                looking_back=scene.looking_back_text(view))
             img = t.render(t.fit(msg, 13, L.map.w - u(290)), 13, p.warn, True)
             r = img.get_rect(topleft=(L.map.x + u(8), L.map.y + u(8))).inflate(u(10), u(6))
             pygame.draw.rect(surface, (8, 12, 18), r)
@@ -203,11 +210,27 @@ class MapView(Part):
             self._draw_hover(surface)
 
     def legend_rect(self) -> pygame.Rect:
-        """Where the map's legend sits (bottom left): the hover panel keeps clear of it."""
+        """Where the map's legend sits (bottom left): the hover panel keeps clear of it.
+
+        Five rows for the tiers, six for a measure (its ramp, its range, the flows, the grey); as wide as
+        its words need (Japanese ones are wider), at least 170 px at 100%.
+        """
         u, lh = self.app.u, self.app.text.line_height(11) + 1
-        h = 5 * lh + u(10)
+        h = (5 if MAP_MODES[self.mode][0] == "tier" else 6) * lh + u(10)
         m = self.scene.L.map
-        return pygame.Rect(m.x + u(6), m.bottom - h - u(6), u(170), h)
+        return pygame.Rect(m.x + u(6), m.bottom - h - u(6), self.legend_width(), h)
+
+    def legend_width(self) -> int:
+        """The legend's width: 170 px at 100%, wider when its words need it (up to 260 px)."""
+        u, t, fs = self.app.u, self.app.text, 11
+        sw = u(10)
+        tiers = sum(sw + u(8) + t.width(_(word), fs) for word in TIER_WORDS) - u(5)
+        flows = sw + u(4) + max(t.width(_(w), fs) for w in LEGEND_WORDS)
+        sample = _("{measure}: {low} to {high}")
+        ranges = max(t.width(sample.format(measure=_(name), low=human(1e3), high=human(8.8888e7) + " H100e"), fs)
+                     for _key, name in MAP_MODES[1:3])
+        need = max(tiers, flows, ranges, t.width(_("Grey: not applicable"), fs)) + u(12)
+        return max(u(170), min(u(260), need))
 
     def _draw_legend(self, surface: pygame.Surface, mode: str, view: "MonthView") -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
@@ -221,7 +244,7 @@ class MapView(Part):
         x, y = r.x + u(6), r.y + u(5)
         sw = u(10)
         if mode == "tier":
-            items = [(p.tier[0], "Tier 1"), (p.tier[1], "Tier 2"), (p.tier[2], "Tier 3")]
+            items = [(colour, _(word)) for colour, word in zip(p.tier, TIER_WORDS)]
             cx = x
             for col, lab in items:
                 pygame.draw.rect(surface, col, (cx, y + u(2), sw, sw))
@@ -229,31 +252,48 @@ class MapView(Part):
                 surface.blit(img, (cx + sw + u(3), y))
                 cx += sw + u(8) + img.get_width()
         else:
-            name = MAP_MODES[self.mode][1]
+            name = _(MAP_MODES[self.mode][1])
             lo, hi = self._legend_range(view, mode)
             bar = pygame.Rect(x, y + u(2), w - u(12), sw)
             for k in range(bar.w):
                 pygame.draw.line(surface, p.ramp_colour(k / max(bar.w - 1, 1)), (bar.x + k, bar.y),
                                  (bar.x + k, bar.bottom))
             y += lh
-            surface.blit(t.render(t.fit(f"{name}: {lo} to {hi}", fs, w - u(12)), fs, p.text), (x, y))
+            surface.blit(t.render(t.fit(_("{measure}: {low} to {high}").format(measure=name, low=lo, high=hi), fs,
+                                        w - u(12)), fs, p.text), (x, y))
         y += lh
-        for col, lab in ((p.flow_us, "US chips exported"), (p.flow_domestic, "Tier 3 domestic chips"),
-                         (p.flow_smuggled, "Smuggled from hubs")):
+        for col, lab in zip((p.flow_us, p.flow_domestic, p.flow_smuggled), LEGEND_WORDS):
+            lab = _(lab)
             pygame.draw.circle(surface, col, (x + sw // 2, y + lh // 2), u(4))
-            surface.blit(t.render(lab, fs, p.text), (x + sw + u(4), y))
+            surface.blit(t.render(t.fit(lab, fs, w - sw - u(10)), fs, p.text), (x + sw + u(4), y))
             y += lh
         if mode == "tier":
             draw_cross(surface, (x + sw // 2, y + lh // 2), u(3), p.seized)
-            surface.blit(t.render("Seized at a hub", fs, p.text), (x + sw + u(4), y))
+            surface.blit(t.render(t.fit(_(LEGEND_WORDS[3]), fs, w - sw - u(10)), fs, p.text), (x + sw + u(4), y))
         else:
-            surface.blit(t.render("Grey: not applicable", fs, p.text_dim), (x, y))
+            surface.blit(t.render(t.fit(_("Grey: not applicable"), fs, w - u(12)), fs, p.text_dim), (x, y))
+
+    def hover_size(self, n_lines: int) -> tuple[int, int, int]:
+        """The hover panel's font size, row height, and how many of its ``n_lines`` rows fit the map.
+
+        12 px rows while they fit (always at 100%); else 11 px rows set tight (1.3 times the font's
+        size), then fewer rows: a large UI scale or the taller Japanese font would otherwise push the
+        panel under the charts.
+        """
+        u, t, m = self.app.u, self.app.text, self.scene.L.map
+        room = m.h - u(12) - t.line_height(14, True)
+        lh = t.line_height(12) + 1
+        if lh * n_lines <= room:
+            return 12, lh, n_lines
+        lh = min(t.line_height(11) + 1, int(round(11 * t.scale * 1.3)))
+        return 11, lh, max(1, min(n_lines, room // lh))
 
     def hover_rect(self, n_lines: int) -> pygame.Rect:
         """The hover panel beside the mouse, inside the map and never over the legend."""
         u, t, m = self.app.u, self.app.text, self.scene.L.map
         w = u(250)
-        h = u(8) + t.line_height(14, True) + (t.line_height(12) + 1) * n_lines + u(4)
+        _fs, lh, n_lines = self.hover_size(n_lines)
+        h = u(8) + t.line_height(14, True) + lh * n_lines + u(4)
         mx, my = self.scene.mouse
         r = pygame.Rect(mx + u(16), my + u(12), w, h)
         if r.right > m.right:
@@ -274,9 +314,9 @@ class MapView(Part):
         if code in self.pointable():  # show the disc that was hit: the outline may be a few pixels
             x, y = self.world.country_px[code]
             pygame.draw.circle(surface, p.text, (int(x), int(y)), u(HIT_CORE), 1)
-        lines = country_lines(self.session, self.scene.shown, code, fname)
-        fs = 12
-        lh = t.line_height(fs) + 1
+        lines = country_rows(self.session, self.scene.shown, code, fname)
+        fs, lh, n = self.hover_size(len(lines))
+        lines = lines[:n]
         r = self.hover_rect(len(lines))
         w = r.w
         box = pygame.Surface(r.size, pygame.SRCALPHA)
@@ -284,11 +324,12 @@ class MapView(Part):
         surface.blit(box, r.topleft)
         pygame.draw.rect(surface, p.panel_edge, r, 1)
         y = r.y + u(4)
-        title = self.session.country_name(code)
+        title = _(self.session.country_name(code))
         surface.blit(t.render(t.fit(title, 14, w - u(12), True), 14, p.text, True), (r.x + u(6), y))
         y += t.line_height(14, True)
         for label, value in lines:
-            surface.blit(t.render(label, fs, p.text_dim), (r.x + u(6), y))
+            surface.blit(t.render(t.fit(label, fs, w - u(12) - min(t.width(value, fs), w - u(120)) - u(6)), fs,
+                                  p.text_dim), (r.x + u(6), y))
             img = t.render(t.fit(value, fs, w - u(120)), fs, p.text)
             surface.blit(img, (r.right - u(6) - img.get_width(), y))
             y += lh

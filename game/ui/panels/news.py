@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from agents.lang import _, ngettext
+from agents.words import month_text
 from game.ui.panels.part import Part
 
 if TYPE_CHECKING:
@@ -71,13 +73,14 @@ class NewsFeed(Part):
         news = self.session.news
         list_w = int(L.news.w * 0.6)
         x, y = L.news.x + u(8), L.news.y + u(4)
-        head = t.fit(f"News, {len(news)} items (newest first; scroll for older; click one to see that month)", 12,
-                     list_w - u(16), True)
+        head = t.fit(ngettext("News, {n} item (newest first; scroll for older; click one to see that month)",
+                              "News, {n} items (newest first; scroll for older; click one to see that month)",
+                              len(news)).format(n=len(news)), 12, list_w - u(16), True)
         surface.blit(t.render(head, 12, p.text_dim, True), (x, y))
         y += t.line_height(12, True) + u(2)
         colours = {"you": p.accent, "game": p.text_dim, "model": p.text}
         upto = scene.shown.month - 1
-        dx = t.width("2025-01", 12) + u(8)
+        dx = max(t.width(month_text(d), 12) for d in ("2025-01", "2025-12")) + u(8)
         for r, n in self.rows:
             if n >= len(news):
                 continue
@@ -89,11 +92,11 @@ class NewsFeed(Part):
             col = colours.get(item.origin, p.text)
             if scene.cursor is not None and item.month > upto:
                 col = p.panel_edge
-            surface.blit(t.render(item.date, 12, p.text_dim), (x, r.y + u(1)))
+            surface.blit(t.render(month_text(item.date), 12, p.text_dim), (x, r.y + u(1)))
             surface.blit(t.render(t.fit(item.text, 12, list_w - dx - u(16)), 12, col), (x + dx, r.y + u(1)))
         if not news:
-            surface.blit(t.render("Nothing yet: press Space to start the clock, or N to step one month.", 12,
-                                  p.text), (x, y))
+            surface.blit(t.render(t.fit(_("Nothing yet: press Space to start the clock, or N to step one month."), 12,
+                                        list_w - u(16)), 12, p.text), (x, y))
         elif len(self.rows) < len(news):  # the whole history stays: a bar shows where the list is
             top = self.rows[0][0].y if self.rows else y
             track = pygame.Rect(L.news.x + list_w - u(9), top, u(4), L.news.bottom - u(4) - top)
@@ -109,7 +112,7 @@ class NewsFeed(Part):
         wx = L.news.x + list_w + u(8)
         ww = L.news.w - list_w - u(16)
         wy = L.news.y + u(4)
-        surface.blit(t.render("Why it happened", 12, p.text_dim, True), (wx, wy))
+        surface.blit(t.render(_("Why it happened"), 12, p.text_dim, True), (wx, wy))
         wy += t.line_height(12, True) + u(2)
         if pick is not None:
             item = news[pick]

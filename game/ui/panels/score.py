@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pygame
 
+from agents.lang import _
 from game.ui.panels.part import Part
+from game.ui.style import sentences
 
 
 class ScorePanel(Part):
@@ -19,7 +21,8 @@ class ScorePanel(Part):
         if not self.scene.L.score.collidepoint(pos):
             return None
         sc = self.session.score_at(self.scene.shown_index)
-        return " ".join(f"{g.label}: {g.doc}" for g in sc.goals) + " Formula: see docs/game.md."
+        return sentences(*(_("{goal}: {doc}").format(goal=g.label, doc=g.doc) for g in sc.goals),
+                         _("Formula: see docs/game.md."))
 
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
@@ -28,7 +31,7 @@ class ScorePanel(Part):
         pygame.draw.line(surface, p.panel_edge, r.bottomleft, r.bottomright)
         sc = self.session.score_at(self.scene.shown_index)
         x, y = r.x + u(10), r.y + u(4)
-        img = t.render(f"Score {sc.total:.0f}", 20, p.text, True)
+        img = t.render(_("Score {points}").format(points=f"{sc.total:.0f}"), 20, p.text, True)
         surface.blit(img, (x, y))
         sub = t.render(t.fit(f"/100   {self.session.role.label}", 12, r.w - img.get_width() - u(30)), 12,
                        p.text_dim)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pygame
 
+from agents.lang import _, ngettext
+from agents.words import month_text
 from game.ui.charts import CHART_PAGES
 from game.ui.panels.mapview import MAP_MODES
 from game.ui.panels.part import Part
@@ -36,34 +38,40 @@ class TopBar(Part):
         y, h = L.top.y + u(5), u(30)
         x = u(6)
         sim = self.app.sim
-        items = [("Menu", scene.open_menu, "Save, load, settings, debrief (Esc)", u(62), False),
-                 ("Play" if sim.paused else "Pause", self.toggle, "Pause or resume (Space)", u(68), False),
-                 ("Step", self.step, "Simulate one month (N)", u(58), False),
-                 ("1x", lambda: self.speed(1), "1 month a second (1)", u(40), sim.speed == 1),
-                 ("2x", lambda: self.speed(2), "2 months a second (2)", u(40), sim.speed == 2),
-                 ("4x", lambda: self.speed(3), "4 months a second (3)", u(40), sim.speed == 3)]
+        items = [("Menu", _("Menu"), scene.open_menu, _("Save, load, settings, debrief (Esc)"), u(62), False),
+                 ("play", self.play_label(), self.toggle, _("Pause or resume (Space)"), u(68), False),
+                 ("Step", _("Step"), self.step, _("Simulate one month (N)"), u(58), False),
+                 ("1x", "1x", lambda: self.speed(1), _("1 month a second (1)"), u(40), sim.speed == 1),
+                 ("2x", "2x", lambda: self.speed(2), _("2 months a second (2)"), u(40), sim.speed == 2),
+                 ("4x", "4x", lambda: self.speed(3), _("4 months a second (3)"), u(40), sim.speed == 3)]
         self.buttons = {}
-        for label, action, tip, w, sel in items:
-            self.buttons[label if label not in ("Play", "Pause") else "play"] = scene.button(
-                (x, y, w, h), label, action, tooltip=tip, selected=sel, object_id="#tab")
+        for key, label, action, tip, w, sel in items:
+            self.buttons[key] = scene.button((x, y, w, h), label, action, tooltip=tip, selected=sel, object_id="#tab")
             x += w + u(4)
         self.title_x = x + u(8)
-        right = [("Map: " + MAP_MODES[scene.mapview.mode][1], scene.mapview.next_mode,
-                  "Colour the map by tier, compute, imports this month, goodwill or cap used (M)", u(130)),
-                 (f"Charts {scene.chartview.page + 1}/{len(CHART_PAGES)}", scene.chartview.next_page,
-                  "Next page of charts (C)", u(92)),
-                 ("Save", self.save, "Save this month (Ctrl+S)", u(56)),
-                 ("Glossary", self.glossary, "Terms explained (F1)", u(78))]
+        right = [("Map", self.map_label(), scene.mapview.next_mode,
+                  _("Colour the map by tier, compute, imports this month, goodwill or cap used (M)"), u(130)),
+                 ("Charts", self.charts_label(), scene.chartview.next_page, _("Next page of charts (C)"), u(92)),
+                 ("Save", _("Save"), self.save, _("Save this month (Ctrl+S)"), u(56)),
+                 ("Glossary", _("Glossary"), self.glossary, _("Terms explained (F1)"), u(78))]
         x = L.top.right - u(6)
-        for label, action, tip, w in reversed(right):
+        for key, label, action, tip, w in reversed(right):
             x -= w
-            self.buttons[label.split()[0].rstrip(":")] = scene.button((x, y, w, h), label, action, tooltip=tip,
-                                                                      object_id="#tab")
+            self.buttons[key] = scene.button((x, y, w, h), label, action, tooltip=tip, object_id="#tab")
             x -= u(4)
         self.title_right = x - u(8)
         self.live_button = self.branch_button = None
         self._sync_live_button()
         self.key = self.signature()
+
+    def play_label(self) -> str:
+        return _("Play") if self.app.sim.paused else _("Pause")
+
+    def map_label(self) -> str:
+        return _("Map: {measure}").format(measure=_(MAP_MODES[self.scene.mapview.mode][1]))
+
+    def charts_label(self) -> str:
+        return _("Charts {page}/{pages}").format(page=self.scene.chartview.page + 1, pages=len(CHART_PAGES))
 
     def signature(self) -> tuple:
         return (self.app.sim.speed, self.scene.mapview.mode, self.scene.chartview.page, self.scene.cursor is None)
@@ -71,12 +79,12 @@ class TopBar(Part):
     def _sync_live_button(self) -> None:
         scene, u, m = self.scene, self.app.u, self.scene.L.map
         if scene.cursor is not None and self.live_button is None:
-            self.live_button = scene.button((m.right - u(130), m.y + u(6), u(120), u(28)), "Back to live",
-                                            scene.live, tooltip="Show the current month again (L)")
-            self.branch_button = scene.button((m.right - u(260), m.y + u(6), u(124), u(28)), "Branch here",
+            self.live_button = scene.button((m.right - u(130), m.y + u(6), u(120), u(28)), _("Back to live"),
+                                            scene.live, tooltip=_("Show the current month again (L)"))
+            self.branch_button = scene.button((m.right - u(260), m.y + u(6), u(124), u(28)), _("Branch here"),
                                               scene.branch_here,
-                                              tooltip="Save this game, then play on from this month with other "
-                                                      "decisions, on the same world (B)")
+                                              tooltip=_("Save this game, then play on from this month with other "
+                                                        "decisions, on the same world (B)"))
         elif scene.cursor is None and self.live_button is not None:
             for button in (self.live_button, self.branch_button):
                 button.kill()
@@ -90,11 +98,11 @@ class TopBar(Part):
             return
         sim = self.app.sim
         b = self.buttons
-        b["play"].set_text("Play" if sim.paused else "Pause")
+        b["play"].set_text(self.play_label())
         for k, label in ((1, "1x"), (2, "2x"), (3, "4x")):
             (b[label].select if sim.speed == k else b[label].unselect)()
-        b["Map"].set_text("Map: " + MAP_MODES[self.scene.mapview.mode][1])
-        b["Charts"].set_text(f"Charts {self.scene.chartview.page + 1}/{len(CHART_PAGES)}")
+        b["Map"].set_text(self.map_label())
+        b["Charts"].set_text(self.charts_label())
         self._sync_live_button()
         self.key = self.signature()
 
@@ -121,9 +129,9 @@ class TopBar(Part):
         try:
             path = self.session.save()
         except OSError as exc:
-            self.app.toast(f"Not saved: {exc}", self.app.palette.bad)
+            self.app.toast(_("Not saved: {error}").format(error=exc), self.app.palette.bad)
         else:
-            self.app.toast(f"Saved to {path}", self.app.palette.good)
+            self.app.toast(_("Saved to {path}").format(path=path), self.app.palette.good)
 
     # ---- draw ----------------------------------------------------------------
     def draw(self, surface: pygame.Surface) -> None:
@@ -136,17 +144,21 @@ class TopBar(Part):
         v = scene.shown
         w = self.title_right - self.title_x
         rate = int(self.app.sim.rate)
-        state = "PAUSED" if self.app.sim.paused else f"{rate} month{'s' if rate > 1 else ''}/s"
+        state = _("PAUSED") if self.app.sim.paused else ngettext("{rate} month/s", "{rate} months/s", rate).format(
+            rate=rate)
         if s.finished:
-            state = "THE END"
-        line1 = f"{v.date}  month {v.month}/{s.end_month}  {state}"
+            state = _("THE END")
+        date = month_text(v.date)
+        line1 = _("{date}  month {month}/{months}  {state}").format(date=date, month=v.month, months=s.end_month,
+                                                                    state=state)
         if t.width(line1, 16, True) > w:
-            line1 = t.fit(f"{v.date}  {v.month}/{s.end_month}  {state}", 16, w, True)
+            line1 = t.fit(f"{date}  {v.month}/{s.end_month}  {state}", 16, w, True)
         img = t.render(line1, 16, p.warn if scene.cursor is not None else p.text, True)
         surface.blit(img, (self.title_x, L.top.y + u(2)))
-        line2 = f"{s.scenario.meta.title}: {s.role.label}"
+        line2 = _("{scenario}: {role}").format(scenario=_(s.scenario.meta.title), role=s.role.label)
         if s.lesson is not None:
-            team = f"{s.team['name']}, " if s.team else ""
-            line2 = f"{team}round {s.round}/{s.lesson.rounds}: {s.role.label}"
+            line2 = (_("{team}, round {round}/{rounds}: {role}") if s.team else _("round {round}/{rounds}: {role}")
+                     ).format(team=_(s.team["name"]) if s.team else "", round=s.round, rounds=s.lesson.rounds,
+                              role=s.role.label)
         line2 = t.fit(line2, 12, w)
         surface.blit(t.render(line2, 12, p.text_dim), (self.title_x, L.top.y + u(2) + img.get_height() - u(2)))

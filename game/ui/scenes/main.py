@@ -18,7 +18,9 @@ import pygame
 import pygame_gui
 
 from agents import commands as cmd
+from agents.lang import _
 from agents.regime import LEVER_GROUPS, LEVERS
+from agents.words import month_text
 from game.session import GameSession
 from game.ui.panels import ChartView, Draft, MapView, NewsFeed, ScorePanel, TabPanel, TopBar, panels_for
 from game.ui.panels.layout import Layout, make_layout
@@ -123,8 +125,8 @@ class MainScene(Scene):
         """Which month a past view shows: the state after month m is the end of m, where its news is dated."""
         date = self.session.scenario.date
         if view.month == 0:
-            return f"Looking back at the start of {date(0)}"
-        return f"Looking back at the end of {date(view.month - 1)}"
+            return _("Looking back at the start of {date}").format(date=month_text(date(0)))
+        return _("Looking back at the end of {date}").format(date=month_text(date(view.month - 1)))
 
     # ---- hit-testing, for scripts and tests ---------------------------------------
     def pointable(self) -> list[str]:
@@ -162,7 +164,7 @@ class MainScene(Scene):
         self._tab_buttons = {}
         for i, (name, panel) in enumerate(self.panels.items()):
             self._tab_buttons[name] = self.button(
-                (L.tabs.x + i * w, L.tabs.y, w if i < n - 1 else L.tabs.w - i * w, L.tabs.h), name,
+                (L.tabs.x + i * w, L.tabs.y, w if i < n - 1 else L.tabs.w - i * w, L.tabs.h), _(name),
                 lambda name=name: self.set_tab(name), tooltip=panel.tooltip() + " (PgUp/PgDn)",
                 selected=name == self.tab, object_id="#tab")
 
@@ -242,15 +244,17 @@ class MainScene(Scene):
         try:
             saved = self.session.save()
         except OSError as exc:
-            self.status = (f"Not branched: this game could not be saved first ({exc})", self.app.palette.bad)
+            self.status = (_("Not branched: this game could not be saved first ({error})").format(error=exc),
+                           self.app.palette.bad)
             return
         self.session.file = saved  # where the original now lives (load it to go back to it)
         branch = self.session.branch_at(at)
         self.app.sim.set_speed(0)
         scene = MainScene(self.app, branch)
         self.app.reset(scene)
-        scene.status = (f"A branch from {branch.view.date}: this game is saved in {saved}. Change a decision "
-                        f"and play on; Save writes the branch to a new file.", self.app.palette.good)
+        scene.status = (_("A branch from {date}: this game is saved in {path}. Change a decision and play on; Save "
+                          "writes the branch to a new file.").format(date=month_text(branch.view.date), path=saved),
+                        self.app.palette.good)
 
     def set_tab(self, name: str) -> None:
         if name != self.tab:
@@ -292,8 +296,9 @@ class MainScene(Scene):
             self.status = ("", self.app.palette.text)  # "Ordered: ..." is now in the news
         if self.session.at_round_end and not self.session.finished:
             self.app.sim.set_speed(0)  # a lesson round has ended: the class talks before the next one
-            self.status = (f"End of round {self.session.month // self.session.lesson.months_per_round} of "
-                           f"{self.session.lesson.rounds}: paused.", self.app.palette.warn)
+            self.status = (_("End of round {round} of {rounds}: paused.").format(
+                round=self.session.month // self.session.lesson.months_per_round, rounds=self.session.lesson.rounds),
+                self.app.palette.warn)
         self.news_pick = None
         self.news_scroll = 0
 
