@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 import pygame
 
+from agents import lang
 from agents.scenario import library_dir
 from game.ui.style import Palette
 
@@ -66,6 +67,18 @@ class Feature:
     code: str | None  # the scenario country (or aggregate) it belongs to; None: not drawn
     rings: tuple[np.ndarray, ...]  # projected, [n, 2] each
     area: float
+
+    def local_name(self) -> str:
+        """The outline's country in the language spoken: Natural Earth's English name, or CLDR's
+        (Babel's territory names, by the ISO code) in another language: ブラジル for Brazil."""
+        language = lang.language()
+        if language == "en":
+            return self.name
+        from babel import Locale
+        from babel.core import get_global
+
+        alpha2 = (get_global("territory_aliases").get(self.iso) or [""])[0]
+        return Locale.parse(language).territories.get(alpha2, self.name)
 
 
 def load_features(codes: Sequence[str], path: Path = ASSET) -> list[Feature]:

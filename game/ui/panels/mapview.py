@@ -83,7 +83,7 @@ class MapView(Part):
             if d2 <= u(HIT_CORE) ** 2 or (d2 <= u(HIT_RADIUS) ** 2 and (under not in self.scene.index
                                                                          or under in small)):
                 return code, self.session.country_name(code)
-        return (under, self.world.features[i].name) if under else None
+        return (under, self.world.features[i].local_name()) if under else None
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         """A click on a country selects it (and shows the Country tab)."""

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from agents.lang import _
+from agents.words import month_text
 from game.session import prepare
 from game.ui.scene import Scene
 from game.ui.style import panel, veil
@@ -47,9 +49,11 @@ class EventScene(Scene):
         choice = self.event.choices[i]
         problem = self.session.option_problem(i)
         if problem:
-            return f"Not possible now: {problem}", False
-        orders = "; ".join(self.session.describe(prepare(self.session.role, c)) for c in choice.commands)
-        return (f"{choice.consequence} ({orders})" if orders else choice.consequence), True
+            return _("Not possible now: {problem}").format(problem=problem), False
+        orders = _("; ").join(self.session.describe(prepare(self.session.role, c)) for c in choice.commands)
+        if not orders:
+            return choice.consequence, True
+        return _("{consequence} ({orders})").format(consequence=choice.consequence, orders=orders), True
 
     def build_ui(self) -> None:
         u, t = self.app.u, self.app.text
@@ -94,8 +98,10 @@ class EventScene(Scene):
             return
         label = self.event.choices[i].label
         orders = self.event.choices[i].commands
-        text = (f"{self.event.title}: {label}. " + self.session.order_confirmation(orders[0]) if orders
-                else f"{self.event.title}: {label}.")
+        text = _("{title}: {choice}.").format(title=self.event.title, choice=label)
+        if orders:
+            text = _("{answered} {confirmation}").format(answered=text,
+                                                         confirmation=self.session.order_confirmation(orders[0]))
         self.main.status = (text, p.good)
         self.app.sim.set_speed(self.resume_speed)
         self.app.pop()
@@ -108,7 +114,7 @@ class EventScene(Scene):
                     self.choose(i)
                 return True
             if event.key == pygame.K_ESCAPE:
-                self.status = "The game waits for your decision: press 1, 2 or 3, or click an option."
+                self.status = _("The game waits for your decision: press 1, 2 or 3, or click an option.")
                 return True
         return super().handle_event(event)
 
@@ -120,7 +126,7 @@ class EventScene(Scene):
         panel(surface, r, p)
         pygame.draw.rect(surface, p.warn, r, 2)
         x, y, inner = r.x + u(20), r.y + u(12), r.w - u(40)
-        head = f"Decision, {self.session.view.date}: the game waits for you"
+        head = _("Decision, {date}: the game waits for you").format(date=month_text(self.session.view.date))
         surface.blit(t.render(t.fit(head, SMALL, inner, True), SMALL, p.warn, True), (x, y))
         y += t.line_height(SMALL, True) + u(6)
         y += t.block(surface, self.event.title, (x, y), inner, TITLE, p.text, bold=True)
@@ -129,6 +135,7 @@ class EventScene(Scene):
         for rect, text, ok in self.rows:
             t.block(surface, text, rect.topleft, rect.w, SMALL, p.text_dim if ok else p.bad)
         n = len(self.event.choices)
-        hint = self.status or f"Press {', '.join(str(k + 1) for k in range(n - 1))} or {n}, or click an option."
+        keys = ", ".join(str(k + 1) for k in range(n - 1))
+        hint = self.status or _("Press {keys} or {last}, or click an option.").format(keys=keys, last=n)
         img = t.render(t.fit(hint, SMALL, inner), SMALL, p.warn if self.status else p.text_dim)
         surface.blit(img, (x, r.bottom - u(10) - img.get_height()))
