@@ -48,6 +48,7 @@ import pandas as pd
 
 from agents.checks import (REQUIRED, Bool, Integer, ListOf, Number, OneOf, Problems, Spec, Table, Text, expected,
                            flatten, is_number, missing, unknown)
+from agents.lang import _, language
 from agents.metrics import METRICS
 from game.files import atomic_write as _atomic_write
 from agents.regime import LEVERS
@@ -835,7 +836,7 @@ def simulate_run(scenario: str | Path | tuple[dict, str], overrides: Mapping[str
         if built is not None:
             built[key] = sc
     model = ComputeModel(scenario=sc, seed=seed, scale=scale)
-    for _ in range(months):
+    for _month in range(months):
         model.step()
     return _rows(model.datacollector.model_vars, metrics, monthly)
 
@@ -1031,8 +1032,8 @@ def make_executor(backend: str = "process", workers: int | None = None) -> cf.Ex
     if workers == 1:
         return InlineExecutor()
     pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(_start_method()),
-                                  initializer=_exit_with_parent, initargs=(os.getpid(),))
-    for _ in range(workers):  # start every worker now: a spawned one's imports (~2 s) overlap the caller's work
+                                  initializer=_start_worker, initargs=(os.getpid(), language()))
+    for _worker in range(workers):  # start every worker now: a spawned one's imports (~2 s) overlap the caller's work
         pool.submit(int)
     return pool
 
@@ -1049,6 +1050,16 @@ def _start_method() -> str:
             and threading.active_count() == 1:
         return "fork"
     return "spawn"
+
+
+def _start_worker(parent: int, language_code: str) -> None:
+    """Pool-worker initializer: leave with the parent, and say things in the caller's language (a spawned
+    worker starts in English; a run's failure is read by people)."""
+    _exit_with_parent(parent)
+    if language_code != language():
+        from game import i18n
+
+        i18n.use(language_code)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -1335,10 +1346,11 @@ def _prepare(out: Path, sweep: Sweep, table: pd.DataFrame, phash: str, resume: b
             raise BatchError(_mismatch(out, manifest, sweep))
         current = provenance()
         if manifest.get("git_commit") != current["git_commit"] or manifest.get("version") != current["version"]:
-            print(f"silicon-curtain: warning: {out} was started with version {manifest.get('version')} "
-                  f"(commit {str(manifest.get('git_commit'))[:12]}), now {current['version']} "
-                  f"(commit {str(current['git_commit'])[:12]}); results may mix code versions",
-                  file=sys.stderr)
+            warning = _("{out} was started with version {old} (commit {old_commit}), now {new} (commit "
+                        "{new_commit}); results may mix code versions").format(
+                out=out, old=manifest.get("version"), old_commit=str(manifest.get("git_commit"))[:12],
+                new=current["version"], new_commit=str(current["git_commit"])[:12])
+            print(f"silicon-curtain: warning: {warning}", file=sys.stderr)
         if manifest.get("status") == "complete" and (out / RESULTS).is_file():
             return manifest, set(range(len(table)))
         return manifest, _done_runs(out)

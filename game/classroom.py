@@ -7,7 +7,10 @@ team, and the debrief: one offline HTML page (and PNGs) with every team's
 key metrics on the same axes, the baselines, each team's decisions on a
 timeline with what followed, the scores and the discussion questions.
 A team's run is its save: the same command log the game replays. No pygame;
-matplotlib (Agg) draws the figures.
+matplotlib (Agg) draws the figures. The handout, the guide and the debrief
+speak the chosen language (``agents.lang``: lesson and scenario texts are
+catalogue keys, the guide is translated paragraph by paragraph); the class
+folder's files (class.json, saves) stay English, so any language reads them.
 """
 
 from __future__ import annotations
@@ -23,14 +26,16 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from agents.checks import Integer, ListOf, Nullable, OneOf, Problems, Text, Where, expected
+from agents.lang import N_, _, language
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
-from agents.words import format_value, lever_label
+from agents.words import format_value, lever_label, month_text
 from game.score import GOALS, goal_weights, weights_problem
 from game.session import (GOVERNMENT_TIER, ROLE_IDS, GameSession, LessonRules, SaveError, check_header,
                           default_government, make_role, read_save, role_id, tier_countries,
                           write_json_atomic)
 from game.files import write_bytes, write_text
+from game.messages import translate_paragraphs
 
 LESSON_DIR = library_dir(Path(__file__).resolve().parent, "lessons")
 TEAM_ID = re.compile(r"[a-z0-9_]{1,32}")
@@ -39,13 +44,14 @@ CLASS_FILE = "class.json"
 TEAMS_DIR = "teams"
 
 CHART_METRICS = (
-    ("compute_adversary", "Tier 3 compute", "H100e"),
-    ("smuggled_cum", "Smuggled into Tier 3 (cumulative)", "H100e"),
-    ("stockpile_adversary", "Tier 3 stockpile", "H100e"),
-    ("compute_swing", "Tier 2 compute", "H100e"),
-    ("us_vendor_revenue_cum", "US vendor revenue (cumulative)", "USD"),
-    ("frontier_gap_months", "US frontier lead", "months"),
+    ("compute_adversary", N_("Tier 3 compute"), "H100e"),
+    ("smuggled_cum", N_("Smuggled into Tier 3 (cumulative)"), "H100e"),
+    ("stockpile_adversary", N_("Tier 3 stockpile"), "H100e"),
+    ("compute_swing", N_("Tier 2 compute"), "H100e"),
+    ("us_vendor_revenue_cum", N_("US vendor revenue (cumulative)"), "USD"),
+    ("frontier_gap_months", N_("US frontier lead"), "months"),
 )
+"""The debrief's charts: metric, title (English, the catalogue key: said with ``_()``), unit."""
 
 
 class LessonError(ValueError):
@@ -227,7 +233,10 @@ def new_class(lesson: Lesson, out: Path) -> list[Path]:
         written.append(path)
     if lesson.guide:
         guide = Path(lesson.path).parent / lesson.guide
-        shutil.copyfile(guide, out / "teacher_guide.md")
+        if language() == "en":
+            shutil.copyfile(guide, out / "teacher_guide.md")  # the guide as written, byte for byte
+        else:
+            write_text(out / "teacher_guide.md", translate_paragraphs(guide.read_text(encoding="utf-8")) + "\n")
         written.append(out / "teacher_guide.md")
     write_text(out / "handout.md", handout(lesson))
     written.append(out / "handout.md")
@@ -243,28 +252,33 @@ def lesson_rules(lesson: Lesson | Mapping[str, Any]) -> LessonRules:
 
 
 def handout(lesson: Lesson) -> str:
-    """What each team is told: the scenario, its role and goal, the rounds, how to hand in."""
+    """What each team is told: the scenario, its role and goal, the rounds, how to hand in (in the chosen
+    language: the lesson's and scenario's texts are catalogue keys)."""
     sc = load_scenario(lesson.scenario)
-    lines = [f"# {markdown_text(lesson.title)}", "", f"Scenario: **{sc.meta.title}** (seed {lesson.seed}).", "",
-             " ".join(sc.meta.context.split()), "",
-             f"You play {lesson.rounds} rounds of {lesson.months_per_round} months "
-             f"({sc.date(0)} to {sc.date(lesson.months)}).", ""]
+    lines = [f"# {markdown_text(_(lesson.title))}", "",
+             _("Scenario: **{title}** (seed {seed}).").format(title=_(sc.meta.title), seed=lesson.seed), "",
+             " ".join(translate_paragraphs(sc.meta.context).split()), "",
+             _("You play {rounds} rounds of {months} months ({start} to {end}).").format(
+                 rounds=lesson.rounds, months=lesson.months_per_round, start=month_text(sc.date(0)),
+                 end=month_text(sc.date(lesson.months))), ""]
     if lesson.open_levers:
-        lines += ["Levers open in this lesson: " + ", ".join(lever_label(x) for x in lesson.open_levers) + ".", ""]
-    lines += ["## Teams", ""]
+        lines += [_("Levers open in this lesson: {levers}.").format(
+            levers=_(", ").join(lever_label(x) for x in lesson.open_levers)), ""]
+    lines += ["## " + _("Teams"), ""]
     for t in lesson.teams:
-        role = make_role(t.role, t.country).label
-        lines.append(f"- **{markdown_text(t.name)}** — {role}. {markdown_text(t.goal)}".rstrip())
+        role = _(make_role(t.role, t.country).label)
+        lines.append(_("- **{name}** — {role}. {goal}").format(
+            name=markdown_text(_(t.name)), role=role, goal=markdown_text(_(t.goal))).rstrip())
         if t.weights:
             points = goal_weights(t.role, dict(t.weights))
-            lines.append("  Scored on: " + ", ".join(f"{g.label} {points[g.key]:.0f}" for g in GOALS[t.role])
-                         + " points.")
-    lines += ["", "## How to play and hand in", "",
-              "Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
-              "play the round, and save (Ctrl+S or the Save button: it writes back to the same file). "
-              "The game pauses at the end of each round and stops after the last one; only the lesson's "
-              "open levers can be changed. Hand the file back to your teacher.", "",
-              "Or play in turns on one computer: `silicon-curtain class play <class folder>`.", ""]
+            lines.append("  " + _("Scored on: {goals} points.").format(
+                goals=_(", ").join(f"{_(g.label)} {points[g.key]:.0f}" for g in GOALS[t.role])))
+    lines += ["", "## " + _("How to play and hand in"), "",
+              _("Open your team's file in the game (`silicon-curtain play --load teams/<your team>.json`), "
+                "play the round, and save (Ctrl+S or the Save button: it writes back to the same file). "
+                "The game pauses at the end of each round and stops after the last one; only the lesson's "
+                "open levers can be changed. Hand the file back to your teacher."), "",
+              _("Or play in turns on one computer: `silicon-curtain class play <class folder>`."), ""]
     return "\n".join(lines)
 
 
@@ -439,7 +453,7 @@ def collect_teams(folder: Path, info: dict) -> list[TeamResult]:
         result = TeamResult(team, path)
         out.append(result)
         if not path.exists():
-            result.problem = "no save handed in"
+            result.problem = _("no save handed in")
             continue
         try:
             data = read_save(path)
@@ -459,11 +473,14 @@ def collect_teams(folder: Path, info: dict) -> list[TeamResult]:
 
 def _mismatch(data: Mapping[str, Any], info: Mapping[str, Any], team: Team) -> str:
     if data.get("scenario") != info["scenario"]:
-        return f"scenario: expected {info['scenario']!r}, got {data.get('scenario')!r} (another lesson's save?)"
+        return _("scenario: expected {expected}, got {got} (another lesson's save?)").format(
+            expected=repr(info["scenario"]), got=repr(data.get("scenario")))
     if data.get("seed") != info["seed"]:
-        return f"seed: expected {info['seed']}, got {data.get('seed')!r} (another class's save?)"
+        return _("seed: expected {expected}, got {got} (another class's save?)").format(
+            expected=info["seed"], got=repr(data.get("seed")))
     if data.get("role") != team.role:
-        return f"role: expected {team.role!r}, got {data.get('role')!r} (another team's save?)"
+        return _("role: expected {expected}, got {got} (another team's save?)").format(
+            expected=repr(team.role), got=repr(data.get("role")))
     return ""
 
 
@@ -475,10 +492,12 @@ def _out_of_lesson(session: GameSession, info: Mapping[str, Any]) -> list[str]:
     for p in session.commands:
         levers = set(getattr(p.command, "levers", {}) or {})
         if open_levers and levers - open_levers:
-            notes.append(f"{session.scenario.date(p.month)}: used levers the lesson kept closed "
-                         f"({', '.join(sorted(lever_label(x) for x in levers - open_levers))})")
+            notes.append(_("{date}: used levers the lesson kept closed ({levers})").format(
+                date=month_text(session.scenario.date(p.month)),
+                levers=_(", ").join(sorted(lever_label(x) for x in levers - open_levers))))
     if session.month > last:
-        notes.append(f"played to {session.view.date}, past the lesson's last round ({session.scenario.date(last)})")
+        notes.append(_("played to {date}, past the lesson's last round ({last})").format(
+            date=month_text(session.view.date), last=month_text(session.scenario.date(last))))
     return notes
 
 
@@ -503,10 +522,10 @@ def build_report(folder: Path, out: Path, band_samples: int | None = None) -> tu
     months = max([t.session.month for t in good], default=0)
     baselines = good[0].session.baselines if good else {}
     samples = SAMPLES if band_samples is None else band_samples
-    bands = team_bands(played, [key for key, _, _ in CHART_METRICS], samples) if samples > 0 else {}
+    bands = team_bands(played, [metric[0] for metric in CHART_METRICS], samples) if samples > 0 else {}
     charts = []
     for key, label, unit in CHART_METRICS:
-        png = _chart(key, label, unit, played, baselines, months, bands)
+        png = _chart(key, _(label), unit, played, baselines, months, bands)
         name = f"{key}.png"
         write_bytes(out / name, png)
         charts.append((label, name, png))
@@ -538,7 +557,16 @@ COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F
 def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int,
            bands: Mapping[str, Any] | None = None) -> bytes:
     """One metric, every team and both baselines on the same axes: dates below, units in words; each
-    team's band of sampled worlds shaded in its colour behind its line."""
+    team's band of sampled worlds shaded in its colour behind its line. In the chosen language, with a
+    font that has its glyphs (and Japanese team names' glyphs in English)."""
+    from game.fonts import figure_fonts
+
+    with figure_fonts():
+        return _draw_chart(key, label, unit, teams, baselines, months, bands)
+
+
+def _draw_chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: Mapping, months: int,
+                bands: Mapping[str, Any] | None) -> bytes:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -552,13 +580,14 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
     fig, ax = plt.subplots(figsize=(7, 4), constrained_layout=True)
     values = []
     shaded = ""
-    for b, style, how in (("no_controls", ":", "dotted"), ("scheduled", "--", "dashed")):
+    for b, style, how in (("no_controls", ":", _("{baseline} (grey, dotted)")),
+                          ("scheduled", "--", _("{baseline} (grey, dashed)"))):
         if b in baselines:
             views = baselines[b].views[: months + 1]
             ys = [v.metrics[key] for v in views]
             values += ys
             ax.plot(dates(views), ys, style, color="#777777", linewidth=1.5,
-                    label=f"{baselines[b].label} (grey, {how})")
+                    label=_plain(how.format(baseline=_(baselines[b].label))))
     for i, t in enumerate(teams):
         views = t.session.views
         ys = [v.metrics[key] for v in views]
@@ -569,16 +598,17 @@ def _chart(key: str, label: str, unit: str, teams: list[TeamResult], baselines: 
         if q is not None:
             n = min(len(views), q.shape[1])
             ax.fill_between(dates(views[:n]), q[0][:n], q[2][:n], color=colour, alpha=0.15, linewidth=0)
-            shaded = f"10-90% of {band.samples} sampled worlds (shaded, each team's colour)"
+            shaded = _("10-90% of {n} sampled worlds (shaded, each team's colour)").format(n=band.samples)
             values += list(q[0][:n]) + list(q[2][:n])
-        ax.plot(dates(views), ys, color=colour, linewidth=2.2, label=_plain(t.team.name))
-    ax.set_title(label, fontsize=13)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _axis_number(v, unit)))
-    ax.set_ylabel({"USD": "US dollars", "months": "months"}.get(unit, unit))
+        ax.plot(dates(views), ys, color=colour, linewidth=2.2, label=_plain(_(t.team.name)))
+    ax.set_title(_plain(label), fontsize=13)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos: month_text(mdates.num2date(x).strftime("%Y-%m"))))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: _axis_number(v, unit)))
+    ylabel = {"USD": N_("US dollars"), "months": N_("months")}.get(unit, unit)
+    ax.set_ylabel(_(ylabel))
     if not any(values):
         ax.set_ylim(0, 1)  # nothing has happened yet: no axis of -0.04 to 0.04
-        ax.text(0.5, 0.5, "nothing yet", transform=ax.transAxes, ha="center", color="#777777")
+        ax.text(0.5, 0.5, _("nothing yet"), transform=ax.transAxes, ha="center", color="#777777")
     ax.grid(alpha=0.3)
     handles, labels = ax.get_legend_handles_labels()
     if shaded:
@@ -620,68 +650,94 @@ def _axis_number(v: float, unit: str) -> str:
     return format_value(unit, v, style="bare")
 
 
+STYLE = ("body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}"
+         "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;"
+         "text-align:left;vertical-align:top}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
+         ".charts img{width:100%}.problem{color:#b00}.warn{color:#a60}")
+
+
 def _html(info: Mapping[str, Any], teams: list[TeamResult], charts: list, months: int, samples: int = 0) -> str:
+    """The debrief page in the chosen language (``<html lang>``); Japanese text brings its own font."""
     e = html.escape
+    facts = {"scenario": e(info["scenario"]), "seed": int(info["seed"]), "rounds": int(info["rounds"]),
+             "months": int(info["months_per_round"]), "samples": samples}
+    intro = (_("Scenario <b>{scenario}</b>, seed {seed}, {rounds} rounds of {months} months. Coloured lines: "
+               "the teams. Grey lines: the same seed with no controls (dotted) and as the scenario schedules it "
+               "with no player (dashed). Shaded, in each team's colour: where 8 in 10 of {samples} worlds drawn "
+               "from the declared ranges of the estimated parameters went under that team's orders (the same "
+               "seed). Where two teams' bands overlap, the gap between their lines may be what nobody knows "
+               "about the world, not what the teams did.") if samples else
+             _("Scenario <b>{scenario}</b>, seed {seed}, {rounds} rounds of {months} months. Coloured lines: "
+               "the teams. Grey lines: the same seed with no controls (dotted) and as the scenario schedules it "
+               "with no player (dashed)."))
+    title = _(info["title"])
+    page_title = _("{title} — debrief").format(title=title)
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>{e(info['title'])} — debrief</title>",
-        "<style>body{font-family:system-ui,sans-serif;margin:2rem;max-width:1200px;color:#222}"
-        "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;"
-        "text-align:left;vertical-align:top}.charts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}"
-        ".charts img{width:100%}.problem{color:#b00}.warn{color:#a60}</style></head><body>",
-        f"<h1>{e(info['title'])}</h1>",
-        f"<p>Scenario <b>{e(info['scenario'])}</b>, seed {int(info['seed'])}, "
-        f"{int(info['rounds'])} rounds of {int(info['months_per_round'])} months. "
-        "Coloured lines: the teams. Grey lines: the same seed with no controls (dotted) and as the scenario "
-        "schedules it with no player (dashed)."
-        + (f" Shaded, in each team's colour: where 8 in 10 of {samples} worlds drawn from the declared ranges "
-           "of the estimated parameters went under that team's orders (the same seed). Where two teams' bands "
-           "overlap, the gap between their lines may be what nobody knows about the world, not what the "
-           "teams did." if samples else "") + "</p>",
+        f"<!doctype html><html lang='{language()}'><head><meta charset='utf-8'>",
+        f"<title>{e(page_title)}</title>",
+        "<style>{style}</style></head><body>",
+        f"<h1>{e(title)}</h1>",
+        f"<p>{intro.format(**facts)}</p>",
     ]
     problems = [t for t in teams if t.problem]
     if problems:
-        parts.append("<h2>Saves that could not be used</h2><ul>")
-        parts += [f"<li class='problem'><b>{e(t.team.name)}</b> ({e(str(t.file))}): {e(t.problem)}</li>"
+        parts.append("<h2>" + e(_("Saves that could not be used")) + "</h2><ul>")
+        parts += [f"<li class='problem'><b>{e(_(t.team.name))}</b> ({e(str(t.file))}): {e(t.problem)}</li>"
                   for t in problems]
         parts.append("</ul>")
-    parts.append("<h2>Scores</h2><table><tr><th>team</th><th>role</th><th>month</th><th>score</th><th>goals</th></tr>")
+    head = "".join(f"<th>{e(h)}</th>" for h in (_("team"), _("role"), _("month"), _("score"), _("goals")))
+    parts.append("<h2>" + e(_("Scores")) + f"</h2><table><tr>{head}</tr>")
     for t in teams:
         if t.session is None:
             continue
+        row = (f"<tr><td>{e(_(t.team.name))}</td><td>{e(_(t.session.role.label))}</td>"
+               f"<td>{e(month_text(t.session.view.date))}</td>")
         if t.session.month == 0:
-            parts.append(f"<tr><td>{e(t.team.name)}</td><td>{e(t.session.role.label)}</td>"
-                         f"<td>{e(t.session.view.date)}</td><td><i>not played yet</i></td><td></td></tr>")
+            parts.append(row + "<td><i>" + e(_("not played yet")) + "</i></td><td></td></tr>")
             continue
         s = t.session.score
-        goals = "; ".join(f"{e(g.label)} {g.value * g.weight:.0f}/{g.weight:.0f}" for g in s.goals)
-        parts.append(f"<tr><td>{e(t.team.name)}</td><td>{e(t.session.role.label)}</td>"
-                     f"<td>{e(t.session.view.date)}</td><td><b>{s.total:.0f}</b></td><td>{goals}</td></tr>")
+        goals = _("; ").join(f"{e(_(g.label))} {g.value * g.weight:.0f}/{g.weight:.0f}" for g in s.goals)
+        parts.append(row + f"<td><b>{s.total:.0f}</b></td><td>{goals}</td></tr>")
     parts.append("</table>")
-    parts.append("<h2>Key metrics, all teams on the same axes</h2><div class='charts'>")
+    parts.append("<h2>" + e(_("Key metrics, all teams on the same axes")) + "</h2><div class='charts'>")
     for label, name, png in charts:
         data = base64.b64encode(png).decode("ascii")
-        parts.append(f"<figure><img alt='{e(label)}' src='data:image/png;base64,{data}'>"
-                     f"<figcaption>{e(label)}</figcaption></figure>")
-    parts.append("</div><h2>Decisions and what followed</h2>")
+        parts.append(f"<figure><img alt='{e(_(label))}' src='data:image/png;base64,{data}'>"
+                     f"<figcaption>{e(_(label))}</figcaption></figure>")
+    parts.append("</div><h2>" + e(_("Decisions and what followed")) + "</h2>")
     for t in teams:
         if t.session is None:
             continue
-        parts.append(f"<h3>{e(t.team.name)}</h3>")
+        parts.append(f"<h3>{e(_(t.team.name))}</h3>")
         if t.team.goal:
-            parts.append(f"<p><i>Goal: {e(t.team.goal)}</i></p>")
+            parts.append("<p><i>" + e(_("Goal: {goal}").format(goal=_(t.team.goal))) + "</i></p>")
         parts += [f"<p class='warn'>{e(w)}</p>" for w in t.warnings]
         effects = t.session.decision_effects()
         if not effects:
-            parts.append("<p>No decisions: the team let the scenario run as scheduled.</p>")
+            parts.append("<p>" + e(_("No decisions: the team let the scenario run as scheduled.")) + "</p>")
             continue
-        parts.append("<table><tr><th>when</th><th>decision</th><th>over the next 12 months, against the "
-                     "scenario as scheduled</th><th>what happened</th></tr>")
+        head = "".join(f"<th>{e(h)}</th>" for h in (
+            _("when"), _("decision"), _("over the next 12 months, against the scenario as scheduled"),
+            _("what happened")))
+        parts.append(f"<table><tr>{head}</tr>")
         for d in effects:
-            parts.append(f"<tr><td>{e(d.date)}</td><td>{e(d.text)}</td><td>{e('; '.join(d.effects))}</td>"
-                         f"<td>{'<br>'.join(e(x) for x in d.events)}</td></tr>")
+            effect = _("; ").join(d.effects)
+            parts.append(f"<tr><td>{e(month_text(d.date))}</td><td>{e(d.text)}</td>"
+                         f"<td>{e(effect)}</td><td>{'<br>'.join(e(x) for x in d.events)}</td></tr>")
         parts.append("</table>")
-    parts.append("<h2>Questions for discussion</h2><ol>")
-    parts += [f"<li>{e(q)}</li>" for q in info.get("questions", [])]
+    parts.append("<h2>" + e(_("Questions for discussion")) + "</h2><ol>")
+    parts += [f"<li>{e(_(q))}</li>" for q in info.get("questions", [])]
     parts.append("</ol></body></html>")
-    return "\n".join(parts)
+    page = "\n".join(parts)
+    return page.replace("<style>{style}</style>", f"<style>{_page_style(page)}</style>", 1)
+
+
+def _page_style(page: str) -> str:
+    """The page's CSS; a page with Japanese text embeds the part of Noto Sans JP it uses, for its
+    Japanese characters only (so it reads the same on a computer without a Japanese font)."""
+    from game.fonts import WEB_FAMILY, web_font_css
+
+    font = web_font_css(html.unescape(re.sub(r"<[^>]*>", "", page)))
+    if not font:
+        return STYLE
+    return font + STYLE.replace("font-family:", f"font-family:'{WEB_FAMILY}',", 1)

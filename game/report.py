@@ -7,7 +7,10 @@ sensitivity where the design supports it (SALib: Sobol indices for a Sobol
 design, RBD-FAST for random and Latin hypercube designs), and the runs in
 which an outcome crosses a threshold the user names. Reads the folder
 through ``game.batch``; draws headless (matplotlib's Agg backend); never
-imports pygame.
+imports pygame. Figures and ``summary.md`` speak the chosen language
+(metric, input and file names as the code says them); ``drivers.md`` and
+the CSV files stay English (docs/uncertainty.md quotes the one, programs
+read the others).
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from agents.lang import N_, _
 from agents.metrics import METRICS
 from game.intervals import BAND, half_width, mean_half_width, welch
 from agents.words import table_number
 from game.batch import BatchError, load_results, parse_threshold, read_manifest
+from game.fonts import figure_fonts
 
 REPORT_DIR = "report"
 MAX_GROUPS = 12
@@ -33,6 +38,11 @@ BINS = 4
 TOP = 15
 """Inputs a chart or table of effects shows at most, the largest first (a sweep of declared ranges has ~75)."""
 UNITS = {m.name: m.unit for m in METRICS}
+UNIT_WORDS = {"chips": N_("chips"), "chips/month": N_("chips/month"), "count": N_("count"), "dies": N_("dies"),
+              "months": N_("months"), "share": N_("share"), "stacks": N_("stacks"), "H100e/month": N_("H100e/month"),
+              "USD/year": N_("USD/year")}
+"""A metric's unit as people read it in a figure or the summary (``UNITS`` holds the code's own)."""
+KINDS = {"lever": N_("lever"), "uncertainty": N_("uncertainty")}
 BAND_LABEL = f"{100 * BAND[0]:.0f}-{100 * BAND[1]:.0f}%"
 """The band the game draws over sampled worlds, as the charts label it ("10-90%")."""
 
@@ -81,7 +91,7 @@ def numeric(factor: dict) -> bool:
 def groups(final: pd.DataFrame, by: str | None, factor: dict | None) -> pd.Series:
     """Label each run with its setting of ``by`` (quantile bins if it has many settings)."""
     if by is None:
-        return pd.Series("all runs", index=final.index)
+        return pd.Series(_("all runs"), index=final.index)
     col = final[by]
     distinct = sorted(col.unique().tolist(), key=lambda v: (isinstance(v, str), v))
     if len(distinct) <= MAX_GROUPS or not (factor and numeric(factor)):
@@ -90,7 +100,9 @@ def groups(final: pd.DataFrame, by: str | None, factor: dict | None) -> pd.Serie
         return labels
     edges = np.unique(np.quantile(col.to_numpy(dtype=float), np.linspace(0, 1, BINS + 1)))
     idx = np.clip(np.searchsorted(edges, col.to_numpy(dtype=float), side="right") - 1, 0, len(edges) - 2)
-    names = [f"{i:02d}|{by} in [{table_number(edges[i])}, {table_number(edges[i + 1])}]" for i in range(len(edges) - 1)]
+    names = [f"{i:02d}|" + _("{input} in [{low}, {high}]").format(input=by, low=table_number(edges[i]),
+                                                                   high=table_number(edges[i + 1]))
+             for i in range(len(edges) - 1)]
     return pd.Series([names[i] for i in idx], index=final.index)
 
 
@@ -163,7 +175,8 @@ def main_effects(final: pd.DataFrame, factors: Sequence[dict], metric: str) -> p
             x = col.to_numpy(dtype=float)
             q20, q80 = np.quantile(x, [0.2, 0.8])
             lo, hi = y[x <= q20].mean(), y[x >= q80].mean()
-            lo_l, hi_l = f"<= {table_number(q20)} (lowest 20%)", f">= {table_number(q80)} (highest 20%)"
+            lo_l = _("<= {value} (lowest 20%)").format(value=table_number(q20))
+            hi_l = _(">= {value} (highest 20%)").format(value=table_number(q80))
         rows.append({"input": f["key"], "kind": f["kind"], "low": lo_l, "mean_low": lo, "high": hi_l,
                      "mean_high": hi, "swing": abs(hi - lo)})
     frame = pd.DataFrame(rows, columns=["input", "kind", "low", "mean_low", "high", "mean_high", "swing"])
@@ -211,15 +224,15 @@ def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
     design = batch.manifest["sweep"]["design"]
     sampled = [f for f in batch.factors if "lo" in f and design != "grid"]
     if not sampled:
-        return pd.DataFrame(), ("none: variance-based sensitivity needs ranges sampled by a random, lhs or "
-                                "sobol design (this batch's design is a grid of settings)")
+        return pd.DataFrame(), "none: " + _("variance-based sensitivity needs ranges sampled by a random, lhs or "
+                                            "sobol design (this batch's design is a grid of settings)")
     names = [f["key"] for f in sampled]
     problem = {"num_vars": len(names), "names": names, "bounds": [[0.0, 1.0]] * len(names)}
     points = (batch.final.groupby("point", sort=True)
               .agg(block=("block", "first"), sample=("sample", "first"), y=(metric, "mean"),
                    **{f"x{i}": (k, "first") for i, k in enumerate(names)}))
     per_block = []
-    for _, blk in points.groupby("block", sort=True):
+    for _block, blk in points.groupby("block", sort=True):
         blk = blk.sort_values("sample")
         y = blk["y"].to_numpy(dtype=float)
         if np.ptp(y) == 0:
@@ -233,16 +246,16 @@ def sensitivity(batch: Batch, metric: str) -> tuple[pd.DataFrame, str]:
                                                "ST": si["ST"], "ST_conf": si["ST_conf"]}))
             else:
                 if len(y) < 24:
-                    return pd.DataFrame(), (f"none: RBD-FAST needs at least 24 samples per setting of the "
-                                            f"crossed inputs, this batch has {len(y)}")
+                    return pd.DataFrame(), "none: " + _("RBD-FAST needs at least 24 samples per setting of the "
+                                                        "crossed inputs, this batch has {n}").format(n=len(y))
                 from SALib.analyze import rbd_fast
                 X = blk[[f"x{i}" for i in range(len(names))]].to_numpy(dtype=float)
                 si = rbd_fast.analyze(problem, X, y, M=4 if len(y) < 128 else 10, seed=0)
                 per_block.append(pd.DataFrame({"input": names, "S1": si["S1"], "S1_conf": si["S1_conf"]}))
-    method = ("Sobol indices (SALib, Saltelli sampling): S1 first order, ST total" if design == "sobol"
-              else "RBD-FAST first-order indices (SALib)")
+    method = (_("Sobol indices (SALib, Saltelli sampling): S1 first order, ST total") if design == "sobol"
+              else _("RBD-FAST first-order indices (SALib)"))
     if not per_block:
-        return pd.DataFrame(), f"none: {metric} does not vary across the sampled inputs"
+        return pd.DataFrame(), "none: " + _("{metric} does not vary across the sampled inputs").format(metric=metric)
     both = pd.concat(per_block, ignore_index=True)
     agg = both.groupby("input", sort=False).agg(["mean", "min", "max"])
     agg.columns = [f"{a}_{b}" for a, b in agg.columns]
@@ -293,7 +306,19 @@ def _save(fig, stem: Path, svg: bool) -> list[Path]:
 
 
 def _title(metric: str) -> str:
+    """'smuggled_cum (H100e)': a metric and its unit as the code says them (``drivers.md`` stays English)."""
     return f"{metric} ({UNITS.get(metric, '')})"
+
+
+def _unit(metric: str) -> str:
+    """A metric's unit in the chosen language ('months', 'か月'); units of measure (H100e, USD) as they are."""
+    unit = UNITS.get(metric, "")
+    return _(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit
+
+
+def _metric_title(metric: str) -> str:
+    """'smuggled_cum (H100e)' in the chosen language: the metric's name (a column of the results) and its unit."""
+    return _("{metric} ({unit})").format(metric=metric, unit=_unit(metric))
 
 
 def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg: bool) -> list[Path]:
@@ -325,18 +350,20 @@ def fan_chart(batch: Batch, metric: str, grp_by_run: pd.Series, stem: Path, svg:
                 ax.plot(months, bands[other][2], color="0.8", lw=0.8)
         c = colour(i / max(1, n - 1) * 0.9)
         q = bands[g]
-        ax.fill_between(months, q[0], q[4], color=c, alpha=0.2, lw=0, label=f"{BAND_LABEL} of runs")
-        ax.fill_between(months, q[1], q[3], color=c, alpha=0.4, lw=0, label="middle 50% of runs")
-        ax.plot(months, q[2], color=c, lw=1.5, label="median")
+        ax.fill_between(months, q[0], q[4], color=c, alpha=0.2, lw=0,
+                        label=_("{band} of runs").format(band=BAND_LABEL))
+        ax.fill_between(months, q[1], q[3], color=c, alpha=0.4, lw=0, label=_("middle 50% of runs"))
+        ax.plot(months, q[2], color=c, lw=1.5, label=_("median"))
         ax.set_title(label(g))
     for j in range(n, nrows * ncols):
         axes[j // ncols][j % ncols].set_visible(False)
     for ax in axes[-1]:
-        ax.set_xlabel("month")
+        ax.set_xlabel(_("month"))
     for row in axes:
-        row[0].set_ylabel(UNITS.get(metric, ""))
+        row[0].set_ylabel(_unit(metric))
     axes[0][0].legend(loc="upper left", frameon=False)
-    fig.suptitle(f"{_title(metric)} over time: median, middle 50% and {BAND_LABEL} of runs")
+    fig.suptitle(_("{metric} over time: median, middle 50% and {band} of runs").format(
+        metric=_metric_title(metric), band=BAND_LABEL))
     return _save(fig, stem, svg)
 
 
@@ -364,8 +391,9 @@ def distributions(batch: Batch, metrics: Sequence[str], grp: pd.Series, by: str 
                       ha="right" if rotate else "center")
         if by:
             ax.set_xlabel(by)
-        ax.set_ylabel(UNITS.get(metric, ""))
-        ax.set_title(f"{_title(metric)} at month {int(batch.final['month'].max())}")
+        ax.set_ylabel(_unit(metric))
+        ax.set_title(_("{metric} at month {month}").format(metric=_metric_title(metric),
+                                                             month=int(batch.final["month"].max())))
     for j in range(len(metrics), nrows * ncols):
         axes[j // ncols][j % ncols].set_visible(False)
     return _save(fig, stem, svg)
@@ -385,12 +413,13 @@ def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: P
         base = overall[metric]
         ypos = np.arange(len(e))
         ax.barh(ypos + 0.2, e["mean_low"] - base, left=base, height=0.4, color="#4477aa",
-                label="input at its low end")
+                label=_("input at its low end"))
         ax.barh(ypos - 0.2, e["mean_high"] - base, left=base, height=0.4, color="#ee6677",
-                label="input at its high end")
+                label=_("input at its high end"))
         ax.axvline(base, color="0.3", lw=0.8)
         ax.set_yticks(ypos, e["input"])
-        ax.set_title(f"{_title(metric)}: mean over runs, one input at a time" + _of_top(len(effects[metric])))
+        ax.set_title(_("{metric}: mean over runs, one input at a time").format(metric=_metric_title(metric))
+                     + _of_top(len(effects[metric])))
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside upper center", ncols=2, frameon=False)
     return _save(fig, stem, svg)
@@ -398,7 +427,7 @@ def tornado(effects: dict[str, pd.DataFrame], overall: dict[str, float], stem: P
 
 def _of_top(n: int) -> str:
     """A chart title's note when it shows only the largest :data:`TOP` of ``n`` inputs."""
-    return f" (largest {TOP} of {n})" if n > TOP else ""
+    return " " + _("(largest {top} of {n})").format(top=TOP, n=n) if n > TOP else ""
 
 
 def sensitivity_chart(tables: dict[str, pd.DataFrame], stem: Path, svg: bool) -> list[Path]:
@@ -420,7 +449,8 @@ def sensitivity_chart(tables: dict[str, pd.DataFrame], stem: Path, svg: bool) ->
             ax.barh(y - h / 2, t["ST_mean"], height=h, color="#ccbb44", label="ST")
         ax.set_yticks(y, t["input"])
         ax.set_xlim(0, max(1.0, float(np.nanmax(t.filter(like="_mean").to_numpy())) * 1.05))
-        ax.set_title(f"{_title(metric)}: share of variance" + _of_top(len(tables[metric])))
+        ax.set_title(_("{metric}: share of variance").format(metric=_metric_title(metric))
+                     + _of_top(len(tables[metric])))
         ax.legend(loc="lower right", frameon=False, fontsize=7)
     return _save(fig, stem, svg)
 
@@ -432,23 +462,31 @@ def sensitivity_chart(tables: dict[str, pd.DataFrame], stem: Path, svg: bool) ->
 def _md_table(frame: pd.DataFrame, columns: dict[str, str], limit: int | None = None) -> str:
     rows = frame if limit is None else frame.head(limit)
     lines = ["| " + " | ".join(columns.values()) + " |", "|" + "---|" * len(columns)]
-    for _, r in rows.iterrows():
+    for _index, r in rows.iterrows():
         lines.append("| " + " | ".join(table_number(r[c]) if not isinstance(r[c], str) else r[c] for c in columns) + " |")
     return "\n".join(lines)
 
 
 def _inputs_table(batch: Batch) -> str:
-    lines = ["| input | kind | settings |", "|---|---|---|"]
+    lines = [_md_head((_("input"), _("kind"), _("settings")))]
     for f in batch.factors:
         if "dist" in f:
-            what = f"declared range {f['span']} ({f['dist']}), sampled; the runs table holds its quantile 0-1"
+            what = _("declared range {span} ({dist}), sampled; the runs table holds its quantile 0-1").format(
+                span=f["span"], dist=f["dist"])
         elif "values" in f:
             what = ", ".join(table_number(v) for v in f["values"])
         else:
-            what = (f"{table_number(f['lo'])} to {table_number(f['hi'])}" + (" (log scale)" if f.get("log") else "")
-                    + (f", {f['steps']} steps" if f.get("steps") else ", sampled"))
-        lines.append(f"| `{f['key']}` | {f['kind']} | {what} |")
+            what = _("{low} to {high}").format(low=table_number(f["lo"]), high=table_number(f["hi"]))
+            what += (" " + _("(log scale)")) if f.get("log") else ""
+            what += _(", {n} steps").format(n=f["steps"]) if f.get("steps") else _(", sampled")
+        kind = _(KINDS[f["kind"]]) if f["kind"] in KINDS else f["kind"]
+        lines.append(f"| `{f['key']}` | {kind} | {what} |")
     return "\n".join(lines)
+
+
+def _md_head(columns: Sequence[str]) -> str:
+    """A Markdown table's header and rule."""
+    return "| " + " | ".join(columns) + " |\n" + "|" + "---|" * len(columns)
 
 
 def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics: Sequence[str] | None = None,
@@ -460,10 +498,12 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
     wanted = list(metrics or m.get("report", {}).get("metrics") or batch.metrics[:4])
     for name in wanted:
         if name not in batch.metrics:
-            raise ReportError(f"--metrics {name}: expected a metric this batch kept ({', '.join(batch.metrics)})")
+            raise ReportError(f"--metrics {name}: " + _("expected a metric this batch kept ({metrics})").format(
+                metrics=", ".join(batch.metrics)))
     by = by or m.get("report", {}).get("by")
     if by is not None and by not in keys:
-        raise ReportError(f"--by {by}: expected one of the swept inputs ({', '.join(keys) or 'none'})")
+        raise ReportError(f"--by {by}: " + _("expected one of the swept inputs ({inputs})").format(
+            inputs=", ".join(keys) or _("none")))
     if by is None:
         levers = [f for f in batch.factors if f["kind"] == "lever"]
         explicit = [f for f in batch.factors if "dist" not in f]
@@ -481,17 +521,18 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
     grp = groups(batch.final, by, by_factor)
     grouped_numeric = by_factor is not None and numeric(by_factor) and batch.final[by].nunique() <= MAX_GROUPS
     figures: dict[str, list[Path]] = {}
-    if batch.monthly:
-        for metric in wanted:
-            figures[f"fan_{metric}"] = fan_chart(batch, metric, grp, out / f"fan_{metric}", svg)
-    figures["final_distributions"] = distributions(batch, wanted, grp, by, out / "final_distributions", svg)
     effects = {metric: main_effects(batch.final, batch.factors, metric) for metric in wanted}
     overall = {metric: float(batch.final[metric].mean()) for metric in wanted}
-    figures["tornado"] = tornado(effects, overall, out / "tornado", svg)
     sens = {metric: sensitivity(batch, metric) for metric in wanted}
-    figures["sensitivity"] = sensitivity_chart({k: v[0] for k, v in sens.items()}, out / "sensitivity", svg)
-    if any(len(t) for t, _ in sens.values()):
-        indices = pd.concat([t.assign(metric=k) for k, (t, _) in sens.items() if len(t)], ignore_index=True)
+    with figure_fonts():  # Japanese titles, and Japanese settings in an English report, need their glyphs
+        if batch.monthly:
+            for metric in wanted:
+                figures[f"fan_{metric}"] = fan_chart(batch, metric, grp, out / f"fan_{metric}", svg)
+        figures["final_distributions"] = distributions(batch, wanted, grp, by, out / "final_distributions", svg)
+        figures["tornado"] = tornado(effects, overall, out / "tornado", svg)
+        figures["sensitivity"] = sensitivity_chart({k: v[0] for k, v in sens.items()}, out / "sensitivity", svg)
+    if any(len(t) for t, _method in sens.values()):
+        indices = pd.concat([t.assign(metric=k) for k, (t, _method) in sens.items() if len(t)], ignore_index=True)
         indices.to_csv(out / "sensitivity.csv", index=False, float_format="%.6g")
     cross = [crossings(batch, *t) for t in parsed]
     if cross:
@@ -499,9 +540,10 @@ def write_report(folder: str | Path, *, thresholds: Sequence[str] = (), metrics:
         all_cross.to_csv(out / "thresholds.csv", index=False, float_format="%.12g")
 
     md = _summary(batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures)
-    (out / "summary.md").write_text(md)
-    if any("why" in f for f in batch.factors) and any(len(t) for t, _ in sens.values()):
-        (out / DRIVERS).write_text(drivers(batch, {k: v[0] for k, v in sens.items()}))
+    (out / "summary.md").write_text(md, encoding="utf-8")
+    if any("why" in f for f in batch.factors) and any(len(t) for t, _method in sens.values()):
+        # in English whatever the reader's language: docs/uncertainty.md quotes it
+        (out / DRIVERS).write_text(drivers(batch, {k: v[0] for k, v in sens.items()}), encoding="utf-8")
     return out
 
 
@@ -519,7 +561,7 @@ def drivers(batch: Batch, tables: dict[str, pd.DataFrame], top: int = 5) -> str:
             continue
         lines += [f"**{_title(metric)}**", "", "| input | S1 | ± 95% | range | why (from the scenario) |",
                   "|---|---|---|---|---|"]
-        for _, r in t.head(top).iterrows():
+        for _index, r in t.head(top).iterrows():
             f = batch.factor(r["input"])
             conf = f"{r['S1_conf_mean']:.2f}" if "S1_conf_mean" in t else ""
             rng = f.get("span") or f"{table_number(f['lo'])} to {table_number(f['hi'])}"
@@ -529,113 +571,133 @@ def drivers(batch: Batch, tables: dict[str, pd.DataFrame], top: int = 5) -> str:
 
 
 def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, parsed, cross, figures) -> str:
+    """summary.md in the chosen language (metric, input and file names as the code says them)."""
     m = batch.manifest
     sw = m["sweep"]
     n_runs = len(batch.final)
     last = int(batch.final["month"].max())
     commit = m.get("git_commit")
-    lines = [f"# {sw.get('title') or sw['name']}", ""]
+    lines = [f"# {_(sw.get('title') or sw['name'])}", ""]
     if sw.get("description"):
-        lines += [sw["description"], ""]
-    design = sw["design"] + (f", {sw['samples']} samples" if sw.get("samples") else "")
+        lines += [_(sw["description"]), ""]
+    design = sw["design"] + (_(", {n} samples").format(n=sw["samples"]) if sw.get("samples") else "")
+    plan = (_("{runs} runs: {points} points x {seeds} seed(s); design {design}; root seed {root_seed} with common "
+              "random numbers; {months} months of scenario `{scenario}` (scale {scale}).")
+            if sw.get("common_random_numbers") else
+            _("{runs} runs: {points} points x {seeds} seed(s); design {design}; root seed {root_seed}; {months} "
+              "months of scenario `{scenario}` (scale {scale})."))
+    made = ""
+    if commit:
+        made = (_(", commit `{commit}` (uncommitted changes)") if m.get("git_dirty") else
+                _(", commit `{commit}`")).format(commit=commit[:12])
     lines += [
-        f"{n_runs} runs: {m['points']} points x {sw['seeds']} seed(s); design {design}; root seed "
-        f"{sw['root_seed']}{' with common random numbers' if sw.get('common_random_numbers') else ''}; "
-        f"{sw['months']} months of scenario `{Path(m['scenario']['file']).stem}` (scale {table_number(sw['scale'])}).",
+        plan.format(runs=n_runs, points=m["points"], seeds=sw["seeds"], design=design, root_seed=sw["root_seed"],
+                    months=sw["months"], scenario=Path(m["scenario"]["file"]).stem, scale=table_number(sw["scale"])),
         "",
-        f"Made with silicon-curtain {m.get('version')}"
-        + (f", commit `{commit[:12]}`{' (uncommitted changes)' if m.get('git_dirty') else ''}" if commit else "")
-        + f", Python {m.get('python')} on {m.get('platform')}; started {m.get('started')}, finished "
-          f"{m.get('finished')}, {table_number(m.get('wall_seconds'))} s of computing. Sweep file sha256 "
-          f"`{sw['sha256'][:16]}…`; plan hash `{m['plan_hash'][:16]}…` (`manifest.json`).",
+        _("Made with silicon-curtain {version}{commit}, Python {python} on {platform}; started {started}, finished "
+          "{finished}, {seconds} s of computing. Sweep file sha256 `{sweep_hash}…`; plan hash `{plan_hash}…` "
+          "(`manifest.json`).").format(
+            version=m.get("version"), commit=made, python=m.get("python"), platform=m.get("platform"),
+            started=m.get("started"), finished=m.get("finished"), seconds=table_number(m.get("wall_seconds")),
+            sweep_hash=sw["sha256"][:16], plan_hash=m["plan_hash"][:16]),
         "",
     ]
     if batch.factors:
-        lines += ["## Inputs", "", _inputs_table(batch), ""]
+        lines += ["## " + _("Inputs"), "", _inputs_table(batch), ""]
 
-    lines += [f"## Outcomes at month {last}" + (f", by `{by}`" if by else ""), ""]
+    outcomes = _("Outcomes at month {month}, by `{input}`") if by else _("Outcomes at month {month}")
+    lines += ["## " + outcomes.format(month=last, input=by), ""]
     per = batch.factor(by).get("per") if by else None
     paired = []
     for metric in wanted:
         table = by_setting(batch.final, metric, grp, per, by if grouped_numeric else None,
                            [f["key"] for f in batch.factors])
-        cols = {"setting": "setting", "runs": "runs", "mean": "mean", "p_lo": f"{100 * BAND[0]:.0f}th pct",
-                "p50": "median", "p_hi": f"{100 * BAND[1]:.0f}th pct"}
+        cols = {"setting": _("setting"), "runs": _("runs"), "mean": _("mean"),
+                "p_lo": _("{n}th pct").format(n=f"{100 * BAND[0]:.0f}"), "p50": _("median"),
+                "p_hi": _("{n}th pct").format(n=f"{100 * BAND[1]:.0f}")}
         if grouped_numeric and len(table) > 1:
-            step = f"per {table_number(per)}" if per else "per step"
-            cols |= {"change": f"change in mean {step}", "ci": "± 95% CI"}
+            change = (_("change in mean per {per}").format(per=table_number(per)) if per
+                      else _("change in mean per step"))
+            cols |= {"change": change, "ci": _("± 95% CI")}
             paired.append(bool(table["paired"].iloc[1:].all()))
-        lines += [f"**{_title(metric)}**", "", _md_table(table, cols), ""]
+        lines += [f"**{_metric_title(metric)}**", "", _md_table(table, cols), ""]
     if paired:
-        how = ("the mean of paired differences: each run against its twin at the previous setting (same "
-               "other inputs and replicate)" if all(paired) else
-               "the difference of the two settings' means, treated as independent samples")
-        lines += [f"The change from the previous setting, scaled to the step, is {how}; ± is a 95% "
-                  f"interval (Student's t; Welch's for independent samples).", ""]
+        lines += [_("The change from the previous setting, scaled to the step, is the mean of paired differences: "
+                    "each run against its twin at the previous setting (same other inputs and replicate); ± is a "
+                    "95% interval (Student's t; Welch's for independent samples).") if all(paired) else
+                  _("The change from the previous setting, scaled to the step, is the difference of the two "
+                    "settings' means, treated as independent samples; ± is a 95% interval (Student's t; Welch's "
+                    "for independent samples)."), ""]
 
     if figures.get(f"fan_{wanted[0]}"):
-        lines += ["## Over time", "", f"Median, middle 50% and {BAND_LABEL} of runs (the band the game draws "
-                  f"over sampled worlds).", ""]
+        lines += ["## " + _("Over time"), "",
+                  _("Median, middle 50% and {band} of runs (the band the game draws over sampled worlds).").format(
+                      band=BAND_LABEL), ""]
         for metric in wanted:
-            lines += [f"![{metric} over time](fan_{metric}.png)", ""]
-    lines += ["## Distribution of final outcomes", "", f"Boxes: middle 50%; whiskers: {BAND_LABEL} of runs.", "",
-              "![final outcomes](final_distributions.png)", ""]
+            alt = _("{metric} over time").format(metric=metric)
+            lines += [f"![{alt}](fan_{metric}.png)", ""]
+    lines += ["## " + _("Distribution of final outcomes"), "",
+              _("Boxes: middle 50%; whiskers: {band} of runs.").format(band=BAND_LABEL), "",
+              "![" + _("final outcomes") + "](final_distributions.png)", ""]
 
-    lines += ["## Effect of each input, one at a time", ""]
+    lines += ["## " + _("Effect of each input, one at a time"), ""]
     if figures.get("tornado"):
-        lines += ["Mean outcome over all runs with the input at its low end and at its high end (every other "
-                  "input and seed averaged over); inputs sorted by swing.", "",
-                  "![tornado](tornado.png)", ""]
+        lines += [_("Mean outcome over all runs with the input at its low end and at its high end (every other "
+                    "input and seed averaged over); inputs sorted by swing."), "",
+                  "![" + _("tornado") + "](tornado.png)", ""]
         for metric in wanted:
             e = effects[metric]
             if len(e):
-                lines += [f"**{_title(metric)}** (mean over all runs {table_number(batch.final[metric].mean())})"
-                          + _of_top(len(e)), "",
-                          _md_table(e, {"input": "input", "low": "low end", "mean_low": "mean",
-                                        "high": "high end", "mean_high": "mean", "swing": "swing"}, limit=TOP), ""]
-        lines += ["**Marginal effects** (least squares of the final outcome on every numeric input over all "
-                  "runs; effect per the input's `per`, or over its whole range):", ""]
+                mean = _("(mean over all runs {mean})").format(mean=table_number(batch.final[metric].mean()))
+                lines += [f"**{_metric_title(metric)}** {mean}" + _of_top(len(e)), "",
+                          _md_table(e, {"input": _("input"), "low": _("low end"), "mean_low": _("mean"),
+                                        "high": _("high end"), "mean_high": _("mean"), "swing": _("swing")},
+                                    limit=TOP), ""]
+        lines += [_("**Marginal effects** (least squares of the final outcome on every numeric input over all "
+                    "runs; effect per the input's `per`, or over its whole range):"), ""]
         for metric in wanted:
             table, r2 = marginal_effects(batch.final, batch.factors, metric)
             if len(table):
                 table = table.sort_values("effect", key=abs, ascending=False, kind="stable")
                 lines += [f"*{metric}* (R² {table_number(r2)})" + _of_top(len(table)), "",
-                          _md_table(table, {"input": "input", "per": "per", "effect": "effect", "ci": "± 95% CI"},
-                                    limit=TOP), ""]
+                          _md_table(table, {"input": _("input"), "per": _("per"), "effect": _("effect"),
+                                            "ci": _("± 95% CI")}, limit=TOP), ""]
     else:
-        lines += ["No input varies in this batch (a Monte Carlo over seeds only).", ""]
+        lines += [_("No input varies in this batch (a Monte Carlo over seeds only)."), ""]
 
-    lines += ["## Variance-based sensitivity", ""]
+    lines += ["## " + _("Variance-based sensitivity"), ""]
     method = next(iter(sens.values()))[1] if sens else "none"
-    if any(len(t) for t, _ in sens.values()):
-        first = next(t for t, _ in sens.values() if len(t))
+    if any(len(t) for t, _method in sens.values()):
+        first = next(t for t, _method in sens.values() if len(t))
         n = int(first["samples"].iloc[0])
-        lines += [f"Method: {method}. Computed on each point's mean over seeds, for each setting of the crossed "
-                  f"inputs ({first['blocks'].iloc[0]} block(s) of {n} samples); the table gives the mean over "
-                  f"blocks and its range. As a rough guide an index is uncertain by about ±{1 / math.sqrt(n):.2f} "
-                  f"(1/√N): read smaller values, and negative ones, as zero.", "",
-                  "![sensitivity](sensitivity.png)", ""]
-        for metric, (t, _) in sens.items():
+        lines += [_("Method: {method}. Computed on each point's mean over seeds, for each setting of the crossed "
+                    "inputs ({blocks} block(s) of {n} samples); the table gives the mean over blocks and its range. "
+                    "As a rough guide an index is uncertain by about ±{error} (1/√N): read smaller values, and "
+                    "negative ones, as zero.").format(method=method, blocks=first["blocks"].iloc[0], n=n,
+                                                        error=f"{1 / math.sqrt(n):.2f}"), "",
+                  "![" + _("sensitivity") + "](sensitivity.png)", ""]
+        for metric, (t, _method) in sens.items():
             if len(t):
-                cols = {"input": "input", "S1_mean": "S1", "S1_min": "S1 min", "S1_max": "S1 max"}
+                cols = {"input": _("input"), "S1_mean": "S1", "S1_min": _("S1 min"), "S1_max": _("S1 max")}
                 if "S1_conf_mean" in t:
                     cols |= {"S1_conf_mean": "S1 ± 95%"}
                 if "ST_mean" in t:
-                    cols |= {"ST_mean": "ST", "ST_min": "ST min", "ST_max": "ST max", "ST_conf_mean": "ST ± 95%"}
-                lines += [f"**{_title(metric)}**" + _of_top(len(t)), "", _md_table(t, cols, limit=TOP), ""]
-        if any(len(t) > TOP for t, _ in sens.values()):
-            lines += ["Every input's indices: `sensitivity.csv`.", ""]
+                    cols |= {"ST_mean": "ST", "ST_min": _("ST min"), "ST_max": _("ST max"), "ST_conf_mean": "ST ± 95%"}
+                lines += [f"**{_metric_title(metric)}**" + _of_top(len(t)), "", _md_table(t, cols, limit=TOP), ""]
+        if any(len(t) > TOP for t, _method in sens.values()):
+            lines += [_("Every input's indices: `sensitivity.csv`."), ""]
     else:
-        lines += [f"Not computed: {method.removeprefix('none: ')}.", ""]
+        lines += [_("Not computed: {reason}.").format(reason=method.removeprefix("none: ")), ""]
 
-    lines += ["## Threshold crossings", ""]
+    lines += ["## " + _("Threshold crossings"), ""]
     if not parsed:
-        lines += ["No threshold named (`silicon-curtain report DIR --threshold 'smuggled_cum>150000'`, or "
-                  "`thresholds` under `[report]` in the sweep file).", ""]
+        lines += [_("No threshold named (`silicon-curtain report DIR --threshold 'smuggled_cum>150000'`, or "
+                    "`thresholds` under `[report]` in the sweep file)."), ""]
     for (metric, op, value), table in zip(parsed, cross):
-        when = "at any month" if batch.monthly else f"at month {last}"
-        lines += [f"**{metric} {op} {table_number(value)}** {when}: {len(table)} of {n_runs} runs "
-                  f"({100 * len(table) / max(1, n_runs):.1f}%).", ""]
+        crossed = (_("at any month: {n} of {runs} runs ({share}%).") if batch.monthly else
+                   _("at month {month}: {n} of {runs} runs ({share}%)."))
+        lines += [f"**{metric} {op} {table_number(value)}** " + crossed.format(
+            month=last, n=len(table), runs=n_runs, share=f"{100 * len(table) / max(1, n_runs):.1f}"), ""]
         if by and len(table):
             share = (grp.groupby(grp).size().rename("runs").to_frame()
                      .join(grp[batch.final["run_id"].isin(table["run_id"]).to_numpy()]
@@ -643,18 +705,19 @@ def _summary(batch: Batch, wanted, by, grp, grouped_numeric, effects, sens, pars
             share["share"] = share["crossed"] / share["runs"]
             share = share.reset_index(names="setting")
             share["setting"] = share["setting"].map(label)
-            lines += [_md_table(share, {"setting": "setting", "runs": "runs", "crossed": "crossed",
-                                        "share": "share"}), ""]
+            lines += [_md_table(share, {"setting": _("setting"), "runs": _("runs"), "crossed": _("crossed"),
+                                        "share": _("share")}), ""]
         if len(table):
             keys = [f["key"] for f in batch.factors]
-            cols = {"run_id": "run", "seed": "seed", **{k: k for k in keys}, "first_month": "first month",
-                    f"final_{metric}": f"final {metric}"}
+            cols = {"run_id": _("run"), "seed": _("seed"), **{k: k for k in keys},
+                    "first_month": _("first month"), f"final_{metric}": _("final {metric}").format(metric=metric)}
             lines += [_md_table(table, cols, limit=30), ""]
             if len(table) > 30:
-                lines += [f"(first 30 of {len(table)}; all in `thresholds.csv`)", ""]
-    lines += ["## Files", "",
-              "`../results.parquet` (one row per run" + (" and month" if batch.monthly else "") + "), "
-              "`../runs.parquet` (each run's inputs and seed; join on `run_id`), `../manifest.json` "
-              "(provenance). Figures here as PNG" + (" and SVG" if any(
-                  p.suffix == ".svg" for ps in figures.values() for p in ps) else "") + ".", ""]
+                lines += [_("(first 30 of {n}; all in `thresholds.csv`)").format(n=len(table)), ""]
+    svg = any(p.suffix == ".svg" for ps in figures.values() for p in ps)
+    lines += ["## " + _("Files"), "",
+              _("`../results.parquet` ({rows}), `../runs.parquet` (each run's inputs and seed; join on `run_id`), "
+                "`../manifest.json` (provenance). Figures here as {formats}.").format(
+                  rows=_("one row per run and month") if batch.monthly else _("one row per run"),
+                  formats=_("PNG and SVG") if svg else "PNG"), ""]
     return "\n".join(lines)

@@ -9,12 +9,15 @@ only to draw, with the headless Agg backend.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
+from agents.lang import N_, _
 from agents.model import ComputeModel
 from agents.scenario import Scenario, available_scenarios, load_scenario
 from agents.words import format_value
@@ -42,7 +45,7 @@ KEY_METRICS = (
 def run_frame(scenario: str | Scenario, seed: int, months: int | None = None, scale: float = 1.0) -> pd.DataFrame:
     """One run, one row per month (the DataCollector's table)."""
     model = ComputeModel(scenario=scenario, seed=seed, scale=scale)
-    for _ in range(months if months is not None else model.scenario.meta.months):
+    for _month in range(months if months is not None else model.scenario.meta.months):
         model.step()
     return model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
 
@@ -276,8 +279,28 @@ def _verdict(value: float, band_low: float, band_high: float, low: float, high: 
     return "band overlaps" if reached else "outside"
 
 
+@contextmanager
+def _in_english() -> Iterator[None]:
+    """Numbers and words in English inside the block: a generated doc reads the same whoever makes it."""
+    from agents import lang
+    from game import i18n
+
+    was = lang.language()
+    lang.install(i18n.catalogue("en"), "en")
+    try:
+        yield
+    finally:
+        lang.install(i18n.catalogue(was), was)
+
+
 def calibration_markdown(table: pd.DataFrame, seeds: Sequence[int], samples: int = 0) -> str:
-    """docs/calibration.md, generated (never typed by hand)."""
+    """docs/calibration.md, generated (never typed by hand); in English whatever the reader's language
+    (``--check`` compares it with the page byte for byte)."""
+    with _in_english():
+        return _calibration_markdown(table, seeds, samples)
+
+
+def _calibration_markdown(table: pd.DataFrame, seeds: Sequence[int], samples: int) -> str:
     from game.intervals import BAND
 
     command = _calibrate_command(len(seeds), samples)
@@ -419,7 +442,18 @@ def _difference(diff: pd.Series, samples: int) -> dict[str, float]:
 
 def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
     """Median and 5-95% band over seeds (and sampled parameters) for each key metric, both scenarios on
-    the same axes."""
+    the same axes; titles in the chosen language (metric and scenario names as the code says them)."""
+    from game.fonts import figure_fonts
+
+    with figure_fonts():
+        _draw_fan_chart(runs, a, b, path)
+
+
+UNIT_WORDS = {"months": N_("months")}
+"""Units of :data:`KEY_METRICS` that are words (H100e and USD read the same in every language)."""
+
+
+def _draw_fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -435,13 +469,14 @@ def fan_chart(runs: pd.DataFrame, a: str, b: str, path: Path) -> None:
                             color=colours[name], alpha=0.2, linewidth=0)
             ax.plot(wide.index, wide.median(axis=1), color=colours[name], label=name)
         ax.set_title(metric.replace("_", " "))
-        ax.set_xlabel("month")
-        ax.set_ylabel(unit)
+        ax.set_xlabel(_("month"))
+        ax.set_ylabel(_(UNIT_WORDS[unit]) if unit in UNIT_WORDS else unit)
         ax.grid(alpha=0.3)
     axes.flat[0].legend(loc="upper left")
     points = runs["sample"].nunique() if "sample" in runs else 1
-    over = f"{runs.seed.nunique()} seeds" + (f" x {points} parameter samples" if points > 1 else "")
-    fig.suptitle(f"{a} vs {b}: median and 5-95% over {over}")
+    over = (_("{seeds} seeds x {points} parameter samples") if points > 1 else _("{seeds} seeds")).format(
+        seeds=runs.seed.nunique(), points=points)
+    fig.suptitle(_("{a} vs {b}: median and 5-95% over {over}").format(a=a, b=b, over=over))
     _save_figure(fig, path)
     plt.close(fig)
 
