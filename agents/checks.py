@@ -10,7 +10,13 @@ KEY is a dotted path (``countries.JPN.tier``, ``teams[0].name``); VALUE is the v
 cut to about 60 characters. A :class:`Problems` collector gathers every problem of a file (not
 just the first), and the typed specs (:class:`Number`, :class:`Integer`, :class:`Text`,
 :class:`OneOf`, :class:`Bool`, :class:`ListOf`, :class:`Table`, :class:`Nullable`) say what a
-key must hold and in which words. Imports only the standard library.
+key must hold and in which words.
+
+The words are in the language installed in ``agents.lang`` (the file, the key and the value stay
+as they are). A spec's ``what`` may be English (a field such as ``Text(what=N_("a lesson name"))``)
+or already translated (the computed ones): whoever shows it passes it through ``_()``, as
+:func:`expected` and :func:`missing` do, and a translated text looks itself up unchanged. Imports
+the standard library and ``agents.lang`` only.
 """
 
 from __future__ import annotations
@@ -21,10 +27,20 @@ import numbers
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
+from agents.lang import N_, _
+
 REQUIRED: Any = object()
 """``default`` for a key that must be there."""
 
 SHOW_LIMIT = 60
+
+NOUNS = (N_("key"), N_("lever"), N_("policy"), N_("country"))
+"""What :func:`unknown` may call a name nobody reads (its ``noun``), marked for the catalogue."""
+
+UNITS = (N_("months"), N_("years"), N_("x"), N_("x per year"), N_("operations"), N_("USD/year"),
+         N_("H100e/month"), N_("H100e/year"), N_("H100e/consignee/year"))
+"""Units in the lever and scenario tables whose words are translated after a range ("… 1 and 600 months");
+symbols (H100e, TPP, USD, W) read the same in every language."""
 
 
 def show(value: Any, limit: int = SHOW_LIMIT) -> str:
@@ -48,12 +64,12 @@ def bound(v: float) -> str:
 
 def expected(what: str, got: Any) -> str:
     """The text of a wrong value: ``expected WHAT, got VALUE``."""
-    return f"expected {what}, got {show(got)}"
+    return _("expected {what}, got {value}").format(what=_(what), value=show(got))
 
 
 def missing(what: str) -> str:
     """The text of a required key that is not there: ``missing (expected WHAT)``."""
-    return f"missing (expected {what})"
+    return _("missing (expected {what})").format(what=_(what))
 
 
 def unknown(name: Any, known: Iterable[str], noun: str = "key") -> str:
@@ -61,8 +77,8 @@ def unknown(name: Any, known: Iterable[str], noun: str = "key") -> str:
     known = sorted(str(k) for k in known)
     close = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
     if close:
-        return f"unknown {noun} (did you mean {close[0]!r}?)"
-    return f"unknown {noun} (expected one of: {', '.join(known)})"
+        return _("unknown {noun} (did you mean {name}?)").format(noun=_(noun), name=repr(close[0]))
+    return _("unknown {noun} (expected one of: {names})").format(noun=_(noun), names=", ".join(known))
 
 
 def join(at: str, key: str | int) -> str:
@@ -89,22 +105,27 @@ class Spec:
     """What a value must be. ``what`` is the phrase after "expected"; ``check`` says whether a value
     is one, and the value to keep (converted: ints to float for a :class:`Number`)."""
 
-    what: str = "a value"
+    what: str = N_("a value")
 
     def check(self, value: Any) -> tuple[bool, Any]:  # pragma: no cover - every spec overrides it
         raise NotImplementedError
 
 
-def _range(lo: float | None, hi: float | None, unit: str) -> str:
+def _ranged(whole: bool, lo: float | None, hi: float | None, unit: str) -> str:
+    """'a number between 0 and 1', 'a whole number >= 1 months': what a :class:`Number` or :class:`Integer`
+    takes, in the installed language (whole phrases: Japanese puts the range first)."""
     if lo is not None and hi is not None:
-        text = f" between {bound(lo)} and {bound(hi)}"
+        text = _("a whole number between {lo} and {hi}") if whole else _("a number between {lo} and {hi}")
     elif lo is not None:
-        text = f" >= {bound(lo)}"
+        text = _("a whole number >= {lo}") if whole else _("a number >= {lo}")
     elif hi is not None:
-        text = f" <= {bound(hi)}"
+        text = _("a whole number <= {hi}") if whole else _("a number <= {hi}")
     else:
-        text = ""
-    return text + (f" {unit}" if unit and unit not in ("share", "0-1") else "")  # "0 and 1 share" reads oddly
+        text = _("a whole number") if whole else _("a number")
+    text = text.format(lo=bound(lo) if lo is not None else "", hi=bound(hi) if hi is not None else "")
+    if unit and unit not in ("share", "0-1"):  # "0 and 1 share" reads oddly
+        text = _("{what} {unit}").format(what=text, unit=_(unit))
+    return text
 
 
 @dataclass(frozen=True)
@@ -117,7 +138,7 @@ class Number(Spec):
 
     @property
     def what(self) -> str:
-        return "a number" + _range(self.lo, self.hi, self.unit)
+        return _ranged(False, self.lo, self.hi, self.unit)
 
     def check(self, value: Any) -> tuple[bool, Any]:
         if not is_number(value):
@@ -137,7 +158,7 @@ class Integer(Spec):
 
     @property
     def what(self) -> str:
-        return "a whole number" + _range(self.lo, self.hi, self.unit)
+        return _ranged(True, self.lo, self.hi, self.unit)
 
     def check(self, value: Any) -> tuple[bool, Any]:
         if self.whole_floats and is_number(value) and not is_whole(value) and float(value).is_integer():
@@ -151,7 +172,7 @@ class Integer(Spec):
 class Text(Spec):
     """A string; ``what`` can name what the string is (``a scenario name``)."""
 
-    what: str = "a string"
+    what: str = N_("a string")
     nonempty: bool = False
 
     def check(self, value: Any) -> tuple[bool, Any]:
@@ -160,7 +181,7 @@ class Text(Spec):
 
 @dataclass(frozen=True)
 class Bool(Spec):
-    what: str = "true or false"
+    what: str = N_("true or false")
 
     def check(self, value: Any) -> tuple[bool, Any]:
         return type(value).__name__ in ("bool", "bool_"), value  # numpy's booleans too
@@ -174,7 +195,7 @@ class OneOf(Spec):
 
     @property
     def what(self) -> str:
-        return "one of " + ", ".join(repr(c) for c in self.choices)
+        return _("one of {choices}").format(choices=", ".join(repr(c) for c in self.choices))
 
     def check(self, value: Any) -> tuple[bool, Any]:
         try:
@@ -195,12 +216,13 @@ class ListOf(Spec):
     @property
     def what(self) -> str:
         if self.what_:
-            return self.what_
-        plural = {"a string": "strings", "true or false": "true/false values"}.get(self.item.what)
-        if plural is None:
-            plural = self.item.what.removeprefix("a ").removeprefix("an ")
-            plural = plural.replace("number", "numbers", 1).replace("whole number", "whole numbers", 1)
-        return f"a{' non-empty' if self.nonempty else ''} list of {plural}"
+            return _(self.what_)
+        plural = _LIST_OF.get(self.item.what)
+        if plural is None:  # English makes the plural; a language without plurals keeps the item's words
+            plural = _(self.item.what).removeprefix("a ").removeprefix("an ")
+            plural = plural.replace("number", "numbers", 1)  # "whole number" too
+        text = _("a non-empty list of {items}") if self.nonempty else _("a list of {items}")
+        return text.format(items=_(plural))
 
     def check(self, value: Any) -> tuple[bool, Any]:
         if not isinstance(value, (list, tuple)) or (self.nonempty and not value):
@@ -214,11 +236,15 @@ class ListOf(Spec):
         return True, tuple(out) if self.as_tuple else out
 
 
+_LIST_OF = {"a string": N_("strings"), "true or false": N_("true/false values")}
+"""The plural of an item's words where English does not just add an s."""
+
+
 @dataclass(frozen=True)
 class Table(Spec):
     """A table (TOML) or object (JSON) with string keys."""
 
-    what: str = "a table"
+    what: str = N_("a table")
 
     def check(self, value: Any) -> tuple[bool, Any]:
         return isinstance(value, dict) and all(isinstance(k, str) for k in value), value
@@ -232,7 +258,7 @@ class Nullable(Spec):
 
     @property
     def what(self) -> str:
-        return f"{self.inner.what} or null"
+        return _("{what} or null").format(what=_(self.inner.what))
 
     def check(self, value: Any) -> tuple[bool, Any]:
         return (True, None) if value is None else self.inner.check(value)
@@ -242,7 +268,7 @@ class Nullable(Spec):
 class Where(Spec):
     """Any rule that fits no other spec: a predicate and the words for it."""
 
-    what: str = "a value"
+    what: str = N_("a value")
     test: Callable[[Any], bool] = bool
 
     def check(self, value: Any) -> tuple[bool, Any]:

@@ -8,8 +8,10 @@ is TOML with the tables ``[meta]``, ``[world]``, ``[policy]``,
 what changes.
 
 Every problem is reported as ``file:dotted.key: expected …, got …`` and all
-problems of a file are reported together. Imports only the standard library
-and ``agents.regime`` (for the lever table).
+problems of a file are reported together, in the language installed in
+``agents.lang`` (the file, the key and the value as they are). Imports only
+the standard library, ``agents.lang`` and ``agents.regime`` (for the lever
+table).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from typing import Any, Literal, Mapping
 from agents.checks import (Bool, Integer, ListOf, Nullable, Number, OneOf, Problems, Spec, Table, Text, is_number,
                            join, unknown)
 from agents.commands import COUNTRY_POLICIES
+from agents.lang import N_, _
 from agents.regime import LEVERS, Regime, lever_error
 from agents.uncertainty import Uncertainty, read_uncertainties
 
@@ -73,7 +76,7 @@ class Meta:
     title: str
     description: str
     start: str
-    months: int = _num(1, 600, "months")
+    months: int = _num(1, 600, N_("months"))
     context: str = ""
     objectives: tuple[str, ...] = ()
     questions: tuple[str, ...] = ()
@@ -85,79 +88,79 @@ class World:
     """Uncertain parameters of the world (not policy). Units in the names."""
 
     tpp_per_h100e: float = _num(1, 1e6, "TPP")
-    price_perf_doubling_years: float = _num(0.5, 20, "years")
-    frontier_compute_growth: float = _num(1.01, 100, "x per year")
-    service_life_months: float = _num(6, 240, "months")
-    vendor_capacity_dies_per_month: float = _num(0, 1e9, "H100-size dies/month")
-    vendor_capacity_growth_per_year: float = _num(0.5, 10, "x per year")
-    price_adjustment_per_month: float = _num(0.001, 1, "share of the log supply gap closed a month")
-    vendor_stock_months: float = _num(0, 12, "months of orders vendors keep in stock")
-    product_overlap_months: int = _num(0, 120, "months a chip is still made after its successor ships")
-    home_steer_max: float = _num(0, 10, "x price: most a Tier 3 government adds to imported chips")
-    foreign_domestic_risk: float = _num(0, 10, "x price: compliance risk of Tier 3 chips abroad")
-    power_cost_share: float = _num(0, 1, "share of a chip's lifetime cost that is electricity")
-    frontier_lab_share: float = _num(0.01, 1, "share of a country's lab spending by its leading lab")
+    price_perf_doubling_years: float = _num(0.5, 20, N_("years"))
+    frontier_compute_growth: float = _num(1.01, 100, N_("x per year"))
+    service_life_months: float = _num(6, 240, N_("months"))
+    vendor_capacity_dies_per_month: float = _num(0, 1e9, N_("H100-size dies/month"))
+    vendor_capacity_growth_per_year: float = _num(0.5, 10, N_("x per year"))
+    price_adjustment_per_month: float = _num(0.001, 1, N_("share of the log supply gap closed a month"))
+    vendor_stock_months: float = _num(0, 12, N_("months of orders vendors keep in stock"))
+    product_overlap_months: int = _num(0, 120, N_("months a chip is still made after its successor ships"))
+    home_steer_max: float = _num(0, 10, N_("x price: most a Tier 3 government adds to imported chips"))
+    foreign_domestic_risk: float = _num(0, 10, N_("x price: compliance risk of Tier 3 chips abroad"))
+    power_cost_share: float = _num(0, 1, N_("share of a chip's lifetime cost that is electricity"))
+    frontier_lab_share: float = _num(0.01, 1, N_("share of a country's lab spending by its leading lab"))
     choice_sharpness: float = _num(0, 50, "")
-    dc_power_headroom: float = _num(1, 10, "x installed power at start")
-    dc_power_growth_per_year: float = _num(1, 10, "x per year")
-    anticipation_months: float = _num(0, 36, "months of demand")
-    rush_intensity: float = _num(0, 1, "share of affected buyers")
-    rush_max_extra_months: float = _num(0, 36, "months of budget a buyer can add in one month")
+    dc_power_headroom: float = _num(1, 10, N_("x installed power at start"))
+    dc_power_growth_per_year: float = _num(1, 10, N_("x per year"))
+    anticipation_months: float = _num(0, 36, N_("months of demand"))
+    rush_intensity: float = _num(0, 1, N_("share of affected buyers"))
+    rush_max_extra_months: float = _num(0, 36, N_("months of budget a buyer can add in one month"))
     utilisation: float = _num(0, 1, "")
-    inference_weight: float = _num(0, 1, "share of value from memory bandwidth")
-    training_run_months: int = _num(1, 36, "months")
-    open_weights_lag_months: float = _num(0, 60, "months")
-    weights_leak_lag_months: float = _num(1, 600, "months (mean time before closed weights leak)")
-    open_weights_gap_months: float = _num(0, 120, "months behind the best lab at which a lab publishes")
-    algorithmic_progress_per_year: float = _num(1, 100, "x per year, effective compute from better algorithms")
-    remote_access_share: float = _num(0, 1, "share of Tier 2 cloud compute rentable to Tier 3 customers")
-    rental_margin: float = _num(0, 10, "cloud rent over the chips' cost per month of service life")
-    kyc_effectiveness: float = _num(0, 1, "share of Tier 3 renters know-your-customer rules turn away")
+    inference_weight: float = _num(0, 1, N_("share of value from memory bandwidth"))
+    training_run_months: int = _num(1, 36, N_("months"))
+    open_weights_lag_months: float = _num(0, 60, N_("months"))
+    weights_leak_lag_months: float = _num(1, 600, N_("months (mean time before closed weights leak)"))
+    open_weights_gap_months: float = _num(0, 120, N_("months behind the best lab at which a lab publishes"))
+    algorithmic_progress_per_year: float = _num(1, 100, N_("x per year, effective compute from better algorithms"))
+    remote_access_share: float = _num(0, 1, N_("share of Tier 2 cloud compute rentable to Tier 3 customers"))
+    rental_margin: float = _num(0, 10, N_("cloud rent over the chips' cost per month of service life"))
+    kyc_effectiveness: float = _num(0, 1, N_("share of Tier 3 renters know-your-customer rules turn away"))
     # grey market and smuggling
-    grey_premium_max: float = _num(0, 10, "x list price")
-    smuggler_networks: int = _num(0, 100000, "networks at scale 1")
-    smuggler_capacity_h100e_per_month: float = _num(0, 1e7, "H100e/month per network")
-    smuggler_cost_share: float = _num(0, 10, "x list price: relabelling, freight, intermediaries")
-    smuggler_margin_scale_share: float = _num(0.001, 10, "x list price: margin at which a network runs at 76%")
-    smuggler_max_shells: int = _num(1, 100000, "shell companies per network")
-    shell_cost_usd_per_year: float = _num(0, 1e10, "USD/year")
-    fine_multiple: float = _num(0, 100, "x shipment value")
-    detect_hazard: float = _num(0, 10, "per shipment at baseline")
-    detect_budget_ref_usd: float = _num(1, 1e12, "USD/year")
+    grey_premium_max: float = _num(0, 10, N_("x list price"))
+    smuggler_networks: int = _num(0, 100000, N_("networks at scale 1"))
+    smuggler_capacity_h100e_per_month: float = _num(0, 1e7, N_("H100e/month per network"))
+    smuggler_cost_share: float = _num(0, 10, N_("x list price: relabelling, freight, intermediaries"))
+    smuggler_margin_scale_share: float = _num(0.001, 10, N_("x list price: margin at which a network runs at 76%"))
+    smuggler_max_shells: int = _num(1, 100000, N_("shell companies per network"))
+    shell_cost_usd_per_year: float = _num(0, 1e10, N_("USD/year"))
+    fine_multiple: float = _num(0, 100, N_("x shipment value"))
+    detect_hazard: float = _num(0, 10, N_("per shipment at baseline"))
+    detect_budget_ref_usd: float = _num(1, 1e12, N_("USD/year"))
     enforcement_elasticity: float = _num(0, 5, "")
     location_verification_mult: float = _num(0, 100, "")
     detect_size_exponent: float = _num(0, 3, "")
     detect_size_ref_h100e: float = _num(1, 1e9, "H100e")
-    shell_exposure: float = _num(0, 10, "extra detection hazard per shell company used")
+    shell_exposure: float = _num(0, 10, N_("extra detection hazard per shell company used"))
     network_close_probability: float = _num(0, 1, "")
-    network_exit_months: int = _num(1, 120, "months without profit before a network gives up")
-    entry_rate_per_month: float = _num(0, 1000, "networks a month per unit of margin share")
-    diversion_premium_floor: float = _num(0, 10, "x list price")
+    network_exit_months: int = _num(1, 120, N_("months without profit before a network gives up"))
+    entry_rate_per_month: float = _num(0, 1000, N_("networks a month per unit of margin share"))
+    diversion_premium_floor: float = _num(0, 10, N_("x list price"))
     diversion_max_share: float = _num(0, 1, "")
     # domestic chips
-    domestic_wafers_per_month: float = _num(0, 1e8, "wafers/month")
-    domestic_wafer_growth_per_usd: float = _num(0, 1, "wafers/month per USD/year")
-    domestic_capacity_lag_months: int = _num(0, 60, "months")
+    domestic_wafers_per_month: float = _num(0, 1e8, N_("wafers/month"))
+    domestic_wafer_growth_per_usd: float = _num(0, 1, N_("wafers/month per USD/year"))
+    domestic_capacity_lag_months: int = _num(0, 60, N_("months"))
     domestic_yield_start: float = _num(0, 1, "")
     domestic_yield_max: float = _num(0, 1, "")
-    domestic_yield_learning_chips: float = _num(1, 1e12, "chips to close half the yield gap")
-    tsmc_die_bank_dies: float = _num(0, 1e10, "dies")
-    domestic_packaging_chips_per_month: float = _num(0, 1e9, "chips/month at today's domestic capacity")
-    hbm_stockpile_stacks: float = _num(0, 1e11, "HBM stacks")
-    hbm_export_stacks_per_month: float = _num(0, 1e10, "stacks/month suppliers can ship before a ban")
-    hbm_stockpile_months: float = _num(0, 60, "months of HBM need bought ahead of a ban")
-    hbm_domestic_stacks_per_month: float = _num(0, 1e10, "stacks/month")
-    hbm_domestic_growth_per_year: float = _num(0.5, 10, "x per year")
-    hbm_stacks_per_chip: float = _num(1, 64, "stacks/chip")
-    subsidy_usd_per_year: float = _num(0, 1e13, "USD/year")
-    subsidy_response: float = _num(0, 10, "USD subsidy per USD denied")
+    domestic_yield_learning_chips: float = _num(1, 1e12, N_("chips to close half the yield gap"))
+    tsmc_die_bank_dies: float = _num(0, 1e10, N_("dies"))
+    domestic_packaging_chips_per_month: float = _num(0, 1e9, N_("chips/month at today's domestic capacity"))
+    hbm_stockpile_stacks: float = _num(0, 1e11, N_("HBM stacks"))
+    hbm_export_stacks_per_month: float = _num(0, 1e10, N_("stacks/month suppliers can ship before a ban"))
+    hbm_stockpile_months: float = _num(0, 60, N_("months of HBM need bought ahead of a ban"))
+    hbm_domestic_stacks_per_month: float = _num(0, 1e10, N_("stacks/month"))
+    hbm_domestic_growth_per_year: float = _num(0.5, 10, N_("x per year"))
+    hbm_stacks_per_chip: float = _num(1, 64, N_("stacks/chip"))
+    subsidy_usd_per_year: float = _num(0, 1e13, N_("USD/year"))
+    subsidy_response: float = _num(0, 10, N_("USD subsidy per USD denied"))
     # states
-    goodwill_loss_per_denied_share: float = _num(0, 1, "per month")
+    goodwill_loss_per_denied_share: float = _num(0, 1, N_("per month"))
     goodwill_recovery_per_month: float = _num(0, 1, "")
     downgrade_goodwill_loss: float = _num(0, 1, "")
-    g2g_seek_probability: float = _num(0, 1, "per month")
+    g2g_seek_probability: float = _num(0, 1, N_("per month"))
     g2g_min_goodwill: float = _num(0, 1, "")
-    tier3_chip_trust_loss: float = _num(0, 5, "cooperation lost per share of imports that are Tier 3 chips")
+    tier3_chip_trust_loss: float = _num(0, 5, N_("cooperation lost per share of imports that are Tier 3 chips"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -167,16 +170,16 @@ class Country:
     name: str
     tier: int = _num(1, 3, "")
     stock_h100e: float = _num(0, 1e10, "H100e")
-    spend_usd_per_year: float = _num(0, 1e13, "USD/year")
-    spend_growth_per_year: float = _num(0.1, 10, "x per year")
-    labs: int = _num(1, 10000, "labs at scale 1")
-    lat: float = _num(-90, 90, "degrees")
-    lon: float = _num(-180, 180, "degrees")
+    spend_usd_per_year: float = _num(0, 1e13, N_("USD/year"))
+    spend_growth_per_year: float = _num(0.1, 10, N_("x per year"))
+    labs: int = _num(1, 10000, N_("labs at scale 1"))
+    lat: float = _num(-90, 90, N_("degrees"))
+    lon: float = _num(-180, 180, N_("degrees"))
     goodwill: float = _num(0, 1, "")
     cooperation: float = _num(0, 1, "")
     transit_hub: bool = False
-    nveu_share: float = _num(0, 1, "share of spend through a national VEU")
-    open_weights_propensity: float = _num(0, 1, "how readily its labs publish open weights (0 never, 1 always)")
+    nveu_share: float = _num(0, 1, N_("share of spend through a national VEU"))
+    open_weights_propensity: float = _num(0, 1, N_("how readily its labs publish open weights (0 never, 1 always)"))
     aggregate: bool = False
 
 
@@ -190,15 +193,15 @@ class Chip:
     watts: float = _num(1, 1e5, "W")
     memory_bw_tbs: float = _num(0.01, 100, "TB/s")
     price_usd: float = _num(1, 1e8, "USD")
-    first_month: int = _num(-600, 600, "months from the start")
+    first_month: int = _num(-600, 600, N_("months from the start"))
     designer: Literal["us", "domestic"] = "us"
     export_variant: bool = False
-    power_penalty: float = _num(1, 10, "x energy per FLOP")
-    chips_per_wafer: float = _num(0, 1000, "good-die chips per wafer at full yield")
-    bank_dies_per_chip: float = _num(0, 16, "dies from the foundry die bank per chip (0: not made from it)",
+    power_penalty: float = _num(1, 10, N_("x energy per FLOP"))
+    chips_per_wafer: float = _num(0, 1000, N_("good-die chips per wafer at full yield"))
+    bank_dies_per_chip: float = _num(0, 16, N_("dies from the foundry die bank per chip (0: not made from it)"),
                                      default=0.0)
-    initial_share_us: float = _num(0, 1, "share of non-Tier-3 starting stock")
-    initial_share_adversary: float = _num(0, 1, "share of Tier 3 starting stock")
+    initial_share_us: float = _num(0, 1, N_("share of non-Tier-3 starting stock"))
+    initial_share_adversary: float = _num(0, 1, N_("share of Tier 3 starting stock"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,8 +210,8 @@ class Cloud:
 
     name: str
     hq: str
-    spend_usd_per_year: float = _num(0, 1e13, "USD/year")
-    spend_growth_per_year: float = _num(0.1, 10, "x per year")
+    spend_usd_per_year: float = _num(0, 1e13, N_("USD/year"))
+    spend_growth_per_year: float = _num(0.1, 10, N_("x per year"))
     uveu: bool = True
     sites: Mapping[str, float] = field(default_factory=dict)
 
@@ -225,7 +228,7 @@ class ScheduledCommand:
     """For ``country_policy``: the government's own policies (agents.commands.COUNTRY_POLICIES)."""
     country: str = ""
     tier: int = _num(0, 3, "", default=0)
-    h100e_per_year: float = _num(0, 1e9, "H100e/year", default=0.0)
+    h100e_per_year: float = _num(0, 1e9, N_("H100e/year"), default=0.0)
     note: str = ""
 
 
@@ -292,8 +295,8 @@ def _extends_path(parent: str, child: Path, label: str) -> Path:
         return SCENARIO_DIR / f"{parent}.toml"
     path = child.parent / parent
     if not inside(path, child.parent, SCENARIO_DIR):
-        raise ScenarioError([f"{label}:extends: expected a scenario name or a .toml file in the file's folder "
-                             f"({child.parent}), got {parent!r}"])
+        raise ScenarioError([_("{file}:extends: expected a scenario name or a .toml file in the file's folder "
+                               "({folder}), got {value}").format(file=label, folder=child.parent, value=repr(parent))])
     return path
 
 
@@ -313,14 +316,15 @@ def _read_toml(path: Path, label: str) -> dict:
     """A scenario file's tables; a batch that builds thousands of models parses each file once."""
     if not path.is_file():
         names = ", ".join(available_scenarios())
-        raise ScenarioError([f"{label}: no such scenario file (known scenarios: {names})"])
+        raise ScenarioError([_("{file}: no such scenario file (known scenarios: {names})").format(file=label,
+                                                                                                 names=names)])
     try:
         st = path.stat()
         return _parsed_toml(path.resolve(), st.st_mtime_ns, st.st_size)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise ScenarioError([f"{label}: {toml_problem(exc)}"]) from None
     except OSError as exc:
-        raise ScenarioError([f"{label}: cannot be read: {exc.strerror}"]) from None
+        raise ScenarioError([_("{file}: cannot be read: {problem}").format(file=label, problem=exc.strerror)]) from None
 
 
 def toml_problem(exc: Exception) -> str:
@@ -330,10 +334,11 @@ def toml_problem(exc: Exception) -> str:
     that are not UTF-8 and RecursionError for arrays or tables nested thousands deep.
     """
     if isinstance(exc, UnicodeDecodeError):
-        return f"not valid TOML: expected UTF-8 text, got byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        return _("not valid TOML: expected UTF-8 text, got byte {byte} at offset {offset}").format(
+            byte=f"0x{exc.object[exc.start]:02x}", offset=exc.start)
     if isinstance(exc, RecursionError):
-        return "not valid TOML: expected arrays or tables nested at most a few hundred deep"
-    return f"not valid TOML: {exc}"
+        return _("not valid TOML: expected arrays or tables nested at most a few hundred deep")
+    return _("not valid TOML: {problem}").format(problem=exc)
 
 
 def _merge(base: dict, child: dict) -> dict:
@@ -357,7 +362,7 @@ def load_raw(name_or_path: str | Path) -> tuple[dict, str]:
         resolved = current.resolve()
         if resolved in chain:
             cycle = " -> ".join(p.stem for p in chain + [resolved])
-            raise ScenarioError([f"{path}:extends: cycle in extends chain ({cycle})"])
+            raise ScenarioError([_("{file}:extends: cycle in extends chain ({cycle})").format(file=path, cycle=cycle)])
         chain.append(resolved)
         label = str(current)
         layer = _read_toml(current, label)
@@ -366,11 +371,13 @@ def load_raw(name_or_path: str | Path) -> tuple[dict, str]:
         if parent is None:
             current = None
         elif not isinstance(parent, str):
-            raise ScenarioError([f"{label}:extends: expected a scenario name, got {parent!r}"])
+            raise ScenarioError([_("{file}:extends: expected a scenario name, got {value}").format(
+                file=label, value=repr(parent))])
         else:
             parent_path = _extends_path(parent, current, label)
             if not parent_path.is_file():
-                raise ScenarioError([f"{label}:extends: no scenario named {parent!r} ({parent_path})"])
+                raise ScenarioError([_("{file}:extends: no scenario named {name} ({path})").format(
+                    file=label, name=repr(parent), path=parent_path)])
             current = parent_path
     for layer in reversed(layers):
         data = _merge(data, layer)
@@ -407,9 +414,13 @@ def override_path(raw: dict, key: str) -> list[str]:
         return ["meta", key]
     names = [*LEVERS, *(f.name for f in dataclasses.fields(World))]
     close = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    raise ScenarioError([f"--set {key}: unknown key ({hint}expected a lever such as lpp_limit_h100e, "
-                         f"a [world] parameter, or a dotted path like countries.JPN.tier)"])
+    if close:
+        text = _("--set {key}: unknown key (did you mean {name}? expected a lever such as lpp_limit_h100e, "
+                 "a [world] parameter, or a dotted path like countries.JPN.tier)")
+    else:
+        text = _("--set {key}: unknown key (expected a lever such as lpp_limit_h100e, a [world] parameter, "
+                 "or a dotted path like countries.JPN.tier)")
+    raise ScenarioError([text.format(key=key, name=repr(close[0]) if close else "")])
 
 
 def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
@@ -421,7 +432,8 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
         for part in path[:-1]:
             nxt = node.get(part)
             if not isinstance(nxt, dict):
-                raise ScenarioError([f"--set {key}: no table {part!r} in this scenario"])
+                raise ScenarioError([_("--set {key}: no table {name} in this scenario").format(key=key,
+                                                                                              name=repr(part))])
             node = nxt
         if path[0] in ("policy", "world", "meta") and len(path) == 2:
             known = LEVERS if path[0] == "policy" else {
@@ -429,7 +441,8 @@ def apply_overrides(raw: dict, overrides: Mapping[str, Any]) -> dict:
             if path[-1] not in known:
                 raise ScenarioError([f"--set {key}: {unknown(path[-1], known)}"])
         elif path[-1] not in node and not (len(path) == 3 and path[-1] in _entry_fields(path[0])):
-            raise ScenarioError([f"--set {key}: no key {path[-1]!r} at {'.'.join(path[:-1])}"])
+            raise ScenarioError([_("--set {key}: no key {name} at {table}").format(
+                key=key, name=repr(path[-1]), table=".".join(path[:-1]))])
         node[path[-1]] = value
     return out
 
@@ -478,7 +491,7 @@ def _specs(cls: type) -> dict[str, tuple[Spec, bool]]:
 def _build(cls: type, data: Any, at: str, p: Problems) -> Any:
     """Build dataclass ``cls`` from a TOML table, recording every problem."""
     if not isinstance(data, dict):
-        p.expected(at, "a table", data)
+        p.expected(at, N_("a table"), data)
         return None
     specs = _specs(cls)
     p.keys(data, at, specs)
@@ -497,7 +510,7 @@ def _build(cls: type, data: Any, at: str, p: Problems) -> Any:
 
 def _build_regime(data: Any, at: str, p: Problems) -> Regime | None:
     if not isinstance(data, dict):
-        p.expected(at, "a table", data)
+        p.expected(at, N_("a table"), data)
         return None
     values = {}
     for key, value in data.items():
@@ -520,30 +533,31 @@ def _validate_schedule(entries: Mapping[str, ScheduledCommand], countries: Mappi
         at = join(where, name)
         if cmd.command == "set":
             if not cmd.levers:
-                p.missing(join(at, "levers"), "at least one lever to set")
+                p.missing(join(at, "levers"), N_("at least one lever to set"))
             for key, value in cmd.levers.items():
                 problem = lever_error(key, value)
                 if problem:
                     p.add(join(at, f"levers.{key}"), problem)
             if cmd.effective_month is not None and cmd.effective_month < cmd.month:
-                p.expected(join(at, "effective_month"), f"a month >= month ({cmd.month})", cmd.effective_month)
+                p.expected(join(at, "effective_month"), _("a month >= month ({month})").format(month=cmd.month),
+                           cmd.effective_month)
         if cmd.command in ("set_tier", "g2g", "deal", "country_policy") and cmd.country not in countries:
-            p.expected(join(at, "country"), "a country of this scenario", cmd.country)
+            p.expected(join(at, "country"), N_("a country of this scenario"), cmd.country)
         if cmd.command == "country_policy":
             _validate_policies(cmd, countries, at, p)
         if cmd.command == "set_tier" and cmd.tier not in (1, 2, 3):
-            p.expected(join(at, "tier"), "1, 2 or 3", cmd.tier)
+            p.expected(join(at, "tier"), N_("1, 2 or 3"), cmd.tier)
         if cmd.command == "set_tier" and cmd.country == "USA":
-            p.expected(join(at, "country"), "a country other than USA (the United States sets the tiers; "
-                                            "it has none)", cmd.country)
+            p.expected(join(at, "country"), N_("a country other than USA (the United States sets the tiers; "
+                                               "it has none)"), cmd.country)
         if cmd.command == "deal" and not cmd.h100e_per_year > 0:
-            p.expected(join(at, "h100e_per_year"), "a number > 0", cmd.h100e_per_year)
+            p.expected(join(at, "h100e_per_year"), N_("a number > 0"), cmd.h100e_per_year)
 
 
 def _validate_policies(entry: ScheduledCommand, countries: Mapping[str, Country], at: str, p: Problems) -> None:
     """A scheduled country_policy: known policies, in range, for the government's starting tier."""
     if not entry.policies:
-        p.missing(join(at, "policies"), "at least one policy to set")
+        p.missing(join(at, "policies"), N_("at least one policy to set"))
     tier = countries[entry.country].tier if entry.country in countries else None
     for name, value in entry.policies.items():
         key = join(at, f"policies.{name}")
@@ -554,14 +568,14 @@ def _validate_policies(entry: ScheduledCommand, countries: Mapping[str, Country]
         if not spec.check(value)[0]:
             p.expected(key, spec.what, value)
         if tier is not None and tier != wanted:
-            p.expected(key, f"a policy of a Tier {tier} government ({entry.country} starts in Tier {tier})",
-                       name)
+            p.expected(key, _("a policy of a Tier {tier} government ({country} starts in Tier {tier})").format(
+                tier=tier, country=entry.country), name)
 
 
 def _table(raw: dict, key: str, cls: type, p: Problems) -> dict:
     section = raw.get(key, {})
     if not isinstance(section, dict):
-        p.expected(key, "a table of tables", section)
+        p.expected(key, N_("a table of tables"), section)
         return {}
     out = {}
     for name, body in section.items():
@@ -584,7 +598,7 @@ def build_scenario(raw: dict, name: str, file: str, overridden: bool = False) ->
     p.keys(raw, "", TABLES)
     meta = _build(Meta, raw.get("meta"), "meta", p)
     if meta is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(meta.start)):
-        p.expected("meta.start", "a month YYYY-MM", meta.start)
+        p.expected("meta.start", N_("a month YYYY-MM"), meta.start)
     world = _build(World, raw.get("world"), "world", p)
     policy = _build_regime(raw.get("policy"), "policy", p)
     countries = _table(raw, "countries", Country, p)
@@ -592,15 +606,15 @@ def build_scenario(raw: dict, name: str, file: str, overridden: bool = False) ->
     clouds = _table(raw, "clouds", Cloud, p)
     schedule = _table(raw, "schedule", ScheduledCommand, p)
     if not countries:
-        p.missing("countries", "at least one [countries.<ISO3>] table")
+        p.missing("countries", N_("at least one [countries.<ISO3>] table"))
     if not chips:
-        p.missing("chips", "at least one [chips.<ID>] table")
+        p.missing("chips", N_("at least one [chips.<ID>] table"))
     if "USA" not in countries:
-        p.missing("countries.USA", "the United States, which sets the regime")
+        p.missing("countries.USA", N_("the United States, which sets the regime"))
     share = Number(0, 1, "share")
     for cid, cloud in clouds.items():
         if cloud.hq not in countries:
-            p.expected(f"clouds.{cid}.hq", "a country of this scenario", cloud.hq)
+            p.expected(f"clouds.{cid}.hq", N_("a country of this scenario"), cloud.hq)
         for site, value in cloud.sites.items():
             if site not in countries:
                 p.unknown(f"clouds.{cid}.sites.{site}", site, countries, noun="country")
@@ -608,11 +622,11 @@ def build_scenario(raw: dict, name: str, file: str, overridden: bool = False) ->
                 p.check(f"clouds.{cid}.sites.{site}", value, share)
         total = sum(v for v in cloud.sites.values() if is_number(v))
         if total > 1:
-            p.expected(f"clouds.{cid}.sites", "shares summing to at most 1", dict(cloud.sites))
+            p.expected(f"clouds.{cid}.sites", N_("shares summing to at most 1"), dict(cloud.sites))
     if meta is not None:
         _validate_schedule(schedule, countries, meta.months, "schedule", p)
     if chips and not any(c.designer == "domestic" for c in chips.values()):
-        p.missing("chips", "at least one chip with designer = 'domestic'")
+        p.missing("chips", N_("at least one chip with designer = 'domestic'"))
     p.raise_if_any(ScenarioError)
     scenario = Scenario(name=name, path=file, meta=meta, world=world, policy=policy,
                         countries=types.MappingProxyType(countries), chips=types.MappingProxyType(chips),

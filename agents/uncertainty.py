@@ -5,8 +5,9 @@ table: a scenario key or a ``countries.*.goodwill``-style pattern, a range
 in absolute numbers or relative to each value, a distribution, and why)
 and the check that every entry names parameters the scenario has, with its
 value inside the range. Sweeps, ``compare --uncertainty`` and the game's
-bands sample from here, so a range is stated once. Imports the standard
-library and ``agents.checks`` only.
+bands sample from here, so a range is stated once. Problems are in the
+language installed in ``agents.lang``. Imports the standard library,
+``agents.lang`` and ``agents.checks`` only.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
 from agents.checks import Problems, flatten, is_number
+from agents.lang import N_, _
 
 DISTRIBUTIONS = ("uniform", "loguniform", "triangular")
 """How a range is sampled: evenly, evenly in the logarithm (for quantities known to a factor), or
@@ -108,7 +110,7 @@ def read_uncertainties(table: Any, scenario: Any, p: Problems, check_values: boo
     if table is None:
         return {}
     if not isinstance(table, dict):
-        p.expected("uncertainties", "a table of key = { min, max, dist, why }", table)
+        p.expected("uncertainties", N_("a table of key = { min, max, dist, why }"), table)
         return {}
     known = dict(parameters(scenario))
     accepts = limits(scenario)
@@ -120,17 +122,18 @@ def read_uncertainties(table: Any, scenario: Any, p: Problems, check_values: boo
             continue
         covered = matches(entry, known)
         if not covered:
-            p.add(at, f"names no parameter of this scenario (expected a [world] key or a dotted key such as "
-                      f"countries.*.goodwill), got {key!r}")
+            p.add(at, _("names no parameter of this scenario (expected a [world] key or a dotted key such as "
+                      "countries.*.goodwill), got {value}").format(value=repr(key)))
             continue
         for k in covered if check_values and not entry.fixed else ():
             value = known[k]
             if not is_number(value):
-                p.expected(at, f"numeric parameters only ({k} is {value!r})", key)
+                p.expected(at, _("numeric parameters only ({key} is {value})").format(key=k, value=repr(value)), key)
                 break
             lo, hi = entry.bounds(float(value), accepts.get(k, (None, None)))
             if not lo <= float(value) <= hi:
-                p.expected(at, f"a range holding the scenario's value ({k} = {value:g})", f"{lo:g} to {hi:g}")
+                p.expected(at, _("a range holding the scenario's value ({key} = {value})").format(key=k, value=f"{value:g}"),
+                           _("{lo} to {hi}").format(lo=f"{lo:g}", hi=f"{hi:g}"))
                 break
         out[key] = entry
     return out
@@ -138,16 +141,16 @@ def read_uncertainties(table: Any, scenario: Any, p: Problems, check_values: boo
 
 def _entry(key: str, spec: Any, at: str, p: Problems) -> Uncertainty | None:
     if not isinstance(spec, dict):
-        p.expected(at, "a table { min, max, dist, why } or { rel = [a, b], why } or { fixed = true, why }", spec)
+        p.expected(at, N_("a table { min, max, dist, why } or { rel = [a, b], why } or { fixed = true, why }"), spec)
         return None
     p.keys(spec, at, SPEC_KEYS)
     why = spec.get("why")
     if not isinstance(why, str) or not why.strip():
-        p.missing(f"{at}.why", "the reasoning or source of the range")
+        p.missing(f"{at}.why", N_("the reasoning or source of the range"))
         return None
     dist = spec.get("dist", "uniform")
     if dist not in DISTRIBUTIONS:
-        p.expected(f"{at}.dist", "one of " + ", ".join(DISTRIBUTIONS), dist)
+        p.expected(f"{at}.dist", _("one of {choices}").format(choices=", ".join(DISTRIBUTIONS)), dist)
         return None
     if spec.get("fixed") is True:
         return Uncertainty(key, why.strip(), dist=dist, fixed=True)
@@ -156,14 +159,14 @@ def _entry(key: str, spec: Any, at: str, p: Problems) -> Uncertainty | None:
     if rel is not None:
         if not (isinstance(rel, list) and len(rel) == 2 and all(is_number(x) and x >= 0 for x in rel)
                 and rel[0] < rel[1] and rel[0] <= 1 <= rel[1]):
-            p.expected(f"{at}.rel", "two factors [below, above] around 1, e.g. [0.7, 1.3]", rel)
+            p.expected(f"{at}.rel", N_("two factors [below, above] around 1, e.g. [0.7, 1.3]"), rel)
             return None
         return Uncertainty(key, why.strip(), rel=(float(rel[0]), float(rel[1])), dist=dist)
     if not (is_number(lo) and is_number(hi) and lo < hi):
-        p.expected(at, "min < max (numbers), or rel = [a, b], or fixed = true", {"min": lo, "max": hi})
+        p.expected(at, N_("min < max (numbers), or rel = [a, b], or fixed = true"), {"min": lo, "max": hi})
         return None
     if dist == "loguniform" and lo <= 0:
-        p.expected(f"{at}.min", "a number > 0 for a loguniform range", lo)
+        p.expected(f"{at}.min", N_("a number > 0 for a loguniform range"), lo)
         return None
     return Uncertainty(key, why.strip(), lo=float(lo), hi=float(hi), dist=dist)
 

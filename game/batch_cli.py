@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from agents.lang import N_, _
 from game.cli import EXIT_OK, RESEARCH, UsageError, whole_number
 
 
@@ -31,40 +32,41 @@ BACKENDS = ("process", "ray")
 
 def register(sub: Any) -> None:
     """Add ``batch`` and ``report`` to the ``silicon-curtain`` subcommands."""
-    s = sub.add_parser("batch", help="run a sweep file: many seeded runs, resumable, local or on Ray",
-                       description="Run every run of a sweep file and write Parquet results, a run table "
-                                   "and a manifest into --out. Kill it at any time; --resume finishes it.")
-    s.add_argument("sweep", help="a sweep file (.toml) or a shipped sweep's name, e.g. enforcement")
-    s.add_argument("--out", type=Path, help="output folder (default: results/<sweep file name>)")
+    s = sub.add_parser("batch", help=_("run a sweep file: many seeded runs, resumable, local or on Ray"),
+                       description=_("Run every run of a sweep file and write Parquet results, a run table "
+                                     "and a manifest into --out. Kill it at any time; --resume finishes it."))
+    s.add_argument("sweep", help=_("a sweep file (.toml) or a shipped sweep's name, e.g. enforcement"))
+    s.add_argument("--out", type=Path, help=_("output folder (default: results/<sweep file name>)"))
     s.add_argument("--workers", type=_positive_int,
-                   help="worker processes (default: the number of cores; 1 runs in this process); "
-                        "with --backend ray: CPUs of a local Ray")
+                   help=_("worker processes (default: the number of cores; 1 runs in this process); "
+                          "with --backend ray: CPUs of a local Ray"))
     s.add_argument("--backend", choices=BACKENDS, default="process",
-                   help="process (default): a local process pool; ray: RAY_ADDRESS's cluster or a local Ray")
-    s.add_argument("--resume", action="store_true", help="finish the batch in --out: run only the missing runs")
-    s.add_argument("--csv", action="store_true", help="also write results.csv and runs.csv")
+                   help=_("process (default): a local process pool; ray: RAY_ADDRESS's cluster or a local Ray"))
+    s.add_argument("--resume", action="store_true", help=_("finish the batch in --out: run only the missing runs"))
+    s.add_argument("--csv", action="store_true", help=_("also write results.csv and runs.csv"))
     s.add_argument("--batch-size", type=_positive_int, metavar="N",
-                   help="runs per task, at most (default: about four tasks per worker, at most 10; fewer at the end)")
-    s.add_argument("--plan", action="store_true", help="print the inputs and number of runs, run nothing")
-    s.add_argument("--max-runs", type=whole_number(1, "a number of runs", 10_000_000), default=100_000,
-                   metavar="N", help="refuse a sweep of more than N runs (default 100000, about a day "
-                                     "on a laptop; at most 10000000)")
-    s.add_argument("--no-progress", action="store_true", help="no progress bar")
+                   help=_("runs per task, at most (default: about four tasks per worker, at most 10; fewer at the "
+                          "end)"))
+    s.add_argument("--plan", action="store_true", help=_("print the inputs and number of runs, run nothing"))
+    s.add_argument("--max-runs", type=whole_number(1, N_("a number of runs"), 10_000_000), default=100_000,
+                   metavar="N", help=_("refuse a sweep of more than N runs (default 100000, about a day "
+                                       "on a laptop; at most 10000000)"))
+    s.add_argument("--no-progress", action="store_true", help=_("no progress bar"))
     s.set_defaults(func=cmd_batch, needs=RESEARCH)
 
-    s = sub.add_parser("report", help="figures and a Markdown summary of a finished batch",
-                       description="Write PNG and SVG figures and summary.md into DIR/report/.")
-    s.add_argument("folder", type=Path, help="a batch output folder (the --out of `batch`)")
+    s = sub.add_parser("report", help=_("figures and a Markdown summary of a finished batch"),
+                       description=_("Write PNG and SVG figures and summary.md into DIR/report/."))
+    s.add_argument("folder", type=Path, help=_("a batch output folder (the --out of `batch`)"))
     s.add_argument("--threshold", action="append", default=[], metavar="METRIC>VALUE",
-                   help="list the runs where a metric crosses a value, e.g. smuggled_cum>150000 (repeatable)")
-    s.add_argument("--metrics", help="comma-separated metrics to chart (default: the sweep's [report] "
-                                     "metrics, else its first four)")
-    s.add_argument("--by", help="input to split the charts by (default: the first lever)")
-    s.add_argument("--no-svg", action="store_true", help="PNG only")
+                   help=_("list the runs where a metric crosses a value, e.g. smuggled_cum>150000 (repeatable)"))
+    s.add_argument("--metrics", help=_("comma-separated metrics to chart (default: the sweep's [report] "
+                                       "metrics, else its first four)"))
+    s.add_argument("--by", help=_("input to split the charts by (default: the first lever)"))
+    s.add_argument("--no-svg", action="store_true", help=_("PNG only"))
     s.set_defaults(func=cmd_report, needs=RESEARCH)
 
 
-_positive_int = whole_number(1, "a whole number", 100_000)
+_positive_int = whole_number(1, N_("a whole number"), 100_000)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -79,9 +81,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
         raise UsageError("\n  ".join(exc.problems)) from None
     runs, points = count_runs(sweep), count_points(sweep)  # counted, not built: a huge plan is refused first
     cores = args.workers or default_workers()
-    header = (f"{sweep.title}: {runs:,} runs ({points:,} points x {sweep.seeds} seed(s), design "
-              f"{sweep.design}), {sweep.months} months of {Path(sweep.scenario).stem}; about "
-              f"{_duration(estimate_seconds(sweep, runs, cores))} on {cores} core(s)")
+    header = _("{title}: {runs} runs ({points} points x {seeds} seed(s), design {design}), {months} months of "
+               "{scenario}; about {duration} on {cores} core(s)").format(
+        title=_(sweep.title), runs=f"{runs:,}", points=f"{points:,}", seeds=sweep.seeds, design=sweep.design,
+        months=sweep.months, scenario=Path(sweep.scenario).stem,
+        duration=_duration(estimate_seconds(sweep, runs, cores)), cores=cores)
     try:
         check_size(sweep, args.max_runs)
     except BatchError as exc:
@@ -92,10 +96,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         for f in sweep.factors:
             say = _factor_value(f.key)
             if f.declared:
-                what = f"quantile of its declared range {f.span} ({f.dist}, sampled)"
+                what = _("quantile of its declared range {span} ({dist}, sampled)").format(span=f.span, dist=f.dist)
+            elif f.values is not None:
+                what = ", ".join(say(v) for v in f.values)
+            elif f.steps:
+                what = _("{lo} to {hi} in {steps} steps").format(lo=say(f.lo), hi=say(f.hi), steps=f.steps)
             else:
-                what = (", ".join(say(v) for v in f.values) if f.values is not None
-                        else f"{say(f.lo)} to {say(f.hi)}" + (f" in {f.steps} steps" if f.steps else " (sampled)"))
+                what = _("{lo} to {hi} (sampled)").format(lo=say(f.lo), hi=say(f.hi))
             print(f"  {f.kind:<11} {f.key} = {what}")
         return EXIT_OK
     out = args.out or Path("results") / sweep.name
@@ -108,24 +115,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchError as exc:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:
-        print(f"silicon-curtain: interrupted; the runs finished so far are saved in {out}: finish them with "
-              f"silicon-curtain batch {args.sweep} --out {out} --resume", file=sys.stderr)
+        print(_("silicon-curtain: interrupted; the runs finished so far are saved in {out}: finish them with "
+                "silicon-curtain batch {sweep} --out {out} --resume").format(out=out, sweep=args.sweep),
+              file=sys.stderr)
         return 130
     seconds = time.perf_counter() - t0
-    print(f"done in {seconds:.1f} s: {out / 'results.parquet'} (results), {out / 'runs.parquet'} (inputs), "
-          f"{out / 'manifest.json'}\nnext: silicon-curtain report {out}")
+    print(_("done in {seconds} s: {results} (results), {inputs} (inputs), {manifest}\nnext: silicon-curtain "
+            "report {out}").format(seconds=f"{seconds:.1f}", results=out / "results.parquet",
+                                   inputs=out / "runs.parquet", manifest=out / "manifest.json", out=out))
     return EXIT_OK
 
 
 def _duration(seconds: float) -> str:
     """A rough time in the largest unit that reads well: 40 s, 12 min, 3.5 h, 9 days."""
     if seconds < 90:
-        return f"{seconds:.0f} s"
+        return _("{n} s").format(n=f"{seconds:.0f}")
     if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
+        return _("{n} min").format(n=f"{seconds / 60:.0f}")
     if seconds < 172800:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:,.0f} days"
+        return _("{n} h").format(n=f"{seconds / 3600:.1f}")
+    return _("{n} days").format(n=f"{seconds / 86400:,.0f}")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -138,5 +147,5 @@ def cmd_report(args: argparse.Namespace) -> int:
                            svg=not args.no_svg)
     except BatchError as exc:
         raise UsageError(str(exc)) from None
-    print(f"wrote {out / 'summary.md'} and its figures")
+    print(_("wrote {path} and its figures").format(path=out / "summary.md"))
     return EXIT_OK

@@ -4,7 +4,8 @@ and of this one.
 Owns finding them (the parent the save's ``branch.from`` names; saves in the same folders whose
 ``branch.from`` names the same parent or this game), replaying each from its save (exact: the model is
 deterministic for a seed) and saying in a note why one is left out (missing, unreadable, another world,
-too many) instead of failing. Imports ``game.session``; never pygame.
+too many) instead of failing. Notes, names and the lineage are in the language installed in
+``agents.lang`` (a member's ``label`` stays English for files). Imports ``game.session``; never pygame.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from agents.lang import N_, _, ngettext
 from agents.scenario import names_a_file
 from agents.view import MonthView
 from game.session import GameSession, SaveError, read_save
@@ -26,9 +28,12 @@ class Member:
     """A related game: its label, its save file, the month it branched (None: not a branch), its months."""
 
     label: str
+    """In English, as files write it ("Branch from 2026-03")."""
     path: Path
     at: int | None
     views: tuple[MonthView, ...] = field(repr=False)
+    shown: str = ""
+    """The label in the reader's language."""
 
     @property
     def month(self) -> int:
@@ -46,7 +51,8 @@ class Family:
     members: tuple[Member, ...] = ()
     notes: tuple[str, ...] = ()
     lineage: str = ""
-    """What this game is, in words ("a branch from 2026-03 of orig.json"), or "" if it is not a branch."""
+    """What this game is, in the reader's words ("a branch from 2026-03 of orig.json"), or "" if it is not a
+    branch."""
 
 
 def family(session: GameSession, limit: int = MAX_MEMBERS) -> Family:
@@ -57,7 +63,7 @@ def family(session: GameSession, limit: int = MAX_MEMBERS) -> Family:
     parent = _resolved(point.parent) if point is not None and point.parent is not None else None
     found: list[tuple[Path, GameSession]] = []
     if parent is not None and parent != own:
-        other = _load(parent, session, notes, "the game this one branched from")
+        other = _load(parent, session, notes, _("the game this one branched from"))
         if other is not None:
             found.append((parent, other))
     related = {p for p in (parent, own) if p is not None}
@@ -70,7 +76,9 @@ def family(session: GameSession, limit: int = MAX_MEMBERS) -> Family:
         if other is not None:
             found.append((path, other))
     if left_out:
-        notes.append(f"{left_out} more branch{'es' if left_out > 1 else ''} not shown (at most {limit}).")
+        notes.append(ngettext("{n} more branch not shown (at most {limit}).",
+                              "{n} more branches not shown (at most {limit}).", left_out).format(n=left_out,
+                                                                                                limit=limit))
     members = _labelled([(path, other, path == parent) for path, other in found])
     return Family(tuple(members), tuple(notes), _lineage(session))
 
@@ -106,11 +114,12 @@ def _load(path: Path, session: GameSession, notes: list[str], what: str) -> Game
     try:
         other = GameSession.load(path)
     except SaveError as exc:
-        notes.append(f"Not shown: {what} ({exc}).")
+        notes.append(_("Not shown: {what} ({problem}).").format(what=what, problem=exc))
         return None
     problem = _other_world(session, other)
     if problem:
-        notes.append(f"Not shown: {what} ({path}) is played on {problem}.")
+        notes.append(_("Not shown: {what} ({path}) is played on {difference}.").format(
+            what=what, path=path, difference=_(problem)))
         return None
     if other.load_warning:
         notes.append(other.load_warning)
@@ -118,11 +127,11 @@ def _load(path: Path, session: GameSession, notes: list[str], what: str) -> Game
 
 
 def _other_world(a: GameSession, b: GameSession) -> str | None:
-    """How ``b`` is not a run of ``a``'s world by ``a``'s role (None when it is)."""
-    for what, x, y in (("another scenario", _scenario_key(a.scenario_ref), _scenario_key(b.scenario_ref)),
-                       ("another seed", a.seed, b.seed), ("other settings", a.overrides, b.overrides),
-                       ("another scale", a.scale, b.scale),
-                       ("another role", (a.role.id, a.role.country), (b.role.id, b.role.country))):
+    """How ``b`` is not a run of ``a``'s world by ``a``'s role (None when it is), in English (a catalogue key)."""
+    for what, x, y in ((N_("another scenario"), _scenario_key(a.scenario_ref), _scenario_key(b.scenario_ref)),
+                       (N_("another seed"), a.seed, b.seed), (N_("other settings"), a.overrides, b.overrides),
+                       (N_("another scale"), a.scale, b.scale),
+                       (N_("another role"), (a.role.id, a.role.country), (b.role.id, b.role.country))):
         if x != y:
             return what
     return None
@@ -134,15 +143,22 @@ def _scenario_key(ref: str) -> str:
 
 def _labelled(found: list[tuple[Path, GameSession, bool]]) -> list[Member]:
     """Members named as a player reads them ("Original", "Branch from 2026-03"), each name once."""
+    from agents.words import month_text
+
     out: list[Member] = []
     seen: dict[str, int] = {}
     for path, other, is_parent in found:
         point = other.branch_point
-        label = "Original" if point is None else f"Branch from {other.scenario.date(point.at)}"
+        if point is None:
+            label, shown = "Original", _("Original")
+        else:
+            date = other.scenario.date(point.at)
+            label, shown = f"Branch from {date}", _("Branch from {date}").format(date=month_text(date))
         seen[label] = seen.get(label, 0) + 1
         if seen[label] > 1:
             label += f" ({seen[label]})"
-        out.append(Member(label, path, None if point is None else point.at, tuple(other.views)))
+            shown = _("{name} ({n})").format(name=shown, n=seen[label])
+        out.append(Member(label, path, None if point is None else point.at, tuple(other.views), shown))
     return out
 
 
@@ -150,5 +166,8 @@ def _lineage(session: GameSession) -> str:
     point = session.branch_point
     if point is None:
         return ""
-    source = point.parent.name if point.parent is not None else "a game that was not saved"
-    return f"a branch from {session.scenario.date(point.at)} of {source}"
+    from agents.words import month_text
+
+    source = point.parent.name if point.parent is not None else _("a game that was not saved")
+    return _("a branch from {date} of {source}").format(date=month_text(session.scenario.date(point.at)),
+                                                        source=source)

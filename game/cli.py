@@ -1,7 +1,9 @@
 """The ``silicon-curtain`` command line: list, validate and run scenarios headless.
 
 Owns argument parsing, turning bad input into one clear message (exit 2,
-no traceback), the end-of-run summary and atomic CSV output. Imports the
+no traceback), the end-of-run summary and atomic CSV output. Everything it
+says (help, tables, errors) is in the chosen language (``--lang``, see
+:func:`_choose_language`); the files it writes are not. Imports the
 ``agents`` package only; pygame is imported lazily by ``play`` alone, so
 ``run`` and ``validate`` work without a display.
 """
@@ -17,6 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from agents.lang import N_, _
+
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 EXTRA_COMMANDS: tuple[str, ...] = ("game.study_cli", "game.batch_cli", "game.play_cli", "game.class_cli",
@@ -27,7 +31,7 @@ SUMMARY = [
     ("compute_us", "H100e"), ("compute_allies", "H100e"), ("compute_swing", "H100e"),
     ("compute_adversary", "H100e"), ("domestic_adversary", "H100e"), ("stockpile_adversary", "H100e"),
     ("smuggled_cum", "H100e"), ("seized_cum", "H100e"), ("structured_orders_cum", "H100e"),
-    ("us_vendor_revenue_cum", "USD"), ("us_share_world_compute", "share"),
+    ("us_vendor_revenue_cum", "USD"), ("us_share_world_compute", N_("share")),
     ("frontier_gap_months", "months"), ("domestic_exports_cum", "H100e"),
 ]
 
@@ -37,14 +41,62 @@ RESEARCH = ("pyarrow", "matplotlib", "SALib")
 debriefs need them; playing does not (``make play`` installs without them)."""
 
 
-def _choose_language(explicit: str | None) -> None:
+def _choose_language(explicit: str | None, saved: str | None = None) -> None:
+    """Install the language: ``explicit`` (a command's ``--lang``, else the top-level one), else ``saved``
+    (the game's settings screen, for ``play``), else ``$SILICON_CURTAIN_LANG``, else the system locale."""
     from game import i18n
 
     try:
-        i18n.use(explicit)
+        i18n.use(explicit, saved=saved)
     except ValueError as exc:
         where = "--lang" if explicit else f"${i18n.ENV}"
         raise UsageError(f"{where}: {exc}") from None
+
+
+def saved_language() -> str | None:
+    """The language chosen on the game's settings screen (``game.ui.app.Settings.language``), or None.
+
+    Read from the same file as ``Settings.load`` without importing pygame; a value the game does not
+    speak, or an unreadable file, is no choice (``Settings.load`` gives the defaults then too).
+    """
+    import json
+
+    from game.i18n import LANGUAGES
+    from game.session import game_home
+
+    try:
+        data = json.loads((game_home() / "settings.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+    language = data.get("language") if isinstance(data, dict) else None
+    return language if isinstance(language, str) and language in LANGUAGES else None
+
+
+def _language_before_parsing(argv: Sequence[str]) -> None:
+    """Choose the language from ``argv`` before argparse reads it, so help and argparse's messages speak it.
+
+    The last ``--lang`` wins (a command's comes after the top-level one); a language the game does not
+    speak is reported once the arguments are parsed (see :func:`main`), so here it falls back quietly.
+    """
+    from game import i18n
+
+    wanted, command, skip = None, None, False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            wanted, skip = (argv[i + 1] if i + 1 < len(argv) else None), True
+        elif arg.startswith("--lang="):
+            wanted = arg.partition("=")[2]
+        elif command is None and not arg.startswith("-"):
+            command = arg
+    for explicit in (wanted, None):
+        try:
+            _choose_language(explicit, saved_language() if command == "play" else None)
+            return
+        except UsageError:
+            continue
+    i18n.use("en")
 
 
 class UsageError(Exception):
@@ -52,22 +104,25 @@ class UsageError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _language_before_parsing(argv)
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return EXIT_USAGE
     try:
-        _choose_language(args.lang)
+        _choose_language(getattr(args, "command_lang", None) or args.lang,
+                         saved_language() if args.command == "play" else None)
         _check_extras(args.command, getattr(args, "needs", ()))
         code = args.func(args)
         sys.stdout.flush()  # a closed pipe fails here, inside the handlers below, not at exit
         return code
     except UsageError as exc:
-        print(f"silicon-curtain: error: {exc}", file=sys.stderr)
+        print(_("silicon-curtain: error: {problem}").format(problem=exc), file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("silicon-curtain: interrupted; nothing was written", file=sys.stderr)
+        print(_("silicon-curtain: interrupted; nothing was written"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         # the reader went away (`silicon-curtain scenarios | head -1`): stop quietly, as Python's docs advise
@@ -75,9 +130,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_INVALID
     except OSError as exc:  # a full disk, a read-only folder, a file that vanished: one line, no traceback
-        where = f"{exc.filename}: " if exc.filename else ""
-        print(f"silicon-curtain: error: {where}{exc.strerror or exc}; nothing was written there",
-              file=sys.stderr)
+        problem = exc.strerror or exc
+        if exc.filename:
+            print(_("silicon-curtain: error: {file}: {problem}; nothing was written there").format(
+                file=exc.filename, problem=problem), file=sys.stderr)
+        else:
+            print(_("silicon-curtain: error: {problem}; nothing was written there").format(problem=problem),
+                  file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -87,46 +146,47 @@ def _check_extras(command: str, needs: Sequence[str]) -> None:
 
     missing = [m for m in needs if importlib.util.find_spec(m) is None]
     if missing:
-        raise UsageError(f"{command} needs the research extras ({', '.join(missing)} missing): run `make test`, "
-                         f"or `.venv/bin/pip install -e '.[research]'`")
+        raise UsageError(_("{command} needs the research extras ({modules} missing): run `make test`, "
+                           "or `.venv/bin/pip install -e '.[research]'`").format(command=command,
+                                                                                 modules=", ".join(missing)))
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="silicon-curtain",
-                                description="An agent-based game about AI-chip export controls.")
+                                description=_("An agent-based game about AI-chip export controls."))
     p.add_argument("--lang", metavar="LANG",
-                   help="language: en or ja (default: $SILICON_CURTAIN_LANG, else the system locale, else en)")
+                   help=_("language: en or ja (default: $SILICON_CURTAIN_LANG, else the system locale, else en)"))
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    s = sub.add_parser("scenarios", help="list the scenarios: name, description, period")
+    s = sub.add_parser("scenarios", help=_("list the scenarios: name, description, period"))
     s.add_argument("--markdown", type=Path, metavar="FILE",
-                   help="also write the scenario guide (context, objectives, questions) to FILE")
+                   help=_("also write the scenario guide (context, objectives, questions) to FILE"))
     s.set_defaults(func=cmd_scenarios)
 
-    s = sub.add_parser("levers", help="list the policy levers, their ranges and what they do")
-    s.add_argument("--role", help="only the levers, policies and orders of a role: us, enforcement, tier2 or tier3")
+    s = sub.add_parser("levers", help=_("list the policy levers, their ranges and what they do"))
+    s.add_argument("--role", help=_("only the levers, policies and orders of a role: us, enforcement, tier2 or tier3"))
     s.set_defaults(func=cmd_levers)
 
-    s = sub.add_parser("run", help="run a scenario headless and write its monthly metrics")
-    s.add_argument("scenario", help="scenario name (see `scenarios`) or path to a .toml file")
-    s.add_argument("--seed", type=seed_number, default=0, help="random seed (default 0)")
-    s.add_argument("--months", type=_positive_int, help="months to simulate (default: the scenario's)")
+    s = sub.add_parser("run", help=_("run a scenario headless and write its monthly metrics"))
+    s.add_argument("scenario", help=_("scenario name (see `scenarios`) or path to a .toml file"))
+    s.add_argument("--seed", type=seed_number, default=0, help=_("random seed (default 0)"))
+    s.add_argument("--months", type=_positive_int, help=_("months to simulate (default: the scenario's)"))
     s.add_argument("--scale", type=_scale, default=1.0,
-                   help="multiply the number of labs and smuggling networks (world totals stay put)")
+                   help=_("multiply the number of labs and smuggling networks (world totals stay put)"))
     s.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a scenario key, e.g. lpp_limit_h100e=500 or countries.JPN.tier=2")
-    s.add_argument("--out", type=Path, help="write one CSV row per month to this file")
-    s.add_argument("--quiet", action="store_true", help="no summary table")
+                   help=_("override a scenario key, e.g. lpp_limit_h100e=500 or countries.JPN.tier=2"))
+    s.add_argument("--out", type=Path, help=_("write one CSV row per month to this file"))
+    s.add_argument("--quiet", action="store_true", help=_("no summary table"))
     s.add_argument("--uncertainty", action="store_true",
-                   help="also run SAMPLES worlds drawn from the declared ranges of the estimated parameters and "
-                        "show where 8 in 10 of them end (10-90%%); with --out, write STEM-bands.csv and "
-                        "STEM-samples.csv beside the CSV")
-    s.add_argument("--samples", type=whole_number(2, "a number of parameter samples", 10_000), default=16,
-                   help="Latin-hypercube points of the declared ranges with --uncertainty (default 16)")
+                   help=_("also run SAMPLES worlds drawn from the declared ranges of the estimated parameters and "
+                          "show where 8 in 10 of them end (10-90%%); with --out, write STEM-bands.csv and "
+                          "STEM-samples.csv beside the CSV"))
+    s.add_argument("--samples", type=whole_number(2, N_("a number of parameter samples"), 10_000), default=16,
+                   help=_("Latin-hypercube points of the declared ranges with --uncertainty (default 16)"))
     s.set_defaults(func=cmd_run)
 
-    s = sub.add_parser("validate", help="check scenario files; exit 0 if all are valid, 1 if not")
-    s.add_argument("files", nargs="+", help="scenario names or .toml files")
+    s = sub.add_parser("validate", help=_("check scenario files; exit 0 if all are valid, 1 if not"))
+    s.add_argument("files", nargs="+", help=_("scenario names or .toml files"))
     s.set_defaults(func=cmd_validate)
 
     for module in EXTRA_COMMANDS:
@@ -134,22 +194,34 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def whole_number(minimum: int, what: str = "a whole number", maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse type: an int from ``minimum`` to ``maximum``, else one message saying what was expected."""
+def add_lang(parser: argparse.ArgumentParser, play: bool = False) -> None:
+    """A command's own ``--lang`` (``play`` and the ``class`` commands): it wins over ``silicon-curtain --lang``."""
+    parser.add_argument("--lang", dest="command_lang", metavar="LANG",
+                        help=_("language: en or ja (default: the game's settings, else $SILICON_CURTAIN_LANG, "
+                               "else the system locale, else en)") if play else
+                        _("language: en or ja (default: $SILICON_CURTAIN_LANG, else the system locale, else en)"))
+
+
+def whole_number(minimum: int, what: str = N_("a whole number"), maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: an int from ``minimum`` to ``maximum``, else one message saying what was expected.
+
+    ``what`` is English marked with ``N_`` (it is translated when the message is shown)."""
     def parse(text: str) -> int:
         try:
             value = int(text)
         except ValueError:  # not a number, or more digits than Python converts
             value = minimum - 1
         if value < minimum or (maximum is not None and value > maximum):
-            rng = f">= {minimum}" if maximum is None else f"from {minimum} to {maximum}"
-            raise argparse.ArgumentTypeError(f"expected {what} {rng}, got {_shown(text)}")
+            message = (_("expected {what} >= {minimum}, got {value}") if maximum is None
+                       else _("expected {what} from {minimum} to {maximum}, got {value}"))
+            raise argparse.ArgumentTypeError(message.format(what=_(what), minimum=minimum, maximum=maximum,
+                                                            value=_shown(text)))
         return value
 
     return parse
 
 
-def number_between(lo: float, hi: float, what: str = "a number") -> Callable[[str], float]:
+def number_between(lo: float, hi: float, what: str = N_("a number")) -> Callable[[str], float]:
     """An argparse type: a number from ``lo`` to ``hi``, else one message saying what was expected."""
     def parse(text: str) -> float:
         try:
@@ -157,7 +229,8 @@ def number_between(lo: float, hi: float, what: str = "a number") -> Callable[[st
         except ValueError:
             value = math.nan
         if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"expected {what} from {lo:g} to {hi:g}, got {_shown(text)}")
+            raise argparse.ArgumentTypeError(_("expected {what} from {minimum} to {maximum}, got {value}").format(
+                what=_(what), minimum=f"{lo:g}", maximum=f"{hi:g}", value=_shown(text)))
         return value
 
     return parse
@@ -173,9 +246,9 @@ MAX_MONTHS = 600
 SEED_MAX = 2**64 - 1
 """Seeds numpy accepts (``agents.model.SEED_MAX``; not imported, so the parser stays light)."""
 
-_positive_int = whole_number(1, "a whole number of months", MAX_MONTHS)
-seed_number = whole_number(0, "a seed (a whole number)", SEED_MAX)
-_scale = number_between(0.01, 1000.0, "an agent multiplier")  # agents.model.SCALE_RANGE
+_positive_int = whole_number(1, N_("a whole number of months"), MAX_MONTHS)
+seed_number = whole_number(0, N_("a seed (a whole number)"), SEED_MAX)
+_scale = number_between(0.01, 1000.0, N_("an agent multiplier"))  # agents.model.SCALE_RANGE
 
 
 # ---------------------------------------------------------------------------
@@ -183,24 +256,28 @@ _scale = number_between(0.01, 1000.0, "an agent multiplier")  # agents.model.SCA
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
+    from agents.lang import ngettext
     from agents.scenario import ScenarioError, available_scenarios, load_scenario
+    from agents.words import month_text
 
     rows = []
     for name in available_scenarios():
         try:
             sc = load_scenario(name)
         except ScenarioError as exc:
-            rows.append((name, f"INVALID: {exc.problems[0]}", ""))
+            rows.append((name, _("INVALID: {problem}").format(problem=exc.problems[0]), ""))
             continue
-        period = f"{sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)"
-        rows.append((name, sc.meta.description, period))
-    _print_table(("scenario", "description", "period"), rows)
+        n = sc.meta.months
+        period = ngettext("{start} to {end} ({n} month)", "{start} to {end} ({n} months)", n).format(
+            start=month_text(sc.date(0)), end=month_text(sc.date(n)), n=n)
+        rows.append((name, _(sc.meta.description), period))
+    _print_table((_("scenario"), _("description"), _("period")), rows)
     if args.markdown:
         from game.files import write_text
         from game.study import scenarios_markdown
 
         write_text(_check_out_path(args.markdown), scenarios_markdown())
-        print(f"wrote {args.markdown}")
+        print(_("wrote {path}").format(path=args.markdown))
     return EXIT_OK
 
 
@@ -219,19 +296,19 @@ def cmd_levers(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--role: {str(exc).removeprefix('role: ')}") from None
         names, policies = list(role.levers), list(role.policies)
-        print(f"{role.title}: {len(names)} lever(s), {len(policies)} policy(ies); orders: {', '.join(role.commands)}")
-    from agents.lang import _
+        print(_("{role}: {levers} lever(s), {policies} policy(ies); orders: {orders}").format(
+            role=_(role.title), levers=len(names), policies=len(policies), orders=", ".join(role.commands)))
 
-    rows = [(name, _(LEVERS[name].group), _(LEVERS[name].label), LEVERS[name].expected(), _(LEVERS[name].doc))
+    rows = [(name, _(LEVERS[name].group), _(LEVERS[name].label), _(LEVERS[name].expected()), _(LEVERS[name].doc))
             for name in names]
     if rows:
         _print_table((_("lever"), _("group"), _("label"), _("expects"), _("what it does")), rows)
     if policies:
         if rows:
             print()
-        print("Government policies (country_policy orders; a policy never set is left to the government's bot):")
-        _print_table(("policy", "tier", "expects", "what it does", "left to the bot it", "cost"),
-                     [(name, str(p.tier), p.spec.what, p.doc, p.bot,
+        print(_("Government policies (country_policy orders; a policy never set is left to the government's bot):"))
+        _print_table((_("policy"), _("tier"), _("expects"), _("what it does"), _("left to the bot it"), _("cost")),
+                     [(name, str(p.tier), _(p.spec.what), _(p.doc), _(p.bot),
                        format_value("USD/year", p.cost_usd_per_year) if p.cost_usd_per_year else "")
                       for name, p in ((n, COUNTRY_POLICIES[n]) for n in policies)])
     return EXIT_OK
@@ -249,9 +326,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(problem)
         else:
-            print(f"ok    {f}")
+            print(_("ok    {file}").format(file=f))
     if failed:
-        print(f"{failed} of {len(args.files)} file(s) invalid", file=sys.stderr)
+        print(_("{failed} of {total} file(s) invalid").format(failed=failed, total=len(args.files)), file=sys.stderr)
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -281,7 +358,7 @@ def _uncertainty_band(args: argparse.Namespace, overrides: dict[str, Any], month
     from game.files import write_text
 
     runs, used = study.sample_runs(args.scenario, args.seed, args.samples, months, args.scale, overrides)
-    table = study.band_table(runs, [name for name, _ in SUMMARY])
+    table = study.band_table(runs, [name for name, _unit in SUMMARY])
     if out is not None:
         table.insert(1, "date", table.month.map(dict(zip(runs.month, runs.date))))
         write_text(_beside(out, "bands"), table.to_csv(index=False))
@@ -303,10 +380,10 @@ def simulate(scenario: Any, *, seed: int, months: int, scale: float = 1.0) -> li
     from agents.model import ComputeModel
 
     model = ComputeModel(scenario=scenario, seed=seed, scale=scale)
-    for _ in range(months):
+    for _month in range(months):
         model.step()
     frame = model.datacollector.get_model_vars_dataframe()
-    return [dict(zip(COLUMNS, (row[c] for c in COLUMNS))) for _, row in frame.iterrows()]
+    return [dict(zip(COLUMNS, (row[c] for c in COLUMNS))) for _i, row in frame.iterrows()]
 
 
 def write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -346,7 +423,7 @@ def _parse_overrides(items: list[str], parse_value) -> dict[str, Any]:
     for item in items:
         key, sep, text = item.partition("=")
         if not sep or not key.strip() or not text.strip():
-            raise UsageError(f"--set {item!r}: expected KEY=VALUE, e.g. lpp_limit_h100e=500")
+            raise UsageError(_("--set {item}: expected KEY=VALUE, e.g. lpp_limit_h100e=500").format(item=repr(item)))
         out[key.strip()] = parse_value(text.strip())
     return out
 
@@ -354,37 +431,47 @@ def _parse_overrides(items: list[str], parse_value) -> dict[str, Any]:
 def _check_out_path(path: Path) -> Path:
     """Fail before simulating if the CSV cannot be written there."""
     if path.is_dir():
-        raise UsageError(f"--out {path}: is a folder; expected a file name such as {path / 'run.csv'}")
+        raise UsageError(_("--out {path}: is a folder; expected a file name such as {example}").format(
+            path=path, example=path / "run.csv"))
     parent = path.parent if str(path.parent) else Path(".")
     for folder in (parent, *parent.parents):
         if folder.exists() and not folder.is_dir():
-            raise UsageError(f"--out {path}: {folder} is a file, not a folder; expected a path in a folder")
+            raise UsageError(_("--out {path}: {folder} is a file, not a folder; expected a path in a folder").format(
+                path=path, folder=folder))
     if not parent.exists():
         try:
             parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise UsageError(f"--out {path}: cannot create folder {parent}: {exc.strerror}") from None
+            raise UsageError(_("--out {path}: cannot create folder {folder}: {problem}").format(
+                path=path, folder=parent, problem=exc.strerror)) from None
     if not os.access(parent, os.W_OK):
-        raise UsageError(f"--out {path}: folder {parent} is not writable")
+        raise UsageError(_("--out {path}: folder {folder} is not writable").format(path=path, folder=parent))
     return path
 
 
 def _print_summary(scenario: Any, seed: int, last: dict[str, Any], out: Path | None, band=None,
                    samples: int = 0) -> None:
-    print(f"{scenario.meta.title} — seed {seed}, {scenario.date(0)} to {last['date']} ({last['month']} months)")
+    from agents.words import month_text
+
+    print(_("{title} — seed {seed}, {start} to {end} ({months} months)").format(
+        title=_(scenario.meta.title), seed=seed, start=month_text(scenario.date(0)), end=month_text(last["date"]),
+        months=last["month"]))
     if band is None:
-        rows = [(name, _human(last[name], unit), unit) for name, unit in SUMMARY]
-        _print_table(("metric", "value", "unit"), rows, right={1})
+        rows = [(name, _human(last[name], unit), _(unit)) for name, unit in SUMMARY]
+        _print_table((_("metric"), _("value"), _("unit")), rows, right={1})
     else:
-        print(f"value: at the scenario's own parameters; 10-90%: across {samples} worlds drawn from the declared "
-              f"ranges of the estimated parameters (Latin hypercube), same seed")
+        print(_("value: at the scenario's own parameters; 10-90%: across {samples} worlds drawn from the declared "
+                "ranges of the estimated parameters (Latin hypercube), same seed").format(samples=samples))
         rows = [(name, _human(last[name], unit), f"{_human(band.low[name], unit)} – {_human(band.high[name], unit)}",
-                 unit) for name, unit in SUMMARY]
-        _print_table(("metric", "value", "10-90%", "unit"), rows, right={1, 2})
+                 _(unit)) for name, unit in SUMMARY]
+        _print_table((_("metric"), _("value"), "10-90%", _("unit")), rows, right={1, 2})
     if out is not None:
-        print(f"wrote {last['month'] + 1} rows to {out}" + (
-            f", the band by month to {_beside(out, 'bands')} and the sampled values to {_beside(out, 'samples')}"
-            if band is not None else ""))
+        if band is None:
+            print(_("wrote {rows} rows to {path}").format(rows=last["month"] + 1, path=out))
+        else:
+            print(_("wrote {rows} rows to {path}, the band by month to {bands} and the sampled values to "
+                    "{samples}").format(rows=last["month"] + 1, path=out, bands=_beside(out, "bands"),
+                                        samples=_beside(out, "samples")))
 
 
 def _human(value: Any, unit: str) -> str:

@@ -4,7 +4,7 @@ Every file the game, the CLI, batches and class tools write goes through
 :func:`atomic_write`: a temporary file in the same folder, flushed to disk,
 given ordinary permissions (``mkstemp`` makes 0600, which others on a shared
 drive cannot open), then renamed over the target. Imports the standard
-library only.
+library and ``agents.lang`` (a refused target is said in the reader's language) only.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import stat
 import tempfile
 from pathlib import Path
 from typing import Any, Callable
+
+from agents.lang import N_, _
 
 
 class NotAFileError(OSError):
@@ -58,10 +60,10 @@ def check_target(path: Path) -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(mode):
-        kind = ("a symbolic link" if stat.S_ISLNK(mode) else "a folder" if stat.S_ISDIR(mode)
-                else "a device or other special file")
-        raise NotAFileError(f"{path}: expected a regular file to write, found {kind}; "
-                            f"remove it or choose another name")
+        kind = (N_("a symbolic link") if stat.S_ISLNK(mode) else N_("a folder") if stat.S_ISDIR(mode)
+                else N_("a device or other special file"))
+        raise NotAFileError(_("{path}: expected a regular file to write, found {kind}; remove it or choose another "
+                              "name").format(path=path, kind=_(kind)))
 
 
 def remove_leftovers(path: Path) -> None:

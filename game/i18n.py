@@ -31,15 +31,16 @@ ENV = "SILICON_CURTAIN_LANG"
 _chosen: str | None = None
 
 
-def resolve(explicit: str | None = None, environ: dict[str, str] | None = None) -> str:
-    """The language to use: ``explicit``, else ``$SILICON_CURTAIN_LANG``, else the system locale
-    (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``ja_JP.UTF-8`` is Japanese), else English.
+def resolve(explicit: str | None = None, environ: dict[str, str] | None = None, saved: str | None = None) -> str:
+    """The language to use: ``explicit``, else ``saved`` (the game's settings screen, for ``play``), else
+    ``$SILICON_CURTAIN_LANG``, else the system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``:
+    ``ja_JP.UTF-8`` is Japanese), else English.
 
     An explicit or configured language the game does not speak is an error (the caller says so);
     a system locale it does not speak falls back to English.
     """
     env = os.environ if environ is None else environ
-    for wanted in (explicit, env.get(ENV)):
+    for wanted in (explicit, saved, env.get(ENV)):
         if wanted:
             code = _code(wanted)
             if code not in LANGUAGES:
@@ -57,10 +58,10 @@ def _code(tag: str) -> str:
     return tag.split(".")[0].replace("-", "_").split("_")[0].lower()
 
 
-def use(language: str | None = None) -> str:
+def use(language: str | None = None, saved: str | None = None) -> str:
     """Choose the language for this process (see :func:`resolve`) and install its catalogue; returns it."""
     global _chosen
-    _chosen = resolve(language)
+    _chosen = resolve(language, saved=saved)
     lang.install(catalogue(_chosen), _chosen)
     return _chosen
 
