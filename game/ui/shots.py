@@ -1,4 +1,5 @@
-"""Screenshots of every screen for the docs: ``python -m game.ui.shots docs/screenshots``.
+"""Screenshots of every screen for the docs: ``python -m game.ui.shots docs/screenshots``, and in
+Japanese ``python -m game.ui.shots docs/screenshots/ja --lang ja``.
 
 Drives the real scenes headless (SDL's dummy driver) through a short scripted
 game and saves a PNG of each screen at 1280x720, and of the main screen at
@@ -8,6 +9,7 @@ player's. Imports pygame and the game package.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -15,12 +17,18 @@ from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0] if argv else "docs/screenshots")
+    parser = argparse.ArgumentParser(prog="python -m game.ui.shots", description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", nargs="?", default="docs/screenshots", help="the folder to write the PNGs to")
+    parser.add_argument("--lang", choices=("en", "ja"), default="en", help="the language of every screen")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
     os.environ["SILICON_CURTAIN_HOME"] = tempfile.mkdtemp(prefix="sc-shots-")
+    from game import i18n
+
+    i18n.use(args.lang)  # before the windows: their fonts and theme follow the language
     import pygame
 
     from agents import commands as cmd

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from agents.lang import N_, _
 from game.classroom import HotSeat, Team
 from game.session import GameSession, SaveError, lever_label, make_role
 from game.ui.scene import Scene
 from game.ui.scenes.main import MainScene
-from game.ui.scenes.menus import PauseScene
+from game.ui.scenes.menus import PauseScene, fit_label, role_label
 from game.ui.style import panel
 
 if TYPE_CHECKING:
@@ -70,11 +71,12 @@ class ClassScene(Scene):
         x = W // 2 - bw // 2
         y = H - u(150)
         if self.current is not None:
-            self.button((x, y, bw, bh), f"Start the turn: {self.app.text.fit(self.current.name, 16, bw - u(150))}",
-                        self.start_turn, tooltip="The team plays this round from its own save (Enter)",
-                        object_id="#primary")
+            label = _("Start the turn: {team}").format(team=_(self.current.name))
+            fit_label(self.button((x, y, bw, bh), label, self.start_turn,
+                                  tooltip=_("The team plays this round from its own save (Enter)"),
+                                  object_id="#primary"))
             y += bh + u(10)
-        self.button((x, y, bw, bh), "Quit", self.quit, tooltip="Leave; every finished turn is saved (Q or Esc)",
+        self.button((x, y, bw, bh), _("Quit"), self.quit, tooltip=_("Leave; every finished turn is saved (Q or Esc)"),
                     object_id="#menu_item")
 
     # ---- actions --------------------------------------------------------------
@@ -85,13 +87,15 @@ class ClassScene(Scene):
         try:
             session = self.seat.load(team)
         except SaveError as exc:
-            self.message, self.message_colour = f"{team.name}: cannot load: {exc}", self.app.palette.bad
+            self.message, self.message_colour = (_("{team}: cannot load: {error}").format(team=_(team.name), error=exc),
+                                                 self.app.palette.bad)
             return
         self.app.sim.set_speed(0)
         self.app.push(TurnScene(self.app, session, self.seat, team, self.target))
 
     def turn_ended(self, team: Team, path) -> None:
-        self.message = f"{team.name} finished round {self.round}; saved to {path}."
+        self.message = _("{team} finished round {round}; saved to {path}.").format(team=_(team.name), round=self.round,
+                                                                                   path=path)
         self.message_colour = self.app.palette.good
 
     def quit(self) -> None:
@@ -117,45 +121,51 @@ class ClassScene(Scene):
         rect = pygame.Rect(u(60), u(40), W - u(120), H - u(230))
         panel(surface, rect, p)
         x, y, w = rect.x + u(24), rect.y + u(18), rect.w - u(48)
-        img = t.render(t.fit(seat.title, 26, w, True), 26, p.text, True)
+        img = t.render(t.fit(_(seat.title), 26, w, True), 26, p.text, True)
         surface.blit(img, (x, y))
         y += img.get_height() + u(6)
         rules = seat.rules
-        opened = (", ".join(lever_label(k) for k in rules.open_levers) if rules.open_levers
-                  else "every lever of each team's role")
-        sub = (f"{rules.rounds} rounds of {rules.months_per_round} months, played in turns on this computer. "
-               f"Open levers: {opened}.")
+        opened = (_(", ").join(lever_label(k) for k in rules.open_levers) if rules.open_levers
+                  else _("every lever of each team's role"))
+        sub = _("{rounds} rounds of {months} months, played in turns on this computer. Open levers: {levers}.").format(
+            rounds=rules.rounds, months=rules.months_per_round, levers=opened)
         y += t.block(surface, sub, (x, y), w, 13, p.text_dim) + u(12)
         if self.problem:
-            t.block(surface, f"A team's save cannot be read: {self.problem}", (x, y), w, 15, p.bad)
+            t.block(surface, _("A team's save cannot be read: {problem}").format(problem=self.problem), (x, y), w, 15,
+                    p.bad)
         elif self.finished:
-            img = t.render("Class finished", 24, p.good, True)
+            img = t.render(_("Class finished"), 24, p.good, True)
             surface.blit(img, (x, y))
             y += img.get_height() + u(8)
-            text = (f"Every team has played all {rules.rounds} rounds. Teacher: build the debrief with "
-                    f"`silicon-curtain class report {seat.folder} --out debrief/` and open debrief/index.html.")
+            text = _("Every team has played all {rounds} rounds. Teacher: build the debrief with "
+                     "`{command}` and open debrief/index.html.").format(
+                rounds=rules.rounds, command=f"silicon-curtain class report {seat.folder} --out debrief/")
             y += t.block(surface, text, (x, y), w, 15, p.text) + u(12)
         else:
-            img = t.render(f"Round {self.round} of {rules.rounds}", 22, p.text, True)
+            img = t.render(_("Round {round} of {rounds}").format(round=self.round, rounds=rules.rounds), 22, p.text,
+                           True)
             surface.blit(img, (x, y))
             y += img.get_height() + u(4)
             start = self.months.get(self.current.id, 0)
-            role = make_role(self.current.role, self.current.country).label
-            text = (f"Turn: {self.current.name} ({role}) plays months {start} to {self.target}. "
-                    f"Press Enter to start; the turn ends by itself at the end of the round.")
+            role = role_label(make_role(self.current.role, self.current.country))
+            text = _("Turn: {team} ({role}) plays months {start} to {end}. Press Enter to start; the turn ends by "
+                     "itself at the end of the round.").format(team=_(self.current.name), role=role, start=start,
+                                                               end=self.target)
             y += t.block(surface, text, (x, y), w, 15, p.warn) + u(12)
         for team in seat.teams:
             m = self.months.get(team.id, 0)
             mark = ">" if self.current is not None and team.id == self.current.id else " "
             done = m // rules.months_per_round
-            role = make_role(team.role, team.country).label
-            line = f"{mark} {team.name} ({role}): month {m}, {done} of {rules.rounds} rounds played"
+            role = role_label(make_role(team.role, team.country))
+            line = mark + " " + _("{team} ({role}): month {month}, {done} of {rounds} rounds played").format(
+                team=_(team.name), role=role, month=m, done=done, rounds=rules.rounds)
             img = t.render(t.fit(line, 14, w), 14, p.text if mark == ">" else p.text_dim)
             surface.blit(img, (x, y))
             y += img.get_height() + u(3)
         if self.message:
             t.block(surface, self.message, (rect.x, rect.bottom + u(8)), rect.w, 13, self.message_colour)
-        keys = "Enter: quit" if self.current is None else "Enter: start the turn   Tab/arrows: move   Q or Esc: quit"
+        keys = (_("Enter: quit") if self.current is None
+                else _("Enter: start the turn   Tab/arrows: move   Q or Esc: quit"))
         hint = t.render(keys, 13, p.text_dim)
         surface.blit(hint, (W // 2 - hint.get_width() // 2, H - u(30)))
 
@@ -192,13 +202,15 @@ class TurnScene(MainScene):
             path = self.seat.end_turn(self.session)
         except OSError as exc:
             self.turn_over = False  # try again next frame; the team's months stay on screen
-            self.app.toast(f"{self.team.name}'s round not saved: {exc}", self.app.palette.bad)
+            self.app.toast(_("{team}'s round not saved: {error}").format(team=_(self.team.name), error=exc),
+                           self.app.palette.bad)
             return
         below = self.app.stack[-2] if len(self.app.stack) > 1 else None
         if isinstance(below, ClassScene):
             below.turn_ended(self.team, path)
         else:
-            self.app.toast(f"{self.team.name}'s round saved to {path}", self.app.palette.good)
+            self.app.toast(_("{team}'s round saved to {path}").format(team=_(self.team.name), path=path),
+                           self.app.palette.good)
         self.app.pop()
 
 
@@ -209,7 +221,7 @@ class TurnMenu(PauseScene):
         """No loading another game or ending early mid-turn: the class decides when a round ends."""
         items = [i for i in super().menu_items()
                  if i[0] not in ("Load game", "End game: debrief", "What if? Branch from a month")]
-        return [("Abandon the turn", self.quit, "Back to the class screen; this turn's months are not saved (Q)")
+        return [(N_("Abandon the turn"), self.quit, _("Back to the class screen; this turn's months are not saved (Q)"))
                 if label == "Quit to title" else (label, action, tip) for label, action, tip in items]
 
     def menu_keys(self) -> dict:
@@ -222,4 +234,5 @@ class TurnMenu(PauseScene):
     def quit(self) -> None:
         self.app.pop()  # this menu
         self.app.pop()  # the turn: its unsaved months are lost, the team's file is unchanged
-        self.app.toast(f"{self.main.team.name}'s turn abandoned; its save is unchanged", self.app.palette.warn)
+        self.app.toast(_("{team}'s turn abandoned; its save is unchanged").format(team=_(self.main.team.name)),
+                       self.app.palette.warn)

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Sequence
 
 import pygame
 
+from agents.lang import N_, _
+from agents.words import month_text
 from game.branches import Family, family
 from game.runs import TABLES_BY_ROLE, Run, chart_rows, compare_runs, debrief_rows, run_cells, table_columns
 from game.session import GameSession, game_home
 from game.ui.bands import Bands, chart_band
 from game.ui.charts import ChartSpec, Series, render_chart
 from game.ui.scene import Scene
-from game.ui.scenes.menus import ScrollText, heading
+from game.ui.scenes.menus import ScrollText, flat, heading
 from game.ui.style import PRINT, Palette, Text
 
 if TYPE_CHECKING:
@@ -29,43 +31,45 @@ if TYPE_CHECKING:
 
 def _you(label: str, key: str, colour: int, unit: str, title: str, no_controls: bool = True,
          smooth: int = 1) -> ChartSpec:
-    series = [Series("You", key, colour), Series("As scheduled", key, 2, baseline="scheduled")]
+    series = [Series(N_("You"), key, colour), Series(N_("As scheduled"), key, 2, baseline="scheduled")]
     if no_controls:
-        series.append(Series("No controls", key, 1, baseline="no_controls"))
+        series.append(Series(N_("No controls"), key, 1, baseline="no_controls"))
     return ChartSpec(label, title, unit, tuple(series), smooth=smooth)
 
 
 US_CHARTS = (
-    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
-    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
-    _you("d_dom", "domestic_output_adversary", 5, "H100e/month", "Tier 3 domestic chips made (4-mo avg)", smooth=4),
-    _you("d_rev", "us_vendor_revenue_cum", 0, "USD", "US vendor revenue (cumulative)"),
-    _you("d_good", "goodwill_swing", 0, "0-1", "Tier 2 goodwill", no_controls=False),
-    _you("d_gap", "frontier_gap_months", 0, "months", "Frontier gap"),
+    _you("d_adv", "compute_adversary", 3, "H100e", N_("Tier 3 compute")),
+    _you("d_smug", "smuggled_cum", 4, "H100e", N_("Smuggled to Tier 3 (cumulative)"), no_controls=False),
+    _you("d_dom", "domestic_output_adversary", 5, "H100e/month", N_("Tier 3 domestic chips made (4-mo avg)"),
+         smooth=4),
+    _you("d_rev", "us_vendor_revenue_cum", 0, "USD", N_("US vendor revenue (cumulative)")),
+    _you("d_good", "goodwill_swing", 0, "0-1", N_("Tier 2 goodwill"), no_controls=False),
+    _you("d_gap", "frontier_gap_months", 0, "months", N_("Frontier gap")),
 )
 ENFORCEMENT_CHARTS = (
-    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
-    _you("d_seiz", "seized_cum", 3, "H100e", "Seized (cumulative)", no_controls=False),
-    _you("d_share", "seized_share", 5, "share", "Share of smuggled chips seized", no_controls=False),
-    _you("d_cost", "enforcement_cost", 0, "USD", "Yearly cost of enforcement (as scored)", no_controls=False),
-    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
-    _you("d_good", "goodwill_swing", 0, "0-1", "Tier 2 goodwill", no_controls=False),
+    _you("d_smug", "smuggled_cum", 4, "H100e", N_("Smuggled to Tier 3 (cumulative)"), no_controls=False),
+    _you("d_seiz", "seized_cum", 3, "H100e", N_("Seized (cumulative)"), no_controls=False),
+    _you("d_share", "seized_share", 5, "share", N_("Share of smuggled chips seized"), no_controls=False),
+    _you("d_cost", "enforcement_cost", 0, "USD", N_("Yearly cost of enforcement (as scored)"), no_controls=False),
+    _you("d_adv", "compute_adversary", 3, "H100e", N_("Tier 3 compute")),
+    _you("d_good", "goodwill_swing", 0, "0-1", N_("Tier 2 goodwill"), no_controls=False),
 )
 TIER2_CHARTS = (
-    _you("d_cc", "country_compute", 0, "H100e", "Your compute"),
-    _you("d_ci", "country_imports", 5, "H100e/month", "Your imports (4-mo avg)", smooth=4),
-    _you("d_cg", "country_goodwill", 2, "0-1", "Your goodwill towards the US", no_controls=False),
-    _you("d_ck", "country_cooperation", 4, "0-1", "Your transit cooperation", no_controls=False),
-    _you("d_adv", "compute_adversary", 3, "H100e", "Tier 3 compute"),
-    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to Tier 3 (cumulative)", no_controls=False),
+    _you("d_cc", "country_compute", 0, "H100e", N_("Your compute")),
+    _you("d_ci", "country_imports", 5, "H100e/month", N_("Your imports (4-mo avg)"), smooth=4),
+    _you("d_cg", "country_goodwill", 2, "0-1", N_("Your goodwill towards the US"), no_controls=False),
+    _you("d_ck", "country_cooperation", 4, "0-1", N_("Your transit cooperation"), no_controls=False),
+    _you("d_adv", "compute_adversary", 3, "H100e", N_("Tier 3 compute")),
+    _you("d_smug", "smuggled_cum", 4, "H100e", N_("Smuggled to Tier 3 (cumulative)"), no_controls=False),
 )
 TIER3_CHARTS = (
-    _you("d_cc", "country_compute", 0, "H100e", "Your compute"),
-    _you("d_ss", "self_sufficiency_adversary", 5, "share", "Share on home-designed chips"),
-    _you("d_dom", "domestic_output_adversary", 3, "H100e/month", "Home chips made a month (4-mo avg)", smooth=4),
-    _you("d_gap", "frontier_gap_months", 0, "months", "Months behind the US frontier"),
-    _you("d_sub", "subsidy_adversary_usd", 4, "USD/year", "Chip subsidy", no_controls=False),
-    _you("d_smug", "smuggled_cum", 4, "H100e", "Smuggled to you (cumulative)", no_controls=False),
+    _you("d_cc", "country_compute", 0, "H100e", N_("Your compute")),
+    _you("d_ss", "self_sufficiency_adversary", 5, "share", N_("Share on home-designed chips")),
+    _you("d_dom", "domestic_output_adversary", 3, "H100e/month", N_("Home chips made a month (4-mo avg)"),
+         smooth=4),
+    _you("d_gap", "frontier_gap_months", 0, "months", N_("Months behind the US frontier")),
+    _you("d_sub", "subsidy_adversary_usd", 4, "USD/year", N_("Chip subsidy"), no_controls=False),
+    _you("d_smug", "smuggled_cum", 4, "H100e", N_("Smuggled to you (cumulative)"), no_controls=False),
 )
 CHARTS_BY_ROLE = {"us_commerce": US_CHARTS, "bis_enforcement": ENFORCEMENT_CHARTS,
                   "tier2_government": TIER2_CHARTS, "tier3_government": TIER3_CHARTS}
@@ -74,14 +78,17 @@ __all__ = ["CHARTS_BY_ROLE", "TABLES_BY_ROLE", "DebriefScene", "debrief_rows", "
 
 
 def with_branches(spec: ChartSpec, runs: Sequence[Run]) -> ChartSpec:
-    """A chart with a thin solid line per branch, in colours the chart's own lines do not use."""
+    """A chart with a thin solid line per branch, in colours the chart's own lines do not use; its title and
+    legend in the chosen language."""
+    series = tuple(dataclasses.replace(s, label=_(s.label)) for s in spec.series)
+    spec = dataclasses.replace(spec, title=_(spec.title), series=series)
     branches = [r for r in runs if r.kind == "branch"]
     if not branches:
         return spec
     used = {s.colour for s in spec.series}
     free = [c for c in range(6) if c not in used] or list(range(6))
     key = spec.series[0].key
-    extra = tuple(Series(r.label, key, free[i % len(free)], baseline=r.key, solid=True)
+    extra = tuple(Series(_(r.label), key, free[i % len(free)], baseline=r.key, solid=True)
                   for i, r in enumerate(branches))
     return dataclasses.replace(spec, series=spec.series + extra)
 
@@ -105,11 +112,13 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     canvas.fill(p.bg)
     y = pad
     stops = [0]
-    y += heading(canvas, t, f"Debrief: {sc.meta.title}", (pad, y), 24, p.text) + u(2)
-    sub = (f"You played {_who(session)}; seed {session.seed}; {sc.date(0)} to {session.view.date} "
-           f"({m} of {session.horizon} months).")
+    title = _("Debrief: {title}").format(title=_(sc.meta.title))
+    y += heading(canvas, t, t.fit(title, 24, inner, True), (pad, y), 24, p.text) + u(2)
+    sub = _("You played {who}; seed {seed}; {start} to {end} ({month} of {months} months).").format(
+        who=_who(session), seed=session.seed, start=month_text(sc.date(0)), end=month_text(session.view.date),
+        month=m, months=session.horizon)
     if fam is not None and fam.lineage:
-        sub += f" This game is {fam.lineage}."
+        sub = flat(sub + " " + _("This game is {lineage}.").format(lineage=fam.lineage))
     y += t.block(canvas, sub, (pad, y), inner, 14, p.accent) + u(10)
     # score table
     goals = session.score.goals
@@ -117,11 +126,11 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     rows = list(runs[0].rows)
     base = chart_rows(runs)
     shown = [i for i in range(len(table_columns(session))) if branched or i != 1]  # a month only if they differ
-    cols = [table_columns(session)[i] for i in shown]
+    cols = [_(table_columns(session)[i]) for i in shown]
     col_w = _column_widths(runs, branched, len(goals) + len(table), inner, t, u)
     stops.append(y - u(4))
-    title = (f"Your run, your what-if branches and the same world without you (month {m})" if branched
-             else f"Your run against the same world without you (month {m})")
+    title = (_("Your run, your what-if branches and the same world without you (month {month})") if branched
+             else _("Your run against the same world without you (month {month})")).format(month=m)
     y += heading(canvas, t, title, (pad, y), 17, p.accent) + u(6)
     x = pad
     hh = 0
@@ -136,16 +145,17 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         colour = p.text_dim if run.kind == "baseline" else p.text
         x = pad
         cells = run_cells(run, session.role.id)
+        cells[:2] = [_(cells[0]), month_text(cells[1])]  # the run's name and month, as a person reads them
         for c, w in zip([cells[i] for i in shown], col_w):
             canvas.blit(t.render(t.fit(c, 13, w - u(6), bold), 13, colour, bold), (x, y))
             x += w
         y += t.line_height(13) + u(4)
     if branched:
-        y += u(2) + t.block(canvas, "Branches are read at their own month (the Month column); the runs "
-                            "without you at yours. Each branch is scored on your goals.", (pad, y), inner, 12,
-                            p.text_dim)
+        y += u(2) + t.block(canvas, _("Branches are read at their own month (the Month column); the runs "
+                                      "without you at yours. Each branch is scored on your goals."), (pad, y),
+                            inner, 12, p.text_dim)
     for note in fam.notes if fam is not None else ():
-        y += u(2) + t.block(canvas, note, (pad, y), inner, 12, p.warn)
+        y += u(2) + t.block(canvas, _(note), (pad, y), inner, 12, p.warn)
     y += u(12)
     # charts: the whole horizon for the baselines, up to now for the player
     gap = u(10)
@@ -164,14 +174,14 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
     stops.append(y + ch + gap // 2)  # each row of charts is a block: a taller table still shows the first row
     y += 2 * (ch + gap)
     if band is not None:
-        y += t.block(canvas, f"Shaded: {note}, each world drawing the estimated parameters from their declared "
-                     f"ranges (a Latin hypercube, your seed) and replaying your orders.", (pad, y), inner, 12,
-                     p.text_dim)
+        y += t.block(canvas, _("Shaded: {band}, each world drawing the estimated parameters from their declared "
+                               "ranges (a Latin hypercube, your seed) and replaying your orders.").format(band=note),
+                     (pad, y), inner, 12, p.text_dim)
     y += u(10)
     # decisions on a timeline
     effects = session.decision_effects()
     stops.append(y - u(4))
-    y += heading(canvas, t, "Your decisions, and what followed", (pad, y), 17, p.accent) + u(8)
+    y += heading(canvas, t, _("Your decisions, and what followed"), (pad, y), 17, p.accent) + u(8)
     line_y = y + u(12)
     x0, x1 = pad + u(10), pad + inner - u(10)
     pygame.draw.line(canvas, p.panel_edge, (x0, line_y), (x1, line_y), 2)
@@ -189,33 +199,34 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
         canvas.blit(img, (int(x) - img.get_width() // 2, line_y - img.get_height() // 2))
     y = line_y + u(30)
     if not effects:
-        y += t.block(canvas, "You gave no orders: your run is the scenario as scheduled. Try again with a "
-                     "lever that worries you, and compare.", (pad, y), inner, 14, p.text) + u(6)
+        y += t.block(canvas, _("You gave no orders: your run is the scenario as scheduled. Try again with a "
+                               "lever that worries you, and compare."), (pad, y), inner, 14, p.text) + u(6)
     for n, e in enumerate(effects, 1):
         stops.append(y - u(2))
-        y += t.block(canvas, f"{n}.  {e.date}: {e.text}", (pad, y), inner, 14, p.text, bold=True)
+        y += t.block(canvas, _("{n}.  {date}: {decision}").format(n=n, date=month_text(e.date), decision=e.text),
+                     (pad, y), inner, 14, p.text, bold=True)
         follow = "; ".join(e.effects)
-        y += t.block(canvas, f"Next 12 months against the scenario as scheduled: {follow}.",
+        y += t.block(canvas, _("Next 12 months against the scenario as scheduled: {effects}.").format(effects=follow),
                      (pad + u(24), y), inner - u(24), 13, p.text)
         if e.events:
-            y += t.block(canvas, "Meanwhile: " + "; ".join(e.events), (pad + u(24), y), inner - u(24), 12,
-                         p.text_dim)
+            y += t.block(canvas, _("Meanwhile: {events}").format(events="; ".join(e.events)), (pad + u(24), y),
+                         inner - u(24), 12, p.text_dim)
         y += u(8)
     y += u(8)
     if sc.meta.questions:
         stops.append(y - u(4))
-        y += heading(canvas, t, "To discuss", (pad, y), 17, p.accent) + u(6)
+        y += heading(canvas, t, _("To discuss"), (pad, y), 17, p.accent) + u(6)
         for n, q in enumerate(sc.meta.questions, 1):
             stops.append(y - u(2))
-            y += t.block(canvas, f"{n}.  {q}", (pad, y), inner, 14, p.text) + u(4)
+            y += t.block(canvas, f"{n}.  {_(q)}", (pad, y), inner, 14, p.text) + u(4)
         y += u(8)
-    note = ("How to read this: the baselines are the same scenario and seed without your orders (as "
-            "scheduled), and the counterfactual without any chip controls. Effects are the change over the "
-            "12 months after a decision minus the same change in the as-scheduled run; decisions close "
-            "together share their effects. Score formula: docs/game.md.")
+    note = _("How to read this: the baselines are the same scenario and seed without your orders (as "
+             "scheduled), and the counterfactual without any chip controls. Effects are the change over the "
+             "12 months after a decision minus the same change in the as-scheduled run; decisions close "
+             "together share their effects. Score formula: docs/game.md.")
     stops.append(y - u(2))
     y += t.block(canvas, note, (pad, y), inner, 12, p.text_dim) + u(6)
-    stamp = f"Silicon Curtain, exported {_dt.date.today().isoformat()}"
+    stamp = _("Silicon Curtain, exported {date}").format(date=_dt.date.today().isoformat())
     canvas.blit(t.render(stamp, 11, p.text_dim), (pad, y))
     y += t.line_height(11) + pad
     return canvas.subsurface((0, 0, width, min(y, canvas.get_height()))).copy(), stops
@@ -224,16 +235,18 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
 def _column_widths(runs: Sequence[Run], month: bool, numbers: int, inner: int, t: Text, u) -> list[int]:
     """Run, month (if shown) and score as wide as their text; the numbers share the rest."""
     gap = u(8)
-    run_w = min(u(210), max(t.width(r.label, 13, r.kind == "you") for r in runs) + gap)
-    month_w = [max(t.width(r.date, 13, True) for r in runs) + gap] if month else []
-    score_w = max(t.width("Score", 11), t.width("100", 13, True)) + gap
+    run_w = min(u(210), max(t.width(_(r.label), 13, r.kind == "you") for r in runs) + gap)
+    month_w = [max(t.width(month_text(r.date), 13, True) for r in runs) + gap] if month else []
+    score_w = max(t.width(_("Score"), 11), t.width("100", 13, True)) + gap
     each = max(u(40), min(u(86), (inner - run_w - sum(month_w) - score_w) // max(numbers, 1)))
     return [run_w, *month_w, score_w] + [each] * numbers
 
 
 def _who(session: GameSession) -> str:
     c = session.role.country
-    return f"the {session.role.title} of {session.country_name(c)}" if c else f"the {session.role.title}"
+    role = _(session.role.title)
+    return (_("the {role} of {country}").format(role=role, country=_(session.country_name(c))) if c
+            else _("the {role}").format(role=role))
 
 
 class DebriefScene(Scene):
@@ -251,14 +264,14 @@ class DebriefScene(Scene):
         W, H = self.app.size
         u = self.app.u
         x = W - u(24)
-        items = [("Export PNG", self.export, "Save this debrief as a PNG image, as on screen (E)", u(130)),
-                 ("Printable PNG", self.export_printable, "Save it dark on white, for printing (P)", u(150)),
-                 ("Title screen", self.title, "Start again (T)", u(130))]
+        items = [(N_("Export PNG"), self.export, _("Save this debrief as a PNG image, as on screen (E)"), u(130)),
+                 (N_("Printable PNG"), self.export_printable, _("Save it dark on white, for printing (P)"), u(150)),
+                 (N_("Title screen"), self.title, _("Start again (T)"), u(130))]
         if not self.session.finished:
-            items.insert(0, ("Back to the game", self.back, "Keep playing (Esc)", u(160)))
+            items.insert(0, (N_("Back to the game"), self.back, _("Keep playing (Esc)"), u(160)))
         for label, action, tip, w in reversed(items):
             x -= w
-            self.button((x, u(14), w, u(36)), label, action, tooltip=tip,
+            self.button((x, u(14), w, u(36)), _(label), action, tooltip=tip,
                         object_id="#primary" if label == "Export PNG" else None)
             x -= u(8)
         self._render()
@@ -291,14 +304,14 @@ class DebriefScene(Scene):
         surface = self.surface
         if printable:
             width = self.surface.get_width()
-            surface, _ = render_debrief(s, width, self.app.text, PRINT, self.app.u, self.family, self.app.bands)
+            surface, _stops = render_debrief(s, width, self.app.text, PRINT, self.app.u, self.family, self.app.bands)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             pygame.image.save(surface, str(path))
         except (OSError, pygame.error) as exc:
-            self.app.toast(f"Could not export to {path}: {exc}", self.app.palette.bad)
+            self.app.toast(_("Could not export to {path}: {error}").format(path=path, error=exc), self.app.palette.bad)
             return path
-        self.app.toast(f"Exported the debrief to {path}", self.app.palette.good)
+        self.app.toast(_("Exported the debrief to {path}").format(path=path), self.app.palette.good)
         return path
 
     def export_printable(self, path: Path | None = None) -> Path:
@@ -335,6 +348,8 @@ class DebriefScene(Scene):
         surface.fill(p.bg)
         self.scroll.draw(surface, p, t)
         pygame.draw.rect(surface, p.panel, (0, 0, self.app.size[0], u(58)))
-        heading(surface, t, "Debrief", (u(24), u(14)), 24, p.text)
-        hint = "Scroll: wheel, arrows, PgUp/PgDn"
-        surface.blit(t.render(hint, 12, p.text_dim), (u(150), u(24)))
+        heading(surface, t, _("Debrief"), (u(24), u(14)), 24, p.text)
+        x = max(u(150), u(24) + t.width(_("Debrief"), 24, True) + u(16))
+        room = min([w.rect.x for w in self.widgets] + [self.app.size[0]]) - x - u(8)
+        hint = t.fit(_("Scroll: wheel, arrows, PgUp/PgDn"), 12, room)
+        surface.blit(t.render(hint, 12, p.text_dim), (x, u(24)))

@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Callable
 
 import pygame
 
+from agents.lang import N_, _, language
 from agents.scenario import ScenarioError, available_scenarios, load_scenario
+from agents.words import month_text
+from game.messages import translate_paragraphs
 from game.score import GOALS, goal_weights
 from game.session import (ROLE_IDS, GameSession, SaveError, format_lever, lever_label, list_saves,
                           make_role, saves_dir, tier_countries)
 from game.session import GOVERNMENT_TIER, default_government
 from game.ui.scene import Scene
-from game.ui.style import PALETTES, Text, panel, veil
+from game.ui.style import PALETTES, THEME_FONT, Text, font_path, needs_japanese_font, panel, veil
 from game.ui.texts import GLOSSARY, KEYS
 from game.ui.worldmap import WorldMap
 
@@ -32,6 +35,57 @@ def heading(surface: pygame.Surface, text: Text, s: str, pos: tuple[int, int], s
     img = text.render(s, size, colour, True)
     surface.blit(img, pos)
     return img.get_height()
+
+
+def label_room(button) -> int:
+    """The width a button's label may take: the button less its border and text padding."""
+    border = button.border_width
+    border = border.get("left", 0) + border.get("right", 0) if isinstance(border, dict) else 2 * border
+    return button.rect.w - border - 2 * button.text_horiz_alignment_padding
+
+
+def fit_label(button):
+    """Shorten a button's label with an ellipsis until it fits the button in the button's own font."""
+    text, room, font = button.text, label_room(button), button.font
+    if font.size(text)[0] <= room:
+        return button
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if font.size(text[:mid].rstrip() + "…")[0] <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    button.set_text(text[:lo].rstrip() + "…")
+    return button
+
+
+def flat(text: str) -> str:
+    """``text`` on one line: runs of white space become one space, none between two Japanese characters."""
+    words = text.split()
+    out = words[:1]
+    for w in words[1:]:
+        out.append(w if needs_japanese_font(out[-1][-1]) and needs_japanese_font(w[0]) else " " + w)
+    return "".join(out)
+
+
+def scenario_context(meta) -> str:
+    """A scenario's context in the chosen language (translated paragraph by paragraph), on one line."""
+    return flat(translate_paragraphs(meta.context))
+
+
+def role_label(role) -> str:
+    """The role's title, and the code of the country it governs (a government)."""
+    return _("{role} ({country})").format(role=_(role.title), country=role.country) if role.country \
+        else _(role.title)
+
+
+def role_tip(role) -> str:
+    return _("{role}: {summary}").format(role=_(role.title), summary=_(role.summary))
+
+
+LANGUAGE_NAMES = (("en", "English"), ("ja", "日本語"))
+"""The languages the settings screen offers, each in its own name (never translated)."""
 
 
 class ScrollText:
@@ -111,7 +165,7 @@ class ScrollText:
             if self.fade and self.offset < self.max_offset:
                 self._fade_bottom(surface, palette.bg)
             if text is not None and self.offset < self.max_offset:
-                img = text.render("More below: scroll, arrows or PgDn", 12, palette.text_dim)
+                img = text.render(_("More below: scroll, arrows or PgDn"), 12, palette.text_dim)
                 at = img.get_rect(bottomright=self.rect.bottomright)
                 pygame.draw.rect(surface, palette.bg, at.inflate(8, 2))
                 surface.blit(img, at)
@@ -154,11 +208,11 @@ class TitleScene(Scene):
         x = W // 2 - bw // 2
         y = int(H * 0.45)
         items: list[tuple[str, Callable[[], None], str]] = [
-            ("New game", self.new_game, "Choose a scenario and a role (N)"),
-            ("Load game", self.load_game, "Continue a saved game (L)"),
-            ("Settings", self.settings, "UI scale, colour-blind-safe palette, window size (S)"),
-            ("Glossary", self.glossary, "TPP, H100e, LPP, VEU, tiers, structuring... (F1 anywhere)"),
-            ("Quit", self.quit, "Leave the game (Q)"),
+            (_("New game"), self.new_game, _("Choose a scenario and a role (N)")),
+            (_("Load game"), self.load_game, _("Continue a saved game (L)")),
+            (_("Settings"), self.settings, _("UI scale, colour-blind-safe palette, window size, language (S)")),
+            (_("Glossary"), self.glossary, _("TPP, H100e, LPP, VEU, tiers, structuring... (F1 anywhere)")),
+            (_("Quit"), self.quit, _("Leave the game (Q)")),
         ]
         for i, (label, action, tip) in enumerate(items):
             self.button((x, y + i * (bh + u(10)), bw, bh), label, action, tooltip=tip,
@@ -197,9 +251,10 @@ class TitleScene(Scene):
             surface.blit(self.map_surface, (0, 0))
         img = t.render("Silicon Curtain", 54, p.text, True)
         surface.blit(img, (W // 2 - img.get_width() // 2, int(H * 0.16)))
-        sub = t.render("A game about AI-chip export controls: set the rules, watch compute diffuse", 18, p.text_dim)
+        sub = t.render(_("A game about AI-chip export controls: set the rules, watch compute diffuse"), 18,
+                       p.text_dim)
         surface.blit(sub, (W // 2 - sub.get_width() // 2, int(H * 0.16) + img.get_height() + u(6)))
-        hint = t.render("Arrows or Tab to move, Enter to choose, F1 glossary", 13, p.text_dim)
+        hint = t.render(_("Arrows or Tab to move, Enter to choose, F1 glossary"), 13, p.text_dim)
         surface.blit(hint, (W // 2 - hint.get_width() // 2, H - u(34)))
 
 
@@ -263,7 +318,9 @@ class PickerScene(Scene):
 
     def _summary(self) -> str:
         sc = self.scenario
-        return f"{sc.meta.description}. {sc.date(0)} to {sc.date(sc.meta.months)} ({sc.meta.months} months)."
+        return _("{description}. {start} to {end} ({months} months).").format(
+            description=_(sc.meta.description), start=month_text(sc.date(0)),
+            end=month_text(sc.date(sc.meta.months)), months=sc.meta.months)
 
     def _layout_text(self, right: pygame.Rect, end: int) -> None:
         """The scenario's context and what you will learn, in a window with a scroll bar (never cut off)."""
@@ -272,10 +329,10 @@ class PickerScene(Scene):
         top = (right.y + t.line_height(22, True) + u(4)
                + min(t.block_height(self._summary(), 14, right.w), 2 * (t.line_height(14) + 2)) + u(8))
         width = right.w - u(12)
-        blocks = [(" ".join(sc.meta.context.split()), 15, p.text, False, 0)]
+        blocks = [(scenario_context(sc.meta), 15, p.text, False, 0)]
         if sc.meta.objectives:
-            blocks.append(("What you will learn", 15, p.accent, True, 0))
-            blocks += [("•  " + o, 14, p.text, False, u(8)) for o in sc.meta.objectives]
+            blocks.append((_("What you will learn"), 15, p.accent, True, 0))
+            blocks += [("•  " + _(o), 14, p.text, False, u(8)) for o in sc.meta.objectives]
         lines = []  # (text, size, colour, bold, indent, gap after): one stop per line, so none is cut in half
         for txt, size, colour, bold, indent in blocks:
             wrapped = t.wrap(txt, size, width - indent, bold)
@@ -284,7 +341,7 @@ class PickerScene(Scene):
         heights = [t.line_height(size, bold) + 2 + gap for _, size, _, bold, _, gap in lines]
         surf = pygame.Surface((width, max(1, sum(heights))), pygame.SRCALPHA)
         y, stops = 0, []
-        for (ln, size, colour, bold, indent, _), h in zip(lines, heights):
+        for (ln, size, colour, bold, indent, _gap), h in zip(lines, heights):
             stops.append(y)
             surf.blit(t.render(ln, size, colour, bold), (indent, y))
             y += h
@@ -300,32 +357,32 @@ class PickerScene(Scene):
         row = max(u(26), min(u(40), (left.h - u(30)) // n - u(6)))
         y = left.y + u(30)
         for i, name in enumerate(self.names):
-            self.button((left.x, y, left.w, row), self.scenarios[name].meta.title, lambda i=i: self.pick(i),
-                        tooltip=self.scenarios[name].meta.description, selected=i == self.index,
-                        object_id="#menu_item")
+            meta = self.scenarios[name].meta
+            fit_label(self.button((left.x, y, left.w, row), _(meta.title), lambda i=i: self.pick(i),
+                                  tooltip=_(meta.description), selected=i == self.index, object_id="#menu_item"))
             y += row + u(6)
         gap = u(10)
         bw = (right.w - (len(ROLE_IDS) - 1) * gap) // len(ROLE_IDS)
         for k, r in enumerate(ROLE_IDS):
             role = make_role(r, scenario=self.scenario)
-            self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)),
-                        self.app.text.fit(role.short, 15, bw - u(16)), lambda r=r: self.pick_role(r),
-                        tooltip=f"{role.title}: {role.summary}", selected=r == self.role, object_id="#menu_item")
+            fit_label(self.button((right.x + k * (bw + gap), plan["roles"], bw, u(38)), _(role.short),
+                                  lambda r=r: self.pick_role(r), tooltip=role_tip(role), selected=r == self.role,
+                                  object_id="#menu_item"))
         bottom = plan["bottom"]
         if self.role in GOVERNMENT_TIER and self.countries():
             cy = plan["country"]
             self.button((right.x, cy, u(40), u(36)), "<", lambda: self.cycle_country(-1),
-                        tooltip="Previous country")
+                        tooltip=_("Previous country"))
             self.button((right.x + u(46) + u(400), cy, u(40), u(36)), ">", lambda: self.cycle_country(1),
-                        tooltip="Next country")
+                        tooltip=_("Next country"))
             self.country_box = pygame.Rect(right.x + u(46), cy, u(394), u(36))
-        self.button((right.x, bottom, u(110), u(40)), "Back", self.back, tooltip="Back to the title (Esc)")
+        self.button((right.x, bottom, u(110), u(40)), _("Back"), self.back, tooltip=_("Back to the title (Esc)"))
         self.seed_entry = self.entry((right.x + u(190), bottom + u(4), u(90), u(32)), self.seed_text,
-                                     tooltip="The same seed and the same orders replay the same game")
+                                     tooltip=_("The same seed and the same orders replay the same game"))
         self.seed_label = (right.x + u(136), bottom + u(10))
         cw = min(u(220), right.right - (right.x + u(190) + u(90) + u(16)))
-        self.button((right.right - cw, bottom, cw, u(40)), self.app.text.fit("Continue to briefing", 18, cw - u(16), True),
-                    self.start, object_id="#primary", tooltip="Read the briefing, then play (Enter)")
+        fit_label(self.button((right.right - cw, bottom, cw, u(40)), _("Continue to briefing"), self.start,
+                              object_id="#primary", tooltip=_("Read the briefing, then play (Enter)")))
 
     def pick(self, i: int) -> None:
         self.index = i
@@ -349,7 +406,7 @@ class PickerScene(Scene):
         try:
             seed = int(text)
         except ValueError:
-            self.error = f"Seed: expected a whole number, got {text!r}"
+            self.error = _("Seed: expected a whole number, got {text}").format(text=repr(text))
             return
         country = self.countries()[self.country_i] if self.role in GOVERNMENT_TIER else None
         session = GameSession(self.names[self.index], seed=seed, role=self.role, country=country)
@@ -385,33 +442,33 @@ class PickerScene(Scene):
         u, t, p = self.app.u, self.app.text, self.app.palette
         left, right = self.layout()
         plan = self.plan()
-        heading(surface, t, "New game", (left.x, u(24)), 26, p.text)
-        keys = ("Up/Down: scenario   Left/Right: role   Shift+Left/Right: country   PgUp/PgDn: text   "
-                "Enter: briefing")
+        heading(surface, t, _("New game"), (left.x, u(24)), 26, p.text)
+        keys = _("Up/Down: scenario   Left/Right: role   Shift+Left/Right: country   PgUp/PgDn: text   "
+                 "Enter: briefing")
         surface.blit(t.render(t.fit(keys, 12, right.w), 12, p.text_dim), (right.x, u(36)))
-        surface.blit(t.render("Scenario", 15, p.text_dim, True), (left.x, left.y))
+        surface.blit(t.render(_("Scenario"), 15, p.text_dim, True), (left.x, left.y))
         sc = self.scenario
         y = right.y
-        y += heading(surface, t, t.fit(sc.meta.title, 22, right.w, True), (right.x, y), 22, p.text) + u(4)
+        y += heading(surface, t, t.fit(_(sc.meta.title), 22, right.w, True), (right.x, y), 22, p.text) + u(4)
         t.block(surface, self._summary(), (right.x, y), right.w, 14, p.text_dim, max_lines=2)
         self.text_scroll.draw(surface, p)
         box = self.text_scroll
         if box.offset < box.max_offset:
-            img = t.render("More below: scroll or PgDn", 12, p.text_dim)
+            img = t.render(_("More below: scroll or PgDn"), 12, p.text_dim)
             surface.blit(img, (box.rect.right - img.get_width(), box.rect.bottom + u(2)))
         role = make_role(self.role, country=self.countries()[self.country_i] if self.countries() else None)
-        surface.blit(t.render(t.fit(f"Your role: {role.title}", 15, right.w, True), 15, p.text_dim, True),
-                     (right.x, plan["header"]))
-        t.block(surface, role.summary, (right.x, plan["summary"]), right.w, 14, p.text, max_lines=3)
+        title = _("Your role: {role}").format(role=_(role.title))
+        surface.blit(t.render(t.fit(title, 15, right.w, True), 15, p.text_dim, True), (right.x, plan["header"]))
+        t.block(surface, _(role.summary), (right.x, plan["summary"]), right.w, 14, p.text, max_lines=3)
         if self.role in GOVERNMENT_TIER and self.countries():
             code = self.countries()[self.country_i]
             box = self.country_box
             pygame.draw.rect(surface, p.panel, box)
             pygame.draw.rect(surface, p.panel_edge, box, 1)
-            label = f"Your country: {sc.countries[code].name} ({code})"
+            label = _("Your country: {name} ({code})").format(name=_(sc.countries[code].name), code=code)
             img = t.render(t.fit(label, 14, box.w - u(12)), 14, p.text)
             surface.blit(img, (box.x + u(8), box.centery - img.get_height() // 2))
-        surface.blit(t.render("Seed", 14, p.text_dim), self.seed_label)
+        surface.blit(t.render(_("Seed"), 14, p.text_dim), self.seed_label)
         if self.error:
             surface.blit(t.render(self.error, 14, p.bad), (right.x + u(300), plan["bottom"] + u(10)))
 
@@ -422,34 +479,35 @@ class PickerScene(Scene):
 def goals_text(role_id: str, weights=None) -> list[tuple[str, str]]:
     """Each goal with its points: the role's, or a classroom team's own weights."""
     points = goal_weights(role_id, weights)
-    return [(f"{g.label} ({points[g.key]:.0f} points)", g.doc) for g in GOALS[role_id]]
+    return [(_("{goal} ({points} points)").format(goal=_(g.label), points=f"{points[g.key]:.0f}"), _(g.doc))
+            for g in GOALS[role_id]]
 
 
 def controls_text(session: GameSession) -> str:
     role = session.role
     if role.id == "us_commerce":
-        return ("The panel on the right holds every lever of the regime, in three tabs (Chips, Tier 2 rule, "
-                "Enforcement); hover a lever to read what it does and what it costs. Change values, then "
-                "Apply now, or Announce them for a later month (buyers will race an announced rule). "
-                "Click a country on the map for its numbers and to move it between tiers, sign a security "
-                "agreement or grant a bilateral deal.")
+        return _("The panel on the right holds every lever of the regime, in three tabs (Chips, Tier 2 rule, "
+                 "Enforcement); hover a lever to read what it does and what it costs. Change values, then "
+                 "Apply now, or Announce them for a later month (buyers will race an announced rule). "
+                 "Click a country on the map for its numbers and to move it between tiers, sign a security "
+                 "agreement or grant a bilateral deal.")
     if role.id == "bis_enforcement":
-        return ("The Enforcement tab holds your three levers: the enforcement budget, chip location "
-                "verification and transit diplomacy; the other tabs show the rules in force, which you cannot "
-                "change. Apply changes now or announce them. Click a country on the map for its numbers: "
-                "smuggled chips leave from transit hubs, seizures show as crosses.")
-    name = session.country_name(role.country or "")
+        return _("The Enforcement tab holds your three levers: the enforcement budget, chip location "
+                 "verification and transit diplomacy; the other tabs show the rules in force, which you cannot "
+                 "change. Apply changes now or announce them. Click a country on the map for its numbers: "
+                 "smuggled chips leave from transit hubs, seizures show as crosses.")
+    name = _(session.country_name(role.country or ""))
     if role.id == "tier3_government":
-        return (f"The Policy tab holds {name}'s own policies: the chip subsidy (- / + by $5B a year; capacity "
-                f"follows it after about two years), buy-domestic guidance, customs on US export variants and "
-                f"sales of your chips abroad. Each click is an order for next month; a policy you never set "
-                f"stays with your advisers. The Country tab shows any country's numbers; the rules tabs show "
-                f"the US regime you live under.")
-    return (f"The Policy tab holds {name}'s own policies: transit enforcement (- / +), whether your buyers may "
-            f"buy Tier 3 chips, whether US clouds may run sites here, and a request for a security agreement "
-            f"(the US signs only if your transit cooperation is at least 0.3; it doubles your cap). A policy "
-            f"you never set stays with your advisers. The Country tab shows {name}'s numbers; the rules tabs "
-            f"show the US regime in force, which the scenario's schedule sets.")
+        return _("The Policy tab holds {name}'s own policies: the chip subsidy (- / + by $5B a year; capacity "
+                 "follows it after about two years), buy-domestic guidance, customs on US export variants and "
+                 "sales of your chips abroad. Each click is an order for next month; a policy you never set "
+                 "stays with your advisers. The Country tab shows any country's numbers; the rules tabs show "
+                 "the US regime you live under.").format(name=name)
+    return _("The Policy tab holds {name}'s own policies: transit enforcement (- / +), whether your buyers may "
+             "buy Tier 3 chips, whether US clouds may run sites here, and a request for a security agreement "
+             "(the US signs only if your transit cooperation is at least 0.3; it doubles your cap). A policy "
+             "you never set stays with your advisers. The Country tab shows {name}'s numbers; the rules tabs "
+             "show the US regime in force, which the scenario's schedule sets.").format(name=name)
 
 
 class BriefingScene(Scene):
@@ -466,9 +524,9 @@ class BriefingScene(Scene):
     def build_ui(self) -> None:
         W, H = self.app.size
         u = self.app.u
-        self.button((u(36), H - u(64), u(120), u(42)), "Back", self.back, tooltip="Choose again (Esc)")
-        self.begin_button = self.button((W - u(36) - u(220), H - u(64), u(220), u(42)), "Begin", self.begin,
-                                        object_id="#primary", tooltip="Start at month 0, paused (Enter)")
+        self.button((u(36), H - u(64), u(120), u(42)), _("Back"), self.back, tooltip=_("Choose again (Esc)"))
+        self.begin_button = self.button((W - u(36) - u(220), H - u(64), u(220), u(42)), _("Begin"), self.begin,
+                                        object_id="#primary", tooltip=_("Start at month 0, paused (Enter)"))
         self.focus_index = len(self.focus_ring) - 1
 
     def update(self, dt: float) -> None:
@@ -503,30 +561,31 @@ class BriefingScene(Scene):
         lx, rx = 0, col_w + m
         surf = pygame.Surface((rect.w, 4 * H))
         surf.fill(p.bg)
-        ly = heading(surf, t, "The situation", (lx, 0), 17, p.accent) + u(4)
-        ly += t.block(surf, " ".join(s.scenario.meta.context.split()), (lx, ly), col_w, 14, p.text) + u(10)
-        ly += heading(surf, t, "Your controls", (lx, ly), 17, p.accent) + u(4)
+        ly = heading(surf, t, _("The situation"), (lx, 0), 17, p.accent) + u(4)
+        ly += t.block(surf, scenario_context(s.scenario.meta), (lx, ly), col_w, 14, p.text) + u(10)
+        ly += heading(surf, t, _("Your controls"), (lx, ly), 17, p.accent) + u(4)
         ly += t.block(surf, controls_text(s), (lx, ly), col_w, 14, p.text) + u(10)
-        ry = heading(surf, t, "What the score measures (0 to 100, every month)", (rx, 0), 17, p.accent) + u(4)
+        ry = heading(surf, t, _("What the score measures (0 to 100, every month)"), (rx, 0), 17, p.accent) + u(4)
         for label, doc in goals_text(s.role.id, s.weights):
             surf.blit(t.render(label, 14, p.text, True), (rx, ry))
             ry += t.line_height(14, True)
             ry += t.block(surf, doc, (rx + u(12), ry), col_w - u(12), 13, p.text_dim) + u(4)
         if s.scenario.meta.objectives:
             ry += u(6)
-            ry += heading(surf, t, "What to watch for", (rx, ry), 17, p.accent) + u(4)
+            ry += heading(surf, t, _("What to watch for"), (rx, ry), 17, p.accent) + u(4)
             for o in s.scenario.meta.objectives:
-                ry += t.block(surf, "•  " + o, (rx, ry), col_w, 14, p.text) + u(2)
+                ry += t.block(surf, "•  " + _(o), (rx, ry), col_w, 14, p.text) + u(2)
         # the keys, across the whole width under both columns
         ky = max(ly, ry) + u(8)
-        ky += heading(surf, t, "Keys", (lx, ky), 17, p.accent) + u(4)
+        ky += heading(surf, t, _("Keys"), (lx, ky), 17, p.accent) + u(4)
         lh = t.line_height(13) + 1
-        key_w = max(t.width(k, 13, True) for k, _ in KEYS) + u(12)
-        widest = key_w + max(t.width(w, 13) for _, w in KEYS) + u(10)
+        keys = [(_(k), _(w)) for k, w in KEYS]
+        key_w = max(t.width(k, 13, True) for k, _w in keys) + u(12)
+        widest = key_w + max(t.width(w, 13) for _k, w in keys) + u(10)
         cols = max(1, min(3, rect.w // widest))  # as many columns as fit every description whole
-        per_col = (len(KEYS) + cols - 1) // cols
+        per_col = (len(keys) + cols - 1) // cols
         cw = rect.w // cols
-        for n, (key_name, what) in enumerate(KEYS):
+        for n, (key_name, what) in enumerate(keys):
             c, r = divmod(n, per_col)
             kx, kyy = lx + c * cw, ky + r * lh
             surf.blit(t.render(t.fit(key_name, 13, key_w - u(6), True), 13, p.text, True), (kx, kyy))
@@ -536,7 +595,7 @@ class BriefingScene(Scene):
         self.body.set(surf.subsurface((0, 0, rect.w, height)).copy(), rect, list(range(0, height, step)))
 
     def _header_height(self) -> int:
-        title = f"Briefing: {self.session.scenario.meta.title}"
+        title = _("Briefing: {title}").format(title=_(self.session.scenario.meta.title))
         return self.app.text.render(title, 24, self.app.palette.text, True).get_height() + self.app.u(34)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -553,14 +612,16 @@ class BriefingScene(Scene):
         s = self.session
         m = u(36)
         y = u(22)
-        y += heading(surface, t, f"Briefing: {s.scenario.meta.title}", (m, y), 24, p.text)
-        period = f"{s.scenario.date(0)} to {s.scenario.date(s.horizon)}"
-        sub = f"You are the {s.role.label}.  {period}, {s.horizon} months.  Seed {s.seed}."
+        title = _("Briefing: {title}").format(title=_(s.scenario.meta.title))
+        y += heading(surface, t, t.fit(title, 24, W - 2 * m, True), (m, y), 24, p.text)
+        sub = _("You are the {role}.  {start} to {end}, {months} months.  Seed {seed}.").format(
+            role=role_label(s.role), start=month_text(s.scenario.date(0)), end=month_text(s.scenario.date(s.horizon)),
+            months=s.horizon, seed=s.seed)
         surface.blit(t.render(t.fit(sub, 15, W - 2 * m), 15, p.accent), (m, y + u(4)))
         self._render_body()
         self.body.draw(surface, p, t)
         if not self.ready:
-            img = t.render("Preparing the comparison runs...", 14, p.warn)
+            img = t.render(_("Preparing the comparison runs..."), 14, p.warn)
             surface.blit(img, (W // 2 - img.get_width() // 2, H - u(52)))
 
 
@@ -587,17 +648,19 @@ class PauseScene(Scene):
         return r
 
     def menu_items(self) -> list[tuple[str, object, str]]:
-        """(label, action, tooltip) of each button, top to bottom."""
-        return [("Resume", self.resume, "Back to the game (Esc)"),
-                ("Save game", self.save, f"Save this month to {self.main.session.file or saves_dir()} (S)"),
-                ("Load game", self.load, "Load a saved game (L)"),
-                ("Settings", self.settings, "UI scale, palette, window size"),
-                ("Glossary", self.glossary, "Terms explained (F1)"),
-                ("What if? Branch from a month", self.branch,
-                 "Look back at an earlier month and play an alternative from it on the same seed; this game is "
-                 "saved first (B)"),
-                ("End game: debrief", self.debrief, "Compare your run with the baselines (D)"),
-                ("Quit to title", self.quit, "Leave this game; unsaved months are lost (Q)")]
+        """(label, action, tooltip) of each button, top to bottom: the label in English (the catalogue key,
+        shown translated), the tooltip already in the chosen language."""
+        return [(N_("Resume"), self.resume, _("Back to the game (Esc)")),
+                (N_("Save game"), self.save,
+                 _("Save this month to {path} (S)").format(path=self.main.session.file or saves_dir())),
+                (N_("Load game"), self.load, _("Load a saved game (L)")),
+                (N_("Settings"), self.settings, _("UI scale, palette, window size, language")),
+                (N_("Glossary"), self.glossary, _("Terms explained (F1)")),
+                (N_("What if? Branch from a month"), self.branch,
+                 _("Look back at an earlier month and play an alternative from it on the same seed; this game is "
+                   "saved first (B)")),
+                (N_("End game: debrief"), self.debrief, _("Compare your run with the baselines (D)")),
+                (N_("Quit to title"), self.quit, _("Leave this game; unsaved months are lost (Q)"))]
 
     def menu_keys(self) -> dict:
         return {pygame.K_ESCAPE: self.resume, pygame.K_s: self.save, pygame.K_l: self.load,
@@ -608,7 +671,7 @@ class PauseScene(Scene):
         r = self.rect()
         y = r.y + u(56)
         for label, action, tip in self.menu_items():
-            self.button((r.x + u(30), y, r.w - u(60), u(40)), label, action, tooltip=tip, object_id="#menu_item")
+            self.button((r.x + u(30), y, r.w - u(60), u(40)), _(label), action, tooltip=tip, object_id="#menu_item")
             y += u(48)
 
     def resume(self) -> None:
@@ -618,9 +681,9 @@ class PauseScene(Scene):
         try:
             path = self.main.session.save()
         except OSError as exc:
-            self.status, self.status_colour = f"Not saved: {exc}", self.app.palette.bad
+            self.status, self.status_colour = _("Not saved: {error}").format(error=exc), self.app.palette.bad
         else:
-            self.status, self.status_colour = f"Saved to {path}", self.app.palette.good
+            self.status, self.status_colour = _("Saved to {path}").format(path=path), self.app.palette.good
 
     def load(self) -> None:
         self.app.push(LoadScene(self.app))
@@ -635,13 +698,13 @@ class PauseScene(Scene):
         """Back to the game, looking at last month: pick the month to branch from, then Branch here (B)."""
         main = self.main
         if main.session.month == 0:
-            self.status, self.status_colour = "Play a month first: a branch starts from an earlier month", \
+            self.status, self.status_colour = _("Play a month first: a branch starts from an earlier month"), \
                 self.app.palette.warn
             return
         self.app.pop()
         main.cursor = main.session.month - 1
-        main.status = ("What if? Pick the month to branch from with [ and ], then Branch here (B); "
-                       "L or Esc goes back to now.", self.app.palette.accent)
+        main.status = (_("What if? Pick the month to branch from with [ and ], then Branch here (B); "
+                         "L or Esc goes back to now."), self.app.palette.accent)
 
     def debrief(self) -> None:
         from game.ui.scenes.debrief import DebriefScene
@@ -664,7 +727,7 @@ class PauseScene(Scene):
         veil(surface, 150)
         r = self.rect()
         panel(surface, r, p)
-        img = t.render("Paused", 22, p.text, True)
+        img = t.render(_("Paused"), 22, p.text, True)
         surface.blit(img, (r.centerx - img.get_width() // 2, r.y + u(14)))
         if self.status:
             t.block(surface, self.status, (r.x, r.bottom + u(10)), r.w, 13, self.status_colour)
@@ -674,10 +737,18 @@ class PauseScene(Scene):
 
 
 class SettingsScene(Scene):
-    """UI scale, colour-blind-safe palette, window size. (The game has no sound.)"""
+    """UI scale, colour-blind-safe palette, window size, language. (The game has no sound.)
+
+    Each option is a button: a click, or Tab to it and Enter, applies it at once (``App.apply_settings``
+    rebuilds the fonts, the theme and this screen, in the language chosen) and keeps it for next time.
+    """
 
     SCALES = (1.0, 1.25, 1.5)
     SIZES = ((1280, 720), (1600, 900), (1920, 1080))
+    ROW = 52
+    """Pixels (before scaling) from one row of options to the next."""
+    OWN_NAME = "#own_name"
+    """The language buttons' theme: Noto Sans JP in either language, so 日本語 never shows as boxes."""
 
     @staticmethod
     def fits(scale: float, size: tuple[int, int]) -> bool:
@@ -692,22 +763,33 @@ class SettingsScene(Scene):
         bw = u(170)
         self.rows = []
         size = self.app.size
+        spoken = language()
+        self.theme_own_names()
         for label, options in (
-                ("UI scale", [(f"{int(k * 100)}%", replace(s, ui_scale=k), s.ui_scale == k,
-                               self.fits(k, size)) for k in self.SCALES]),
-                ("Palette", [(("Standard" if k == "standard" else "Colour-blind safe"), replace(s, palette=k),
-                              s.palette == k, True) for k in PALETTES]),
-                ("Window", [(f"{w}x{h}", replace(s, width=w, height=h), (s.width, s.height) == (w, h),
-                             self.fits(s.ui_scale, (w, h))) for w, h in self.SIZES])):
+                (N_("UI scale"), [(f"{int(k * 100)}%", replace(s, ui_scale=k), s.ui_scale == k,
+                                   self.fits(k, size)) for k in self.SCALES]),
+                (N_("Palette"), [((_("Standard") if k == "standard" else _("Colour-blind safe")),
+                                  replace(s, palette=k), s.palette == k, True) for k in PALETTES]),
+                (N_("Window"), [(f"{w}x{h}", replace(s, width=w, height=h), (s.width, s.height) == (w, h),
+                                 self.fits(s.ui_scale, (w, h))) for w, h in self.SIZES]),
+                (N_("Language"), [(name, replace(s, language=code), spoken == code, True)
+                                  for code, name in LANGUAGE_NAMES])):
             self.rows.append((label, y))
             for i, (text, new, sel, ok) in enumerate(options):
-                tip = None if ok else ("Needs a bigger window (150% needs at least 1600x900)" if label == "UI scale"
-                                       else "Too small for this UI scale")
+                tip = None if ok else (_("Needs a bigger window (150% needs at least 1600x900)")
+                                       if label == "UI scale" else _("Too small for this UI scale"))
                 self.button((x0 + u(150) + i * (bw + u(10)), y, bw, u(38)), text,
                             lambda new=new: self.app.apply_settings(new), selected=sel, enabled=ok or sel,
-                            tooltip=tip)
-            y += u(60)
-        self.button((x0, self.app.size[1] - u(70), u(140), u(42)), "Back", self.app.pop, tooltip="(Esc)")
+                            tooltip=tip, object_id=self.OWN_NAME if label == "Language" else None)
+            y += u(self.ROW)
+        self.button((x0, self.app.size[1] - u(70), u(140), u(42)), _("Back"), self.app.pop, tooltip="(Esc)")
+
+    def theme_own_names(self) -> None:
+        """Teach this window's theme the language buttons' font (Noto Sans JP at the button size, scaled)."""
+        manager = self.app.manager
+        manager.add_font_paths(THEME_FONT[True], font_path(False, True), font_path(True, True))  # known: no-op
+        size = str(max(8, int(round(14 * self.app.settings.ui_scale))))
+        manager.get_theme().load_theme({self.OWN_NAME: {"font": {"name": THEME_FONT[True], "size": size}}})
 
     def handle_event(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
@@ -721,35 +803,35 @@ class SettingsScene(Scene):
         scales = [f"{int(k * 100)}%" for k in self.SCALES if not self.fits(k, (w, h))]
         if not scales:
             return ""
-        return (f"Greyed: {' and '.join(scales)} need a bigger window than this one ({w}x{h}); 150% needs at "
-                f"least 1600x900. Pick a bigger window first.")
+        return _("Greyed: {scales} need a bigger window than this one ({size}); 150% needs at least 1600x900. "
+                 "Pick a bigger window first.").format(scales=_(" and ").join(scales), size=f"{w}x{h}")
 
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
-        heading(surface, t, "Settings", (u(60), u(36)), 26, p.text)
-        for label, y in getattr(self, "rows", []):
-            surface.blit(t.render(label, 16, p.text), (u(60), y + u(8)))
-        y = u(110) + 3 * u(60) + u(10)
+        heading(surface, t, _("Settings"), (u(60), u(36)), 26, p.text)
+        rows = getattr(self, "rows", [])
+        for label, y in rows:
+            surface.blit(t.render(_(label), 16, p.text), (u(60), y + u(8)))
+        y = u(110) + len(rows) * u(self.ROW) + u(10)
         why = self.unavailable()
         if why:
-            surface.blit(t.render(t.fit(why, 14, self.app.size[0] - u(120)), 14, p.warn), (u(60), y - u(16)))
-            y += u(14)
-        surface.blit(t.render("Sound: the game has no sound, so there is no volume to set.", 14, p.text_dim),
+            y += t.block(surface, why, (u(60), y - u(16)), self.app.size[0] - u(120), 14, p.warn) - u(8)
+        surface.blit(t.render(_("Sound: the game has no sound, so there is no volume to set."), 14, p.text_dim),
                      (u(60), y))
         y += u(40)
-        surface.blit(t.render("Palette preview", 15, p.text, True), (u(60), y))
+        surface.blit(t.render(_("Palette preview"), 15, p.text, True), (u(60), y))
         y += u(28)
-        swatches = [("Tier 1", p.tier[0]), ("Tier 2", p.tier[1]), ("Tier 3", p.tier[2]),
-                    ("US exports", p.flow_us), ("Domestic chips", p.flow_domestic),
-                    ("Smuggled", p.flow_smuggled), ("Seized", p.seized)]
+        swatches = [(_("Tier 1"), p.tier[0]), (_("Tier 2"), p.tier[1]), (_("Tier 3"), p.tier[2]),
+                    (_("US exports"), p.flow_us), (_("Domestic chips"), p.flow_domestic),
+                    (_("Smuggled"), p.flow_smuggled), (_("Seized"), p.seized)]
         x = u(60)
         for name, col in swatches:
             pygame.draw.rect(surface, col, (x, y, u(22), u(22)))
             img = t.render(name, 13, p.text_dim)
             surface.blit(img, (x + u(28), y + u(2)))
             x += u(40) + img.get_width()
-        t.block(surface, "Every action has a key: Tab moves between controls, Enter presses, F1 opens the "
-                "glossary anywhere. Settings are kept for next time.", (u(60), y + u(44)),
+        t.block(surface, _("Every action has a key: Tab moves between controls, Enter presses, F1 opens the "
+                           "glossary anywhere. Settings are kept for next time."), (u(60), y + u(44)),
                 self.app.size[0] - u(120), 14, p.text_dim)
 
 
@@ -778,20 +860,20 @@ class LoadScene(Scene):
         rows = self.saves[self.page * self.PAGE:(self.page + 1) * self.PAGE]
         for info in rows:
             text = f"{info.path.name}:  {info.summary}"
-            self.button((x, y, w, u(38)), self.app.text.fit(text, 14, w - u(30)),
-                            (lambda p=info.path: self.load(p)) if info.ok else None,
-                            tooltip=str(info.path), enabled=info.ok, object_id="#menu_item")
+            fit_label(self.button((x, y, w, u(38)), text, (lambda p=info.path: self.load(p)) if info.ok else None,
+                                  tooltip=str(info.path), enabled=info.ok, object_id="#menu_item"))
             y += u(44)
         if not self.saves:
             self.empty_y = y
         by = H - u(120)
         self.path_entry = self.entry((x + u(110), by, w - u(230), u(36)), self.path_text,
-                                     tooltip="Type the path of a save file, then Load file")
-        self.button((x + w - u(110), by, u(110), u(36)), "Load file", self.load_typed)
-        self.button((x, H - u(66), u(130), u(42)), "Back", self.app.pop, tooltip="(Esc)")
+                                     tooltip=_("Type the path of a save file, then Load file"))
+        self.button((x + w - u(110), by, u(110), u(36)), _("Load file"), self.load_typed)
+        self.button((x, H - u(66), u(130), u(42)), _("Back"), self.app.pop, tooltip="(Esc)")
         if len(self.saves) > self.PAGE:
-            self.button((x + u(150), H - u(66), u(130), u(42)), "More", self.next_page,
-                        tooltip=f"Page {self.page + 1} of {(len(self.saves) - 1) // self.PAGE + 1}")
+            self.button((x + u(150), H - u(66), u(130), u(42)), _("More"), self.next_page,
+                        tooltip=_("Page {page} of {pages}").format(page=self.page + 1,
+                                                                   pages=(len(self.saves) - 1) // self.PAGE + 1))
         self.focus_index = 0 if self.focus_ring else None
 
     def next_page(self) -> None:
@@ -802,7 +884,7 @@ class LoadScene(Scene):
         text = self.path_entry.get_text().strip() if self.path_entry else ""
         self.path_text = text
         if not text:
-            self.status = "Type the path of a save file first."
+            self.status = _("Type the path of a save file first.")
             return
         self.load(Path(text).expanduser())
 
@@ -812,11 +894,12 @@ class LoadScene(Scene):
         try:
             session = GameSession.load(path)
         except SaveError as exc:
-            self.status = f"Cannot load {exc}"
+            self.status = _("Cannot load {error}").format(error=exc)
             return
         self.app.sim.set_speed(0)
         self.app.reset(MainScene(self.app, session))
-        msg = session.load_warning or f"Loaded {path.name}: {session.scenario.meta.title}, {session.view.date}"
+        msg = session.load_warning or _("Loaded {file}: {title}, {date}").format(
+            file=path.name, title=_(session.scenario.meta.title), date=month_text(session.view.date))
         self.app.toast(msg, self.app.palette.warn if session.load_warning else self.app.palette.good)
 
     def handle_event(self, event: pygame.event.Event) -> bool:
@@ -828,12 +911,12 @@ class LoadScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         W, H = self.app.size
         u, t, p = self.app.u, self.app.text, self.app.palette
-        heading(surface, t, "Load game", (u(60), u(30)), 26, p.text)
-        surface.blit(t.render(f"Saves in {saves_dir()}", 13, p.text_dim), (u(60), u(70)))
+        heading(surface, t, _("Load game"), (u(60), u(30)), 26, p.text)
+        surface.blit(t.render(_("Saves in {folder}").format(folder=saves_dir()), 13, p.text_dim), (u(60), u(70)))
         if not self.saves:
-            surface.blit(t.render("No saved games yet. Save from the in-game menu (Esc, then S).", 15, p.text),
+            surface.blit(t.render(_("No saved games yet. Save from the in-game menu (Esc, then S)."), 15, p.text),
                          (u(60), u(104)))
-        surface.blit(t.render("Or a file:", 14, p.text_dim), (u(60), H - u(112)))
+        surface.blit(t.render(_("Or a file:"), 14, p.text_dim), (u(60), H - u(112)))
         if self.status:
             t.block(surface, self.status, (u(60), H - u(164)), W - u(120), 14, p.bad)
 
@@ -852,7 +935,7 @@ class GlossaryScene(Scene):
     def build_ui(self) -> None:
         W, H = self.app.size
         u = self.app.u
-        self.button((W - u(60) - u(130), u(28), u(130), u(40)), "Back", self.app.pop, tooltip="(Esc)")
+        self.button((W - u(60) - u(130), u(28), u(130), u(40)), _("Back"), self.app.pop, tooltip="(Esc)")
         self._render()
 
     def _render(self) -> None:
@@ -865,12 +948,13 @@ class GlossaryScene(Scene):
         rect = pygame.Rect(u(60), u(90), W - u(140), H - u(110))
         term_w = u(230)
         gap = u(12)
+        entries = [(_(term), _(text)) for term, text in GLOSSARY]
         total = sum(max(t.block_height(term, 15, term_w - u(16), True), t.block_height(text, 14, rect.w - term_w))
-                    + gap for term, text in GLOSSARY)
+                    + gap for term, text in entries)
         surf = pygame.Surface((rect.w, max(total, 1)))
         surf.fill(p.bg)
         y, stops = 0, []
-        for term, text in GLOSSARY:
+        for term, text in entries:
             stops.append(y)
             th = t.block(surf, term, (0, y), term_w - u(16), 15, p.accent, bold=True)
             h = t.block(surf, text, (term_w, y + u(1)), rect.w - term_w, 14, p.text)
@@ -887,7 +971,7 @@ class GlossaryScene(Scene):
 
     def draw(self, surface: pygame.Surface) -> None:
         u, t, p = self.app.u, self.app.text, self.app.palette
-        heading(surface, t, "Glossary", (u(60), u(30)), 26, p.text)
+        heading(surface, t, _("Glossary"), (u(60), u(30)), 26, p.text)
         self.scroll.draw(surface, p, t)
 
 
