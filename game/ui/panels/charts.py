@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from agents.lang import _
+from agents.lang import _, language
 from game.ui.bands import chart_band
 from game.ui.charts import CHART_PAGES, CHARTS, render_chart
 from game.ui.panels.part import Part
@@ -42,7 +42,7 @@ class ChartView(Part):
     def refresh(self, all_charts: bool = False) -> None:
         """Bring the charts up to date; they are redrawn one a frame (spreads a month's work)."""
         scene = self.scene
-        layout_key = (self.page, scene.L.charts.size, self.app.palette.name, self.app.settings.ui_scale)
+        layout_key = (self.page, scene.L.charts.size, self.app.palette.name, self.app.settings.ui_scale, language())
         bands = self.app.bands
         key = (len(self.session.views), scene.cursor, id(bands.of(self.session)), bands.note(self.session)) + layout_key
         if key != self._key:
