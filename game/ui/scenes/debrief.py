@@ -88,7 +88,7 @@ def with_branches(spec: ChartSpec, runs: Sequence[Run]) -> ChartSpec:
     used = {s.colour for s in spec.series}
     free = [c for c in range(6) if c not in used] or list(range(6))
     key = spec.series[0].key
-    extra = tuple(Series(_(r.label), key, free[i % len(free)], baseline=r.key, solid=True)
+    extra = tuple(Series(r.name, key, free[i % len(free)], baseline=r.key, solid=True)
                   for i, r in enumerate(branches))
     return dataclasses.replace(spec, series=spec.series + extra)
 
@@ -235,7 +235,7 @@ def render_debrief(session: GameSession, width: int, text: Text, palette: Palett
 def _column_widths(runs: Sequence[Run], month: bool, numbers: int, inner: int, t: Text, u) -> list[int]:
     """Run, month (if shown) and score as wide as their text; the numbers share the rest."""
     gap = u(8)
-    run_w = min(u(210), max(t.width(_(r.label), 13, r.kind == "you") for r in runs) + gap)
+    run_w = min(u(210), max(t.width(r.name, 13, r.kind == "you") for r in runs) + gap)
     month_w = [max(t.width(month_text(r.date), 13, True) for r in runs) + gap] if month else []
     score_w = max(t.width(_("Score"), 11), t.width("100", 13, True)) + gap
     each = max(u(40), min(u(86), (inner - run_w - sum(month_w) - score_w) // max(numbers, 1)))
