@@ -15,6 +15,7 @@ and ``agents.commands`` only.
 from __future__ import annotations
 
 import math
+import unicodedata
 from typing import Any, Mapping
 
 from agents.checks import power_of_ten
@@ -109,6 +110,11 @@ def _with_unit(number: str, unit_words: str) -> str:
     if not unit_words:
         return number
     return number + unit_words if unit_words.startswith(("/", "年", "か月")) else f"{number} {unit_words}"
+
+
+def text_columns(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a fixed-width layout: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def month_text(date: str) -> str:

@@ -29,7 +29,7 @@ from agents.checks import Integer, ListOf, Nullable, OneOf, Problems, Text, Wher
 from agents.lang import N_, _, language
 from agents.regime import LEVERS
 from agents.scenario import ScenarioError, inside, library_dir, load_scenario, toml_problem
-from agents.words import format_value, lever_label, month_text
+from agents.words import format_value, lever_label, month_text, text_columns
 from game.score import GOALS, goal_weights, weights_problem
 from game.session import (GOVERNMENT_TIER, ROLE_IDS, GameSession, LessonRules, SaveError, check_header,
                           default_government, make_role, read_save, role_id, tier_countries,
@@ -603,6 +603,8 @@ def _draw_chart(key: str, label: str, unit: str, teams: list[TeamResult], baseli
         ax.plot(dates(views), ys, color=colour, linewidth=2.2, label=_plain(_(t.team.name)))
     ax.set_title(_plain(label), fontsize=13)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, pos: month_text(mdates.num2date(x).strftime("%Y-%m"))))
+    if text_columns(month_text("2025-01")) > len("2025-01"):  # wider dates (2025年1月): fewer ticks, never touching
+        ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=5))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, pos: _axis_number(v, unit)))
     ylabel = {"USD": N_("US dollars"), "months": N_("months")}.get(unit, unit)
     ax.set_ylabel(_(ylabel))

@@ -482,9 +482,11 @@ def _human(value: Any, unit: str) -> str:
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = frozenset()) -> None:
-    widths = [max(_columns(str(x)) for x in col) for col in zip(header, *rows)]
+    from agents.words import text_columns
+
+    widths = [max(text_columns(str(x)) for x in col) for col in zip(header, *rows)]
     def pad(cell: str, width: int, right_aligned: bool) -> str:
-        fill = " " * (width - _columns(cell))
+        fill = " " * (width - text_columns(cell))
         return fill + cell if right_aligned else cell + fill
     def line(cells):
         return "  ".join(pad(str(c), w, i in right) for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
@@ -492,13 +494,6 @@ def _print_table(header: tuple[str, ...], rows: list[tuple], right: set[int] = f
     print("  ".join("-" * w for w in widths))
     for r in rows:
         print(line(r))
-
-
-def _columns(cell: str) -> int:
-    """Terminal columns ``cell`` takes: wide (CJK) characters take two."""
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in cell)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,7 @@ def test_levers_speak_japanese_when_asked(capsys, monkeypatch):
 def test_japanese_table_columns_line_up_in_a_terminal(capsys):
     import re
 
-    from game.cli import _columns
+    from agents.words import text_columns as _columns
 
     assert main(["--lang", "ja", "levers"]) == 0
     lines = capsys.readouterr().out.split("\n\n")[0].splitlines()   # the levers' table
