@@ -45,7 +45,7 @@ def test_class_new_in_japanese_writes_a_japanese_handout_and_guide(tmp_path):
     for heading in ("## チーム", "## 遊び方と提出"):
         assert heading in text
     assert "シナリオ：**" in text and "2025年1月～2029年1月" in text  # dates as people read them
-    assert "`silicon-curtain play --load teams/<your team>.json`" in text  # commands stay as typed
+    assert "`silicon-curtain play --load teams/<your team>.json --lang ja`" in text  # commands as typed, in Japanese
     guide = (tmp_path / "class" / "teacher_guide.md").read_text(encoding="utf-8")
     assert guide.startswith("# 教師用の手引き：AI拡散規則と備蓄競争\n\n")
     assert paragraphs(guide) == [lang._(p) for p in paragraphs(source)]  # every paragraph, in order
