@@ -1,11 +1,11 @@
 """Which language a person reads, and the message catalogue that says it.
 
-Owns the choice of language (an explicit ``--lang``, then
+Owns the choice of language (an explicit ``--lang``, then the settings screen's, then
 ``SILICON_CURTAIN_LANG``, then the system locale, English otherwise), the
 catalogues (``game/locale/<lang>.po``, read with Babel at run time, so
-there is no compile step and nothing to keep in sync) and the lookup:
-``text(message)`` gives the message in the chosen language, or the English
-message itself when the catalogue has no entry. English is the source
+there is no compile step and nothing to keep in sync); ``agents.lang._``
+then gives a message in the chosen language, or the English message itself
+when the catalogue has no entry. English is the source
 language: the messages in the code are the catalogue keys (gettext's
 convention). Choosing a language installs its catalogue in ``agents.lang``,
 the lookup the model and the game share. Imports Babel, the standard
@@ -86,16 +86,6 @@ def catalogue(language: str) -> gettext.NullTranslations:
     write_mo(buf, po)
     buf.seek(0)
     return gettext.GNUTranslations(buf)
-
-
-def text(message: str, language: str | None = None) -> str:
-    """``message`` (English, the catalogue key) in ``language``, or the chosen one; itself when untranslated."""
-    if not message:
-        return message
-    if language is None:
-        current()
-        return lang._(message)
-    return catalogue(language).gettext(message)
 
 
 def messages(language: str) -> dict[str, str]:
