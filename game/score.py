@@ -96,14 +96,11 @@ TRANSIT_DIPLOMACY_COST_USD = 500e6
 """Yearly cost charged per unit of ``transit_cooperation_boost`` (estimate)."""
 
 
-@dataclass(frozen=True)
-class GoalSpec:
-    """A goal of a role: ``name`` and ``about`` are English (catalogue keys, marked in the table built at
-    import); :attr:`label` and :attr:`doc` say them in the language chosen when they are read."""
+class _SaidInTheChosenLanguage:
+    """A goal's ``name`` and ``about`` are English (catalogue keys, marked in the table built at import);
+    :attr:`label` and :attr:`doc` say them in the language chosen when they are read."""
 
-    key: str
     name: str
-    weight: float
     about: str
 
     @property
@@ -116,7 +113,17 @@ class GoalSpec:
 
 
 @dataclass(frozen=True)
-class Goal:
+class GoalSpec(_SaidInTheChosenLanguage):
+    """A goal of a role, its weight and what it rewards."""
+
+    key: str
+    name: str
+    weight: float
+    about: str
+
+
+@dataclass(frozen=True)
+class Goal(_SaidInTheChosenLanguage):
     """One goal this month: its fraction ``value`` in [0, 1] and what was measured.
 
     ``name`` and ``about`` are the goal's English words (what files and the tournament's columns use);
@@ -130,14 +137,6 @@ class Goal:
     value: float
     detail: str
     about: str
-
-    @property
-    def label(self) -> str:
-        return _(self.name)
-
-    @property
-    def doc(self) -> str:
-        return _(self.about)
 
     @property
     def points(self) -> float:

@@ -28,6 +28,18 @@ def total(metric: str, scenario: str, overrides: tuple = (), months: int = 72) -
     return sum(run_final(scenario, s, months, overrides)[metric] for s in SEEDS)
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """A test that chooses Japanese leaves English behind for the next one (the language is per process)."""
+    yield
+    from agents import lang
+
+    if lang.language() != "en":
+        from game import i18n
+
+        i18n.use("en")
+
+
 @pytest.fixture
 def no_events(monkeypatch):
     """No pressure events: for tests of other screens that step through months without answering cards."""

@@ -15,11 +15,6 @@ from game.session import GameSession
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.use("en")
-
 
 class WithGuide(gettext.NullTranslations):
     """The Japanese catalogue plus a translation of the guide's first paragraph (whoever translates the

@@ -24,11 +24,6 @@ MY_FILES = ("game/ui/scenes/menus.py", "game/ui/scenes/debrief.py", "game/ui/sce
             "game/ui/texts.py")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.use("en")
-
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):

@@ -26,11 +26,6 @@ SCENARIO = "diffusion_rule_2025"
 COUNTRY = {"tier2_government": "IND", "tier3_government": "CHN"}
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.use("en")
-
 
 def japanese(text: str) -> bool:
     """Japanese words with no placeholder left unfilled."""

@@ -18,11 +18,6 @@ from game.ui.style import Text
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def english_afterwards():
-    yield
-    i18n.use("en")
-
 
 @pytest.fixture
 def home(tmp_path, monkeypatch):
