@@ -1,6 +1,6 @@
 """Game frame-time benchmark for Silicon Curtain (a script, not a test).
 
-Run with ``make bench`` or ``.venv/bin/python bench/bench_ui.py [--size 1280x720] [--frames 600]``.
+Run with ``make bench`` or ``.venv/bin/python bench/bench_ui.py [--size 1280x720] [--frames 600] [--lang ja]``.
 Runs headless (SDL's dummy video driver: software rendering, ``flip`` is a
 no-op), so it measures the game's own work per frame: events, the month
 when one is due, render caches, drawing the map, flows, charts and panels,
@@ -77,6 +77,8 @@ def main() -> int:
     ap.add_argument("--bands", action="store_true",
                     help="run the charts' band of sampled worlds in its background worker, as the game does")
     ap.add_argument("--idle-seconds", type=float, default=4.0, help="seconds of each idle screen in (c)")
+    ap.add_argument("--lang", choices=("en", "ja"), default="en",
+                    help="the game's language (Japanese draws every string in Noto Sans JP)")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.split("x"))
 
@@ -85,11 +87,13 @@ def main() -> int:
     os.environ["SILICON_CURTAIN_HOME"] = tempfile.mkdtemp(prefix="sc-bench-")
     import pygame
 
+    from game import i18n
     from game.session import GameSession
     from game.ui.app import App, Settings
     from game.ui.scenes import MainScene, TitleScene
     from game.ui.scenes.event import EventScene
 
+    i18n.use(args.lang)
     pygame.display.init()
     pygame.font.init()
     app = App(size=(w, h), settings=Settings(width=w, height=h), persist_settings=False, bands=args.bands)

@@ -144,3 +144,18 @@ def test_japanese_text_wraps_inside_its_width_and_loses_nothing():
     assert len(lines) > 2 and "".join(lines) == paragraph
     assert all(text.width(line, 14) <= 180 for line in lines)
     assert not any(line[0] in "、。）」" for line in lines)
+
+
+def test_remembered_wraps_are_the_same_and_a_caller_cannot_spoil_them():
+    import pygame
+
+    from game.ui.style import Text
+
+    pygame.font.init()
+    text = Text(1.0, japanese=True)
+    paragraph = "密輸業者はペーパーカンパニーで注文を分ける。" * 3
+    first = text.wrap(paragraph, 14, 160)
+    first[-1] = "spoilt"                                     # block() shortens its last line in place
+    assert text.wrap(paragraph, 14, 160)[-1] != "spoilt"
+    assert text.wrap(paragraph, 14, 160) == Text(1.0, japanese=True).wrap(paragraph, 14, 160)
+    assert text.fit(paragraph, 14, 100).endswith("…") and text.width(paragraph, 14) > 100

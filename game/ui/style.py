@@ -183,7 +183,22 @@ class Text:
         """Draw everything in Noto Sans JP (the game speaks Japanese); otherwise only text that needs it."""
         self._fonts: dict[tuple[int, bool, bool], pygame.font.Font] = {}
         self._cache: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._measured: OrderedDict[tuple, object] = OrderedDict()
+        """Widths, fitted and wrapped text, by their arguments: panels measure the same text every frame,
+        and measuring is as dear as drawing (twice as dear in Noto Sans JP)."""
         self.capacity = capacity
+
+    def _memo(self, key: tuple, compute):
+        """``compute()``, remembered under ``key`` (least recently used forgotten first)."""
+        try:
+            value = self._measured[key]
+        except KeyError:
+            value = self._measured[key] = compute()
+            if len(self._measured) > 2 * self.capacity:
+                self._measured.popitem(last=False)
+            return value
+        self._measured.move_to_end(key)
+        return value
 
     def font(self, size: int, bold: bool = False, text: str = "") -> pygame.font.Font:
         """The font at ``size`` (scaled): Japanese when the game speaks it or ``text`` needs it."""
@@ -210,10 +225,13 @@ class Text:
         return self.font(size, bold).get_linesize()
 
     def width(self, text: str, size: int, bold: bool = False) -> int:
-        return self.font(size, bold, text).size(text)[0]
+        return self._memo(("width", text, size, bold), lambda: self.font(size, bold, text).size(text)[0])
 
     def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text``, shortened with an ellipsis so that it fits ``width`` pixels."""
+        return self._memo(("fit", text, size, width, bold), lambda: self._fit(text, size, width, bold))
+
+    def _fit(self, text: str, size: int, width: int, bold: bool) -> str:
         if self.width(text, size, bold) <= width:
             return text
         lo, hi = 0, len(text)
@@ -228,6 +246,9 @@ class Text:
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
         """Wrap ``text`` (paragraphs split on newlines) to ``width`` pixels: at spaces, and between
         Japanese characters by the line-start and line-end rules (:func:`break_units`)."""
+        return list(self._memo(("wrap", text, size, width, bold), lambda: tuple(self._wrap(text, size, width, bold))))
+
+    def _wrap(self, text: str, size: int, width: int, bold: bool) -> list[str]:
         out: list[str] = []
         font = self.font(size, bold, text)
         for para in text.split("\n"):
