@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from agents import commands as cmd
 from game.classroom import LESSON_DIR, LessonError, build_report, load_lesson, new_class
 from game.cli import main
 from game.session import GameSession
+from support import play
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,16 +73,6 @@ def test_tier2_team_needs_a_tier2_country(tmp_path):
     with pytest.raises(LessonError, match=r"teams.gulf.country: expected a Tier 2 country"):
         load_lesson(bad)
 
-
-def play(path: Path, levers: dict | None, months: int) -> GameSession:
-    """A scripted team: open its file, give its orders, play, save over the file."""
-    session = GameSession.load(path)
-    if levers:
-        assert session.submit(cmd.SetLevers(levers=levers)).ok
-    for _ in range(months):
-        session.advance_month()
-    session.save(path)
-    return session
 
 
 @pytest.fixture(scope="module")

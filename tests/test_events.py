@@ -11,6 +11,7 @@ import pytest
 from agents import commands as cmd
 from game import events as ev
 from game.session import ROLE_IDS, GameSession, SaveError, branch_of, make_role, role_problem
+from support import flows, with_metrics
 
 SCENARIO = "diffusion_rule_2025"
 
@@ -33,19 +34,6 @@ def views(role="us_commerce", country=None, months=14):
     return tuple(s.views), s.role
 
 
-def with_metrics(v, **changes):
-    return dataclasses.replace(v, metrics=MappingProxyType({**v.metrics, **changes}))
-
-
-def flows(v, code, **arrays):
-    """``v`` with one country's per-country numbers changed (e.g. flow_seized_h100e=900.0)."""
-    i = v.codes.index(code)
-    out = {}
-    for name, value in arrays.items():
-        a = np.array(getattr(v, name), dtype=float)
-        a[i] = value
-        out[name] = a
-    return dataclasses.replace(v, **out)
 
 
 # ---------------------------------------------------------------------------

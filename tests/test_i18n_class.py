@@ -5,12 +5,11 @@ import re
 
 import pytest
 
-from agents import commands as cmd
 from agents import lang
 from game import i18n
 from game.classroom import LESSON_DIR, build_report, handout, load_lesson, new_class
 from game.messages import paragraphs
-from game.session import GameSession
+from support import play
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
@@ -54,14 +53,6 @@ def test_the_english_handout_and_guide_are_as_before(tmp_path):
     assert "## Teams" in text and "## How to play and hand in" in text and not JAPANESE.search(text)
     assert "  Scored on: " in text and text.rstrip().endswith("`silicon-curtain class play <class folder>`.")
 
-
-def play(path, levers, months):
-    session = GameSession.load(path)
-    if levers:
-        assert session.submit(cmd.SetLevers(levers=levers)).ok
-    for _ in range(months):
-        session.advance_month()
-    session.save(path)
 
 
 LESSON = """

@@ -7,7 +7,6 @@ import re
 
 import pygame
 import pytest
-from pygame_gui.elements import UIButton
 
 from agents import lang
 from game import i18n, messages
@@ -18,6 +17,7 @@ from game.ui.scenes import (BriefingScene, DebriefScene, GlossaryScene, LoadScen
                             PickerScene, SettingsScene, TitleScene)
 from game.ui.scenes.classroom import ClassScene, TurnMenu
 from game.ui.scenes.menus import flat, label_room
+from support import button, buttons, click, key
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 MY_FILES = ("game/ui/scenes/menus.py", "game/ui/scenes/debrief.py", "game/ui/scenes/classroom.py",
@@ -58,27 +58,8 @@ def start(app, scene, frames=2):
     return scene
 
 
-def buttons(app):
-    return [w for w in app.top.widgets if isinstance(w, UIButton) and w.alive()]
 
 
-def button(app, text):
-    found = [b for b in buttons(app) if b.text == text]
-    assert found, f"no button {text!r} on {type(app.top).__name__}: {[b.text for b in buttons(app)]}"
-    return found[0]
-
-
-def click(app, widget, frames=2):
-    pos = widget.rect.center
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
-    app.pump(frames)
-
-
-def key(app, k, mod=0, frames=2):
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
-    app.pump(frames)
 
 
 def family(button) -> str:
@@ -160,7 +141,7 @@ def test_the_pause_menu_settings_and_load_screens_speak_japanese(app, monkeypatc
 
 
 def test_the_debrief_speaks_japanese(app, monkeypatch):
-    scene = start(app, DebriefScene(app, played(4)))
+    start(app, DebriefScene(app, played(4)))
     assert_japanese_and_fits(app, monkeypatch)
     assert "振り返り" in drawn_text(app, monkeypatch)
 

@@ -8,9 +8,7 @@ in English and Japanese, and a save made in one language replays exactly in the 
 import dataclasses
 import re
 from functools import lru_cache
-from types import MappingProxyType
 
-import numpy as np
 import pytest
 
 from agents import commands as cmd
@@ -19,6 +17,7 @@ from game import events as ev
 from game import i18n
 from game.score import GOALS, score
 from game.session import ROLE_IDS, GameSession, make_role
+from support import flows, with_metrics
 
 JA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 """Kana or kanji: the text is Japanese."""
@@ -147,18 +146,6 @@ def test_every_event_kind_title_and_option_reads_in_japanese():
     assert raised == {k.id for k in ev.KINDS}  # every kind, put to at least one role
 
 
-def _with(v, **metrics):
-    return dataclasses.replace(v, metrics=MappingProxyType({**v.metrics, **metrics}))
-
-
-def _flows(v, code, **arrays):
-    i = v.codes.index(code)
-    out = {}
-    for name, value in arrays.items():
-        a = np.array(getattr(v, name), dtype=float)
-        a[i] = value
-        out[name] = a
-    return dataclasses.replace(v, **out)
 
 
 def test_event_causes_read_in_japanese_with_their_numbers():
@@ -166,11 +153,11 @@ def test_event_causes_read_in_japanese_with_their_numbers():
     us = make_role("us_commerce")
     i18n.use("ja")
     best = max(v.metrics["domestic_output_adversary"] for v in vs[:-1])
-    ring = _flows(vs[-1], "SGP", flow_seized_h100e=450.0, flow_smuggled_h100e=5000.0, imports_h100e=10000.0)
-    spike = _with(vs[-1], seizures_cum=vs[-2].metrics["seizures_cum"] + 4)
-    lobby = _with(vs[-1], us_vendor_revenue_cum=vs[-2].metrics["us_vendor_revenue_cum"]
+    ring = flows(vs[-1], "SGP", flow_seized_h100e=450.0, flow_smuggled_h100e=5000.0, imports_h100e=10000.0)
+    spike = with_metrics(vs[-1], seizures_cum=vs[-2].metrics["seizures_cum"] + 4)
+    lobby = with_metrics(vs[-1], us_vendor_revenue_cum=vs[-2].metrics["us_vendor_revenue_cum"]
                   + 0.5 * (vs[-2].metrics["us_vendor_revenue_cum"] - vs[-3].metrics["us_vendor_revenue_cum"]))
-    jump = _with(vs[-1], domestic_output_adversary=best * 1.3)
+    jump = with_metrics(vs[-1], domestic_output_adversary=best * 1.3)
     causes = {
         "ring": ev.smuggling_ring(ev.Moment(vs[:-1] + (ring,), us)),
         "breakthrough": ev.domestic_breakthrough(ev.Moment(vs[:-1] + (jump,), us)),

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pygame
 import pytest
-from pygame_gui.elements import UIButton, UITextEntryLine
+from pygame_gui.elements import UITextEntryLine
 
 from agents import commands as cmd
 from agents.regime import LEVER_GROUPS, LEVERS
 from game.session import GameSession
 from game.ui.app import App, Settings
 from game.ui.clock import SimClock
+from support import button, buttons, click, key
 from game.ui.scenes import (BriefingScene, DebriefScene, GlossaryScene, LoadScene, MainScene, PauseScene,
                             PickerScene, SettingsScene, TitleScene)
 
@@ -42,28 +43,8 @@ def start(app, scene):
     return scene
 
 
-def buttons(app, text=None):
-    return [w for w in app.top.widgets if isinstance(w, UIButton) and w.alive()
-            and (text is None or w.text == text)]
 
 
-def button(app, text):
-    found = buttons(app, text)
-    assert found, f"no button {text!r} on {type(app.top).__name__}: {[b.text for b in buttons(app)]}"
-    return found[0]
-
-
-def click(app, widget, frames=2):
-    pos = widget.rect.center
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=1))
-    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=1))
-    app.pump(frames)
-
-
-def key(app, k, mod=0, frames=2):
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=k, mod=mod, unicode="", scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=k, mod=mod, unicode="", scancode=0))
-    app.pump(frames)
 
 
 def type_text(app, entry, text):
