@@ -269,7 +269,7 @@ def load_sweep(path: str | Path) -> Sweep:
     path = sweep_path(path)
     file = str(path)
     if not path.is_file():
-        raise SweepError([f"{file}: no such sweep file"])
+        raise SweepError([_("{file}: no such sweep file").format(file=file)])
     try:
         with path.open("rb") as fh:
             data = tomllib.load(fh)

@@ -113,7 +113,7 @@ def load_lesson(name_or_path: str | Path) -> Lesson:
         with path.open("rb") as fh:
             raw = tomllib.load(fh)
     except FileNotFoundError:
-        raise LessonError([f"{f}: no such lesson file"]) from None
+        raise LessonError([_("{file}: no such lesson file").format(file=f)]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise LessonError([f"{f}: {toml_problem(exc)}"]) from None
     except OSError as exc:
